@@ -1,0 +1,43 @@
+"""The one path every conversation takes: web chat, WeChat and SMS alike.
+
+gateway → dialogue engine (Rasa) → actions → API services. The gateway never
+answers a policy question itself; it only guards the path (empty or oversized
+input, engine down) so the claimant always gets a reply, never silence.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from typing import Any
+
+from api.chat.rasa_client import DialogueUnavailable, RasaClient
+from api.chat.schemas import MAX_MESSAGE_CHARS, ChatMessage
+
+log = logging.getLogger(__name__)
+
+EMPTY_REPLY = "您好，请直接输入您想咨询的失业保险问题，例如“失业金怎么申领”。"
+UNAVAILABLE_REPLY = "系统暂时无法回答，请稍后再试，或拨打12333人社服务热线咨询。"
+SILENT_REPLY = "抱歉，我没能处理您的消息。您可以换个说法，或回复“人工”转人工服务，也可拨打12333。"
+
+
+def normalise(text: str) -> str:
+    """NFKC folds full-width letters and digits (ＡＰＰ, １２３３３) into their usual forms."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    return text.strip()[:MAX_MESSAGE_CHARS]
+
+
+async def converse(
+    rasa: RasaClient, *, sender: str, text: str, channel: str, metadata: dict[str, Any] | None = None
+) -> list[ChatMessage]:
+    clean = normalise(text)
+    if not clean:
+        return [ChatMessage(text=EMPTY_REPLY)]
+    try:
+        raw = await rasa.send(sender=sender, text=clean, metadata={"channel": channel, **(metadata or {})})
+    except DialogueUnavailable as exc:
+        log.error("dialogue engine unavailable for %s: %s", channel, exc)
+        return [ChatMessage(text=UNAVAILABLE_REPLY)]
+    messages = [ChatMessage(text=m["text"]) for m in raw if isinstance(m, dict) and m.get("text")]
+    return messages or [ChatMessage(text=SILENT_REPLY)]

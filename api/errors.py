@@ -1,0 +1,162 @@
+"""Typed errors and the one handler that renders them.
+
+Every 4xx/5xx leaves the API as {"error": {"code", "message", "fields"}}
+(contracts.md). Domains raise subclasses of AppError; nothing builds error
+dicts by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        status_code: int | None = None,
+        fields: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        if status_code:
+            self.status_code = status_code
+        self.fields = fields or {}
+
+
+class ValidationFailed(AppError):
+    status_code = 422
+    code = "validation_error"
+
+
+class NotFoundError(AppError):
+    status_code = 404
+    code = "not_found"
+
+
+class ConflictError(AppError):
+    status_code = 409
+    code = "conflict"
+
+
+class UnauthorizedError(AppError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class ForbiddenError(AppError):
+    status_code = 403
+    code = "forbidden"
+
+
+class TooManyRequests(AppError):
+    status_code = 429
+    code = "rate_limited"
+
+
+class ServiceUnavailable(AppError):
+    status_code = 503
+    code = "service_unavailable"
+
+
+def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": "必填",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "string_type": "应为文字",
+    "date_from_datetime_parsing": "应为日期 YYYY-MM-DD",
+    "date_parsing": "应为日期 YYYY-MM-DD",
+    "date_type": "应为日期 YYYY-MM-DD",
+    "datetime_parsing": "应为带时区的时间 (ISO 8601)",
+    "datetime_type": "应为带时区的时间 (ISO 8601)",
+    "timezone_aware": "时间必须带时区",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "greater_than": "数值过小",
+    "less_than": "数值过大",
+    "string_too_short": "内容过短",
+    "string_too_long": "内容过长",
+    "too_long": "条目过多",
+    "string_pattern_mismatch": "格式不正确",
+    "json_invalid": "不是有效的 JSON",
+    "extra_forbidden": "不允许的字段",
+}
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def validation_fields(errors: list[Any]) -> dict[str, str]:
+    """Chinese message per field path, from pydantic's error list."""
+    fields: dict[str, str] = {}
+    for err in errors:
+        name = _field_name(tuple(err.get("loc", ())))
+        msg = err.get("msg", "")
+        if err.get("type") == "value_error":
+            # Our own validators raise ValueError with a Chinese message.
+            text = str(msg).removeprefix("Value error, ")
+        else:
+            text = _PYDANTIC_MESSAGES.get(err.get("type", ""), "格式不正确")
+        fields.setdefault(name, text)
+    return fields
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(_: Request, exc: AppError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message, exc.fields), exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = validation_fields(list(exc.errors()))
+        summary = "；".join(f"{k}：{v}" for k, v in list(fields.items())[:3])
+        return JSONResponse(
+            error_body("validation_error", f"请求内容有误（{summary}）", fields), 422
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        messages = {404: "没有这个地址", 405: "不支持这种请求方法", 413: "内容过大"}
+        message = messages.get(exc.status_code, str(exc.detail))
+        return JSONResponse(
+            error_body(f"http_{exc.status_code}", message), exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(OperationalError)
+    async def _db_down(_: Request, exc: OperationalError) -> JSONResponse:
+        # The database is unreachable: the request's transaction was rolled back.
+        log.error("database unavailable: %s", type(exc.orig).__name__)
+        return JSONResponse(
+            error_body("database_unavailable", "系统暂时无法处理，请稍后再试或拨打12333。"), 503
+        )

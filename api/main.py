@@ -1,0 +1,58 @@
+"""The FastAPI application: built by create_app(), resources opened in the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from redis.asyncio import Redis
+
+from api.chat.rasa_client import RasaClient
+from api.db import make_engine, make_sessionmaker
+from api.errors import install_error_handlers
+from api.notify import OutboxProvider
+from api.privacy import install_log_masking
+from api.routers import ROUTERS
+from api.settings import Settings, load_settings
+from api.startup import STARTUP_HOOKS
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        conf = settings or load_settings()
+        install_log_masking()
+        engine = make_engine(conf.database_url)
+        app.state.settings = conf
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.redis = Redis.from_url(conf.redis_url) if conf.redis_url else None
+        app.state.rasa = RasaClient(conf.rasa_url, timeout=conf.rasa_timeout_seconds)
+        app.state.sms = OutboxProvider()
+        for hook in STARTUP_HOOKS:
+            hook(app)
+        try:
+            yield
+        finally:
+            await app.state.rasa.aclose()
+            if app.state.redis is not None:
+                await app.state.redis.aclose()
+            engine.dispose()
+
+    app = FastAPI(
+        title="失业保险服务 API",
+        version="0.1.0",
+        description="失业保险金咨询、资格核验、接诉即办工单与政策规则服务。",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,28 @@
+"""Outbound SMS records. In development the provider only records here (the outbox)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.db import Base, UtcDateTime, utcnow
+
+
+class SmsMessage(Base):
+    __tablename__ = "sms_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    phone: Mapped[str] = mapped_column(String(20))
+    template_code: Mapped[str] = mapped_column(String(40))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    text: Mapped[str] = mapped_column(String(500))
+    # Why the message was sent, e.g. "reminder:claim-12:2026-03"; a re-run finds it and sends nothing.
+    dedup_key: Mapped[str] = mapped_column(String(160))
+    status: Mapped[str] = mapped_column(String(20), default="recorded")
+    provider_message_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+
+    __table_args__ = (UniqueConstraint("dedup_key"),)

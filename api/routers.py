@@ -1,0 +1,13 @@
+"""Every router of the API, in one list. A domain adds one import and one entry."""
+
+from fastapi import APIRouter
+
+from api.chat.views import router as chat_router
+from api.health.views import router as health_router
+from api.web.views import router as web_router
+
+ROUTERS: list[APIRouter] = [
+    health_router,
+    chat_router,
+    web_router,
+]

@@ -1,0 +1,15 @@
+"""Demo data for the embedded default (a few claimants per region, staff accounts).
+
+Each domain adds a seeder: a function taking a Session that is safe to run
+again (it checks before it inserts). `python -m api seed` runs them in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from api.settings import Settings
+
+SEEDERS: list[Callable[[Session, Settings], str]] = []

@@ -1,0 +1,14 @@
+"""Work each domain needs done once at start-up (load the rule base, build indexes, …).
+
+A hook takes the app and stores what it builds on app.state; it runs in the
+lifespan after the settings, database and Redis are set up. A domain adds one
+entry here rather than editing main.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import FastAPI
+
+STARTUP_HOOKS: list[Callable[[FastAPI], None]] = []
