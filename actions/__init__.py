@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin HTTP clients of the API (one module per concern)."""

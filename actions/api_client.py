@@ -1,0 +1,48 @@
+"""The action server's client of the API (integration token from the environment).
+
+Read per call from the environment, not at import, so the server starts
+without side effects and tests can point it elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import requests
+
+
+class ApiUnavailable(Exception):
+    """The API could not be reached or failed; the action tells the claimant and offers 12333."""
+
+
+class ApiError(Exception):
+    """The API refused the request (4xx); `message` is its Chinese explanation."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _base() -> str:
+    return os.environ.get("API_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _headers() -> dict[str, str]:
+    return {"Authorization": f"Bearer {os.environ.get('API_TOKEN', 'dev-token')}"}
+
+
+def call(method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
+         timeout: float = 8.0) -> Any:
+    try:
+        response = requests.request(method, _base() + path, json=json, params=params,
+                                    headers=_headers(), timeout=timeout)
+    except requests.RequestException as exc:
+        raise ApiUnavailable(type(exc).__name__) from exc
+    if response.status_code >= 500:
+        raise ApiUnavailable(f"http {response.status_code}")
+    body = response.json() if response.content else None
+    if response.status_code >= 400:
+        error = (body or {}).get("error", {}) if isinstance(body, dict) else {}
+        raise ApiError(response.status_code, error.get("code", ""), error.get("message", "请求未能处理"))
+    return body

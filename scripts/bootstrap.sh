@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Build or refresh the two Python environments from the project's locks.
+# An environment is rebuilt only when its lock changed (a hash is kept inside it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || {
+  echo "需要 Python 3.11（Rasa 3.6 的锁文件按 3.11 验证）；当前 $("$PYTHON" --version)" >&2; exit 1; }
+
+hash_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
+
+ensure_env() {  # ensure_env DIR "PIP ARGS" LOCK...
+  local dir=$1 args=$2; shift 2
+  local want; want=$(hash_of "$@")
+  if [ -f "$dir/.lock-hash" ] && [ "$(cat "$dir/.lock-hash")" = "$want" ]; then
+    return 0
+  fi
+  echo "==> 安装依赖到 $dir（$*）"
+  [ -x "$dir/bin/python" ] || "$PYTHON" -m venv "$dir"
+  local lock log
+  log=$(mktemp)
+  for lock in "$@"; do
+    # shellcheck disable=SC2086
+    if ! "$dir/bin/python" -m pip install -q --disable-pip-version-check $args -r "$lock" >"$log" 2>&1; then
+      grep -v '^WARNING: Location' "$log" >&2
+      echo "安装 $lock 失败" >&2
+      exit 1
+    fi
+  done
+  rm -f "$log"
+  echo "$want" > "$dir/.lock-hash"
+}
+
+ensure_env .venv "" requirements/api.lock
+# Rasa 3.6 declares Python <3.11; the lock is a verified set for 3.11 (bot/README.md).
+ensure_env .venv-bot "--no-deps --ignore-requires-python" bot/requirements.lock bot/requirements-test.lock
