@@ -24,7 +24,8 @@ def _check(settings: Settings) -> None:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
-        raise SettingsError(f"配置错误 DATABASE_URL: 无法连接数据库（{type(exc.orig or exc).__name__}）") from None
+        cause = getattr(exc, "orig", None) or exc
+        raise SettingsError(f"配置错误 DATABASE_URL: 无法连接数据库（{type(cause).__name__}）") from None
     finally:
         engine.dispose()
     if settings.redis_url:

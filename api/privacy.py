@@ -41,7 +41,7 @@ def install_log_masking() -> None:
         return
 
     def factory(*args: object, **kwargs: object) -> logging.LogRecord:
-        record = previous(*args, **kwargs)  # type: ignore[arg-type]
+        record = previous(*args, **kwargs)
         try:
             message = record.getMessage()
         except (TypeError, ValueError):

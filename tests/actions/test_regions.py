@@ -22,8 +22,8 @@ def test_regions_reply_names_regions_and_notes_the_national_fallback() -> None:
 class _Handler(BaseHTTPRequestHandler):
     status = 500
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        body = b'{"error": {"code": "x", "message": "\xe5\x9c\xb0\xe5\x8c\xba\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8"}}'
+    def do_GET(self) -> None:
+        body = '{"error": {"code": "x", "message": "地区不存在"}}'.encode()
         self.send_response(self.status)
         self.send_header("content-type", "application/json")
         self.end_headers()

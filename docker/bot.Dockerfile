@@ -1,0 +1,14 @@
+# Rasa 3.6 and its action server: the verified Python 3.11 lock, installed without resolution.
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PYTHONPATH=/app/bot
+WORKDIR /app
+COPY bot/requirements.lock bot/requirements.lock
+RUN pip install --no-cache-dir --no-deps --ignore-requires-python -r bot/requirements.lock
+COPY bot bot
+COPY actions actions
+COPY policy_kb/kb/dictionary.txt policy_kb/kb/dictionary.txt
+# The model is trained at build time so every replica serves the same one.
+RUN rasa train --config bot/config.yml --domain bot/domain.yml --data bot/data \
+      --out models --fixed-model-name assistant
+EXPOSE 5005 5055
+CMD ["rasa", "run", "--enable-api", "-m", "models/assistant.tar.gz", "--endpoints", "bot/endpoints.redis.yml", "--credentials", "bot/credentials.yml", "--port", "5005"]

@@ -1,0 +1,113 @@
+"""Starts the real product (API, action server, Rasa) as processes on free ports.
+
+Used by end-to-end and fault tests; each stack has its own SQLite file, so
+runs do not share state with `make run` or each other.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "assistant.tar.gz"
+BOT_BIN = ROOT / ".venv-bot" / "bin"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    workdir: Path
+    env_overrides: dict[str, str] = field(default_factory=dict)
+    api_port: int = field(default_factory=free_port)
+    action_port: int = field(default_factory=free_port)
+    rasa_port: int = field(default_factory=free_port)
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def api(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "PYTEST"))}
+        env.update(
+            ENVIRONMENT="test",
+            DATABASE_URL=f"sqlite:///{self.workdir / 'stack.db'}",
+            REDIS_URL="",
+            RASA_URL=f"http://127.0.0.1:{self.rasa_port}",
+            ACTION_SERVER_URL=f"http://127.0.0.1:{self.action_port}",
+            API_URL=self.api,
+            API_TOKEN="dev-token",
+            INTEGRATION_TOKENS="dev-token",
+            PYTHONPATH=str(ROOT / "bot"),
+        )
+        env.update(self.env_overrides)
+        return env
+
+    def _spawn(self, name: str, args: list[str]) -> None:
+        log = open(self.workdir / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+        self.procs[name] = subprocess.Popen(args, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+
+    def start_api(self) -> None:
+        for command in ("migrate", "seed"):
+            subprocess.run([sys.executable, "-m", "api", command], cwd=ROOT, env=self.env(), check=True,
+                           capture_output=True)
+        self._spawn("api", [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(self.api_port),
+                            "--log-level", "warning"])
+
+    def start_actions(self) -> None:
+        self._spawn("actions", [str(BOT_BIN / "rasa"), "run", "actions", "--actions", "actions",
+                                "--port", str(self.action_port)])
+
+    def start_rasa(self, endpoints: str = "bot/endpoints.yml") -> None:
+        self._spawn("rasa", [str(BOT_BIN / "rasa"), "run", "--enable-api", "-m", str(MODEL),
+                             "--endpoints", endpoints, "--credentials", "bot/credentials.yml",
+                             "--port", str(self.rasa_port)])
+
+    def stop(self, name: str) -> None:
+        proc = self.procs.pop(name, None)
+        if proc and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def stop_all(self) -> None:
+        for name in list(self.procs):
+            self.stop(name)
+
+    def wait_ready(self, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        last = ""
+        while time.monotonic() < deadline:
+            for name, proc in self.procs.items():
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited: {(self.workdir / f'{name}.log').read_text()[-2000:]}")
+            try:
+                r = httpx.get(f"{self.api}/readyz", timeout=3)
+                if r.status_code == 200:
+                    return
+                last = r.text
+            except httpx.HTTPError as exc:
+                last = type(exc).__name__
+            time.sleep(1)
+        raise TimeoutError(f"stack not ready: {last}")
+
+    def chat(self, sender: str, message: str) -> list[str]:
+        r = httpx.post(f"{self.api}/v1/chat", json={"sender": sender, "message": message}, timeout=30)
+        r.raise_for_status()
+        return [m["text"] for m in r.json()["messages"]]

@@ -1,0 +1,30 @@
+"""A message goes gateway → Rasa → custom action → API → reply, with real processes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+
+def test_greeting_is_answered_by_the_dialogue_engine(stack: Stack) -> None:
+    replies = stack.chat("e2e-1", "你好")
+    assert any("失业保险" in r for r in replies)
+
+
+def test_region_question_goes_through_an_action_and_the_api(stack: Stack) -> None:
+    # The list is rendered by action_list_regions from GET /v1/regions: 重庆市 is only known to the API.
+    replies = stack.chat("e2e-2", "你们支持哪些地区")
+    assert any("重庆市" in r and "天津市" in r for r in replies), replies
+
+
+def test_dialogue_engine_down_gets_a_reply_not_silence(stack: Stack) -> None:
+    stack.stop("rasa")
+    try:
+        replies = stack.chat("e2e-3", "你好")
+        assert replies and "12333" in replies[0]
+    finally:
+        stack.start_rasa()
+        stack.wait_ready()
