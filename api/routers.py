@@ -3,11 +3,17 @@
 from fastapi import APIRouter
 
 from api.chat.views import router as chat_router
+from api.eligibility.views import router as eligibility_router
 from api.health.views import router as health_router
+from api.regions.views import router as regions_router
+from api.rules.views import router as rules_router
 from api.web.views import router as web_router
 
 ROUTERS: list[APIRouter] = [
     health_router,
     chat_router,
     web_router,
+    eligibility_router,
+    regions_router,
+    rules_router,
 ]

@@ -11,4 +11,8 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-STARTUP_HOOKS: list[Callable[[FastAPI], None]] = []
+from api.eligibility.deps import load_rule_base_on_startup
+
+STARTUP_HOOKS: list[Callable[[FastAPI], None]] = [
+    load_rule_base_on_startup,
+]

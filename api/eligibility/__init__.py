@@ -1,0 +1,1 @@
+"""Eligibility service: applies the policy_kb rule base to one request (contracts.md)."""

@@ -1,0 +1,1 @@
+"""Regions with rule sets of their own (GET /v1/regions)."""

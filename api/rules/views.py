@@ -1,0 +1,28 @@
+"""GET /v1/rules/{region}?on=YYYY-MM-DD (integration token or staff)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query
+
+from api.auth import IntegrationOrStaff
+from api.eligibility.deps import RuleBaseDep
+from api.rules.schemas import RulesInForce
+from api.rules.service import rules_in_force
+
+router = APIRouter(prefix="/v1/rules", tags=["地区与规则"])
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@router.get("/{region}", summary="某地区某日有效的规则及其依据", response_model=RulesInForce)
+async def rules_view(
+    region: str,
+    rules: RuleBaseDep,
+    _caller: IntegrationOrStaff,
+    on: Annotated[date | None, Query(description="日期 YYYY-MM-DD；不填为北京时间今天")] = None,
+) -> RulesInForce:
+    day = on or datetime.now(SHANGHAI).date()
+    return rules_in_force(rule_base=rules, region=region, on=day)
