@@ -1,0 +1,149 @@
+"""Render an entry's answer for a region and a date from the rule base.
+
+Placeholders (`{review.working_days}`) take the value in force for the region on
+the date, and the rule value's citations join the statement's own. A regional
+variant is used only while the regional documents it cites are in force; outside
+their dates the national answer applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from policy_kb.citations import Citation
+from policy_kb.kb.models import PLACEHOLDER, Entry, Statement
+from policy_kb.rule_types import Bracket, StopEvents, Window
+from policy_kb.rulebase import NATIONAL, RuleBase, RuleNotFound
+from policy_kb.vocab import BENEFIT_NAMES_ZH, EVENT_NAMES_ZH, BenefitKind, EventType
+
+
+class RenderError(ValueError):
+    """A placeholder has no usable value for this region and date."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    citations: list[Citation]
+    variant_region: str | None  # the region whose own variant was used, None for the national answer
+
+
+def select_statements(entry: Entry, *, rule_base: RuleBase, region_code: str, on: date) -> tuple[list[Statement], str | None]:
+    """The region's own variant (nearest layer first) if its documents are in force, else the national answer."""
+    if region_code == NATIONAL:
+        return entry.answer, None
+    for layer in rule_base.chain(region_code):
+        statements = entry.variants.get(layer.code)
+        if statements is not None and _documents_in_force(statements, rule_base=rule_base, region_code=region_code, on=on):
+            return statements, layer.code
+    return entry.answer, None
+
+
+def _documents_in_force(statements: list[Statement], *, rule_base: RuleBase, region_code: str, on: date) -> bool:
+    listed = {doc.document for doc in rule_base.documents_in_force(region_code)}
+    current = {doc.document for doc in rule_base.documents_in_force(region_code, on)}
+    cited = {c.document for s in statements for c in s.citations}
+    return all(doc in current for doc in cited if doc in listed)
+
+
+def render_entry(entry: Entry, *, rule_base: RuleBase, region_code: str, on: date) -> Rendered:
+    statements, variant = select_statements(entry, rule_base=rule_base, region_code=region_code, on=on)
+    texts: list[str] = []
+    citations: list[Citation] = []
+    for statement in statements:
+        text, cited = render_statement(statement, rule_base=rule_base, region_code=region_code, on=on)
+        texts.append(text)
+        for citation in cited:
+            if citation not in citations:
+                citations.append(citation)
+    return Rendered(text="".join(texts), citations=citations, variant_region=variant)
+
+
+def render_statement(
+    statement: Statement, *, rule_base: RuleBase, region_code: str, on: date
+) -> tuple[str, list[Citation]]:
+    citations: list[Citation] = list(statement.citations)
+    out: list[str] = []
+    position = 0
+    for match in PLACEHOLDER.finditer(statement.text):
+        out.append(statement.text[position : match.start()])
+        position = match.end()
+        key = match.group("key")
+        region = match.group("region") or region_code
+        try:
+            rule = rule_base.value(region, key, on)
+        except RuleNotFound as exc:
+            raise RenderError(f"{key} has no value for {region} on {on}") from exc
+        value: object = rule.value
+        for attribute in filter(None, (match.group("attrs") or "").split(".")):
+            value = _attribute(value, attribute, key)
+        out.append(format_value(value, match.group("fmt"), key=key))
+        citations.extend(c for c in rule.citations if c not in citations)
+    out.append(statement.text[position:])
+    return "".join(out), citations
+
+
+def _attribute(value: object, attribute: str, key: str) -> object:
+    if isinstance(value, dict):
+        if attribute not in value:
+            raise RenderError(f"{key}: no {attribute!r}")
+        return value[attribute]
+    if not hasattr(value, attribute):
+        raise RenderError(f"{key}: no {attribute!r}")
+    return getattr(value, attribute)
+
+
+def format_value(value: object, fmt: str | None, *, key: str = "") -> str:
+    """A rule value as it reads in a Chinese sentence."""
+    if fmt == "brackets":
+        return _brackets(value, key)
+    if fmt == "window":
+        if not isinstance(value, Window):
+            raise RenderError(f"{key}: not a window")
+        return f"每月{value.start_day}日至{value.end_day}日"
+    if fmt == "years":
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise RenderError(f"{key}: not a number of months")
+        return f"{value // 12}年" if value % 12 == 0 else f"{value}个月"
+    if fmt == "or":
+        if not isinstance(value, list):
+            raise RenderError(f"{key}: not a list")
+        return "或".join(format_value(item, None, key=key) for item in value)
+    if fmt is not None:
+        raise RenderError(f"{key}: unknown format {fmt!r}")
+    if value is None or isinstance(value, bool):
+        raise RenderError(f"{key}: no value to show ({value!r})")
+    if isinstance(value, BenefitKind):
+        return BENEFIT_NAMES_ZH[value]
+    if isinstance(value, EventType):
+        return EVENT_NAMES_ZH[value]
+    if isinstance(value, Enum):
+        raise RenderError(f"{key}: no Chinese name for {value!r}")
+    if isinstance(value, (int, str)):
+        return str(value)
+    if isinstance(value, list):
+        return "、".join(format_value(item, None, key=key) for item in value)
+    if isinstance(value, StopEvents):
+        return "、".join(EVENT_NAMES_ZH[event] for event in value.events)
+    raise RenderError(f"{key}: cannot show a {type(value).__name__}")
+
+
+def _years(months: int) -> str:
+    return f"{months // 12}年" if months % 12 == 0 else f"{months}个月"
+
+
+def _brackets(value: object, key: str) -> str:
+    if not isinstance(value, list) or not value or not all(isinstance(b, Bracket) for b in value):
+        raise RenderError(f"{key}: not a list of brackets")
+    brackets = sorted(value, key=lambda b: b.min_months)
+    parts: list[str] = []
+    for i, bracket in enumerate(brackets):
+        low = _years(bracket.min_months)
+        if i + 1 < len(brackets):
+            span = f"满{low}不满{_years(brackets[i + 1].min_months)}"
+        else:
+            span = f"满{low}以上"
+        parts.append(f"{span}的，最长{bracket.months}个月")
+    return "累计缴费" + "；".join(parts)

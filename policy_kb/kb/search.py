@@ -1,0 +1,282 @@
+"""The knowledge base: entries + clauses, searched by region, answered with citations.
+
+Build one :class:`KnowledgeBase` at start-up (:meth:`KnowledgeBase.load`) and
+reuse it: the indexes, the jieba dictionary and the gazetteer are built once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from policy_kb.citations import Citation
+from policy_kb.kb.documents import SOURCES_DIR, Clause, DocumentSet
+from policy_kb.kb.index import ClauseIndex, EntryIndex, Weights
+from policy_kb.kb.loader import ENTRIES_DIR, load_entries
+from policy_kb.kb.models import Entry
+from policy_kb.kb.places import PlaceFinder
+from policy_kb.kb.render import RenderError, render_entry
+from policy_kb.kb.text import TextProcessor
+from policy_kb.regions import ResolvedRegion, resolve_region
+from policy_kb.rulebase import NATIONAL, RuleBase, load_rule_base
+
+log = logging.getLogger(__name__)
+
+LOCAL_NOTE = "当地规定可能不同，请以当地经办机构或12333答复为准。"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MAX_CITATION_LABELS = 3
+
+
+def shanghai_today() -> date:
+    """Today's date in China: the default clock of a knowledge base built for a service."""
+    return datetime.now(SHANGHAI).date()
+
+
+class Hit(BaseModel):
+    """One ranked result: a knowledge-base entry, or a clause of a notice."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["entry", "clause"]
+    entry_id: str
+    title: str
+    score: float
+    answer_text: str  # body, local-rules note where it applies, and the citation in brackets
+    body: str
+    citations: list[Citation]
+    region_used: str  # the rule layer whose rules and variant were used ("CN": national)
+    national_fallback: bool  # no region given, or one without rules of its own: the note is added
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    entry_id: str
+    title: str
+    text: str
+    citations: list[Citation]
+    confidence: float
+    region_used: str
+    national_fallback: bool
+
+
+@dataclass(frozen=True)
+class _Asker:
+    code: str
+    fallback: bool
+
+
+class KnowledgeBase:
+    # Below this confidence `answer` returns None (tuned on the tuning split and its off-topic questions).
+    answer_threshold = 0.42
+
+    def __init__(
+        self,
+        *,
+        entries: list[Entry],
+        documents: DocumentSet,
+        rule_base: RuleBase,
+        text: TextProcessor | None = None,
+        weights: Weights | None = None,
+        today: Callable[[], date] = shanghai_today,
+    ) -> None:
+        self.entries = entries
+        self.documents = documents
+        self.rule_base = rule_base
+        self.text = text or TextProcessor()
+        self.weights = weights or Weights()
+        self._today = today
+        self._by_id = {entry.id: entry for entry in entries}
+        self._entry_index = EntryIndex(entries, self.text, self.weights)
+        self._clause_index = ClauseIndex(documents.clauses, self.text, self.weights)
+        self._places = PlaceFinder()
+        self._known_tokens = self._entry_index.known_tokens
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        rule_base: RuleBase | None = None,
+        sources_dir: Path = SOURCES_DIR,
+        entries_dir: Path = ENTRIES_DIR,
+        today: Callable[[], date] = shanghai_today,
+    ) -> KnowledgeBase:
+        """Read and validate sources and entries, build the indexes (about a second)."""
+        documents = DocumentSet(sources_dir)
+        entries = load_entries(documents, entries_dir)
+        return cls(
+            entries=entries,
+            documents=documents,
+            rule_base=rule_base or load_rule_base(),
+            today=today,
+        )
+
+    # -- lookup -------------------------------------------------------------------------
+
+    def entry(self, entry_id: str) -> Entry:
+        return self._by_id[entry_id]
+
+    def region_for(self, query: str, region: str | None) -> ResolvedRegion | None:
+        """The region a question is about: a place it names wins over the asker's region.
+
+        Raises UnknownRegionError for an unknown `region` (the caller validates it first).
+        """
+        named = self._places.region_in(self.text.basic(query))
+        if named is not None:
+            return named
+        return resolve_region(region) if region else None
+
+    def render(self, entry_id: str, region: ResolvedRegion | None, *, on: date, score: float = 1.0) -> Hit:
+        asker = self._asker(region)
+        entry = self._by_id[entry_id]
+        rendered = render_entry(entry, rule_base=self.rule_base, region_code=asker.code, on=on)
+        note = LOCAL_NOTE if asker.fallback else ""
+        return Hit(
+            kind="entry",
+            entry_id=entry.id,
+            title=entry.title,
+            score=round(score, 4),
+            answer_text=f"{rendered.text}{note}{self._cite(rendered.citations)}",
+            body=rendered.text,
+            citations=rendered.citations,
+            region_used=asker.code,
+            national_fallback=asker.fallback,
+        )
+
+    # -- search -------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        region_code: str | None = None,
+        limit: int = 5,
+        *,
+        on: date | None = None,
+        include_clauses: bool = True,
+    ) -> list[Hit]:
+        """Entries (and clauses of the notices in force for the region) ranked for `query`."""
+        on = on or self._today()
+        region = self.region_for(query, region_code)
+        tokens = self._query_tokens(query)
+        if not tokens or limit <= 0:
+            return []
+        asker = self._asker(region)
+        hits: list[Hit] = []
+        entry_scores = self._entry_index.scores(tokens)
+        for i in np.argsort(-entry_scores, kind="stable")[: limit + 2]:
+            score = float(entry_scores[i])
+            if score <= 0:
+                break
+            try:
+                hits.append(self.render(self.entries[i].id, region, on=on, score=score))
+            except RenderError:
+                log.exception("kb entry %s does not render for %s on %s", self.entries[i].id, asker.code, on)
+        if include_clauses:
+            hits.extend(self._clause_hits(tokens, asker, on=on, limit=limit))
+        hits.sort(key=lambda hit: -hit.score)
+        return hits[:limit]
+
+    def answer(self, query: str, region_code: str | None = None, *, on: date | None = None) -> Answer | None:
+        """The best entry with a confidence in [0, 1]; None when the question is not understood."""
+        on = on or self._today()
+        hits = self.search(query, region_code, limit=2, on=on, include_clauses=False)
+        if not hits:
+            return None
+        best = hits[0]
+        confidence = self.confidence(query, best, hits[1] if len(hits) > 1 else None)
+        if confidence < self.answer_threshold:
+            return None
+        return Answer(
+            entry_id=best.entry_id,
+            title=best.title,
+            text=best.answer_text,
+            citations=best.citations,
+            confidence=round(confidence, 3),
+            region_used=best.region_used,
+            national_fallback=best.national_fallback,
+        )
+
+    def confidence(self, query: str, best: Hit, runner_up: Hit | None) -> float:
+        """How much of the question the best entry covers, and how clearly it beats the next one.
+
+        coverage: the share of the question's words (weighted by rarity) found among the
+        entry's title, keywords and sample questions; margin: the best score's lead.
+        """
+        tokens = self._query_tokens(query)
+        if not tokens:
+            return 0.0
+        vocabulary = self._entry_index.vocabulary[self.entries.index(self._by_id[best.entry_id])]
+        weights = [self._entry_index.rarity(token) for token in tokens]
+        covered = sum(w for token, w in zip(tokens, weights, strict=True) if token in vocabulary)
+        coverage = covered / sum(weights)
+        margin = 1.0 if runner_up is None else 1 - runner_up.score / best.score
+        strength = min(1.0, best.score / 12.0)
+        return float(0.6 * coverage + 0.2 * margin + 0.2 * strength)
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _query_tokens(self, query: str) -> list[str]:
+        """Tokens of the question with place names taken out (the region is applied separately)."""
+        basic = self.text.basic(query)
+        for place in self._places.find(basic):
+            basic = basic.replace(place, " ")
+        return self.text.back_off(self.text.tokens(basic), self._known_tokens)
+
+    def _asker(self, region: ResolvedRegion | None) -> _Asker:
+        if region is None or region.code == NATIONAL:
+            return _Asker(NATIONAL, True)
+        return _Asker(region.code, region.national_fallback)
+
+    def _clause_hits(self, tokens: list[str], asker: _Asker, *, on: date, limit: int) -> list[Hit]:
+        in_force = {doc.document for doc in self.rule_base.documents_in_force(asker.code, on)}
+        scores = self._clause_index.scores(tokens)
+        hits: list[Hit] = []
+        for i in np.argsort(-scores, kind="stable"):
+            if len(hits) >= limit or scores[i] <= 0:
+                break
+            clause = self._clause_index.clauses[i]
+            if clause.document.name not in in_force:
+                continue
+            hits.append(self._clause_hit(clause, float(scores[i]), asker))
+        return hits
+
+    def _clause_hit(self, clause: Clause, score: float, asker: _Asker) -> Hit:
+        citation = Citation(document=clause.document.name, clause=clause.label, quote=clause.text)
+        title = f"{self.documents.short_name(clause.document.name)} {clause.label}"
+        return Hit(
+            kind="clause",
+            entry_id=clause.id,
+            title=f"{title} {clause.heading}".strip(),
+            score=round(score, 4),
+            answer_text=f"{clause.text}（{title}）",
+            body=clause.text,
+            citations=[citation],
+            region_used=asker.code,
+            national_fallback=asker.fallback,
+        )
+
+    def _cite(self, citations: list[Citation]) -> str:
+        """（依据：渝人社办〔2025〕112号 一（二）；…）: clauses grouped by document, at most three labels."""
+        grouped: dict[str, list[str]] = {}
+        for citation in citations:
+            labels = grouped.setdefault(citation.document, [])
+            if citation.clause not in labels:
+                labels.append(citation.clause)
+        parts: list[str] = []
+        for document, labels in grouped.items():
+            if len(labels) > 2:
+                labels = list(dict.fromkeys(label.split("（", 1)[0] for label in labels))
+            name = self.documents.short_name(document)
+            sep = "" if name.endswith("》") else " "
+            parts.append(f"{name}{sep}{'、'.join(labels)}")
+        if not parts:
+            return ""
+        return f"（依据：{'；'.join(parts[:MAX_CITATION_LABELS])}）"
