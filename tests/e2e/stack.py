@@ -57,8 +57,9 @@ class Stack:
         return env
 
     def _spawn(self, name: str, args: list[str]) -> None:
-        log = open(self.workdir / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
-        self.procs[name] = subprocess.Popen(args, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+        # The child keeps its own copy of the descriptor; ours is closed at once (no ResourceWarning).
+        with open(self.workdir / f"{name}.log", "ab") as log:
+            self.procs[name] = subprocess.Popen(args, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
 
     def start_api(self) -> None:
         for command in ("migrate", "seed"):
