@@ -2,6 +2,9 @@
 
 from api.audit import models as audit_models  # noqa: F401
 from api.db import Base
+from api.handoff import models as handoff_models  # noqa: F401
 from api.notify import models as notify_models  # noqa: F401
+from api.staff import models as staff_models  # noqa: F401
+from api.tickets import models as tickets_models  # noqa: F401
 
 metadata = Base.metadata

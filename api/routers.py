@@ -7,6 +7,8 @@ from api.eligibility.views import router as eligibility_router
 from api.health.views import router as health_router
 from api.regions.views import router as regions_router
 from api.rules.views import router as rules_router
+from api.staff.views import router as staff_router
+from api.tickets.views import router as tickets_router
 from api.web.views import router as web_router
 
 ROUTERS: list[APIRouter] = [
@@ -16,4 +18,6 @@ ROUTERS: list[APIRouter] = [
     eligibility_router,
     regions_router,
     rules_router,
+    staff_router,
+    tickets_router,
 ]

@@ -11,5 +11,8 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from api.settings import Settings
+from api.staff.seed import seed_staff
 
-SEEDERS: list[Callable[[Session, Settings], str]] = []
+SEEDERS: list[Callable[[Session, Settings], str]] = [
+    seed_staff,
+]

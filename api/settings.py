@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     # Seconds the chat gateway waits for the dialogue engine before giving up.
     rasa_timeout_seconds: float = 10.0
     log_level: str = "INFO"
+    # 接诉即办: the unit that owns tickets arriving from the channels (首接负责), and the
+    # service-limits file (default: api/tickets/limits.yaml).
+    ticket_intake_unit: str = "12333热线服务中心"
+    ticket_limits_path: str | None = None
 
     @field_validator("integration_tokens", mode="before")
     @classmethod

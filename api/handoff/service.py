@@ -1,0 +1,94 @@
+"""Pausing a conversation when it becomes a ticket, and handing it back to the bot.
+
+While paused, what the claimant writes is added to the ticket (a `claimant_message`
+event) instead of going to the dialogue engine, and the claimant is told the
+ticket number. Staff release the conversation from the console (audited).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.audit import record_audit
+from api.handoff.models import ConversationPause
+from api.tickets.enums import TicketAction
+from api.tickets.models import Ticket
+from api.tickets.transitions import transition
+
+MAX_MESSAGE_CHARS = 1000
+
+
+def paused_reply(number: str) -> str:
+    return f"您的诉求已转人工（工单号 {number}），工作人员会尽快联系您。您可以继续留言补充情况，我们会一并记录。"
+
+
+def active_pause(session: Session, *, sender: str) -> ConversationPause | None:
+    return session.scalar(
+        select(ConversationPause).where(ConversationPause.sender == sender, ConversationPause.released_at.is_(None))
+    )
+
+
+def is_paused(session: Session, sender: str) -> Ticket | None:
+    """The ticket that holds this conversation, or None when the bot may answer."""
+    pause = active_pause(session, sender=sender)
+    return session.get(Ticket, pause.ticket_id) if pause else None
+
+
+def pause(session: Session, *, sender: str, ticket: Ticket, now: datetime) -> ConversationPause:
+    """Pause `sender` for `ticket`; a conversation already paused stays with its first ticket."""
+    existing = active_pause(session, sender=sender)
+    if existing is not None:
+        return existing
+    row = ConversationPause(sender=sender, ticket_id=ticket.id, paused_at=now)
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        # Another request paused the same conversation at the same moment.
+        found = active_pause(session, sender=sender)
+        assert found is not None
+        return found
+    return row
+
+
+def record_message(session: Session, *, sender: str, text: str, now: datetime) -> Ticket | None:
+    """If `sender` is paused, add the message to its ticket and return the ticket; else None."""
+    ticket = is_paused(session, sender)
+    if ticket is None:
+        return None
+    transition(
+        session, ticket, action=TicketAction.claimant_message, actor=f"claimant:{sender}", now=now,
+        note=text[:MAX_MESSAGE_CHARS], data={"sender": sender},
+    )
+    return ticket
+
+
+def release(session: Session, *, ticket: Ticket, actor: str, now: datetime, note: str | None = None) -> int:
+    """Hand every conversation held by `ticket` back to the bot; returns how many were released."""
+    pauses = list(
+        session.scalars(
+            select(ConversationPause).where(
+                ConversationPause.ticket_id == ticket.id, ConversationPause.released_at.is_(None)
+            )
+        )
+    )
+    if not pauses:
+        return 0
+    for row in pauses:
+        row.released_at = now
+        row.released_by = actor
+    senders = [row.sender for row in pauses]
+    transition(
+        session, ticket, action=TicketAction.release_conversation, actor=actor, now=now, note=note,
+        data={"count": len(pauses)},
+    )
+    record_audit(
+        session, actor=actor, action="handoff.release", entity_type="ticket", entity_id=ticket.id,
+        before={"paused": len(senders)}, after={"paused": 0},
+    )
+    return len(pauses)

@@ -1,0 +1,219 @@
+"""What staff do to a ticket: sign for it, handle it, answer, follow up, transfer, extend, remind.
+
+Each function checks who may act (首接负责: only the owning unit handles its
+tickets; nobody approves their own extension), moves the ticket through the one
+transition function and records the audit row. Services never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from api.audit import record_audit
+from api.auth import Caller
+from api.errors import ConflictError, ForbiddenError
+from api.handoff import service as handoff
+from api.notify import SmsProvider
+from api.staff.duties import ensure_not_own_request
+from api.tickets.deadlines import compute_deadlines, deadline_after, extend
+from api.tickets.enums import Satisfaction, TicketAction
+from api.tickets.limits import TicketLimits
+from api.tickets.models import Ticket
+from api.tickets.progress import tell_claimant
+from api.tickets.transitions import check, transition
+
+
+@dataclass(frozen=True)
+class Actor:
+    caller: Caller
+    unit: str | None  # None for integrations
+    display_name: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.caller.actor
+
+
+def _owning_unit(ticket: Ticket, actor: Actor) -> None:
+    if actor.caller.is_integration:
+        return
+    if actor.unit != ticket.owner_unit:
+        raise ForbiddenError(
+            f"工单{ticket.number}由“{ticket.owner_unit}”首接负责，其他单位不能办理；如需调整请由该单位转办",
+            code="not_owner_unit",
+        )
+
+
+def _audit(session: Session, actor: Actor, action: TicketAction, ticket: Ticket, before: str, **after: object) -> None:
+    record_audit(
+        session, actor=actor.name, action=f"ticket.{action.value}", entity_type="ticket", entity_id=ticket.id,
+        before={"status": before}, after={"status": ticket.status, **after},
+    )
+
+
+def accept(session: Session, *, ticket: Ticket, actor: Actor, now: datetime) -> Ticket:
+    _owning_unit(ticket, actor)
+    before = ticket.status
+    check(ticket, TicketAction.accept)
+    ticket.assignee_staff_id = actor.caller.staff_id
+    ticket.assignee_name = actor.display_name or actor.caller.name
+    if ticket.first_accepted_at is None:
+        ticket.first_accepted_at = now
+    transition(session, ticket, action=TicketAction.accept, actor=actor.name, now=now,
+               data={"on_time": now <= ticket.accept_by})
+    _audit(session, actor, TicketAction.accept, ticket, before)
+    return ticket
+
+
+def start(session: Session, *, ticket: Ticket, actor: Actor, now: datetime) -> Ticket:
+    _owning_unit(ticket, actor)
+    before = ticket.status
+    check(ticket, TicketAction.start)
+    if ticket.assignee_staff_id is None:
+        ticket.assignee_staff_id = actor.caller.staff_id
+        ticket.assignee_name = actor.display_name or actor.caller.name
+    transition(session, ticket, action=TicketAction.start, actor=actor.name, now=now)
+    _audit(session, actor, TicketAction.start, ticket, before)
+    return ticket
+
+
+def resolve(
+    session: Session, *, ticket: Ticket, actor: Actor, answer: str, now: datetime, sms: SmsProvider | None
+) -> Ticket:
+    _owning_unit(ticket, actor)
+    before = ticket.status
+    check(ticket, TicketAction.resolve)
+    ticket.answer = answer.strip()
+    ticket.responded_at = now
+    transition(session, ticket, action=TicketAction.resolve, actor=actor.name, now=now, note=ticket.answer,
+               data={"on_time": now <= ticket.respond_by})
+    _audit(session, actor, TicketAction.resolve, ticket, before)
+    tell_claimant(session, ticket=ticket, kind="answered", sms=sms)
+    return ticket
+
+
+def follow_up(
+    session: Session,
+    *,
+    ticket: Ticket,
+    actor: Actor,
+    satisfaction: Satisfaction,
+    solved: bool,
+    note: str | None,
+    now: datetime,
+    limits: TicketLimits,
+    sms: SmsProvider | None,
+) -> Ticket:
+    """回访: satisfied (or basically) closes the ticket; unsatisfied reopens it (重办) with new deadlines."""
+    _owning_unit(ticket, actor)
+    before = ticket.status
+    action = TicketAction.reopen if satisfaction is Satisfaction.unsatisfied else TicketAction.close
+    check(ticket, action)
+    ticket.satisfaction = satisfaction.value
+    ticket.solved = solved
+    data: dict[str, object] = {"satisfaction": satisfaction.value, "solved": solved}
+    if action is TicketAction.reopen:
+        stages = limits.for_ticket(ticket.category, ticket.urgency)
+        fresh = compute_deadlines(now, stages, day_ends=limits.working_day_ends)
+        ticket.respond_by, ticket.resolve_by = fresh.respond_by, fresh.resolve_by
+        ticket.deadlines_provisional = ticket.deadlines_provisional or fresh.provisional
+        ticket.reopened_count += 1
+        ticket.overdue_marked_for = ticket.reminded_for = None
+        data["respond_by"] = fresh.respond_by.isoformat()
+    else:
+        ticket.closed_at = now
+    transition(session, ticket, action=action, actor=actor.name, now=now, note=note, data=data)
+    _audit(session, actor, action, ticket, before, satisfaction=satisfaction.value, solved=solved)
+    if action is TicketAction.close:
+        handoff.release(session, ticket=ticket, actor=actor.name, now=now, note="工单办结，会话交还智能客服")
+    tell_claimant(session, ticket=ticket, kind="closed" if action is TicketAction.close else "reopened", sms=sms)
+    return ticket
+
+
+def transfer(
+    session: Session, *, ticket: Ticket, actor: Actor, to_unit: str, reason: str, now: datetime,
+    limits: TicketLimits,
+) -> Ticket:
+    _owning_unit(ticket, actor)
+    to_unit = to_unit.strip()
+    if to_unit == ticket.owner_unit:
+        raise ConflictError("转办单位与当前负责单位相同")
+    before, from_unit = ticket.status, ticket.owner_unit
+    check(ticket, TicketAction.transfer)
+    stages = limits.for_ticket(ticket.category, ticket.urgency)
+    ticket.accept_by, _ = deadline_after(now, stages.accept, day_ends=limits.working_day_ends)
+    ticket.owner_unit = to_unit
+    ticket.assignee_staff_id = ticket.assignee_name = None
+    ticket.overdue_marked_for = ticket.reminded_for = None
+    transition(session, ticket, action=TicketAction.transfer, actor=actor.name, now=now, note=reason,
+               data={"from_unit": from_unit, "to_unit": to_unit})
+    _audit(session, actor, TicketAction.transfer, ticket, before, from_unit=from_unit, to_unit=to_unit)
+    return ticket
+
+
+def request_extension(
+    session: Session, *, ticket: Ticket, actor: Actor, working_days: int, reason: str, now: datetime
+) -> Ticket:
+    _owning_unit(ticket, actor)
+    check(ticket, TicketAction.request_extension)
+    if ticket.extension_requested_by:
+        raise ConflictError("该工单已有待审批的延期申请", code="extension_pending")
+    ticket.extension_requested_by = actor.name
+    ticket.extension_working_days = working_days
+    ticket.extension_reason = reason
+    transition(session, ticket, action=TicketAction.request_extension, actor=actor.name, now=now, note=reason,
+               data={"working_days": working_days})
+    _audit(session, actor, TicketAction.request_extension, ticket, ticket.status, working_days=working_days)
+    return ticket
+
+
+def decide_extension(
+    session: Session, *, ticket: Ticket, actor: Actor, grant: bool, note: str | None, now: datetime,
+    limits: TicketLimits,
+) -> Ticket:
+    action = TicketAction.grant_extension if grant else TicketAction.deny_extension
+    _owning_unit(ticket, actor)
+    check(ticket, action)
+    if not ticket.extension_requested_by or not ticket.extension_working_days:
+        raise ConflictError("该工单没有待审批的延期申请", code="no_extension_pending")
+    ensure_not_own_request(requester_actor=ticket.extension_requested_by, approver=actor.caller, what="延期申请")
+    days = ticket.extension_working_days
+    data: dict[str, object] = {"working_days": days, "requested_by": ticket.extension_requested_by}
+    if grant:
+        ticket.respond_by, p1 = extend(ticket.respond_by, days, day_ends=limits.working_day_ends)
+        ticket.resolve_by, p2 = extend(ticket.resolve_by, days, day_ends=limits.working_day_ends)
+        ticket.deadlines_provisional = ticket.deadlines_provisional or p1 or p2
+        ticket.extensions_granted += 1
+        ticket.overdue_marked_for = ticket.reminded_for = None
+        data["respond_by"] = ticket.respond_by.isoformat()
+    ticket.extension_requested_by = ticket.extension_working_days = ticket.extension_reason = None
+    transition(session, ticket, action=action, actor=actor.name, now=now, note=note, data=data)
+    _audit(session, actor, action, ticket, ticket.status, working_days=days)
+    return ticket
+
+
+def remind(session: Session, *, ticket: Ticket, actor: Actor, note: str | None, now: datetime) -> Ticket:
+    """催办 by a supervisor (any unit: the one above may press the owning unit)."""
+    check(ticket, TicketAction.remind)
+    transition(session, ticket, action=TicketAction.remind, actor=actor.name, now=now, note=note,
+               data={"due_at": ticket.due_at.isoformat() if ticket.due_at else None})
+    _audit(session, actor, TicketAction.remind, ticket, ticket.status)
+    return ticket
+
+
+def add_note(session: Session, *, ticket: Ticket, actor: Actor, note: str, now: datetime) -> Ticket:
+    transition(session, ticket, action=TicketAction.note, actor=actor.name, now=now, note=note)
+    _audit(session, actor, TicketAction.note, ticket, ticket.status)
+    return ticket
+
+
+def release_conversation(session: Session, *, ticket: Ticket, actor: Actor, note: str | None, now: datetime) -> int:
+    """Hand the ticket's paused conversation back to the bot (409 when nothing is paused)."""
+    _owning_unit(ticket, actor)
+    released = handoff.release(session, ticket=ticket, actor=actor.name, now=now, note=note)
+    if released == 0:
+        raise ConflictError("该工单没有转人工中的会话", code="not_paused")
+    return released

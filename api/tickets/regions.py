@@ -1,0 +1,28 @@
+"""Region of a ticket: a GB/T 2260 code or a Chinese name, resolved by policy_kb like everywhere else.
+
+A ticket keeps the place the claimant named (沈阳市 210100), not only the rule layer
+it falls under (辽宁省), so the owning unit knows where the claimant is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.errors import ValidationFailed
+from policy_kb import UnknownRegionError
+from policy_kb import resolve_region as kb_resolve_region
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+
+
+def resolve_region(text: str) -> Region:
+    """Resolve a code or a name; an unknown one is a 422 naming the field `region`."""
+    try:
+        found = kb_resolve_region(text.strip())
+    except UnknownRegionError as exc:
+        raise ValidationFailed(exc.message_zh, fields={"region": exc.message_zh}) from exc
+    return Region(found.matched_code, found.matched_name)

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, PlainSerializer
+
+from api.tickets.deadlines import SHANGHAI
+from api.tickets.enums import Category, Channel, Satisfaction, Urgency
+
+
+def _local(value: datetime) -> str:
+    return value.astimezone(SHANGHAI).isoformat()
+
+
+LocalTime = Annotated[datetime, PlainSerializer(_local, return_type=str)]
+
+
+class TranscriptLine(BaseModel):
+    role: str = Field(min_length=1, max_length=20, description="claimant / bot / staff")
+    text: str = Field(min_length=1, max_length=4000)
+    at: datetime | None = None
+
+
+class TicketCreate(BaseModel):
+    category: Category
+    channel: Channel
+    region: str = Field(min_length=1, max_length=40, description="地区代码或名称，如 500000、重庆、沈阳")
+    claim_id: int | None = Field(default=None, ge=1)
+    summary: str = Field(min_length=2, max_length=500)
+    transcript: str | list[TranscriptLine] | None = Field(default=None, max_length=200)
+    urgency: Urgency = Field(default=Urgency.normal, description="normal（一般）或 urgent（紧急，涉及人身财产安全）")
+    sender: str | None = Field(
+        default=None, min_length=3, max_length=160, pattern=r"^[a-z]+:.+$",
+        description="发起诉求的会话，如 web:web-123、wx:<openid>、sms:<手机号>；建单后该会话转人工",
+    )
+
+
+class RegionRead(BaseModel):
+    code: str
+    name: str
+
+
+class ExtensionRead(BaseModel):
+    requested_by: str
+    working_days: int
+    reason: str
+
+
+class TicketRead(BaseModel):
+    id: int
+    number: str
+    category: str
+    urgency: str
+    channel: str
+    region: RegionRead
+    claim_id: int | None
+    sender: str | None
+    summary: str
+    transcript: list[dict[str, Any]]
+    status: str
+    status_label: str
+    owner_unit: str
+    assignee: str | None
+    created_at: LocalTime
+    accept_by: LocalTime
+    respond_by: LocalTime
+    resolve_by: LocalTime
+    deadlines_provisional: bool
+    due_at: LocalTime | None
+    overdue: bool
+    answer: str | None
+    satisfaction: str | None
+    solved: bool | None
+    extension: ExtensionRead | None
+    conversation_paused: bool
+
+
+class EventRead(BaseModel):
+    id: int
+    at: LocalTime
+    actor: str
+    action: str
+    action_label: str
+    from_status: str | None
+    to_status: str
+    note: str | None
+    data: dict[str, Any] | None
+
+
+class TicketDetail(TicketRead):
+    events: list[EventRead]
+    allowed_actions: list[str]
+
+
+class TicketPage(BaseModel):
+    items: list[TicketRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class NoteBody(BaseModel):
+    note: str = Field(min_length=1, max_length=2000)
+
+
+class OptionalNote(BaseModel):
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class ResolveBody(BaseModel):
+    answer: str = Field(min_length=2, max_length=4000, description="答复诉求人的内容")
+
+
+class FollowUpBody(BaseModel):
+    satisfaction: Satisfaction
+    solved: bool = Field(description="诉求人认为问题是否已解决")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class TransferBody(BaseModel):
+    to_unit: str = Field(min_length=2, max_length=80)
+    reason: str = Field(min_length=2, max_length=500, description="转办理由（首接负责，转办须说明理由）")
+
+
+class ExtensionBody(BaseModel):
+    working_days: int = Field(ge=1, le=15)
+    reason: str = Field(min_length=2, max_length=500)
+
+
+class RateRead(BaseModel):
+    numerator: int
+    denominator: int
+    rate: float | None
+
+
+class TicketStats(BaseModel):
+    total: int
+    open: int
+    overdue: int
+    response_rate: RateRead
+    resolution_rate: RateRead
+    satisfaction_rate: RateRead
+    by_category: dict[str, int]
+    by_status: dict[str, int]

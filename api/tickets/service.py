@@ -1,0 +1,225 @@
+"""Creating, reading and listing tickets (the staff queue)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from api.audit import record_audit
+from api.errors import NotFoundError, ValidationFailed
+from api.handoff import service as handoff
+from api.handoff.models import ConversationPause
+from api.notify import SmsProvider
+from api.privacy import mask_text
+from api.tickets.deadlines import SHANGHAI, compute_deadlines
+from api.tickets.enums import ACTION_LABELS, STATUS_LABELS, TicketAction, TicketStatus
+from api.tickets.limits import TicketLimits
+from api.tickets.models import Ticket, TicketEvent
+from api.tickets.progress import tell_claimant
+from api.tickets.regions import resolve_region
+from api.tickets.schemas import (
+    EventRead,
+    ExtensionRead,
+    RegionRead,
+    TicketCreate,
+    TicketDetail,
+    TicketRead,
+)
+from api.tickets.transitions import allowed_actions, transition
+
+MAX_PAGE = 200
+
+
+def _transcript(body: TicketCreate, now: datetime) -> list[dict[str, Any]]:
+    if body.transcript is None:
+        return []
+    if isinstance(body.transcript, str):
+        return [{"role": "record", "text": body.transcript, "at": now.astimezone(SHANGHAI).isoformat()}] if body.transcript else []
+    return [
+        {"role": line.role, "text": line.text, "at": line.at.astimezone(SHANGHAI).isoformat() if line.at and line.at.tzinfo else None}
+        for line in body.transcript
+    ]
+
+
+def ticket_number(ticket: Ticket) -> str:
+    """GD + the date it was received (Beijing time) + a serial: GD20260302000123."""
+    return f"GD{ticket.created_at.astimezone(SHANGHAI):%Y%m%d}{ticket.id:06d}"
+
+
+def create_ticket(
+    session: Session,
+    *,
+    body: TicketCreate,
+    actor: str,
+    owner_unit: str,
+    now: datetime,
+    limits: TicketLimits,
+    sms: SmsProvider | None,
+) -> Ticket:
+    region = resolve_region(body.region)
+    stages = limits.for_ticket(body.category, body.urgency)
+    deadlines = compute_deadlines(now, stages, day_ends=limits.working_day_ends)
+    ticket = Ticket(
+        number=f"tmp-{uuid.uuid4().hex}",
+        category=body.category.value,
+        urgency=body.urgency.value,
+        channel=body.channel.value,
+        region_code=region.code,
+        region_name=region.name,
+        claim_id=body.claim_id,
+        sender=body.sender,
+        summary=body.summary.strip(),
+        transcript=_transcript(body, now),
+        owner_unit=owner_unit,
+        created_by=actor,
+        created_at=now,
+        accept_by=deadlines.accept_by,
+        respond_by=deadlines.respond_by,
+        resolve_by=deadlines.resolve_by,
+        deadlines_provisional=deadlines.provisional,
+        overdue=False,
+        extensions_granted=0,
+        reopened_count=0,
+    )
+    session.add(ticket)
+    limits_used = {
+        "accept": stages.accept.label, "respond": stages.respond.label, "resolve": stages.resolve.label,
+    }
+    transition(
+        session, ticket, action=TicketAction.create, actor=actor, now=now,
+        data={"owner_unit": owner_unit, "limits": limits_used, "provisional": deadlines.provisional},
+    )
+    ticket.number = ticket_number(ticket)
+    if ticket.sender:
+        handoff.pause(session, sender=ticket.sender, ticket=ticket, now=now)
+    record_audit(
+        session, actor=actor, action="ticket.create", entity_type="ticket", entity_id=ticket.id,
+        after={"number": ticket.number, "category": ticket.category, "urgency": ticket.urgency,
+               "owner_unit": owner_unit},
+    )
+    tell_claimant(session, ticket=ticket, kind="created", sms=sms)
+    return ticket
+
+
+def get_ticket(session: Session, *, ref: str | int) -> Ticket:
+    """A ticket by id or by number (GD…)."""
+    ticket: Ticket | None
+    if isinstance(ref, int) or str(ref).isdigit():
+        ticket = session.get(Ticket, int(ref))
+    else:
+        ticket = session.scalar(select(Ticket).where(Ticket.number == str(ref).strip().upper()))
+    if ticket is None:
+        raise NotFoundError("没有这个工单")
+    return ticket
+
+
+def parse_statuses(raw: str | None) -> list[TicketStatus] | None:
+    if not raw:
+        return None
+    statuses = []
+    for part in raw.split(","):
+        try:
+            statuses.append(TicketStatus(part.strip()))
+        except ValueError:
+            allowed = "、".join(s.value for s in TicketStatus)
+            raise ValidationFailed(
+                f"status 取值不在允许范围内（{allowed}）", fields={"status": "取值不在允许范围内"}
+            ) from None
+    return statuses
+
+
+def _filters(
+    *, statuses: Sequence[TicketStatus] | None, overdue: bool | None, category: str | None, now: datetime
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if statuses:
+        conditions.append(Ticket.status.in_([s.value for s in statuses]))
+    else:
+        conditions.append(Ticket.status != TicketStatus.closed.value)
+    if overdue is True:
+        conditions.append(Ticket.due_at < now)
+    elif overdue is False:
+        conditions.append((Ticket.due_at.is_(None)) | (Ticket.due_at >= now))
+    if category:
+        conditions.append(Ticket.category == category)
+    return conditions
+
+
+def list_queue(
+    session: Session,
+    *,
+    statuses: Sequence[TicketStatus] | None,
+    overdue: bool | None,
+    category: str | None = None,
+    now: datetime,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Ticket], int]:
+    """The staff queue: open tickets (or those in `statuses`), nearest deadline first."""
+    conditions = _filters(statuses=statuses, overdue=overdue, category=category, now=now)
+    total = session.scalar(select(func.count()).select_from(Ticket).where(*conditions)) or 0
+    stmt = (
+        select(Ticket)
+        .where(*conditions)
+        .order_by(Ticket.due_at.asc().nulls_last(), Ticket.id)
+        .limit(min(max(limit, 1), MAX_PAGE))
+        .offset(max(offset, 0))
+    )
+    return list(session.scalars(stmt)), total
+
+
+def paused_ticket_ids(session: Session, ticket_ids: Sequence[int]) -> set[int]:
+    if not ticket_ids:
+        return set()
+    stmt = select(ConversationPause.ticket_id).where(
+        ConversationPause.ticket_id.in_(ticket_ids), ConversationPause.released_at.is_(None)
+    )
+    return set(session.scalars(stmt))
+
+
+def events_of(session: Session, *, ticket_id: int) -> list[TicketEvent]:
+    return list(session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)))
+
+
+def is_overdue(ticket: Ticket, now: datetime) -> bool:
+    return ticket.due_at is not None and ticket.due_at < now
+
+
+def to_read(ticket: Ticket, *, now: datetime, paused: bool) -> TicketRead:
+    extension = None
+    if ticket.extension_requested_by and ticket.extension_working_days:
+        extension = ExtensionRead(
+            requested_by=ticket.extension_requested_by, working_days=ticket.extension_working_days,
+            reason=ticket.extension_reason or "",
+        )
+    transcript = [{**line, "text": mask_text(str(line.get("text", "")))} for line in ticket.transcript]
+    return TicketRead(
+        id=ticket.id, number=ticket.number, category=ticket.category, urgency=ticket.urgency,
+        channel=ticket.channel, region=RegionRead(code=ticket.region_code, name=ticket.region_name),
+        claim_id=ticket.claim_id, sender=mask_text(ticket.sender) if ticket.sender else None,
+        summary=mask_text(ticket.summary), transcript=transcript, status=ticket.status,
+        status_label=STATUS_LABELS[ticket.status], owner_unit=ticket.owner_unit, assignee=ticket.assignee_name,
+        created_at=ticket.created_at, accept_by=ticket.accept_by, respond_by=ticket.respond_by,
+        resolve_by=ticket.resolve_by, deadlines_provisional=ticket.deadlines_provisional, due_at=ticket.due_at,
+        overdue=is_overdue(ticket, now), answer=ticket.answer, satisfaction=ticket.satisfaction,
+        solved=ticket.solved, extension=extension, conversation_paused=paused,
+    )
+
+
+def to_detail(session: Session, ticket: Ticket, *, now: datetime) -> TicketDetail:
+    read = to_read(ticket, now=now, paused=bool(paused_ticket_ids(session, [ticket.id])))
+    events = [
+        EventRead(
+            id=e.id, at=e.at, actor=e.actor, action=e.action, action_label=ACTION_LABELS.get(e.action, e.action),
+            from_status=e.from_status, to_status=e.to_status,
+            note=mask_text(e.note) if e.note else None, data=e.data,
+        )
+        for e in events_of(session, ticket_id=ticket.id)
+    ]
+    actions = [a.value for a in allowed_actions(TicketStatus(ticket.status))]
+    return TicketDetail(**dict(read), events=events, allowed_actions=actions)

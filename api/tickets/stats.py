@@ -1,0 +1,60 @@
+"""The three 接诉即办 rates (响应率, 解决率, 满意率) and ticket counts, for the dashboard.
+
+- 响应率: tickets signed for within the acceptance limit, over tickets that were
+  signed for or whose acceptance limit has passed.
+- 解决率: tickets the claimant called solved at the follow-up (回访), over followed-up tickets.
+- 满意率: satisfied or basically satisfied at the follow-up, over followed-up tickets.
+The latest follow-up of a reopened ticket counts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from api.tickets.enums import Category, TicketStatus
+from api.tickets.models import Ticket
+from api.tickets.schemas import RateRead, TicketStats
+
+
+def _rate(numerator: int | None, denominator: int | None) -> RateRead:
+    num, den = int(numerator or 0), int(denominator or 0)
+    return RateRead(numerator=num, denominator=den, rate=round(num / den, 4) if den else None)
+
+
+def _sum(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def ticket_stats(session: Session, *, now: datetime) -> TicketStats:
+    accepted = Ticket.first_accepted_at.is_not(None)
+    due_for_acceptance = or_(accepted, Ticket.accept_by < now)
+    followed = Ticket.satisfaction.is_not(None)
+    row = session.execute(
+        select(
+            func.count(),
+            _sum(Ticket.status != TicketStatus.closed.value),
+            _sum(and_(Ticket.due_at.is_not(None), Ticket.due_at < now)),
+            _sum(and_(accepted, Ticket.first_accepted_at <= Ticket.accept_by)),
+            _sum(due_for_acceptance),
+            _sum(Ticket.solved.is_(True)),
+            _sum(followed),
+            _sum(Ticket.satisfaction.in_(["satisfied", "basically_satisfied"])),
+        ).select_from(Ticket)
+    ).one()
+    total, open_, overdue, on_time, due_accept, solved, followed_n, satisfied = (int(v or 0) for v in row)
+    by_category = {c.value: 0 for c in Category}
+    for category, count in session.execute(select(Ticket.category, func.count()).group_by(Ticket.category)):
+        by_category[category] = int(count)
+    by_status = {s.value: 0 for s in TicketStatus}
+    for status, count in session.execute(select(Ticket.status, func.count()).group_by(Ticket.status)):
+        by_status[status] = int(count)
+    return TicketStats(
+        total=total, open=open_, overdue=overdue,
+        response_rate=_rate(on_time, due_accept),
+        resolution_rate=_rate(solved, followed_n),
+        satisfaction_rate=_rate(satisfied, followed_n),
+        by_category=by_category, by_status=by_status,
+    )

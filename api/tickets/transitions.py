@@ -1,0 +1,123 @@
+"""The ticket status machine: ONE table of allowed transitions and ONE function that performs them.
+
+Every change to a ticket goes through `transition()`, which refuses what the table
+does not allow (409, in Chinese) and appends the event row (who, when, from, to, note).
+Actions that record something without changing the status (催办, 延期, 备注, …)
+map a status to itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.errors import ConflictError
+from api.tickets.enums import ACTION_LABELS, STATUS_LABELS, TicketAction, TicketStatus
+from api.tickets.models import Ticket, TicketEvent
+
+A, S = TicketAction, TicketStatus
+_OPEN = (S.received, S.accepted, S.in_progress, S.reopened)
+_WORKING = (S.accepted, S.in_progress, S.reopened)
+_NOT_CLOSED = (*_OPEN, S.resolved)
+_ALL = tuple(S)
+
+
+def _same(*statuses: TicketStatus) -> dict[TicketStatus | None, TicketStatus]:
+    return {s: s for s in statuses}
+
+
+# action → {from status → to status}. `None` is "no ticket yet".
+TRANSITIONS: dict[TicketAction, dict[TicketStatus | None, TicketStatus]] = {
+    A.create: {None: S.received},
+    A.accept: {S.received: S.accepted},
+    A.start: {S.accepted: S.in_progress, S.reopened: S.in_progress},
+    A.resolve: {S.in_progress: S.resolved},
+    A.close: {S.resolved: S.closed},
+    A.reopen: {S.resolved: S.reopened},
+    # 首接负责: only a transfer with a reason hands the ticket to another unit, which signs for it anew.
+    A.transfer: {s: S.received for s in _OPEN},
+    A.request_extension: _same(*_WORKING),
+    A.grant_extension: _same(*_WORKING),
+    A.deny_extension: _same(*_WORKING),
+    A.remind: _same(*_NOT_CLOSED),
+    A.mark_overdue: _same(*_NOT_CLOSED),
+    A.note: _same(*_ALL),
+    A.claimant_message: _same(*_ALL),
+    A.release_conversation: _same(*_ALL),
+}
+
+
+def allowed(action: TicketAction, status: TicketStatus | None) -> TicketStatus | None:
+    """The status `action` leads to from `status`, or None when it is not allowed."""
+    return TRANSITIONS[action].get(status)
+
+
+def allowed_actions(status: TicketStatus) -> list[TicketAction]:
+    return [a for a, moves in TRANSITIONS.items() if status in moves and a is not A.create]
+
+
+def due_for(ticket: Ticket) -> datetime | None:
+    """The deadline of the ticket's current stage."""
+    status = TicketStatus(ticket.status)
+    if status is S.received:
+        return ticket.accept_by
+    if status in _WORKING:
+        return ticket.respond_by
+    if status is S.resolved:
+        return ticket.resolve_by
+    return None
+
+
+def stage_of(status: TicketStatus | str) -> str | None:
+    """The deadline kind that applies in `status` (accept, respond, resolve)."""
+    status = TicketStatus(status)
+    if status is S.received:
+        return "accept"
+    if status in _WORKING:
+        return "respond"
+    if status is S.resolved:
+        return "resolve"
+    return None
+
+
+def check(ticket: Ticket, action: TicketAction) -> TicketStatus:
+    """The status `action` leads to; 409 with a Chinese message when the table forbids it."""
+    current = TicketStatus(ticket.status) if ticket.status else None
+    target = allowed(action, current)
+    if target is None:
+        now_label = STATUS_LABELS[current] if current else "未受理"
+        raise ConflictError(
+            f"工单{ticket.number or ''}当前状态为“{now_label}”，不能“{ACTION_LABELS[action]}”",
+            code="invalid_transition",
+        )
+    return target
+
+
+def transition(
+    session: Session,
+    ticket: Ticket,
+    *,
+    action: TicketAction,
+    actor: str,
+    now: datetime,
+    note: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> TicketEvent:
+    """Move `ticket` by `action` (or refuse with 409) and append the event row.
+
+    Callers that change deadlines call `check()` first, change them, then this.
+    """
+    current = TicketStatus(ticket.status) if ticket.status else None
+    target = check(ticket, action)
+    ticket.status = target.value
+    ticket.due_at = due_for(ticket)
+    if ticket.id is None:
+        session.flush()
+    event = TicketEvent(
+        ticket_id=ticket.id, at=now, actor=actor, action=action.value,
+        from_status=current.value if current else None, to_status=target.value, note=note, data=data,
+    )
+    session.add(event)
+    return event

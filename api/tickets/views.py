@@ -1,0 +1,149 @@
+"""接诉即办 tickets over JSON (contracts.md): create, the staff queue, one ticket, and its actions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from api.db import SessionDep, utcnow
+from api.tickets import actions, service
+from api.tickets.deps import Creator, Handler, Limits, Reader, Sms, Supervisor
+from api.tickets.schemas import (
+    ExtensionBody,
+    FollowUpBody,
+    NoteBody,
+    OptionalNote,
+    ResolveBody,
+    TicketCreate,
+    TicketDetail,
+    TicketPage,
+    TicketRead,
+    TicketStats,
+    TransferBody,
+)
+from api.tickets.stats import ticket_stats
+
+router = APIRouter(prefix="/v1/tickets", tags=["接诉即办工单"])
+
+
+@router.post("", response_model=TicketRead, status_code=201, summary="受理工单（带 sender 时该会话转人工）")
+def create(body: TicketCreate, request: Request, actor: Creator, session: SessionDep, limits: Limits,
+           sms: Sms) -> TicketRead:
+    owner_unit = actor.unit or request.app.state.settings.ticket_intake_unit
+    ticket = service.create_ticket(
+        session, body=body, actor=actor.name, owner_unit=owner_unit, now=utcnow(), limits=limits, sms=sms,
+    )
+    return service.to_read(ticket, now=utcnow(), paused=ticket.sender is not None)
+
+
+@router.get("", response_model=TicketPage, summary="工单队列（按时限排序）")
+def queue(
+    _: Reader,
+    session: SessionDep,
+    status: Annotated[str | None, Query(description="状态，可用逗号分隔多个；默认未办结的全部")] = None,
+    overdue: Annotated[bool | None, Query(description="true 只看已超期，false 只看未超期")] = None,
+    category: Annotated[str | None, Query(pattern=r"^[a-z_]+$")] = None,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> TicketPage:
+    now = utcnow()
+    tickets, total = service.list_queue(
+        session, statuses=service.parse_statuses(status), overdue=overdue, category=category, now=now,
+        limit=limit, offset=offset,
+    )
+    paused = service.paused_ticket_ids(session, [t.id for t in tickets])
+    items = [service.to_read(t, now=now, paused=t.id in paused) for t in tickets]
+    return TicketPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/stats", response_model=TicketStats, summary="响应率、解决率、满意率与分类统计")
+def stats(_: Reader, session: SessionDep) -> TicketStats:
+    return ticket_stats(session, now=utcnow())
+
+
+@router.get("/{ref}", response_model=TicketDetail, summary="工单详情（含全部事件）")
+def detail(ref: str, _: Reader, session: SessionDep) -> TicketDetail:
+    return service.to_detail(session, service.get_ticket(session, ref=ref), now=utcnow())
+
+
+def _done(session: SessionDep, ref: str) -> TicketDetail:
+    return service.to_detail(session, service.get_ticket(session, ref=ref), now=utcnow())
+
+
+@router.post("/{ref}/accept", response_model=TicketDetail, summary="签收（首接负责）")
+def accept(ref: str, actor: Handler, session: SessionDep) -> TicketDetail:
+    actions.accept(session, ticket=service.get_ticket(session, ref=ref), actor=actor, now=utcnow())
+    return _done(session, ref)
+
+
+@router.post("/{ref}/start", response_model=TicketDetail, summary="开始办理")
+def start(ref: str, actor: Handler, session: SessionDep) -> TicketDetail:
+    actions.start(session, ticket=service.get_ticket(session, ref=ref), actor=actor, now=utcnow())
+    return _done(session, ref)
+
+
+@router.post("/{ref}/resolve", response_model=TicketDetail, summary="答复诉求人")
+def resolve(ref: str, body: ResolveBody, actor: Handler, session: SessionDep, sms: Sms) -> TicketDetail:
+    ticket = service.get_ticket(session, ref=ref)
+    actions.resolve(session, ticket=ticket, actor=actor, answer=body.answer, now=utcnow(), sms=sms)
+    return _done(session, ref)
+
+
+@router.post("/{ref}/follow-up", response_model=TicketDetail, summary="回访：满意则办结，不满意则重办")
+def follow_up(ref: str, body: FollowUpBody, actor: Handler, session: SessionDep, limits: Limits,
+              sms: Sms) -> TicketDetail:
+    actions.follow_up(
+        session, ticket=service.get_ticket(session, ref=ref), actor=actor, satisfaction=body.satisfaction,
+        solved=body.solved, note=body.note, now=utcnow(), limits=limits, sms=sms,
+    )
+    return _done(session, ref)
+
+
+@router.post("/{ref}/transfer", response_model=TicketDetail, summary="转办（须说明理由）")
+def transfer(ref: str, body: TransferBody, actor: Handler, session: SessionDep, limits: Limits) -> TicketDetail:
+    actions.transfer(session, ticket=service.get_ticket(session, ref=ref), actor=actor, to_unit=body.to_unit,
+                     reason=body.reason, now=utcnow(), limits=limits)
+    return _done(session, ref)
+
+
+@router.post("/{ref}/extension", response_model=TicketDetail, summary="申请延期")
+def request_extension(ref: str, body: ExtensionBody, actor: Handler, session: SessionDep) -> TicketDetail:
+    actions.request_extension(session, ticket=service.get_ticket(session, ref=ref), actor=actor,
+                              working_days=body.working_days, reason=body.reason, now=utcnow())
+    return _done(session, ref)
+
+
+@router.post("/{ref}/extension/grant", response_model=TicketDetail, summary="批准延期（不能批准本人的申请）")
+def grant_extension(ref: str, body: OptionalNote, actor: Supervisor, session: SessionDep,
+                    limits: Limits) -> TicketDetail:
+    actions.decide_extension(session, ticket=service.get_ticket(session, ref=ref), actor=actor, grant=True,
+                             note=body.note, now=utcnow(), limits=limits)
+    return _done(session, ref)
+
+
+@router.post("/{ref}/extension/deny", response_model=TicketDetail, summary="驳回延期")
+def deny_extension(ref: str, body: OptionalNote, actor: Supervisor, session: SessionDep,
+                   limits: Limits) -> TicketDetail:
+    actions.decide_extension(session, ticket=service.get_ticket(session, ref=ref), actor=actor, grant=False,
+                             note=body.note, now=utcnow(), limits=limits)
+    return _done(session, ref)
+
+
+@router.post("/{ref}/remind", response_model=TicketDetail, summary="催办")
+def remind(ref: str, body: OptionalNote, actor: Supervisor, session: SessionDep) -> TicketDetail:
+    actions.remind(session, ticket=service.get_ticket(session, ref=ref), actor=actor, note=body.note, now=utcnow())
+    return _done(session, ref)
+
+
+@router.post("/{ref}/notes", response_model=TicketDetail, summary="添加备注")
+def add_note(ref: str, body: NoteBody, actor: Handler, session: SessionDep) -> TicketDetail:
+    actions.add_note(session, ticket=service.get_ticket(session, ref=ref), actor=actor, note=body.note, now=utcnow())
+    return _done(session, ref)
+
+
+@router.post("/{ref}/release", response_model=TicketDetail, summary="会话交还智能客服")
+def release(ref: str, body: OptionalNote, actor: Handler, session: SessionDep) -> TicketDetail:
+    actions.release_conversation(session, ticket=service.get_ticket(session, ref=ref), actor=actor,
+                                 note=body.note, now=utcnow())
+    return _done(session, ref)
