@@ -25,7 +25,7 @@ def _codes(items: list[dict[str, Any]]) -> set[str]:
     return {i["code"] for i in items}
 
 
-def mismatches(ans: dict[str, Any], exp: dict[str, Any]) -> list[str]:  # noqa: C901 - a flat checklist
+def mismatches(ans: dict[str, Any], exp: dict[str, Any]) -> list[str]:
     bad: list[str] = []
 
     def want(cond: bool, text: str) -> None:
@@ -66,8 +66,10 @@ def mismatches(ans: dict[str, Any], exp: dict[str, Any]) -> list[str]:  # noqa: 
     for doc in exp.get("required_documents_contain", []):
         want(doc in ans["required_documents"], f"required_documents lacks {doc}")
     if "missing_facts" in exp:
-        want(sorted(ans["missing_facts"]) == sorted(exp["missing_facts"]),
-             f"missing_facts {ans['missing_facts']} want {exp['missing_facts']}")
+        want(
+            sorted(ans["missing_facts"]) == sorted(exp["missing_facts"]),
+            f"missing_facts {ans['missing_facts']} want {exp['missing_facts']}",
+        )
     for fact in exp.get("unchecked", []):
         want(fact in ans["unchecked"], f"unchecked lacks {fact}")
     if "stop_from_month" in exp:
