@@ -23,7 +23,9 @@ def explain(decision: EligibilityDecision) -> str:
         lines.append(f"可领取期限：{decision.benefit_months}个月")
     if decision.review.working_days is not None and decision.review.deadline is not None:
         extra = "（预估）" if decision.review.provisional else ""
-        lines.append(f"审核时限：{decision.review.working_days}个工作日，最晚{decision.review.deadline.isoformat()}{extra}")
+        lines.append(
+            f"审核时限：{decision.review.working_days}个工作日，最晚{decision.review.deadline.isoformat()}{extra}"
+        )
     if decision.statutory_retirement:
         lines.append(f"法定退休时间：{decision.statutory_retirement.month}")
     for title, items in (("理由", decision.reasons), ("提示", decision.flags)):

@@ -23,8 +23,13 @@ FALLBACK_NOTE = "当地规定可能不同"
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 
 _NATIONAL_ALIASES = {"CN", "全国", "中国", "国家"}
-_PROVINCE_SHORT = {"内蒙古自治区": "内蒙古", "广西壮族自治区": "广西", "西藏自治区": "西藏",
-                   "宁夏回族自治区": "宁夏", "新疆维吾尔自治区": "新疆"}
+_PROVINCE_SHORT = {
+    "内蒙古自治区": "内蒙古",
+    "广西壮族自治区": "广西",
+    "西藏自治区": "西藏",
+    "宁夏回族自治区": "宁夏",
+    "新疆维吾尔自治区": "新疆",
+}
 _SPACE = re.compile(r"\s+")
 
 
@@ -47,8 +52,11 @@ class ResolvedRegion:
 
     @property
     def note(self) -> str | None:
-        return f"{self.matched_name}没有单独收录的地方文件，以下按国家规定答复，{FALLBACK_NOTE}。" \
-            if self.national_fallback else None
+        return (
+            f"{self.matched_name}没有单独收录的地方文件，以下按国家规定答复，{FALLBACK_NOTE}。"
+            if self.national_fallback
+            else None
+        )
 
 
 def _level(code: str) -> int:
@@ -179,8 +187,8 @@ def _resolve(text: str, layers: frozenset[str]) -> ResolvedRegion:
 
 
 def _full_name(code: str) -> str:
-    parts = [DIVISION_DATA.get(p, "") for p in reversed(_index().parent_codes(code))]
-    return "".join(parts) + DIVISION_DATA.get(code, code)
+    parts = [str(DIVISION_DATA.get(p, "")) for p in reversed(_index().parent_codes(code))]
+    return "".join(parts) + _name_of(code)
 
 
 def resolve_region(text: str, layers: Iterable[str] | None = None) -> ResolvedRegion:

@@ -20,8 +20,6 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-
-
 class Person(_In):
     birth_date: Date | None = Field(default=None, ge=MIN_DATE, le=MAX_DATE)
     retirement_category: RetirementCategory | None = None
@@ -87,8 +85,13 @@ def request_field_errors(req: EligibilityRequest) -> dict[str, str]:
         errors["person.birth_date"] = "出生日期必须早于申请日期。"
     if req.separation and req.separation.date and req.separation.date > req.application_date:
         errors["separation.date"] = "离职日期不能晚于申请日期。"
-    if person and person.birth_date and req.separation and req.separation.date \
-            and req.separation.date <= person.birth_date:
+    if (
+        person
+        and person.birth_date
+        and req.separation
+        and req.separation.date
+        and req.separation.date <= person.birth_date
+    ):
         errors["separation.date"] = "离职日期必须晚于出生日期。"
     if contrib:
         total, last, cont = contrib.total_months, contrib.last_employer_months, contrib.last_employer_continuous_months
@@ -99,8 +102,12 @@ def request_field_errors(req: EligibilityRequest) -> dict[str, str]:
         elif total is not None and cont is not None and cont > total:
             errors["contribution.last_employer_continuous_months"] = "连续缴费月数不能大于累计缴费月数。"
     emp = req.employer
-    if emp and emp.claimants_total is not None and emp.claimants_this_month is not None \
-            and emp.claimants_this_month > emp.claimants_total:
+    if (
+        emp
+        and emp.claimants_total is not None
+        and emp.claimants_this_month is not None
+        and emp.claimants_this_month > emp.claimants_total
+    ):
         errors["employer.claimants_this_month"] = "本月申领人数不能大于累计申领人数。"
     ben = req.benefit
     if ben and ben.receiving_on and ben.end_date and ben.end_date < ben.receiving_on:

@@ -12,8 +12,13 @@ def list_regions(*, rule_base: RuleBase) -> RegionList:
     for code in sorted(rule_base.region_codes, key=lambda c: (c != "CN", c)):
         layer = rule_base.layer(code)
         docs = [
-            DocumentOut(document=d.document, title=rule_base.document(d.document).title,
-                        effective_from=d.effective_from, effective_to=d.effective_to, note=d.note)
+            DocumentOut(
+                document=d.document,
+                title=rule_base.document(d.document).title,
+                effective_from=d.effective_from,
+                effective_to=d.effective_to,
+                note=d.note,
+            )
             for d in layer.documents
         ]
         inherits = [a.code for a in rule_base.chain(code)[1:]]

@@ -13,8 +13,13 @@ def rules_in_force(*, rule_base: RuleBase, region: str, on: date) -> RulesInForc
     resolved = resolve(rule_base=rule_base, region=region)
     rules = [RuleOut.model_validate(v.as_dict()) for v in rule_base.rules_in_force(resolved.code, on)]
     return RulesInForce(
-        region={"code": resolved.code, "name": resolved.name, "matched_code": resolved.matched_code,
-                "matched_name": resolved.matched_name, "note": resolved.note},
+        region={
+            "code": resolved.code,
+            "name": resolved.name,
+            "matched_code": resolved.matched_code,
+            "matched_name": resolved.matched_name,
+            "note": resolved.note,
+        },
         on=on,
         rule_base_version=rule_base.version,
         rules=rules,

@@ -63,8 +63,13 @@ def evaluate(
     total = request.contribution.total_months if request.contribution else None
     months = None
     if total is not None:
-        months = benefit_months(rule_base, resolved.code, total_months=total,
-                                previous_unused=request.previous_unused_months, on=request.application_date)
+        months = benefit_months(
+            rule_base,
+            resolved.code,
+            total_months=total,
+            previous_unused=request.previous_unused_months,
+            on=request.application_date,
+        )
     if not ctx.failed():
         check_extension(ctx, months)
     medical = check_medical_refund(ctx)
@@ -75,15 +80,23 @@ def evaluate(
     add_guidance(ctx, status)
     ret = ctx.retirement
     return EligibilityDecision.model_construct(
-        region=RegionOut.model_construct(code=resolved.code, name=resolved.name, matched_code=resolved.matched_code,
-                                         matched_name=resolved.matched_name, note=resolved.note),
+        region=RegionOut.model_construct(
+            code=resolved.code,
+            name=resolved.name,
+            matched_code=resolved.matched_code,
+            matched_name=resolved.matched_name,
+            note=resolved.note,
+        ),
         rule_base_version=rule_base.version,
         application_date=request.application_date,
         status=status,
         benefit_months=None if status in ("ineligible", "stopped") else months,
         review=review,
         statutory_retirement=StatutoryRetirementOut.model_construct(
-            month=ret.month, age=ret.age, pre_reform_month=ret.pre_reform_month) if ret else None,
+            month=ret.month, age=ret.age, pre_reform_month=ret.pre_reform_month
+        )
+        if ret
+        else None,
         reasons=ctx.reasons,
         flags=ctx.flags,
         required_documents=ctx.documents,
@@ -105,8 +118,9 @@ def _national_fallback(ctx: Ctx) -> None:
         return
     rule = ctx.rule("scope.national_baseline")
     if rule is not None and ctx.region.note:
-        ctx.reason("NATIONAL_FALLBACK", "info", ctx.region.note, rule.citations,
-                   {"matched_code": ctx.region.matched_code})
+        ctx.reason(
+            "NATIONAL_FALLBACK", "info", ctx.region.note, rule.citations, {"matched_code": ctx.region.matched_code}
+        )
 
 
 def _ask_for_missing(ctx: Ctx) -> None:

@@ -37,15 +37,32 @@ class Ctx:
         """The rule in force for this region on `on` (default: the application date), or None."""
         return self.rules.get(self.region.code, key, on or self.on)
 
-    def reason(self, code: str, outcome: Outcome, message: str, citations: list[Citation],
-               details: dict[str, Any] | None = None) -> None:
-        self.reasons.append(Reason.model_construct(code=code, outcome=outcome, message=message,
-                                                   citations=citations, details=details))
+    def reason(
+        self,
+        code: str,
+        outcome: Outcome,
+        message: str,
+        citations: list[Citation],
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        self.reasons.append(
+            Reason.model_construct(code=code, outcome=outcome, message=message, citations=citations, details=details)
+        )
 
-    def flag(self, code: str, message: str, citations: list[Citation], *, review: bool = True,
-             details: dict[str, Any] | None = None) -> None:
-        self.flags.append(Flag.model_construct(code=code, effect="review" if review else "info",
-                                               message=message, citations=citations, details=details))
+    def flag(
+        self,
+        code: str,
+        message: str,
+        citations: list[Citation],
+        *,
+        review: bool = True,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        self.flags.append(
+            Flag.model_construct(
+                code=code, effect="review" if review else "info", message=message, citations=citations, details=details
+            )
+        )
 
     def step(self, code: str, message: str, citations: list[Citation]) -> None:
         self.steps.append(NextStep.model_construct(code=code, message=message, citations=citations))

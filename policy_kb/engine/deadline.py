@@ -24,9 +24,11 @@ def review_deadline(ctx: Ctx) -> Review:
     days: int = rule.value
     deadline = add_working_days(ctx.on, days)
     note = f"（{deadline.date.year}年节假日安排尚未公布，日期按周一至周五估算）" if deadline.provisional else ""
-    ctx.step("REVIEW_DEADLINE",
-             f"经办机构应自收到申请之日起{days}个工作日内审核完毕，也就是最晚{_date_zh(deadline.date)}前给出结果{note}。",
-             rule.citations)
+    ctx.step(
+        "REVIEW_DEADLINE",
+        f"经办机构应自收到申请之日起{days}个工作日内审核完毕，也就是最晚{_date_zh(deadline.date)}前给出结果{note}。",
+        rule.citations,
+    )
     return Review(working_days=days, deadline=deadline.date, provisional=deadline.provisional)
 
 

@@ -17,8 +17,9 @@ def months_for(brackets: list[Bracket], total_months: int) -> int:
     return months
 
 
-def benefit_months(rules: RuleBase, region_code: str, *, total_months: int, previous_unused: int,
-                   on: date) -> int | None:
+def benefit_months(
+    rules: RuleBase, region_code: str, *, total_months: int, previous_unused: int, on: date
+) -> int | None:
     """Entitled months (None if no bracket applies or the rules are not in force on `on`)."""
     brackets = rules.get(region_code, "duration.brackets", on)
     cap = rules.get(region_code, "duration.max_months", on)

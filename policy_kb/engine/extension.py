@@ -29,12 +29,19 @@ def check_extension(ctx: Ctx, benefit_months: int | None) -> None:
         return
     ret = parse_month(ctx.retirement.month)
     how = "无需本人申请，并继续代缴基本医疗保险费" if cfg.automatic else "按规定继续发放"
-    ctx.flag("EXTENSION_TO_RETIREMENT",
-             f"您的领金期{'预计' if estimated else ''}在{end.year}年{end.month}月结束，距法定退休年龄"
-             f"（{ret.year}年{ret.month}月）不足1年；期满仍未就业的，可以继续领取失业保险金直到法定退休年龄（{how}）。",
-             rule.citations, review=False,
-             details={"benefit_end_month": month_str(end), "estimated_end": estimated,
-                      "until_month": ctx.retirement.month, "automatic": cfg.automatic})
+    ctx.flag(
+        "EXTENSION_TO_RETIREMENT",
+        f"您的领金期{'预计' if estimated else ''}在{end.year}年{end.month}月结束，距法定退休年龄"
+        f"（{ret.year}年{ret.month}月）不足1年；期满仍未就业的，可以继续领取失业保险金直到法定退休年龄（{how}）。",
+        rule.citations,
+        review=False,
+        details={
+            "benefit_end_month": month_str(end),
+            "estimated_end": estimated,
+            "until_month": ctx.retirement.month,
+            "automatic": cfg.automatic,
+        },
+    )
 
 
 def _ends_at_retirement(ctx: Ctx) -> None:
@@ -42,6 +49,10 @@ def _ends_at_retirement(ctx: Ctx) -> None:
     if ctx.retirement is None or rule is None or rule.value.pays_after_retirement_age != "never":
         return
     ret = parse_month(ctx.retirement.month)
-    ctx.flag("ENDS_AT_RETIREMENT",
-             f"您将在{ret.year}年{ret.month}月达到法定退休年龄，失业保险金最多发放到达到法定退休年龄时为止。",
-             rule.citations, review=False, details={"retirement_month": ctx.retirement.month})
+    ctx.flag(
+        "ENDS_AT_RETIREMENT",
+        f"您将在{ret.year}年{ret.month}月达到法定退休年龄，失业保险金最多发放到达到法定退休年龄时为止。",
+        rule.citations,
+        review=False,
+        details={"retirement_month": ctx.retirement.month},
+    )

@@ -46,10 +46,12 @@ def _amount(ctx: Ctx) -> None:
     amount = ctx.rule("benefit.amount")
     if amount is None:
         return
-    ctx.step("BENEFIT_AMOUNT",
-             f"失业保险金的具体金额由{amount.value.set_by}确定，不低于{amount.value.floor}、低于{amount.value.ceiling}；"
-             "具体标准请向当地经办机构查询。",
-             amount.citations)
+    ctx.step(
+        "BENEFIT_AMOUNT",
+        f"失业保险金的具体金额由{amount.value.set_by}确定，不低于{amount.value.floor}、低于{amount.value.ceiling}；"
+        "具体标准请向当地经办机构查询。",
+        amount.citations,
+    )
 
 
 def _unique(items: list[Citation]) -> list[Citation]:

@@ -23,14 +23,23 @@ def check_medical_refund(ctx: Ctx) -> MedicalRefundOut | None:
         return None
     cfg: MedicalRefund = rule.value
     amount = None
-    text = (f"领金期间您以个人身份缴纳的职工医疗保险费可以申请返还：{cfg.how}。"
-            "返还金额不高于当地代缴标准；实际缴纳低于标准的，按实际缴纳金额返还。")
+    text = (
+        f"领金期间您以个人身份缴纳的职工医疗保险费可以申请返还：{cfg.how}。"
+        "返还金额不高于当地代缴标准；实际缴纳低于标准的，按实际缴纳金额返还。"
+    )
     if med.amount_paid is not None and med.local_standard is not None:
         amount = refund_amount(med.amount_paid, med.local_standard)
         text += f"按您提供的金额，可返还{amount}元。"
     else:
-        ctx.cannot_check(*(f for f, v in (("medical_insurance.amount_paid", med.amount_paid),
-                                          ("medical_insurance.local_standard", med.local_standard)) if v is None))
-    ctx.reason("MEDICAL_REFUND", "info", text, rule.citations,
-               {"amount": str(amount) if amount is not None else None})
+        ctx.cannot_check(
+            *(
+                f
+                for f, v in (
+                    ("medical_insurance.amount_paid", med.amount_paid),
+                    ("medical_insurance.local_standard", med.local_standard),
+                )
+                if v is None
+            )
+        )
+    ctx.reason("MEDICAL_REFUND", "info", text, rule.citations, {"amount": str(amount) if amount is not None else None})
     return MedicalRefundOut(amount=amount, cap=cfg.cap, how=cfg.how)

@@ -17,6 +17,10 @@ def check_noncurrent(ctx: Ctx) -> None:
     if not hits:
         return
     names = "、".join(BENEFIT_NAMES_ZH[b] for b in hits)
-    ctx.reason("NON_CONCURRENT_BENEFIT", "fail",
-               f"您正在领取{names}，按规定不能同时领取失业保险金。", rule.citations,
-               {"benefits": [str(b) for b in hits]})
+    ctx.reason(
+        "NON_CONCURRENT_BENEFIT",
+        "fail",
+        f"您正在领取{names}，按规定不能同时领取失业保险金。",
+        rule.citations,
+        {"benefits": [str(b) for b in hits]},
+    )

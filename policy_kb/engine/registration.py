@@ -20,10 +20,14 @@ def check_registration(ctx: Ctx) -> None:
     if handling is None:
         ctx.reason("NOT_REGISTERED", "pending", "您还没有办理失业登记，办理后才能领取失业保险金。", rule.citations)
         return
-    ctx.reason("NOT_REGISTERED", "pending",
-               f"您还没有办理失业登记。其他条件都符合的，{handling.value.how}。",
-               [*handling.citations, *rule.citations])
+    ctx.reason(
+        "NOT_REGISTERED",
+        "pending",
+        f"您还没有办理失业登记。其他条件都符合的，{handling.value.how}。",
+        [*handling.citations, *rule.citations],
+    )
     paid_from = ctx.rule("benefit.paid_from_registration")
     if paid_from is not None:
-        ctx.step("REGISTER_UNEMPLOYMENT", "请尽快办理失业登记，失业保险金从办理失业登记之日起按月发放。",
-                 paid_from.citations)
+        ctx.step(
+            "REGISTER_UNEMPLOYMENT", "请尽快办理失业登记，失业保险金从办理失业登记之日起按月发放。", paid_from.citations
+        )

@@ -30,21 +30,34 @@ def check_retirement_age(ctx: Ctx) -> None:
     reached_on = retirement_date(person.birth_date, ret.age_months)
     details = {"retirement_month": ret.month, "age": ret.age}
     if ctx.on < reached_on:
-        ctx.reason("BELOW_RETIREMENT_AGE", "pass",
-                   f"您的法定退休年龄是{_age_zh(ret.age)}，将在{_month_zh(ret.month)}达到，申请时尚未达到。",
-                   _schedule_citations(schedule.citations, person.retirement_category), details)
+        ctx.reason(
+            "BELOW_RETIREMENT_AGE",
+            "pass",
+            f"您的法定退休年龄是{_age_zh(ret.age)}，将在{_month_zh(ret.month)}达到，申请时尚未达到。",
+            _schedule_citations(schedule.citations, person.retirement_category),
+            details,
+        )
         return
     if rule is None:
         return
     allowed = rule.value.pays_after_retirement_age
     if allowed == "if_no_pension_after_registration" and BenefitKind.basic_pension not in ctx.req.receiving:
-        ctx.reason("OVER_RETIREMENT_AGE_NO_PENSION", "pass",
-                   f"您已于{_month_zh(ret.month)}达到法定退休年龄，但还没有领取基本养老金；"
-                   "按山东规定，办理失业登记后可以按规定领取失业保险金。", rule.citations, details)
+        ctx.reason(
+            "OVER_RETIREMENT_AGE_NO_PENSION",
+            "pass",
+            f"您已于{_month_zh(ret.month)}达到法定退休年龄，但还没有领取基本养老金；"
+            "按山东规定，办理失业登记后可以按规定领取失业保险金。",
+            rule.citations,
+            details,
+        )
         return
-    ctx.reason("RETIREMENT_AGE_REACHED", "fail",
-               f"您已于{_month_zh(ret.month)}达到法定退休年龄（{_age_zh(ret.age)}），不能再领取失业保险金。",
-               [*rule.citations, *_schedule_citations(schedule.citations, person.retirement_category)], details)
+    ctx.reason(
+        "RETIREMENT_AGE_REACHED",
+        "fail",
+        f"您已于{_month_zh(ret.month)}达到法定退休年龄（{_age_zh(ret.age)}），不能再领取失业保险金。",
+        [*rule.citations, *_schedule_citations(schedule.citations, person.retirement_category)],
+        details,
+    )
 
 
 _ROW_MARKERS = {"male": "| men |", "female_cadre": "original age 55", "female_worker": "original age 50"}

@@ -33,10 +33,13 @@ def check_short_term(ctx: Ctx) -> None:
     if not hit:
         return
     bound = f"{threshold.months}个月及以下" if threshold.comparison == "lte" else f"不足{threshold.months}个月"
-    ctx.flag("RISK_SHORT_TERM_INSURED",
-             f"您{_FIELD_ZH[threshold.field]}{months}个月（{bound}），属于短期参保，"
-             "经办机构需要先核实真实的劳动关系，再继续办理。",
-             rule.citations, details={"months": months, "threshold": threshold.model_dump()})
+    ctx.flag(
+        "RISK_SHORT_TERM_INSURED",
+        f"您{_FIELD_ZH[threshold.field]}{months}个月（{bound}），属于短期参保，"
+        "经办机构需要先核实真实的劳动关系，再继续办理。",
+        rule.citations,
+        details={"months": months, "threshold": threshold.model_dump()},
+    )
     _documents(ctx)
 
 
@@ -51,10 +54,13 @@ def check_older_claimant(ctx: Ctx) -> None:
     reached_on = retirement_date(person.birth_date, ctx.retirement.age_months)
     if not (add_months(reached_on, -within) <= ctx.on < reached_on):
         return
-    ctx.flag("RISK_OLDER_CLAIMANT",
-             f"您距法定退休年龄（{reached_on.year}年{reached_on.month}月）在{within // 12}年以内，属于大龄申领人员，"
-             "经办机构会核查劳动关系材料后再核定。",
-             rule.citations, details={"retirement_month": ctx.retirement.month, "within_months": within})
+    ctx.flag(
+        "RISK_OLDER_CLAIMANT",
+        f"您距法定退休年龄（{reached_on.year}年{reached_on.month}月）在{within // 12}年以内，属于大龄申领人员，"
+        "经办机构会核查劳动关系材料后再核定。",
+        rule.citations,
+        details={"retirement_month": ctx.retirement.month, "within_months": within},
+    )
     _documents(ctx)
 
 
@@ -73,21 +79,32 @@ def check_employer(ctx: Ctx) -> None:
         elif this_month >= cfg.claimants_this_month_at_least or (
             headcount is not None and this_month > headcount * cfg.more_than_share_of_headcount
         ):
-            ctx.flag("RISK_EMPLOYER_MASS_CLAIMS",
-                     f"原单位本月已有{this_month}人申领失业保险金（{cfg.claimants_this_month_at_least}人及以上或超过职工半数），"
-                     "经办机构需要核实真实劳动关系后再继续办理。",
-                     mass.citations, details={"claimants_this_month": this_month, "insured_headcount": headcount})
+            ctx.flag(
+                "RISK_EMPLOYER_MASS_CLAIMS",
+                f"原单位本月已有{this_month}人申领失业保险金（{cfg.claimants_this_month_at_least}人及以上或超过职工半数），"
+                "经办机构需要核实真实劳动关系后再继续办理。",
+                mass.citations,
+                details={"claimants_this_month": this_month, "insured_headcount": headcount},
+            )
             _documents(ctx)
     if new is not None:
         cfg_new: NewEmployer = new.value
         insured = emp.insured_months if emp else None
         total = emp.claimants_total if emp else None
         if insured is None or total is None:
-            ctx.cannot_check(*(f for f, v in (("employer.insured_months", insured),
-                                              ("employer.claimants_total", total)) if v is None))
+            ctx.cannot_check(
+                *(
+                    f
+                    for f, v in (("employer.insured_months", insured), ("employer.claimants_total", total))
+                    if v is None
+                )
+            )
         elif insured < cfg_new.insured_months_under and total >= cfg_new.claimants_total_at_least:
-            ctx.flag("RISK_NEW_EMPLOYER_MANY_CLAIMANTS",
-                     f"原单位累计参保{insured}个月（不足{cfg_new.insured_months_under}个月），已有{total}人申领，"
-                     "经办机构需要核实真实劳动关系后再继续办理。",
-                     new.citations, details={"insured_months": insured, "claimants_total": total})
+            ctx.flag(
+                "RISK_NEW_EMPLOYER_MANY_CLAIMANTS",
+                f"原单位累计参保{insured}个月（不足{cfg_new.insured_months_under}个月），已有{total}人申领，"
+                "经办机构需要核实真实劳动关系后再继续办理。",
+                new.citations,
+                details={"insured_months": insured, "claimants_total": total},
+            )
             _documents(ctx)

@@ -23,9 +23,13 @@ def _check_event(ctx: Ctx, event: Event) -> None:
     name = EVENT_NAMES_ZH[event.type]
     when = f"{event.date.year}年{event.date.month}月{event.date.day}日"
     if event.type not in config.events:
-        ctx.reason("EVENT_NOT_A_STOP_REASON", "info",
-                   f"您提到的情况（{name}）不在当地规定的停发情形中，请如实告知经办机构，由经办机构核定。",
-                   rule.citations, {"event": str(event.type), "date": event.date.isoformat()})
+        ctx.reason(
+            "EVENT_NOT_A_STOP_REASON",
+            "info",
+            f"您提到的情况（{name}）不在当地规定的停发情形中，请如实告知经办机构，由经办机构核定。",
+            rule.citations,
+            {"event": str(event.type), "date": event.date.isoformat()},
+        )
         return
     start = first_of_next_month(event.date) if config.stops_from == "next_month" else event.date.replace(day=1)
     from_text = "次月" if config.stops_from == "next_month" else "当月"
@@ -33,15 +37,25 @@ def _check_event(ctx: Ctx, event: Event) -> None:
     if event.type in config.resumable:
         message += "刑满释放或解除隔离后，可以恢复申领。"
     if event.type == EventType.deceased:
-        message = (f"领取人于{when}死亡，按规定自{from_text}（{start.year}年{start.month}月）起停止发放失业保险金；"
-                   "家属可以按规定申请丧葬补助金和抚恤金。")
-    ctx.reason("STOP_EVENT", "fail", message, rule.citations,
-               {"event": str(event.type), "date": event.date.isoformat(), "stop_from_month": month_str(start)})
+        message = (
+            f"领取人于{when}死亡，按规定自{from_text}（{start.year}年{start.month}月）起停止发放失业保险金；"
+            "家属可以按规定申请丧葬补助金和抚恤金。"
+        )
+    ctx.reason(
+        "STOP_EVENT",
+        "fail",
+        message,
+        rule.citations,
+        {"event": str(event.type), "date": event.date.isoformat(), "stop_from_month": month_str(start)},
+    )
     report = ctx.rule("stop.report_within_working_days", event.date)
     if report is not None:
         days: int = report.value
         deadline = add_working_days(event.date, days)
         note = "（该年节假日安排未公布，按周一至周五估算）" if deadline.provisional else ""
-        ctx.step("REPORT_STOP_EVENT",
-                 f"请本人或家属自情形发生之日起{days}个工作日内（{deadline.date.isoformat()}前{note}）告知经办机构，"
-                 "办理停发手续；多领的待遇需要退回。", report.citations)
+        ctx.step(
+            "REPORT_STOP_EVENT",
+            f"请本人或家属自情形发生之日起{days}个工作日内（{deadline.date.isoformat()}前{note}）告知经办机构，"
+            "办理停发手续；多领的待遇需要退回。",
+            report.citations,
+        )

@@ -27,9 +27,12 @@ def check_transition(ctx: Ctx) -> None:
     if not (post_gap > cfg.post_reform_gap_over_months and 0 < pre_gap < cfg.pre_reform_gap_under_months):
         return
     pre = parse_month(ctx.retirement.pre_reform_month)
-    ctx.flag("TRANSITION_EXTENSION",
-             f"您在2024年12月31日正在领取失业保险金，领金期满时距改革后的法定退休年龄超过1年、"
-             f"距改革前的法定退休年龄不足1年。本人申请后，可以继续领取到改革前的法定退休年龄"
-             f"（{pre.year}年{pre.month}月），期满后不再续发。",
-             rule.citations, review=False,
-             details={"until_month": ctx.retirement.pre_reform_month, "on_application": cfg.on_application})
+    ctx.flag(
+        "TRANSITION_EXTENSION",
+        f"您在2024年12月31日正在领取失业保险金，领金期满时距改革后的法定退休年龄超过1年、"
+        f"距改革前的法定退休年龄不足1年。本人申请后，可以继续领取到改革前的法定退休年龄"
+        f"（{pre.year}年{pre.month}月），期满后不再续发。",
+        rule.citations,
+        review=False,
+        details={"until_month": ctx.retirement.pre_reform_month, "on_application": cfg.on_application},
+    )

@@ -58,8 +58,19 @@ def test_scenarios_through_http(client: TestClient) -> None:
 
 def test_response_shape_matches_the_contract(client: TestClient) -> None:
     body = client.post(URL, json={**BASE, "region": "500000"}, headers=DEV_AUTH).json()
-    assert set(body) >= {"region", "rule_base_version", "status", "benefit_months", "review", "statutory_retirement",
-                         "reasons", "flags", "required_documents", "next_steps", "missing_facts"}
+    assert set(body) >= {
+        "region",
+        "rule_base_version",
+        "status",
+        "benefit_months",
+        "review",
+        "statutory_retirement",
+        "reasons",
+        "flags",
+        "required_documents",
+        "next_steps",
+        "missing_facts",
+    }
     assert body["region"]["code"] == "500000" and body["region"]["name"] == "重庆市"
     assert set(body["review"]) == {"working_days", "deadline", "provisional"}
     assert set(body["statutory_retirement"]) >= {"month", "age"}

@@ -27,8 +27,10 @@ BAD_FIELDS: list[tuple[tuple[str, ...], st.SearchStrategy[Any]]] = [
     (("contribution", "last_employer_months"), st.integers(max_value=-1)),
     (("previous_unused_months",), st.one_of(st.integers(max_value=-1), st.integers(min_value=25))),
     (("person", "birth_date"), st.sampled_from(["1990-02-29", "not a date", "2027-01-01", 5])),
-    (("person", "retirement_category"), st.text(min_size=1, max_size=5).filter(
-        lambda s: s not in {"male", "female_cadre", "female_worker"})),
+    (
+        ("person", "retirement_category"),
+        st.text(min_size=1, max_size=5).filter(lambda s: s not in {"male", "female_cadre", "female_worker"}),
+    ),
     (("separation", "recorded_reason"), st.sampled_from(["fired", "quit", 1, "自愿"])),
     (("registered_unemployed",), st.sampled_from(["maybe", 2, [], {}])),
 ]
