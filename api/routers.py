@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from api.chat.views import router as chat_router
 from api.eligibility.views import router as eligibility_router
 from api.health.views import router as health_router
+from api.kb.views import router as kb_router
 from api.regions.views import router as regions_router
 from api.rules.views import router as rules_router
 from api.staff.views import router as staff_router
@@ -20,4 +21,5 @@ ROUTERS: list[APIRouter] = [
     rules_router,
     staff_router,
     tickets_router,
+    kb_router,
 ]

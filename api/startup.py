@@ -12,11 +12,13 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 from api.eligibility.deps import load_rule_base_on_startup
+from api.kb.deps import load_knowledge_base_on_startup
 from api.staff.sessions import install_staff_resolver
 from api.tickets.deps import install_ticket_limits
 
 STARTUP_HOOKS: list[Callable[[FastAPI], None]] = [
     load_rule_base_on_startup,
+    load_knowledge_base_on_startup,
     install_staff_resolver,
     install_ticket_limits,
 ]

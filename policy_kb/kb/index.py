@@ -27,7 +27,7 @@ from policy_kb.kb.text import TextProcessor, char_ngrams
 class Weights:
     question: float = 1.0
     bigram: float = 0.35
-    profile: float = 0.45
+    profile: float = 1.2
     answer: float = 0.15
     clause: float = 0.55
 
@@ -87,9 +87,9 @@ class EntryIndex:
         ]
 
     def rarity(self, token: str) -> float:
-        """The token's idf over the entry profiles; a word no entry uses counts as rarest."""
+        """The token's idf over the entry profiles; a word no entry uses counts 1 (often a typo or filler)."""
         idf: dict[str, float] = self._profile.idf
-        return max(idf.get(token, self._max_idf), 0.05)
+        return max(idf.get(token, 1.0), 0.05)
 
     def scores(self, tokens: list[str]) -> NDArray[np.float64]:
         w = self.weights

@@ -144,6 +144,6 @@ def _brackets(value: object, key: str) -> str:
         if i + 1 < len(brackets):
             span = f"满{low}不满{_years(brackets[i + 1].min_months)}"
         else:
-            span = f"满{low}以上"
+            span = f"满{low}及以上"
         parts.append(f"{span}的，最长{bracket.months}个月")
     return "累计缴费" + "；".join(parts)

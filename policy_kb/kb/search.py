@@ -24,7 +24,7 @@ from policy_kb.kb.loader import ENTRIES_DIR, load_entries
 from policy_kb.kb.models import Entry
 from policy_kb.kb.places import PlaceFinder
 from policy_kb.kb.render import RenderError, render_entry
-from policy_kb.kb.text import TextProcessor
+from policy_kb.kb.text import GENERIC_WORDS, TextProcessor
 from policy_kb.regions import ResolvedRegion, resolve_region
 from policy_kb.rulebase import NATIONAL, RuleBase, load_rule_base
 
@@ -76,7 +76,7 @@ class _Asker:
 
 class KnowledgeBase:
     # Below this confidence `answer` returns None (tuned on the tuning split and its off-topic questions).
-    answer_threshold = 0.42
+    answer_threshold = 0.15
 
     def __init__(
         self,
@@ -95,6 +95,7 @@ class KnowledgeBase:
         self.weights = weights or Weights()
         self._today = today
         self._by_id = {entry.id: entry for entry in entries}
+        self._position = {entry.id: i for i, entry in enumerate(entries)}
         self._entry_index = EntryIndex(entries, self.text, self.weights)
         self._clause_index = ClauseIndex(documents.clauses, self.text, self.weights)
         self._places = PlaceFinder()
@@ -179,10 +180,16 @@ class KnowledgeBase:
                 hits.append(self.render(self.entries[i].id, region, on=on, score=score))
             except RenderError:
                 log.exception("kb entry %s does not render for %s on %s", self.entries[i].id, asker.code, on)
+        hits = hits[:limit]
         if include_clauses:
-            hits.extend(self._clause_hits(tokens, asker, on=on, limit=limit))
-        hits.sort(key=lambda hit: -hit.score)
-        return hits[:limit]
+            # The notices' own words rank with the entries; the best clause keeps a place
+            # in lists of three or more, so an operator always sees the source text.
+            clauses = self._clause_hits(tokens, asker, on=on, limit=limit)
+            merged = sorted([*hits, *clauses], key=lambda hit: -hit.score)[:limit]
+            if clauses and limit >= 3 and not any(hit.kind == "clause" for hit in merged):
+                merged = [*merged[: limit - 1], clauses[0]]
+            hits = merged
+        return hits
 
     def answer(self, query: str, region_code: str | None = None, *, on: date | None = None) -> Answer | None:
         """The best entry with a confidence in [0, 1]; None when the question is not understood."""
@@ -207,19 +214,19 @@ class KnowledgeBase:
     def confidence(self, query: str, best: Hit, runner_up: Hit | None) -> float:
         """How much of the question the best entry covers, and how clearly it beats the next one.
 
-        coverage: the share of the question's words (weighted by rarity) found among the
-        entry's title, keywords and sample questions; margin: the best score's lead.
+        coverage: the share of the question's topic words (question words and
+        everyday verbs left out, each weighted by rarity) found among the entry's
+        title, keywords and sample questions; margin: the best score's lead.
         """
-        tokens = self._query_tokens(query)
+        tokens = [t for t in self._query_tokens(query) if t not in GENERIC_WORDS]
         if not tokens:
             return 0.0
-        vocabulary = self._entry_index.vocabulary[self.entries.index(self._by_id[best.entry_id])]
+        vocabulary = self._entry_index.vocabulary[self._position[best.entry_id]]
         weights = [self._entry_index.rarity(token) for token in tokens]
         covered = sum(w for token, w in zip(tokens, weights, strict=True) if token in vocabulary)
         coverage = covered / sum(weights)
-        margin = 1.0 if runner_up is None else 1 - runner_up.score / best.score
-        strength = min(1.0, best.score / 12.0)
-        return float(0.6 * coverage + 0.2 * margin + 0.2 * strength)
+        margin = 1.0 if runner_up is None or best.score <= 0 else 1 - runner_up.score / best.score
+        return float(coverage * (0.8 + 0.2 * min(1.0, 4 * margin)))
 
     # -- helpers ------------------------------------------------------------------------
 

@@ -45,6 +45,17 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
+# Question words and everyday verbs: kept for ranking ("多久" tells duration from
+# amount), but they say nothing about the topic, so confidence ignores them.
+GENERIC_WORDS = frozenset(
+    """
+    怎么 怎么样 怎样 怎么办 咋 咋办 咋整 咋弄 如何 什么 啥 啥样 什么样 多少 几 几个 多久 多长 哪 哪里 哪儿 哪个
+    能 能不能 可以 可不可以 可否 行 行不行 要 需要 得 会 会不会 有 有没有 没有 没 不 是 是不是 还 还能 还有
+    好 好的 对 对吗 查 算 办 弄 做 去 找 给 让 说 帮 帮忙 想 知道 时候 现在 以后 之前 情况 问题 事 东西
+    领 拿 能领 可以领 一起 同时 一 下 个 点 些 多 少 大 小 上 下面 里 里面 后 前 时 天 月 年 号
+    """.split()
+)
+
 log = logging.getLogger(__name__)
 
 

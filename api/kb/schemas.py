@@ -1,0 +1,60 @@
+"""Request and response bodies of the knowledge-base and operator-suggestion routes."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from policy_kb import Citation
+
+
+class RegionRef(BaseModel):
+    code: str = Field(description="规则所属地区代码（CN 为国家规定）")
+    name: str
+    matched: str | None = Field(default=None, description="问题或参数中识别出的地名")
+    national_fallback: bool = Field(description="无地区或该地区无单独文件时为 true，答复按国家规定并提示当地规定可能不同")
+
+
+class KbResult(BaseModel):
+    kind: Literal["entry", "clause"]
+    id: str
+    title: str
+    score: float
+    answer: str = Field(description="可直接展示的答复：正文、必要时的当地规定提示、依据")
+    body: str
+    citations: list[Citation]
+    region_used: str
+    national_fallback: bool
+
+
+class KbSearchOut(BaseModel):
+    query: str
+    region: RegionRef
+    results: list[KbResult]
+
+
+class SuggestionsIn(BaseModel):
+    text: str = Field(description="来电人所说的话或坐席概括的问题", max_length=500)
+    region: str | None = Field(default=None, description="地区代码或名称，如 210000、沈阳")
+    claim_id: int | None = Field(default=None, description="已知的申领记录编号")
+
+
+class SuggestionSource(BaseModel):
+    kind: Literal["entry", "clause"]
+    id: str
+    citations: list[Citation]
+
+
+class Suggestion(BaseModel):
+    reply: str
+    score: float
+    source: SuggestionSource
+
+
+class SuggestionsOut(BaseModel):
+    suggestions: list[Suggestion]
+    region: RegionRef
+    claim_status: dict[str, Any] | None = Field(
+        default=None, description="给出 claim_id 时该申领的当前状态（同 GET /v1/claims/{id}/status）"
+    )

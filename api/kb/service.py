@@ -1,0 +1,111 @@
+"""Knowledge-base search and operator suggestions: validate, pick the region, rank, shape.
+
+The policy (entries, regional variants, retrieval) lives in policy_kb.kb; this
+module only turns requests into calls and results into response bodies.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.errors import ValidationFailed
+from api.kb.schemas import (
+    KbResult,
+    KbSearchOut,
+    RegionRef,
+    Suggestion,
+    SuggestionSource,
+    SuggestionsOut,
+)
+from policy_kb import ResolvedRegion, RuleBase, UnknownRegionError, resolve_region
+from policy_kb.kb import Hit, KnowledgeBase
+
+SUGGESTION_LIMIT = 5
+
+
+def search(*, kb: KnowledgeBase, q: str, region: str | None, limit: int, on: date) -> KbSearchOut:
+    query = _question(q, field="q")
+    resolved = _region_used(kb=kb, text=query, region=region)
+    hits = kb.search(query, region, limit, on=on)
+    return KbSearchOut(query=query, region=resolved, results=[_result(hit) for hit in hits])
+
+
+def suggestions(
+    *,
+    kb: KnowledgeBase,
+    session: Session,
+    rule_base: RuleBase,
+    settings: Any,
+    text: str,
+    region: str | None,
+    claim_id: int | None,
+    on: date,
+) -> SuggestionsOut:
+    query = _question(text, field="text")
+    resolved = _region_used(kb=kb, text=query, region=region)
+    claim_status: dict[str, Any] | None = None
+    if claim_id is not None:
+        # Imported here: the claims domain is optional for search and is built separately.
+        from api.claims import service as claims
+
+        status = claims.get_status(
+            session=session, claim_id=claim_id, as_of=on, rule_base=rule_base, config=claims.config_from(settings)
+        )
+        claim_status = status.model_dump(mode="json")
+    hits = kb.search(query, region, SUGGESTION_LIMIT, on=on)
+    return SuggestionsOut(
+        suggestions=[
+            Suggestion(
+                reply=hit.answer_text,
+                score=hit.score,
+                source=SuggestionSource(kind=hit.kind, id=hit.entry_id, citations=hit.citations),
+            )
+            for hit in hits
+        ],
+        region=resolved,
+        claim_status=claim_status,
+    )
+
+
+def _question(text: str, *, field: str) -> str:
+    query = text.strip()
+    if not query:
+        raise ValidationFailed("请输入要查询的问题", fields={field: "不能为空"})
+    return query
+
+
+def _region_used(*, kb: KnowledgeBase, text: str, region: str | None) -> RegionRef:
+    """The region the answer follows (a place named in the text wins); an unknown `region` is a 422."""
+    if region is not None:
+        if not region.strip():
+            raise ValidationFailed("地区不能为空", fields={"region": "请填写地区代码或名称，或不传此参数"})
+        try:
+            resolve_region(region)
+        except UnknownRegionError as exc:
+            raise ValidationFailed(exc.message_zh, fields={"region": exc.message_zh}) from exc
+    used: ResolvedRegion | None = kb.region_for(text, region)
+    if used is None:
+        return RegionRef(code="CN", name="全国", matched=None, national_fallback=True)
+    return RegionRef(
+        code=used.code,
+        name=used.name,
+        matched=used.matched_name,
+        national_fallback=used.national_fallback or used.code == "CN",
+    )
+
+
+def _result(hit: Hit) -> KbResult:
+    return KbResult(
+        kind=hit.kind,
+        id=hit.entry_id,
+        title=hit.title,
+        score=hit.score,
+        answer=hit.answer_text,
+        body=hit.body,
+        citations=hit.citations,
+        region_used=hit.region_used,
+        national_fallback=hit.national_fallback,
+    )

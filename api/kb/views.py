@@ -1,0 +1,59 @@
+"""GET /v1/kb/search and POST /v1/operator/suggestions (integration token or staff)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from api.auth import IntegrationOrStaff
+from api.db import SessionDep
+from api.eligibility.deps import RuleBaseDep
+from api.kb import service
+from api.kb.deps import KnowledgeBaseDep
+from api.kb.schemas import KbSearchOut, SuggestionsIn, SuggestionsOut
+from policy_kb.kb import shanghai_today
+
+router = APIRouter(tags=["政策问答"])
+
+
+@router.get(
+    "/v1/kb/search",
+    response_model=KbSearchOut,
+    summary="按地区检索政策问答与通知条款",
+    responses={422: {"description": "问题为空或地区无法识别"}},
+)
+def kb_search(
+    kb: KnowledgeBaseDep,
+    _caller: IntegrationOrStaff,
+    q: Annotated[str, Query(description="问题，如“重庆失业金审核要几天”", max_length=200)],
+    region: Annotated[str | None, Query(description="地区代码或名称；问题中写明的地名优先")] = None,
+    limit: Annotated[int, Query(ge=1, le=20, description="最多返回几条")] = 5,
+) -> KbSearchOut:
+    return service.search(kb=kb, q=q, region=region, limit=limit, on=shanghai_today())
+
+
+@router.post(
+    "/v1/operator/suggestions",
+    response_model=SuggestionsOut,
+    summary="坐席答复建议（可直接朗读或发送）",
+    responses={404: {"description": "申领记录不存在"}, 422: {"description": "问题为空或地区无法识别"}},
+)
+def operator_suggestions(
+    body: SuggestionsIn,
+    request: Request,
+    kb: KnowledgeBaseDep,
+    session: SessionDep,
+    rule_base: RuleBaseDep,
+    _caller: IntegrationOrStaff,
+) -> SuggestionsOut:
+    return service.suggestions(
+        kb=kb,
+        session=session,
+        rule_base=rule_base,
+        settings=request.app.state.settings,
+        text=body.text,
+        region=body.region,
+        claim_id=body.claim_id,
+        on=shanghai_today(),
+    )
