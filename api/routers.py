@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from api.chat.views import router as chat_router
+from api.claims.views import router as claims_router
 from api.eligibility.views import router as eligibility_router
 from api.health.views import router as health_router
 from api.kb.views import router as kb_router
@@ -21,5 +22,6 @@ ROUTERS: list[APIRouter] = [
     rules_router,
     staff_router,
     tickets_router,
+    claims_router,
     kb_router,
 ]

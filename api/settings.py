@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     # Seconds the chat gateway waits for the dialogue engine before giving up.
     rasa_timeout_seconds: float = 10.0
     log_level: str = "INFO"
+    # --- Claims and reminders (api/claims/, api/reminders/) ---
+    # Regions whose notices set no monthly duty (按月申领 / 资格核验) follow this region's monthly
+    # rules, e.g. "500000"; empty: no monthly duty there (paid monthly, check-ins optional).
+    claims_default_monthly_region: str = Field(default="", pattern=r"^(\d{6})?$")
+    # Claims read per batch by the monthly reminder job (memory stays flat whatever the total).
+    reminder_batch_size: int = Field(default=2000, ge=1, le=50_000)
     # 接诉即办: the unit that owns tickets arriving from the channels (首接负责), and the
     # service-limits file (default: api/tickets/limits.yaml).
     ticket_intake_unit: str = "12333热线服务中心"

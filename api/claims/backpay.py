@@ -1,0 +1,183 @@
+"""Back-pay (补发) requests: recorded for staff review, then approved or rejected.
+
+Where the region has 补发 (Tianjin), a request names lost months of the benefit
+period, at most the region's cap in all, before the period ends. A month can be
+asked for once per claim (UNIQUE(claim_id, month) in the database).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.audit import record_audit
+from api.claims import repository as repo
+from api.claims.enums import BACKPAY_TRANSITIONS, BackpayStatus
+from api.claims.explain import months_zh
+from api.claims.ledger import month_index
+from api.claims.models import BackpayMonth, BackpayRequest, Claim
+from api.claims.policy import ClaimsPolicy
+from api.claims.records import ClaimsConfig, default_config, get_claim, local_day
+from api.claims.schemas import BackpayOut, BackpayRequestOut
+from api.claims.status import backpay_out, ledger_for
+from api.db import utcnow
+from api.errors import ConflictError, NotFoundError, ValidationFailed
+from api.notify import SmsProvider, send_sms
+from policy_kb import RuleBase
+
+
+def request_backpay(
+    *,
+    session: Session,
+    claim_id: int,
+    months: list[str] | None,
+    at: datetime | None,
+    actor: str,
+    rule_base: RuleBase,
+    place: str | None = None,
+    note: str | None = None,
+    config: ClaimsConfig | None = None,
+) -> BackpayRequestOut:
+    """Record a back-pay request (`months` None: every month that may still be asked for)."""
+    get_claim(session=session, claim_id=claim_id)
+    claim = repo.claim_by_id(session, claim_id, for_update=True)  # serialises requests on one claim
+    assert claim is not None
+    now = utcnow()
+    when = at if at is not None and at <= now else now
+    day = local_day(when)
+    policy = ClaimsPolicy(rule_base, (config or default_config()).default_region)
+    options = backpay_out(claim, ledger_for(session, claim, policy, day), policy, day)
+    if not options.applicable:
+        raise ValidationFailed(options.message, code="backpay_not_applicable", fields={"months": "本地区没有补发"})
+    if options.expired:
+        raise ValidationFailed(options.message, code="backpay_period_over", fields={"months": "已超过领取期限"})
+    wanted = sorted(set(months)) if months else list(options.eligible_months)
+    if not wanted:
+        raise ValidationFailed(
+            options.message, code="backpay_nothing_to_request", fields={"months": "没有可补发的月份"}
+        )
+    _check_months(wanted, options)
+    if place is not None and options.places and place not in options.places:
+        text = "应为" + "或".join(options.places)
+        raise ValidationFailed(f"申请地点{text}", fields={"place": text})
+    request = BackpayRequest(
+        claim_id=claim.id,
+        status=BackpayStatus.pending_review.value,
+        requested_at=when,
+        requested_by=actor,
+        place=place,
+        note=note,
+    )
+    try:
+        with session.begin_nested():
+            session.add(request)
+            session.flush()
+            for month in wanted:
+                session.add(BackpayMonth(request_id=request.id, claim_id=claim.id, month=month))
+            session.flush()
+    except IntegrityError:
+        raise ConflictError("所选月份已提出过补发申请", code="backpay_already_requested") from None
+    record_audit(
+        session,
+        actor=actor,
+        action="claim.backpay_request",
+        entity_type="claim",
+        entity_id=claim.id,
+        before=None,
+        after={"request_id": request.id, "months": wanted, "status": request.status, "place": place},
+    )
+    session.refresh(request)
+    listed = months_zh([month_index(m) for m in wanted])
+    return request_out(request, options, f"已登记{listed}的补发申请，待经办机构审核。")
+
+
+def _check_months(wanted: list[str], options: BackpayOut) -> None:
+    allowed = set(options.candidate_months)
+    bad = [m for m in wanted if m not in allowed]
+    if bad:
+        text = f"{'、'.join(bad)} 不是可申请补发的月份（可申请：{'、'.join(options.candidate_months) or '无'}）"
+        raise ValidationFailed(text, code="backpay_month_not_eligible", fields={"months": text})
+    cap = options.max_months or 0
+    room = cap - len(options.requested_months)
+    if len(wanted) > room:
+        text = f"补发最多{cap}个月，还可申请{max(room, 0)}个月"
+        raise ValidationFailed(text, code="backpay_cap_exceeded", fields={"months": text})
+
+
+def request_out(request: BackpayRequest, options: BackpayOut | None, message: str) -> BackpayRequestOut:
+    return BackpayRequestOut(
+        id=request.id,
+        claim_id=request.claim_id,
+        status=BackpayStatus(request.status),
+        months=[m.month for m in request.months],
+        requested_at=request.requested_at,
+        place=request.place,
+        note=request.note,
+        apply_by=options.apply_by if options else None,
+        decided_at=request.decided_at,
+        decision_note=request.decision_note,
+        message=message,
+        citations=options.citations if options else [],
+    )
+
+
+def list_backpay_requests(*, session: Session, claim_id: int) -> list[BackpayRequestOut]:
+    get_claim(session=session, claim_id=claim_id)
+    return [request_out(r, None, _status_message(r)) for r in repo.backpay_requests(session, claim_id)]
+
+
+def _status_message(request: BackpayRequest) -> str:
+    return {
+        BackpayStatus.pending_review.value: "待审核",
+        BackpayStatus.approved.value: "已审核通过，予以补发",
+        BackpayStatus.rejected.value: "审核未通过",
+    }[request.status]
+
+
+def decide_backpay(
+    *,
+    session: Session,
+    claim_id: int,
+    request_id: int,
+    approve: bool,
+    actor: str,
+    note: str | None = None,
+    sms: SmsProvider | None = None,
+) -> BackpayRequestOut:
+    """Staff decision on a pending request; the claimant is told the result by SMS."""
+    claim: Claim = get_claim(session=session, claim_id=claim_id)
+    request = repo.backpay_request(session, claim_id, request_id)
+    if request is None:
+        raise NotFoundError(f"没有编号为 {request_id} 的补发申请", code="backpay_request_not_found")
+    target = BackpayStatus.approved if approve else BackpayStatus.rejected
+    current = BackpayStatus(request.status)
+    if target not in BACKPAY_TRANSITIONS[current]:
+        raise ConflictError(f"该补发申请已是“{_status_message(request)}”，不能再次审核", code="invalid_transition")
+    request.status = target.value
+    request.decided_at = utcnow()
+    request.decided_by = actor
+    request.decision_note = note
+    session.flush()
+    record_audit(
+        session,
+        actor=actor,
+        action="claim.backpay_decision",
+        entity_type="claim",
+        entity_id=claim.id,
+        before={"request_id": request.id, "status": current.value},
+        after={"request_id": request.id, "status": target.value, "note": note},
+    )
+    if sms is not None:
+        count = len(request.months)
+        result = f"补发{count}个月已通过" if approve else "补发申请未通过"
+        send_sms(
+            session,
+            sms,
+            phone=claim.claimant.phone,
+            template_code="REVIEW_RESULT",
+            params={"result": result},
+            dedup_key=f"backpay-result:request-{request.id}",
+        )
+    return request_out(request, None, _status_message(request))

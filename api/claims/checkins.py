@@ -1,0 +1,312 @@
+"""Monthly check-ins (按月申领 / 资格核验): accepted, stop_reported, outside_window or duplicate.
+
+One check-in per claim and month: the database's UNIQUE(claim_id, month) decides,
+inside a SAVEPOINT, so parallel deliveries record one row and every other caller
+gets ``duplicate`` with that first record.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from api.audit import record_audit
+from api.claims import repository as repo
+from api.claims.enums import CheckinStatus, ClaimStatus
+from api.claims.explain import ANSWER_ZH, checkin_window_text, day_zh, month_zh
+from api.claims.ledger import month_index, month_of, month_text
+from api.claims.models import Checkin, Claim, StopEvent
+from api.claims.policy import ClaimsPolicy, MonthPolicy, StopPolicy, dedupe
+from api.claims.records import ClaimsConfig, claim_snapshot, default_config, get_claim, local_day, transition
+from api.claims.schemas import CheckinAnswers, CheckinOut, CheckinResult, Reason, StopOut, Window
+from api.claims.status import backpay_out, ledger_for
+from api.db import utcnow
+from api.errors import ConflictError, ValidationFailed
+from policy_kb import RuleBase, add_working_days
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def record_checkin(
+    *,
+    session: Session,
+    claim_id: int,
+    month: str,
+    channel: str,
+    answers: CheckinAnswers,
+    at: datetime | None,
+    actor: str,
+    rule_base: RuleBase,
+    event_date: date | None = None,
+    config: ClaimsConfig | None = None,
+) -> CheckinResult:
+    """Record the month's check-in.
+
+    `at` is when it was made: pass it only for records made elsewhere (integrations,
+    staff); ``at=None`` uses the server's clock, as for a claimant's own check-in
+    through a channel. `event_date` dates a reported stop event (default: that day).
+    """
+    claim = get_claim(session=session, claim_id=claim_id)
+    now = utcnow()
+    when = at if at is not None else now
+    if when > now + CLOCK_SKEW:
+        raise ValidationFailed("办理时间不能晚于当前时间", fields={"at": "不能晚于当前时间"})
+    day = local_day(when)
+    index = month_index(month)
+    start = month_index(claim.start_month)
+    if index < start:
+        text = f"早于首个领取月份 {claim.start_month}"
+        raise ValidationFailed(f"月份{text}", fields={"month": text})
+    existing = repo.checkin_for(session, claim.id, month)
+    policy = ClaimsPolicy(rule_base, (config or default_config()).default_region)
+    month_policy = policy.month(claim.region_code, index)
+    if existing is not None:
+        return _duplicate(claim, existing, month_policy)
+    if claim.stop_from_month is not None and index >= month_index(claim.stop_from_month):
+        raise ConflictError(
+            f"该待遇已自{month_zh(claim.stop_from_month)}起停止发放，不能再办理以后月份",
+            code="claim_stopped",
+            fields={"month": f"不能晚于停发月份前一个月（停发自 {claim.stop_from_month}）"},
+        )
+    ledger = ledger_for(session, claim, policy, day)
+    if index > ledger.period_end:
+        text = f"超出失业保险金领取期限（至 {month_text(ledger.period_end)}）"
+        raise ValidationFailed(f"月份{text}", fields={"month": text})
+    window_start, window_end = month_policy.rules.window(index)
+    window = Window(month=month, start=window_start, end=window_end)
+    if not window_start <= day <= window_end:
+        return _outside_window(claim, month, day, window, month_policy, policy, session, rule_base)
+    stop_policy = policy.stop(claim.region_code, event_date or day)
+    stops = answers.stop_answers()
+    if event_date is not None and not stops:
+        raise ValidationFailed("没有报告停发情形时不需要填写情形发生日期", fields={"event_date": "没有停发情形"})
+    if event_date is not None and event_date > day:
+        raise ValidationFailed("情形发生日期不能晚于办理日期", fields={"event_date": "不能晚于办理日期"})
+    row = repo.insert_checkin(
+        session,
+        Checkin(
+            claim_id=claim.id,
+            month=month,
+            at=when,
+            channel=str(channel),
+            answers=answers.model_dump(),
+            stop_reported=bool(stops),
+            recorded_by=actor,
+        ),
+    )
+    if row is None:  # another delivery of the same check-in won the race
+        first = repo.checkin_for(session, claim.id, month)
+        assert first is not None
+        return _duplicate(claim, first, month_policy)
+    record_audit(
+        session,
+        actor=actor,
+        action="claim.checkin",
+        entity_type="claim",
+        entity_id=claim.id,
+        before=None,
+        after=_checkin_snapshot(row),
+    )
+    if stops:
+        stop = _record_stop(session, claim, row, stops, event_date or day, stop_policy, actor)
+        return CheckinResult(
+            status=CheckinStatus.stop_reported,
+            claim_id=claim.id,
+            month=month,
+            checkin=checkin_out(row),
+            window=window,
+            effects=[Reason(code="STOP_REPORTED", message=stop.message, citations=stop.citations)],
+            stop=stop,
+            citations=dedupe(stop.citations + month_policy.cite("monthly.duty")),
+        )
+    effects = _accepted_effects(month_policy, index, ledger.suspended and index >= month_of(day))
+    return CheckinResult(
+        status=CheckinStatus.accepted,
+        claim_id=claim.id,
+        month=month,
+        checkin=checkin_out(row),
+        window=window,
+        effects=effects,
+        citations=dedupe([c for e in effects for c in e.citations]),
+    )
+
+
+def checkin_out(row: Checkin) -> CheckinOut:
+    return CheckinOut(
+        id=row.id,
+        month=row.month,
+        at=row.at,
+        channel=row.channel,
+        answers=dict(row.answers),
+        stop_reported=row.stop_reported,
+        recorded_at=row.recorded_at,
+    )
+
+
+def _checkin_snapshot(row: Checkin) -> dict[str, object]:
+    return {
+        "checkin_id": row.id,
+        "month": row.month,
+        "at": row.at.isoformat(),
+        "channel": row.channel,
+        "answers": dict(row.answers),
+        "stop_reported": row.stop_reported,
+    }
+
+
+def _duplicate(claim: Claim, first: Checkin, policy: MonthPolicy) -> CheckinResult:
+    message = f"{month_zh(first.month)}已于{day_zh(local_day(first.at))}办理，无需重复办理。"
+    cites = policy.cite("monthly.duty")
+    return CheckinResult(
+        status=CheckinStatus.duplicate,
+        claim_id=claim.id,
+        month=first.month,
+        checkin=checkin_out(first),
+        window=None,
+        effects=[Reason(code="ALREADY_CHECKED_IN", message=message, citations=cites)],
+        citations=cites,
+    )
+
+
+def _accepted_effects(policy: MonthPolicy, index: int, suspended: bool) -> list[Reason]:
+    rules = policy.rules
+    if rules.duty == "monthly_claim":
+        text = f"已办理{month_zh(index)}按月申领，当月失业保险金按规定发放。"
+        return [Reason(code="MONTH_CLAIMED", message=text, citations=policy.cite("monthly.duty", "monthly.window"))]
+    if rules.duty == "qualification_check":
+        effects = [
+            Reason(
+                code="QUALIFICATION_CHECKED",
+                message=f"已完成{month_zh(index)}资格核验。",
+                citations=policy.cite("monthly.duty"),
+            )
+        ]
+        if suspended:
+            effects.append(
+                Reason(
+                    code="PAYMENT_RESUMES",
+                    message=f"待遇暂停发放期间重新核验，符合发放条件的，从{month_zh(index + 1)}起恢复发放。",
+                    citations=policy.cite("monthly.resume", "monthly.suspension_keeps_months"),
+                )
+            )
+        return effects
+    text = f"已记录{month_zh(index)}的情况。本地区无需每月办理手续，失业保险金按月发放。"
+    return [Reason(code="NO_MONTHLY_DUTY", message=text, citations=policy.cite("monthly.duty"))]
+
+
+def _outside_window(
+    claim: Claim,
+    month: str,
+    day: date,
+    window: Window,
+    month_policy: MonthPolicy,
+    policy: ClaimsPolicy,
+    session: Session,
+    rule_base: RuleBase,
+) -> CheckinResult:
+    index = month_index(month)
+    text = checkin_window_text(month_policy, index, window.start, window.end)
+    text += f"，{day_zh(day)}不在办理时间内，本次未登记。"
+    cites = month_policy.cite("monthly.duty", "monthly.window")
+    effects = [Reason(code="OUTSIDE_WINDOW", message=text, citations=cites)]
+    if day > window.end and month_policy.rules.missed_month_lost:
+        effects.append(
+            Reason(
+                code="MONTH_LOST",
+                message=f"{month_zh(index)}未在规定时间内办理的，当月失业保险金不再享受。",
+                citations=month_policy.cite("monthly.missed_month_lost"),
+            )
+        )
+        ledger = ledger_for(session, claim, policy, day)
+        backpay = backpay_out(claim, ledger, policy, day)
+        if backpay.applicable:
+            effects.append(Reason(code="BACKPAY_OPTIONS", message=backpay.message, citations=backpay.citations))
+    elif day < window.start:
+        effects.append(
+            Reason(
+                code="WINDOW_NOT_OPEN",
+                message=f"请在{day_zh(window.start)}至{day_zh(window.end)}期间办理。",
+                citations=cites,
+            )
+        )
+    return CheckinResult(
+        status=CheckinStatus.outside_window,
+        claim_id=claim.id,
+        month=month,
+        checkin=None,
+        window=window,
+        effects=effects,
+        citations=dedupe([c for e in effects for c in e.citations]),
+    )
+
+
+def _record_stop(
+    session: Session, claim: Claim, row: Checkin, stops: list[str], event_date: date, policy: StopPolicy, actor: str
+) -> StopOut:
+    event_month = month_of(event_date)
+    stop_from = event_month + 1 if policy.stops_from == "next_month" else event_month
+    deadline = (
+        add_working_days(event_date, policy.report_within_working_days)
+        if policy.report_within_working_days is not None
+        else None
+    )
+    events_zh = [ANSWER_ZH[a] for a in stops]
+    message = f"您报告的情况（{'、'.join(events_zh)}）属于停发情形，失业保险金自{month_zh(stop_from)}起停止发放。"
+    if deadline is not None:
+        message += (
+            f"请于{day_zh(deadline.date)}前（自情形发生之日起{policy.report_within_working_days}个工作日内）"
+            "告知失业保险经办机构，办理停发失业保险待遇手续。"
+        )
+        if deadline.provisional:
+            message += f"（{deadline.date.year}年节假日安排尚未公布，截止日期按周一至周五计算，仅供参考。）"
+    else:
+        message += "请及时告知失业保险经办机构，办理停发失业保险待遇手续。"
+    citations = dedupe(
+        [
+            c
+            for a in stops
+            for c in (
+                policy.pension_citations if a == "receiving_pension" and policy.pension_excluded else policy.citations
+            )
+        ]
+        + policy.report_citations
+    )
+    session.add(
+        StopEvent(
+            claim_id=claim.id,
+            checkin_id=row.id,
+            events=stops,
+            event_date=event_date,
+            stops_from_month=month_text(stop_from),
+            report_by=deadline.date if deadline else None,
+            report_by_provisional=bool(deadline and deadline.provisional),
+            recorded_by=actor,
+        )
+    )
+    locked = session.get(Claim, claim.id, with_for_update=True, populate_existing=True) or claim
+    current = month_index(locked.stop_from_month) if locked.stop_from_month else None
+    if current is None or stop_from < current:
+        before = claim_snapshot(locked)
+        locked.stop_from_month = month_text(stop_from)
+        record_audit(
+            session,
+            actor=actor,
+            action="claim.stop",
+            entity_type="claim",
+            entity_id=locked.id,
+            before=before,
+            after=claim_snapshot(locked) | {"events": stops, "event_date": event_date.isoformat()},
+        )
+        transition(session, locked, ClaimStatus.stopped, actor=actor, reason="stop_reported")
+    return StopOut(
+        events=stops,
+        events_zh=events_zh,
+        event_date=event_date,
+        stops_from_month=month_text(stop_from),
+        report_within_working_days=policy.report_within_working_days,
+        report_by=deadline.date if deadline else None,
+        report_by_provisional=bool(deadline and deadline.provisional),
+        message=message,
+        citations=citations,
+    )

@@ -1,0 +1,240 @@
+"""Claims and claimants: configuration, reading, creating and the status transition.
+
+``get_claim`` and ``find_claims_*`` return ORM rows (the identity helper needs the
+claimant's phone to send a code); answers meant for people go through
+:func:`claim_out`, which masks personal data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.audit import record_audit
+from api.claims import repository as repo
+from api.claims.enums import CLAIM_TRANSITIONS, ClaimStatus
+from api.claims.identity import id_hash, masked_id, normalize_id_number, normalize_phone
+from api.claims.ledger import last_day, month_index, month_text
+from api.claims.models import Claim, Claimant
+from api.claims.schemas import SHANGHAI, ClaimantOut, ClaimCreate, ClaimOut, RegionOut
+from api.db import utcnow
+from api.errors import ConflictError, NotFoundError, ValidationFailed
+from api.notify import SmsProvider, send_sms
+from api.privacy import mask_phone
+from policy_kb import RuleBase, UnknownRegionError, resolve_region
+
+
+@dataclass(frozen=True)
+class ClaimsConfig:
+    secret_key: str
+    # Regions whose notices set no monthly duty follow this region's monthly rules ("" or None: no duty).
+    default_region: str | None = None
+
+
+def config_from(settings: Any) -> ClaimsConfig:
+    default = getattr(settings, "claims_default_monthly_region", None) or None
+    return ClaimsConfig(secret_key=settings.secret_key, default_region=default)
+
+
+@lru_cache(maxsize=1)
+def default_config() -> ClaimsConfig:
+    """For callers without the app's settings at hand (other services, the CLI)."""
+    from api.settings import load_settings
+
+    return config_from(load_settings())
+
+
+def today() -> date:
+    """The date in Asia/Shanghai by the server clock."""
+    return utcnow().astimezone(SHANGHAI).date()
+
+
+def local_day(at: datetime) -> date:
+    return at.astimezone(SHANGHAI).date()
+
+
+def check_as_of(as_of: date) -> date:
+    if not 2000 <= as_of.year <= 2099:
+        raise ValidationFailed("日期的年份不在 2000 到 2099 之间", fields={"as_of": "日期的年份不在 2000 到 2099 之间"})
+    return as_of
+
+
+# ---- reading -----------------------------------------------------------------------------
+
+
+def get_claim(*, session: Session, claim_id: int) -> Claim:
+    claim = repo.claim_by_id(session, claim_id)
+    if claim is None:
+        raise NotFoundError(f"没有编号为 {claim_id} 的待遇记录", code="claim_not_found")
+    return claim
+
+
+def find_claims_by_id_number(*, session: Session, id_number: str, config: ClaimsConfig | None = None) -> list[Claim]:
+    """Claims of the person with this ID number (matched by the keyed hash); [] when malformed."""
+    try:
+        normalized = normalize_id_number(id_number)
+    except ValueError:
+        return []
+    key = (config or default_config()).secret_key
+    return repo.claims_by_id_hash(session, id_hash(normalized, secret_key=key))
+
+
+def find_claims_by_phone(*, session: Session, phone: str) -> list[Claim]:
+    try:
+        normalized = normalize_phone(phone)
+    except ValueError:
+        return []
+    return repo.claims_by_phone(session, normalized)
+
+
+def region_out(claim: Claim, rule_base: RuleBase) -> RegionOut:
+    resolved = resolve_region(claim.region_matched_code, rule_base.region_codes)
+    return RegionOut(
+        code=claim.region_code,
+        name=rule_base.layer(claim.region_code).name,
+        matched_code=resolved.matched_code,
+        matched_name=resolved.matched_name,
+        note=resolved.note,
+    )
+
+
+def claim_out(claim: Claim, rule_base: RuleBase) -> ClaimOut:
+    start = month_index(claim.start_month)
+    return ClaimOut(
+        id=claim.id,
+        claimant=ClaimantOut(
+            name=claim.claimant.name, id_number=claim.claimant.id_masked, phone=mask_phone(claim.claimant.phone)
+        ),
+        region=region_out(claim, rule_base),
+        start_month=claim.start_month,
+        benefit_months=claim.benefit_months,
+        end_month=month_text(start + claim.benefit_months - 1),
+        status=ClaimStatus(claim.status),
+        stop_from_month=claim.stop_from_month,
+        created_at=claim.created_at,
+    )
+
+
+def claim_snapshot(claim: Claim) -> dict[str, Any]:
+    """What the audit trail records of a claim (no clear personal data)."""
+    return {
+        "id": claim.id,
+        "claimant_id": claim.claimant_id,
+        "id_number": claim.claimant.id_masked if claim.claimant else None,
+        "region_code": claim.region_code,
+        "start_month": claim.start_month,
+        "benefit_months": claim.benefit_months,
+        "status": claim.status,
+        "stop_from_month": claim.stop_from_month,
+    }
+
+
+# ---- creating ----------------------------------------------------------------------------
+
+
+def create_claim(
+    *,
+    session: Session,
+    data: ClaimCreate,
+    actor: str,
+    rule_base: RuleBase,
+    config: ClaimsConfig | None = None,
+    sms: SmsProvider | None = None,
+) -> Claim:
+    """Record an approved entitlement and tell the claimant the review result by SMS."""
+    conf = config or default_config()
+    try:
+        region = resolve_region(data.region, rule_base.region_codes)
+    except UnknownRegionError as exc:
+        raise ValidationFailed(exc.message_zh, fields={"region": exc.message_zh}) from None
+    start = month_index(data.start_month)
+    cap = rule_base.get(region.code, "duration.max_months", last_day(start))
+    if cap is not None and data.benefit_months > cap.value:
+        text = f"超过最长领取期限 {cap.value} 个月"
+        raise ValidationFailed(f"领取月数{text}", fields={"benefit_months": text})
+    claimant = _claimant(session, data, conf, actor)
+    claim = Claim(
+        claimant_id=claimant.id,
+        region_code=region.code,
+        region_matched_code=region.matched_code,
+        start_month=data.start_month,
+        benefit_months=data.benefit_months,
+        status=ClaimStatus.active.value,
+        created_by=actor,
+    )
+    claim.claimant = claimant
+    session.add(claim)
+    session.flush()
+    record_audit(
+        session,
+        actor=actor,
+        action="claim.create",
+        entity_type="claim",
+        entity_id=claim.id,
+        before=None,
+        after=claim_snapshot(claim),
+    )
+    if sms is not None:
+        send_sms(
+            session,
+            sms,
+            phone=claimant.phone,
+            template_code="REVIEW_RESULT",
+            params={"result": f"通过，可领取{claim.benefit_months}个月"},
+            dedup_key=f"review:claim-{claim.id}",
+        )
+    return claim
+
+
+def _claimant(session: Session, data: ClaimCreate, conf: ClaimsConfig, actor: str) -> Claimant:
+    digest = id_hash(data.claimant.id_number, secret_key=conf.secret_key)
+    existing = repo.claimant_by_hash(session, digest)
+    if existing is None:
+        existing = repo.add_claimant(
+            session,
+            Claimant(
+                name=data.claimant.name,
+                id_hash=digest,
+                id_masked=masked_id(data.claimant.id_number),
+                phone=data.claimant.phone,
+            ),
+        )
+    if existing.name != data.claimant.name:
+        text = "与该身份证号已登记的姓名不一致"
+        raise ConflictError(f"姓名{text}，请核对", code="claimant_mismatch", fields={"claimant.name": text})
+    if existing.phone != data.claimant.phone:
+        before = {"phone": mask_phone(existing.phone)}
+        existing.phone = data.claimant.phone
+        record_audit(
+            session,
+            actor=actor,
+            action="claimant.phone_change",
+            entity_type="claimant",
+            entity_id=existing.id,
+            before=before,
+            after={"phone": mask_phone(existing.phone)},
+        )
+    return existing
+
+
+def transition(session: Session, claim: Claim, to: ClaimStatus, *, actor: str, reason: str) -> None:
+    """The one place a claim's status changes (with its audit event)."""
+    current = ClaimStatus(claim.status)
+    if to == current:
+        return
+    if to not in CLAIM_TRANSITIONS[current]:
+        raise ConflictError(f"待遇状态不能从 {current.value} 变为 {to.value}", code="invalid_transition")
+    claim.status = to.value
+    record_audit(
+        session,
+        actor=actor,
+        action="claim.status_change",
+        entity_type="claim",
+        entity_id=claim.id,
+        before={"status": current.value},
+        after={"status": to.value, "reason": reason},
+    )

@@ -1,0 +1,170 @@
+"""Claims routes (contracts.md): integrations and staff only; no rules here, only the service."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy.orm import Session
+
+from api.auth import Caller, IntegrationOrStaff, require_roles, require_staff_roles
+from api.claims import service
+from api.claims.enums import CheckinStatus
+from api.claims.schemas import (
+    BackpayDecisionIn,
+    BackpayOut,
+    BackpayRequestIn,
+    BackpayRequestOut,
+    CheckinIn,
+    CheckinResult,
+    ClaimCreate,
+    ClaimOut,
+    StatusOut,
+)
+from api.db import get_session
+from api.eligibility.deps import RuleBaseDep
+
+router = APIRouter(prefix="/v1/claims", tags=["claims"])
+
+# The session commits when the route function returns, BEFORE the answer is sent (scope
+# "function"): a caller that reads right after a 201 sees what it created, and a failed
+# commit is the caller's error rather than a lost write after a success answer.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+# Auditors read; business roles change claims; integrations may do both.
+Writer = Annotated[Caller, Depends(require_roles("operator", "reviewer", "supervisor"))]
+Reviewer = Annotated[Caller, Depends(require_staff_roles("reviewer", "supervisor"))]
+AsOfQuery = Annotated[date | None, Query(description="按哪一天计算（YYYY-MM-DD），缺省为今天（北京时间）")]
+
+
+def _config(request: Request) -> service.ClaimsConfig:
+    return service.config_from(request.app.state.settings)
+
+
+@router.post("", status_code=201, response_model=ClaimOut, summary="登记一笔失业保险金待遇")
+def create_claim(
+    body: ClaimCreate, request: Request, session: SessionDep, caller: Writer, rule_base: RuleBaseDep
+) -> ClaimOut:
+    claim = service.create_claim(
+        session=session,
+        data=body,
+        actor=caller.actor,
+        rule_base=rule_base,
+        config=_config(request),
+        sms=request.app.state.sms,
+    )
+    return service.claim_out(claim, rule_base)
+
+
+@router.get("/{claim_id}", response_model=ClaimOut, summary="查看待遇（身份证号、手机号脱敏）")
+def read_claim(claim_id: int, session: SessionDep, _: IntegrationOrStaff, rule_base: RuleBaseDep) -> ClaimOut:
+    return service.claim_out(service.get_claim(session=session, claim_id=claim_id), rule_base)
+
+
+@router.post("/{claim_id}/checkins", response_model=CheckinResult, summary="按月申领 / 资格核验")
+def check_in(
+    claim_id: int,
+    body: CheckinIn,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    caller: Writer,
+    rule_base: RuleBaseDep,
+) -> CheckinResult:
+    # Only integrations and staff reach this route, so `at` (a record made elsewhere) is honoured.
+    result = service.record_checkin(
+        session=session,
+        claim_id=claim_id,
+        month=body.month,
+        channel=body.channel,
+        answers=body.answers,
+        at=body.at,
+        actor=caller.actor,
+        rule_base=rule_base,
+        event_date=body.event_date,
+        config=_config(request),
+    )
+    created = result.status in (CheckinStatus.accepted, CheckinStatus.stop_reported)
+    response.status_code = 201 if created else 200
+    return result
+
+
+@router.get("/{claim_id}/status", response_model=StatusOut, summary="某日的待遇状态")
+def claim_status(
+    claim_id: int,
+    request: Request,
+    session: SessionDep,
+    _: IntegrationOrStaff,
+    rule_base: RuleBaseDep,
+    as_of: AsOfQuery = None,
+) -> StatusOut:
+    return service.get_status(
+        session=session,
+        claim_id=claim_id,
+        as_of=as_of or service.today(),
+        rule_base=rule_base,
+        config=_config(request),
+    )
+
+
+@router.get("/{claim_id}/backpay", response_model=BackpayOut, summary="补发选项")
+def backpay_options(
+    claim_id: int,
+    request: Request,
+    session: SessionDep,
+    _: IntegrationOrStaff,
+    rule_base: RuleBaseDep,
+    as_of: AsOfQuery = None,
+) -> BackpayOut:
+    return service.get_backpay(
+        session=session,
+        claim_id=claim_id,
+        as_of=as_of or service.today(),
+        rule_base=rule_base,
+        config=_config(request),
+    )
+
+
+@router.post("/{claim_id}/backpay-requests", status_code=201, response_model=BackpayRequestOut, summary="提出补发申请")
+def create_backpay_request(
+    claim_id: int,
+    body: BackpayRequestIn,
+    request: Request,
+    session: SessionDep,
+    caller: Writer,
+    rule_base: RuleBaseDep,
+) -> BackpayRequestOut:
+    return service.request_backpay(
+        session=session,
+        claim_id=claim_id,
+        months=body.months,
+        at=body.at,
+        actor=caller.actor,
+        rule_base=rule_base,
+        place=body.place,
+        note=body.note,
+        config=_config(request),
+    )
+
+
+@router.get("/{claim_id}/backpay-requests", response_model=list[BackpayRequestOut], summary="补发申请列表")
+def list_backpay_requests(claim_id: int, session: SessionDep, _: IntegrationOrStaff) -> list[BackpayRequestOut]:
+    return service.list_backpay_requests(session=session, claim_id=claim_id)
+
+
+@router.post(
+    "/{claim_id}/backpay-requests/{request_id}/decision", response_model=BackpayRequestOut, summary="审核补发申请"
+)
+def decide_backpay_request(
+    claim_id: int, request_id: int, body: BackpayDecisionIn, request: Request, session: SessionDep, caller: Reviewer
+) -> BackpayRequestOut:
+    return service.decide_backpay(
+        session=session,
+        claim_id=claim_id,
+        request_id=request_id,
+        approve=body.approve,
+        actor=caller.actor,
+        note=body.note,
+        sms=request.app.state.sms,
+    )
