@@ -23,8 +23,11 @@ class ConversationPause(Base):
     __table_args__ = (
         # At most one active pause per conversation.
         Index(
-            "uq_conversation_pauses_active_sender", "sender", unique=True,
-            sqlite_where=text("released_at IS NULL"), postgresql_where=text("released_at IS NULL"),
+            "uq_conversation_pauses_active_sender",
+            "sender",
+            unique=True,
+            sqlite_where=text("released_at IS NULL"),
+            postgresql_where=text("released_at IS NULL"),
         ),
         Index("ix_conversation_pauses_ticket_id", "ticket_id"),
     )

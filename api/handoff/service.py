@@ -62,8 +62,13 @@ def record_message(session: Session, *, sender: str, text: str, now: datetime) -
     if ticket is None:
         return None
     transition(
-        session, ticket, action=TicketAction.claimant_message, actor=f"claimant:{sender}", now=now,
-        note=text[:MAX_MESSAGE_CHARS], data={"sender": sender},
+        session,
+        ticket,
+        action=TicketAction.claimant_message,
+        actor=f"claimant:{sender}",
+        now=now,
+        note=text[:MAX_MESSAGE_CHARS],
+        data={"sender": sender},
     )
     return ticket
 
@@ -84,11 +89,21 @@ def release(session: Session, *, ticket: Ticket, actor: str, now: datetime, note
         row.released_by = actor
     senders = [row.sender for row in pauses]
     transition(
-        session, ticket, action=TicketAction.release_conversation, actor=actor, now=now, note=note,
+        session,
+        ticket,
+        action=TicketAction.release_conversation,
+        actor=actor,
+        now=now,
+        note=note,
         data={"count": len(pauses)},
     )
     record_audit(
-        session, actor=actor, action="handoff.release", entity_type="ticket", entity_id=ticket.id,
-        before={"paused": len(senders)}, after={"paused": 0},
+        session,
+        actor=actor,
+        action="handoff.release",
+        entity_type="ticket",
+        entity_id=ticket.id,
+        before={"paused": len(senders)},
+        after={"paused": 0},
     )
     return len(pauses)

@@ -36,8 +36,13 @@ def seed_staff(session: Session, settings: Settings) -> str:
     for username, display_name, roles, password in DEMO_ACCOUNTS:
         if find_account(session, username=username) is None:
             create_account(
-                session, actor="system:seed", username=username, display_name=display_name,
-                unit=DEMO_UNIT, password=password, roles=roles,
+                session,
+                actor="system:seed",
+                username=username,
+                display_name=display_name,
+                unit=DEMO_UNIT,
+                password=password,
+                roles=roles,
             )
             created.append(username)
     return f"工作人员演示账号：新建 {len(created)} 个（{'、'.join(created) or '已存在'}）"

@@ -141,26 +141,42 @@ def login(session: Session, *, username: str, password: str, refused_passwords: 
     ok = account is not None and account.active and verify_password(account.password_hash, password)
     if not ok or account is None:
         record_audit(
-            session, actor=f"anonymous:{username[:60]}", action="staff.login_failed",
-            entity_type="staff", entity_id=account.id if account else "-",
+            session,
+            actor=f"anonymous:{username[:60]}",
+            action="staff.login_failed",
+            entity_type="staff",
+            entity_id=account.id if account else "-",
         )
         raise UnauthorizedError(LOGIN_FAILED)
     if password in refused_passwords:
-        record_audit(session, actor=f"staff:{username}", action="staff.login_refused_demo_password",
-                     entity_type="staff", entity_id=account.id)
+        record_audit(
+            session,
+            actor=f"staff:{username}",
+            action="staff.login_refused_demo_password",
+            entity_type="staff",
+            entity_id=account.id,
+        )
         raise UnauthorizedError("演示账号的密码不能在生产环境使用，请先修改密码")
     if needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
     token = secrets.token_urlsafe(32)
     now = utcnow()
     staff_session = StaffSession(
-        token_hash=_token_hash(token), staff_id=account.id, created_at=now,
+        token_hash=_token_hash(token),
+        staff_id=account.id,
+        created_at=now,
         expires_at=now + timedelta(hours=SESSION_HOURS),
     )
     session.add(staff_session)
     session.flush()
-    record_audit(session, actor=f"staff:{username}", action="staff.login", entity_type="staff",
-                 entity_id=account.id, after={"session_id": staff_session.id})
+    record_audit(
+        session,
+        actor=f"staff:{username}",
+        action="staff.login",
+        entity_type="staff",
+        entity_id=account.id,
+        after={"session_id": staff_session.id},
+    )
     return LoggedIn(account=account, session=staff_session, token=token)
 
 
@@ -185,8 +201,14 @@ def logout(session: Session, *, token: str) -> None:
         return
     account, staff_session = found
     staff_session.revoked_at = utcnow()
-    record_audit(session, actor=f"staff:{account.username}", action="staff.logout", entity_type="staff",
-                 entity_id=account.id, after={"session_id": staff_session.id})
+    record_audit(
+        session,
+        actor=f"staff:{account.username}",
+        action="staff.logout",
+        entity_type="staff",
+        entity_id=account.id,
+        after={"session_id": staff_session.id},
+    )
 
 
 def change_password(session: Session, *, account: StaffAccount, old: str, new: str) -> None:
@@ -194,8 +216,13 @@ def change_password(session: Session, *, account: StaffAccount, old: str, new: s
         raise ValidationFailed("原密码不正确", fields={"old_password": "不正确"})
     _check_password(new)
     account.password_hash = hash_password(new)
-    record_audit(session, actor=f"staff:{account.username}", action="staff.change_password",
-                 entity_type="staff", entity_id=account.id)
+    record_audit(
+        session,
+        actor=f"staff:{account.username}",
+        action="staff.change_password",
+        entity_type="staff",
+        entity_id=account.id,
+    )
 
 
 def csrf_token(*, secret: str, token: str) -> str:

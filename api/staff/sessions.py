@@ -36,8 +36,13 @@ def _serializer(request: Request) -> URLSafeTimedSerializer:
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
     value = _serializer(request).dumps(token)
     response.set_cookie(
-        COOKIE_NAME, value, max_age=SESSION_HOURS * 3600, httponly=True, samesite="lax",
-        secure=request.app.state.settings.environment == "production", path="/",
+        COOKIE_NAME,
+        value,
+        max_age=SESSION_HOURS * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.environment == "production",
+        path="/",
     )
 
 
@@ -70,8 +75,11 @@ def staff_context(request: Request) -> StaffContext | None:
             if found is not None:
                 account, staff_session = found
                 context = StaffContext(
-                    caller=caller_of(account), session_id=staff_session.id, unit=account.unit,
-                    display_name=account.display_name, token=token,
+                    caller=caller_of(account),
+                    session_id=staff_session.id,
+                    unit=account.unit,
+                    display_name=account.display_name,
+                    token=token,
                 )
     request.state.staff_context = context
     return context

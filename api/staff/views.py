@@ -24,7 +24,9 @@ SupervisorOrAuditor = Annotated[Caller, Depends(require_staff_roles("supervisor"
 @router.post("/login", response_model=StaffRead, summary="工作人员登录（设置会话 Cookie）")
 def login(body: LoginRequest, request: Request, response: Response, session: SessionDep) -> StaffRead:
     done = service.login(
-        session, username=body.username, password=body.password,
+        session,
+        username=body.username,
+        password=body.password,
         refused_passwords=refused_passwords(request.app.state.settings),
     )
     set_session_cookie(request, response, done.token)
@@ -64,8 +66,13 @@ def list_staff(_: SupervisorOrAuditor, session: SessionDep) -> list[StaffRead]:
 @router.post("", response_model=StaffRead, status_code=201, summary="新建工作人员账号")
 def create_staff(body: StaffCreate, caller: Supervisor, session: SessionDep) -> StaffRead:
     account = service.create_account(
-        session, actor=caller.actor, username=body.username, display_name=body.display_name,
-        unit=body.unit, password=body.password, roles=body.roles,
+        session,
+        actor=caller.actor,
+        username=body.username,
+        display_name=body.display_name,
+        unit=body.unit,
+        password=body.password,
+        roles=body.roles,
     )
     return StaffRead.model_validate(account)
 
@@ -77,6 +84,4 @@ def set_roles(staff_id: int, body: RolesUpdate, caller: Supervisor, session: Ses
 
 @router.put("/{staff_id}/active", response_model=StaffRead, summary="启用或停用账号")
 def set_active(staff_id: int, body: ActiveUpdate, caller: Supervisor, session: SessionDep) -> StaffRead:
-    return StaffRead.model_validate(
-        service.set_active(session, actor=caller, staff_id=staff_id, active=body.active)
-    )
+    return StaffRead.model_validate(service.set_active(session, actor=caller, staff_id=staff_id, active=body.active))

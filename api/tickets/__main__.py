@@ -1,7 +1,7 @@
 """Scheduled jobs of the ticket system (run from cron or a timer; safe to re-run).
 
-    python -m api.tickets mark-overdue   mark tickets past their current deadline
-    python -m api.tickets remind         催办 tickets whose deadline is near
+python -m api.tickets mark-overdue   mark tickets past their current deadline
+python -m api.tickets remind         催办 tickets whose deadline is near
 """
 
 from __future__ import annotations

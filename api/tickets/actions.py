@@ -49,8 +49,13 @@ def _owning_unit(ticket: Ticket, actor: Actor) -> None:
 
 def _audit(session: Session, actor: Actor, action: TicketAction, ticket: Ticket, before: str, **after: object) -> None:
     record_audit(
-        session, actor=actor.name, action=f"ticket.{action.value}", entity_type="ticket", entity_id=ticket.id,
-        before={"status": before}, after={"status": ticket.status, **after},
+        session,
+        actor=actor.name,
+        action=f"ticket.{action.value}",
+        entity_type="ticket",
+        entity_id=ticket.id,
+        before={"status": before},
+        after={"status": ticket.status, **after},
     )
 
 
@@ -62,8 +67,14 @@ def accept(session: Session, *, ticket: Ticket, actor: Actor, now: datetime) -> 
     ticket.assignee_name = actor.display_name or actor.caller.name
     if ticket.first_accepted_at is None:
         ticket.first_accepted_at = now
-    transition(session, ticket, action=TicketAction.accept, actor=actor.name, now=now,
-               data={"on_time": now <= ticket.accept_by})
+    transition(
+        session,
+        ticket,
+        action=TicketAction.accept,
+        actor=actor.name,
+        now=now,
+        data={"on_time": now <= ticket.accept_by},
+    )
     _audit(session, actor, TicketAction.accept, ticket, before)
     return ticket
 
@@ -88,8 +99,15 @@ def resolve(
     check(ticket, TicketAction.resolve)
     ticket.answer = answer.strip()
     ticket.responded_at = now
-    transition(session, ticket, action=TicketAction.resolve, actor=actor.name, now=now, note=ticket.answer,
-               data={"on_time": now <= ticket.respond_by})
+    transition(
+        session,
+        ticket,
+        action=TicketAction.resolve,
+        actor=actor.name,
+        now=now,
+        note=ticket.answer,
+        data={"on_time": now <= ticket.respond_by},
+    )
     _audit(session, actor, TicketAction.resolve, ticket, before)
     tell_claimant(session, ticket=ticket, kind="answered", sms=sms)
     return ticket
@@ -134,7 +152,13 @@ def follow_up(
 
 
 def transfer(
-    session: Session, *, ticket: Ticket, actor: Actor, to_unit: str, reason: str, now: datetime,
+    session: Session,
+    *,
+    ticket: Ticket,
+    actor: Actor,
+    to_unit: str,
+    reason: str,
+    now: datetime,
     limits: TicketLimits,
 ) -> Ticket:
     _owning_unit(ticket, actor)
@@ -148,8 +172,15 @@ def transfer(
     ticket.owner_unit = to_unit
     ticket.assignee_staff_id = ticket.assignee_name = None
     ticket.overdue_marked_for = ticket.reminded_for = None
-    transition(session, ticket, action=TicketAction.transfer, actor=actor.name, now=now, note=reason,
-               data={"from_unit": from_unit, "to_unit": to_unit})
+    transition(
+        session,
+        ticket,
+        action=TicketAction.transfer,
+        actor=actor.name,
+        now=now,
+        note=reason,
+        data={"from_unit": from_unit, "to_unit": to_unit},
+    )
     _audit(session, actor, TicketAction.transfer, ticket, before, from_unit=from_unit, to_unit=to_unit)
     return ticket
 
@@ -164,14 +195,27 @@ def request_extension(
     ticket.extension_requested_by = actor.name
     ticket.extension_working_days = working_days
     ticket.extension_reason = reason
-    transition(session, ticket, action=TicketAction.request_extension, actor=actor.name, now=now, note=reason,
-               data={"working_days": working_days})
+    transition(
+        session,
+        ticket,
+        action=TicketAction.request_extension,
+        actor=actor.name,
+        now=now,
+        note=reason,
+        data={"working_days": working_days},
+    )
     _audit(session, actor, TicketAction.request_extension, ticket, ticket.status, working_days=working_days)
     return ticket
 
 
 def decide_extension(
-    session: Session, *, ticket: Ticket, actor: Actor, grant: bool, note: str | None, now: datetime,
+    session: Session,
+    *,
+    ticket: Ticket,
+    actor: Actor,
+    grant: bool,
+    note: str | None,
+    now: datetime,
     limits: TicketLimits,
 ) -> Ticket:
     action = TicketAction.grant_extension if grant else TicketAction.deny_extension
@@ -198,8 +242,15 @@ def decide_extension(
 def remind(session: Session, *, ticket: Ticket, actor: Actor, note: str | None, now: datetime) -> Ticket:
     """催办 by a supervisor (any unit: the one above may press the owning unit)."""
     check(ticket, TicketAction.remind)
-    transition(session, ticket, action=TicketAction.remind, actor=actor.name, now=now, note=note,
-               data={"due_at": ticket.due_at.isoformat() if ticket.due_at else None})
+    transition(
+        session,
+        ticket,
+        action=TicketAction.remind,
+        actor=actor.name,
+        now=now,
+        note=note,
+        data={"due_at": ticket.due_at.isoformat() if ticket.due_at else None},
+    )
     _audit(session, actor, TicketAction.remind, ticket, ticket.status)
     return ticket
 

@@ -39,7 +39,8 @@ def actor_for(*roles: str, staff_only: bool) -> Callable[..., Actor]:
             return Actor(caller=caller, unit=None)
         account = session.get(StaffAccount, caller.staff_id)
         return Actor(
-            caller=caller, unit=account.unit if account else None,
+            caller=caller,
+            unit=account.unit if account else None,
             display_name=account.display_name if account else None,
         )
 

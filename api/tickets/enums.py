@@ -69,7 +69,12 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 URGENCY_LABELS: dict[str, str] = {"normal": "一般", "urgent": "紧急"}
 CHANNEL_LABELS: dict[str, str] = {
-    "phone": "12333热线", "web": "网页", "wechat": "微信", "sms": "短信", "counter": "窗口", "other": "其他",
+    "phone": "12333热线",
+    "web": "网页",
+    "wechat": "微信",
+    "sms": "短信",
+    "counter": "窗口",
+    "other": "其他",
 }
 STATUS_LABELS: dict[str, str] = {
     "received": "待签收",
@@ -97,5 +102,7 @@ ACTION_LABELS: dict[str, str] = {
     "release_conversation": "交还智能客服",
 }
 SATISFACTION_LABELS: dict[str, str] = {
-    "satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意",
+    "satisfied": "满意",
+    "basically_satisfied": "基本满意",
+    "unsatisfied": "不满意",
 }

@@ -35,11 +35,22 @@ def mark_overdue(session: Session, *, now: datetime) -> int:
         ticket.overdue_marked_for = stage
         assert ticket.due_at is not None
         transition(
-            session, ticket, action=TicketAction.mark_overdue, actor=SYSTEM_ACTOR, now=now,
-            note=f"超过{STAGE_LABELS[stage]}时限", data={"stage": stage, "due_at": ticket.due_at.isoformat()},
+            session,
+            ticket,
+            action=TicketAction.mark_overdue,
+            actor=SYSTEM_ACTOR,
+            now=now,
+            note=f"超过{STAGE_LABELS[stage]}时限",
+            data={"stage": stage, "due_at": ticket.due_at.isoformat()},
         )
-        record_audit(session, actor=SYSTEM_ACTOR, action="ticket.mark_overdue", entity_type="ticket",
-                     entity_id=ticket.id, after={"stage": stage})
+        record_audit(
+            session,
+            actor=SYSTEM_ACTOR,
+            action="ticket.mark_overdue",
+            entity_type="ticket",
+            entity_id=ticket.id,
+            after={"stage": stage},
+        )
         marked += 1
     return marked
 
@@ -70,8 +81,13 @@ def send_reminders(session: Session, *, now: datetime, limits: TicketLimits) -> 
             continue
         ticket.reminded_for = stage
         transition(
-            session, ticket, action=TicketAction.remind, actor=SYSTEM_ACTOR, now=now,
-            note=f"{STAGE_LABELS[stage]}时限将到", data={"stage": stage, "due_at": ticket.due_at.isoformat()},
+            session,
+            ticket,
+            action=TicketAction.remind,
+            actor=SYSTEM_ACTOR,
+            now=now,
+            note=f"{STAGE_LABELS[stage]}时限将到",
+            data={"stage": stage, "due_at": ticket.due_at.isoformat()},
         )
         reminded += 1
     return reminded

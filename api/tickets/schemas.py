@@ -31,7 +31,10 @@ class TicketCreate(BaseModel):
     transcript: str | list[TranscriptLine] | None = Field(default=None, max_length=200)
     urgency: Urgency = Field(default=Urgency.normal, description="normal（一般）或 urgent（紧急，涉及人身财产安全）")
     sender: str | None = Field(
-        default=None, min_length=3, max_length=160, pattern=r"^[a-z]+:.+$",
+        default=None,
+        min_length=3,
+        max_length=160,
+        pattern=r"^[a-z]+:.+$",
         description="发起诉求的会话，如 web:web-123、wx:<openid>、sms:<手机号>；建单后该会话转人工",
     )
 

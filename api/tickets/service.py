@@ -39,11 +39,13 @@ def _transcript(body: TicketCreate, now: datetime) -> list[dict[str, Any]]:
     if body.transcript is None:
         return []
     if isinstance(body.transcript, str):
-        return [{"role": "record", "text": body.transcript, "at": now.astimezone(SHANGHAI).isoformat()}] if body.transcript else []
-    return [
-        {"role": line.role, "text": line.text, "at": line.at.astimezone(SHANGHAI).isoformat() if line.at and line.at.tzinfo else None}
-        for line in body.transcript
-    ]
+        stamp = now.astimezone(SHANGHAI).isoformat()
+        return [{"role": "record", "text": body.transcript, "at": stamp}] if body.transcript else []
+    return [{"role": line.role, "text": line.text, "at": _stamp(line.at)} for line in body.transcript]
+
+
+def _stamp(at: datetime | None) -> str | None:
+    return at.astimezone(SHANGHAI).isoformat() if at is not None and at.tzinfo is not None else None
 
 
 def ticket_number(ticket: Ticket) -> str:
@@ -88,19 +90,33 @@ def create_ticket(
     )
     session.add(ticket)
     limits_used = {
-        "accept": stages.accept.label, "respond": stages.respond.label, "resolve": stages.resolve.label,
+        "accept": stages.accept.label,
+        "respond": stages.respond.label,
+        "resolve": stages.resolve.label,
     }
     transition(
-        session, ticket, action=TicketAction.create, actor=actor, now=now,
+        session,
+        ticket,
+        action=TicketAction.create,
+        actor=actor,
+        now=now,
         data={"owner_unit": owner_unit, "limits": limits_used, "provisional": deadlines.provisional},
     )
     ticket.number = ticket_number(ticket)
     if ticket.sender:
         handoff.pause(session, sender=ticket.sender, ticket=ticket, now=now)
     record_audit(
-        session, actor=actor, action="ticket.create", entity_type="ticket", entity_id=ticket.id,
-        after={"number": ticket.number, "category": ticket.category, "urgency": ticket.urgency,
-               "owner_unit": owner_unit},
+        session,
+        actor=actor,
+        action="ticket.create",
+        entity_type="ticket",
+        entity_id=ticket.id,
+        after={
+            "number": ticket.number,
+            "category": ticket.category,
+            "urgency": ticket.urgency,
+            "owner_unit": owner_unit,
+        },
     )
     tell_claimant(session, ticket=ticket, kind="created", sms=sms)
     return ticket
@@ -194,20 +210,38 @@ def to_read(ticket: Ticket, *, now: datetime, paused: bool) -> TicketRead:
     extension = None
     if ticket.extension_requested_by and ticket.extension_working_days:
         extension = ExtensionRead(
-            requested_by=ticket.extension_requested_by, working_days=ticket.extension_working_days,
+            requested_by=ticket.extension_requested_by,
+            working_days=ticket.extension_working_days,
             reason=ticket.extension_reason or "",
         )
     transcript = [{**line, "text": mask_text(str(line.get("text", "")))} for line in ticket.transcript]
     return TicketRead(
-        id=ticket.id, number=ticket.number, category=ticket.category, urgency=ticket.urgency,
-        channel=ticket.channel, region=RegionRead(code=ticket.region_code, name=ticket.region_name),
-        claim_id=ticket.claim_id, sender=mask_text(ticket.sender) if ticket.sender else None,
-        summary=mask_text(ticket.summary), transcript=transcript, status=ticket.status,
-        status_label=STATUS_LABELS[ticket.status], owner_unit=ticket.owner_unit, assignee=ticket.assignee_name,
-        created_at=ticket.created_at, accept_by=ticket.accept_by, respond_by=ticket.respond_by,
-        resolve_by=ticket.resolve_by, deadlines_provisional=ticket.deadlines_provisional, due_at=ticket.due_at,
-        overdue=is_overdue(ticket, now), answer=ticket.answer, satisfaction=ticket.satisfaction,
-        solved=ticket.solved, extension=extension, conversation_paused=paused,
+        id=ticket.id,
+        number=ticket.number,
+        category=ticket.category,
+        urgency=ticket.urgency,
+        channel=ticket.channel,
+        region=RegionRead(code=ticket.region_code, name=ticket.region_name),
+        claim_id=ticket.claim_id,
+        sender=mask_text(ticket.sender) if ticket.sender else None,
+        summary=mask_text(ticket.summary),
+        transcript=transcript,
+        status=ticket.status,
+        status_label=STATUS_LABELS[ticket.status],
+        owner_unit=ticket.owner_unit,
+        assignee=ticket.assignee_name,
+        created_at=ticket.created_at,
+        accept_by=ticket.accept_by,
+        respond_by=ticket.respond_by,
+        resolve_by=ticket.resolve_by,
+        deadlines_provisional=ticket.deadlines_provisional,
+        due_at=ticket.due_at,
+        overdue=is_overdue(ticket, now),
+        answer=ticket.answer,
+        satisfaction=ticket.satisfaction,
+        solved=ticket.solved,
+        extension=extension,
+        conversation_paused=paused,
     )
 
 
@@ -215,9 +249,15 @@ def to_detail(session: Session, ticket: Ticket, *, now: datetime) -> TicketDetai
     read = to_read(ticket, now=now, paused=bool(paused_ticket_ids(session, [ticket.id])))
     events = [
         EventRead(
-            id=e.id, at=e.at, actor=e.actor, action=e.action, action_label=ACTION_LABELS.get(e.action, e.action),
-            from_status=e.from_status, to_status=e.to_status,
-            note=mask_text(e.note) if e.note else None, data=e.data,
+            id=e.id,
+            at=e.at,
+            actor=e.actor,
+            action=e.action,
+            action_label=ACTION_LABELS.get(e.action, e.action),
+            from_status=e.from_status,
+            to_status=e.to_status,
+            note=mask_text(e.note) if e.note else None,
+            data=e.data,
         )
         for e in events_of(session, ticket_id=ticket.id)
     ]

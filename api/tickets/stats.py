@@ -52,9 +52,12 @@ def ticket_stats(session: Session, *, now: datetime) -> TicketStats:
     for status, count in session.execute(select(Ticket.status, func.count()).group_by(Ticket.status)):
         by_status[status] = int(count)
     return TicketStats(
-        total=total, open=open_, overdue=overdue,
+        total=total,
+        open=open_,
+        overdue=overdue,
         response_rate=_rate(on_time, due_accept),
         resolution_rate=_rate(solved, followed_n),
         satisfaction_rate=_rate(satisfied, followed_n),
-        by_category=by_category, by_status=by_status,
+        by_category=by_category,
+        by_status=by_status,
     )

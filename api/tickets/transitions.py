@@ -116,8 +116,14 @@ def transition(
     if ticket.id is None:
         session.flush()
     event = TicketEvent(
-        ticket_id=ticket.id, at=now, actor=actor, action=action.value,
-        from_status=current.value if current else None, to_status=target.value, note=note, data=data,
+        ticket_id=ticket.id,
+        at=now,
+        actor=actor,
+        action=action.value,
+        from_status=current.value if current else None,
+        to_status=target.value,
+        note=note,
+        data=data,
     )
     session.add(event)
     return event

@@ -28,11 +28,18 @@ router = APIRouter(prefix="/v1/tickets", tags=["接诉即办工单"])
 
 
 @router.post("", response_model=TicketRead, status_code=201, summary="受理工单（带 sender 时该会话转人工）")
-def create(body: TicketCreate, request: Request, actor: Creator, session: SessionDep, limits: Limits,
-           sms: Sms) -> TicketRead:
+def create(
+    body: TicketCreate, request: Request, actor: Creator, session: SessionDep, limits: Limits, sms: Sms
+) -> TicketRead:
     owner_unit = actor.unit or request.app.state.settings.ticket_intake_unit
     ticket = service.create_ticket(
-        session, body=body, actor=actor.name, owner_unit=owner_unit, now=utcnow(), limits=limits, sms=sms,
+        session,
+        body=body,
+        actor=actor.name,
+        owner_unit=owner_unit,
+        now=utcnow(),
+        limits=limits,
+        sms=sms,
     )
     return service.to_read(ticket, now=utcnow(), paused=ticket.sender is not None)
 
@@ -49,8 +56,13 @@ def queue(
 ) -> TicketPage:
     now = utcnow()
     tickets, total = service.list_queue(
-        session, statuses=service.parse_statuses(status), overdue=overdue, category=category, now=now,
-        limit=limit, offset=offset,
+        session,
+        statuses=service.parse_statuses(status),
+        overdue=overdue,
+        category=category,
+        now=now,
+        limit=limit,
+        offset=offset,
     )
     paused = service.paused_ticket_ids(session, [t.id for t in tickets])
     items = [service.to_read(t, now=now, paused=t.id in paused) for t in tickets]
@@ -91,42 +103,79 @@ def resolve(ref: str, body: ResolveBody, actor: Handler, session: SessionDep, sm
 
 
 @router.post("/{ref}/follow-up", response_model=TicketDetail, summary="回访：满意则办结，不满意则重办")
-def follow_up(ref: str, body: FollowUpBody, actor: Handler, session: SessionDep, limits: Limits,
-              sms: Sms) -> TicketDetail:
+def follow_up(
+    ref: str, body: FollowUpBody, actor: Handler, session: SessionDep, limits: Limits, sms: Sms
+) -> TicketDetail:
     actions.follow_up(
-        session, ticket=service.get_ticket(session, ref=ref), actor=actor, satisfaction=body.satisfaction,
-        solved=body.solved, note=body.note, now=utcnow(), limits=limits, sms=sms,
+        session,
+        ticket=service.get_ticket(session, ref=ref),
+        actor=actor,
+        satisfaction=body.satisfaction,
+        solved=body.solved,
+        note=body.note,
+        now=utcnow(),
+        limits=limits,
+        sms=sms,
     )
     return _done(session, ref)
 
 
 @router.post("/{ref}/transfer", response_model=TicketDetail, summary="转办（须说明理由）")
 def transfer(ref: str, body: TransferBody, actor: Handler, session: SessionDep, limits: Limits) -> TicketDetail:
-    actions.transfer(session, ticket=service.get_ticket(session, ref=ref), actor=actor, to_unit=body.to_unit,
-                     reason=body.reason, now=utcnow(), limits=limits)
+    actions.transfer(
+        session,
+        ticket=service.get_ticket(session, ref=ref),
+        actor=actor,
+        to_unit=body.to_unit,
+        reason=body.reason,
+        now=utcnow(),
+        limits=limits,
+    )
     return _done(session, ref)
 
 
 @router.post("/{ref}/extension", response_model=TicketDetail, summary="申请延期")
 def request_extension(ref: str, body: ExtensionBody, actor: Handler, session: SessionDep) -> TicketDetail:
-    actions.request_extension(session, ticket=service.get_ticket(session, ref=ref), actor=actor,
-                              working_days=body.working_days, reason=body.reason, now=utcnow())
+    actions.request_extension(
+        session,
+        ticket=service.get_ticket(session, ref=ref),
+        actor=actor,
+        working_days=body.working_days,
+        reason=body.reason,
+        now=utcnow(),
+    )
     return _done(session, ref)
 
 
 @router.post("/{ref}/extension/grant", response_model=TicketDetail, summary="批准延期（不能批准本人的申请）")
-def grant_extension(ref: str, body: OptionalNote, actor: Supervisor, session: SessionDep,
-                    limits: Limits) -> TicketDetail:
-    actions.decide_extension(session, ticket=service.get_ticket(session, ref=ref), actor=actor, grant=True,
-                             note=body.note, now=utcnow(), limits=limits)
+def grant_extension(
+    ref: str, body: OptionalNote, actor: Supervisor, session: SessionDep, limits: Limits
+) -> TicketDetail:
+    actions.decide_extension(
+        session,
+        ticket=service.get_ticket(session, ref=ref),
+        actor=actor,
+        grant=True,
+        note=body.note,
+        now=utcnow(),
+        limits=limits,
+    )
     return _done(session, ref)
 
 
 @router.post("/{ref}/extension/deny", response_model=TicketDetail, summary="驳回延期")
-def deny_extension(ref: str, body: OptionalNote, actor: Supervisor, session: SessionDep,
-                   limits: Limits) -> TicketDetail:
-    actions.decide_extension(session, ticket=service.get_ticket(session, ref=ref), actor=actor, grant=False,
-                             note=body.note, now=utcnow(), limits=limits)
+def deny_extension(
+    ref: str, body: OptionalNote, actor: Supervisor, session: SessionDep, limits: Limits
+) -> TicketDetail:
+    actions.decide_extension(
+        session,
+        ticket=service.get_ticket(session, ref=ref),
+        actor=actor,
+        grant=False,
+        note=body.note,
+        now=utcnow(),
+        limits=limits,
+    )
     return _done(session, ref)
 
 
@@ -144,6 +193,7 @@ def add_note(ref: str, body: NoteBody, actor: Handler, session: SessionDep) -> T
 
 @router.post("/{ref}/release", response_model=TicketDetail, summary="会话交还智能客服")
 def release(ref: str, body: OptionalNote, actor: Handler, session: SessionDep) -> TicketDetail:
-    actions.release_conversation(session, ticket=service.get_ticket(session, ref=ref), actor=actor,
-                                 note=body.note, now=utcnow())
+    actions.release_conversation(
+        session, ticket=service.get_ticket(session, ref=ref), actor=actor, note=body.note, now=utcnow()
+    )
     return _done(session, ref)

@@ -101,8 +101,12 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["ticket_id"], ["tickets.id"], name="fk_conversation_pauses_ticket_id_tickets"),
     )
     op.create_index(
-        "uq_conversation_pauses_active_sender", "conversation_pauses", ["sender"], unique=True,
-        sqlite_where=sa.text("released_at IS NULL"), postgresql_where=sa.text("released_at IS NULL"),
+        "uq_conversation_pauses_active_sender",
+        "conversation_pauses",
+        ["sender"],
+        unique=True,
+        sqlite_where=sa.text("released_at IS NULL"),
+        postgresql_where=sa.text("released_at IS NULL"),
     )
     op.create_index("ix_conversation_pauses_ticket_id", "conversation_pauses", ["ticket_id"])
     if op.get_bind().dialect.name == "postgresql":

@@ -54,9 +54,7 @@ def upgrade() -> None:
             ["session_id"], ["staff_sessions.id"], name="fk_caller_verifications_session_id_staff_sessions"
         ),
     )
-    op.create_index(
-        "ix_caller_verifications_session_claim", "caller_verifications", ["session_id", "claim_id"]
-    )
+    op.create_index("ix_caller_verifications_session_claim", "caller_verifications", ["session_id", "claim_id"])
 
 
 def downgrade() -> None:

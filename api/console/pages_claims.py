@@ -1,0 +1,188 @@
+"""Claim lookup for the hotline: masked until the operator has verified the caller.
+
+Before verification the page shows only who and where, masked (张*, 1201**********1234,
+138****1234). After the operator records how the caller was verified (audited), it
+shows the claim's status, check-ins and back-pay options for the rest of this login,
+for at most VERIFIED_MINUTES.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.audit import record_audit
+from api.console.web import back, check_csrf, page_user, render
+from api.db import SessionDep, utcnow
+from api.errors import AppError
+from api.privacy import mask_text
+from api.staff.models import CallerVerification
+from api.staff.sessions import StaffContext
+from api.tickets.deadlines import SHANGHAI
+
+router = APIRouter()
+ROLES = ("operator", "supervisor", "reviewer")
+VERIFIED_MINUTES = 30
+REGION_CHOICES = [
+    ("", "不限地区"),
+    ("120000", "天津市"),
+    ("210000", "辽宁省"),
+    ("500000", "重庆市"),
+    ("370000", "山东省"),
+    ("371500", "聊城市"),
+    ("150000", "内蒙古自治区"),
+    ("CN", "其他地区（国家规定）"),
+]
+_ID = re.compile(r"^[1-9][0-9]{16}[0-9Xx]$")
+_PHONE = re.compile(r"^1[3-9][0-9]{9}$")
+
+
+def mask_name(name: str) -> str:
+    return name[:1] + "*" * max(len(name) - 1, 1)
+
+
+def _claims() -> Any | None:
+    """The claims service (api/claims), or None while it is not installed."""
+    try:
+        from api.claims import service as claims_service
+    except ImportError:
+        return None
+    return claims_service
+
+
+def _verified(session: Session, ctx: StaffContext, claim_id: int, now: datetime) -> CallerVerification | None:
+    return session.scalar(
+        select(CallerVerification)
+        .where(
+            CallerVerification.session_id == ctx.session_id,
+            CallerVerification.claim_id == claim_id,
+            CallerVerification.verified_at >= now - timedelta(minutes=VERIFIED_MINUTES),
+        )
+        .order_by(CallerVerification.id.desc())
+    )
+
+
+def _find(claims: Any, session: Session, q: str) -> list[Any]:
+    if _ID.match(q):
+        return list(claims.find_claims_by_id_number(session=session, id_number=q))
+    if _PHONE.match(q):
+        return list(claims.find_claims_by_phone(session=session, phone=q))
+    if q.isdigit():
+        try:
+            return [claims.get_claim(session=session, claim_id=int(q))]
+        except AppError:
+            return []
+    return []
+
+
+@router.get("/claims")
+def lookup(request: Request, session: SessionDep, q: str = "") -> Response:
+    ctx = page_user(request, *ROLES)
+    claims = _claims()
+    q = q.strip().replace(" ", "")
+    rows: list[dict[str, Any]] = []
+    if claims is not None and q:
+        rule_base = request.app.state.rule_base
+        found = _find(claims, session, q)
+        for claim in found:
+            out = claims.claim_out(claim, rule_base)
+            rows.append(
+                {
+                    "id": out.id,
+                    "name": mask_name(out.claimant.name),
+                    "id_number": out.claimant.id_number,
+                    "phone": out.claimant.phone,
+                    "region": out.region.matched_name,
+                    "status": str(out.status),
+                }
+            )
+        record_audit(
+            session,
+            actor=ctx.caller.actor,
+            action="console.claim_lookup",
+            entity_type="claim",
+            entity_id="-",
+            after={"query": mask_text(q), "found": len(rows)},
+        )
+    return render(request, ctx, "claims.html", available=claims is not None, q=q, rows=rows, claim=None)
+
+
+@router.get("/claims/{claim_id}")
+def claim_page(claim_id: int, request: Request, session: SessionDep) -> Response:
+    ctx = page_user(request, *ROLES)
+    claims = _claims()
+    if claims is None:
+        return render(request, ctx, "claims.html", available=False, q="", rows=[], claim=None)
+    rule_base = request.app.state.rule_base
+    out = claims.claim_out(claims.get_claim(session=session, claim_id=claim_id), rule_base)
+    now = utcnow()
+    verification = _verified(session, ctx, claim_id, now)
+    status = backpay = None
+    if verification is not None:
+        today = now.astimezone(SHANGHAI).date()
+        config = claims.config_from(request.app.state.settings)
+        status = claims.get_status(
+            session=session, claim_id=claim_id, as_of=today, rule_base=rule_base, config=config
+        ).model_dump(mode="json")
+        backpay = status.get("backpay")
+        record_audit(
+            session,
+            actor=ctx.caller.actor,
+            action="console.claim_view",
+            entity_type="claim",
+            entity_id=claim_id,
+            after={"verified_at": verification.verified_at.isoformat()},
+        )
+    claim = out.model_dump(mode="json")
+    if verification is None:
+        claim["claimant"]["name"] = mask_name(out.claimant.name)
+    return render(
+        request,
+        ctx,
+        "claims.html",
+        available=True,
+        q="",
+        rows=[],
+        claim=claim,
+        verification=verification,
+        status=status,
+        backpay=backpay,
+    )
+
+
+@router.post("/claims/{claim_id}/verify")
+def verify(
+    claim_id: int,
+    request: Request,
+    session: SessionDep,
+    csrf: Annotated[str, Form()] = "",
+    method: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """The operator records that (and how) the caller proved to be the claimant."""
+    ctx = page_user(request, *ROLES)
+    check_csrf(request, ctx, csrf)
+    claims = _claims()
+    if claims is None:
+        return back("/console/claims", "待遇查询服务暂不可用", error=True)
+    claims.get_claim(session=session, claim_id=claim_id)
+    method = method.strip()
+    if len(method) < 2:
+        return back(f"/console/claims/{claim_id}", "请填写核实方式（如：核对身份证号后六位和预留手机号）", error=True)
+    row = CallerVerification(session_id=ctx.session_id, claim_id=claim_id, verified_at=utcnow(), method=method)
+    session.add(row)
+    session.flush()
+    record_audit(
+        session,
+        actor=ctx.caller.actor,
+        action="console.caller_verified",
+        entity_type="claim",
+        entity_id=claim_id,
+        after={"method": method, "session_id": ctx.session_id},
+    )
+    return back(f"/console/claims/{claim_id}", "已记录身份核实，可查看待遇详情")

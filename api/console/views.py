@@ -1,0 +1,99 @@
+"""The hotline console (/console): login, suggestion box, claim lookup, ticket queue, dashboard.
+
+Server-rendered Jinja2 pages on the same services as the JSON API; Chinese UI.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from api.console import pages_claims, pages_dashboard, pages_tickets
+from api.console.web import HERE, page_user, render
+from api.db import SessionDep
+from api.errors import AppError, NotFoundError
+from api.staff import service as staff_service
+from api.staff.seed import refused_passwords
+from api.staff.sessions import clear_session_cookie, cookie_token, set_session_cookie, staff_context
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+STATIC = {"console.css": "text/css", "console.js": "text/javascript"}
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/console") and not target.startswith("//"):
+        return target
+    return "/console/tickets"
+
+
+@router.get("/static/{name}")
+def static(name: str) -> FileResponse:
+    if name not in STATIC:
+        raise NotFoundError("没有这个文件")
+    return FileResponse(HERE / "static" / name, media_type=f"{STATIC[name]}; charset=utf-8")
+
+
+@router.get("")
+def home() -> RedirectResponse:
+    return RedirectResponse("/console/tickets", status_code=303)
+
+
+@router.get("/login")
+def login_page(request: Request, next: str | None = None) -> Response:
+    if staff_context(request) is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, None, "login.html", next=_safe_next(next), error=None)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: SessionDep,
+    username: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    try:
+        done = staff_service.login(
+            session,
+            username=username.strip(),
+            password=password,
+            refused_passwords=refused_passwords(request.app.state.settings),
+        )
+    except AppError as exc:
+        # The failed attempt's audit row is kept: the session commits when the page returns.
+        return render(
+            request,
+            None,
+            "login.html",
+            status_code=exc.status_code,
+            next=_safe_next(next),
+            error=exc.message,
+            username=username,
+        )
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    set_session_cookie(request, response, done.token)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep) -> Response:
+    token = cookie_token(request)
+    if token is not None:
+        staff_service.logout(session, token=token)
+    response = RedirectResponse("/console/login", status_code=303)
+    clear_session_cookie(response)
+    return response
+
+
+@router.get("/assist")
+def assist(request: Request) -> Response:
+    ctx = page_user(request, "operator", "supervisor", "reviewer")
+    return render(request, ctx, "assist.html", regions=pages_claims.REGION_CHOICES)
+
+
+router.include_router(pages_tickets.router)
+router.include_router(pages_claims.router)
+router.include_router(pages_dashboard.router)

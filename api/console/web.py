@@ -1,0 +1,96 @@
+"""Shared pieces of the console pages: templates, the logged-in user, form protection."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api.staff.enums import ROLE_LABELS, Role
+from api.staff.service import csrf_token
+from api.staff.sessions import StaffContext, staff_context
+from api.tickets.deadlines import SHANGHAI
+from api.tickets.enums import (
+    ACTION_LABELS,
+    CATEGORY_LABELS,
+    CHANNEL_LABELS,
+    SATISFACTION_LABELS,
+    STATUS_LABELS,
+    URGENCY_LABELS,
+)
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def _local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return value.astimezone(SHANGHAI).strftime(fmt) if value else "—"
+
+
+def _remaining(value: datetime | None, now: datetime) -> str:
+    if value is None:
+        return "—"
+    seconds = int((value - now).total_seconds())
+    sign = "超期 " if seconds < 0 else "剩 "
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return f"{sign}{days}天{hours}小时"
+    return f"{sign}{hours}小时{rest // 60}分"
+
+
+templates.env.filters["local"] = _local
+templates.env.globals.update(
+    CATEGORY_LABELS=CATEGORY_LABELS,
+    URGENCY_LABELS=URGENCY_LABELS,
+    STATUS_LABELS=STATUS_LABELS,
+    ACTION_LABELS=ACTION_LABELS,
+    CHANNEL_LABELS=CHANNEL_LABELS,
+    SATISFACTION_LABELS=SATISFACTION_LABELS,
+    remaining=_remaining,
+)
+
+
+def role_labels(ctx: StaffContext) -> str:
+    return "、".join(ROLE_LABELS[Role(r)] for r in sorted(ctx.caller.roles) if r in Role.__members__)
+
+
+def page_user(request: Request, *roles: str) -> StaffContext:
+    """The logged-in staff member, or a redirect to the login page; 403 for a wrong role."""
+    ctx = staff_context(request)
+    if ctx is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise HTTPException(303, headers={"Location": f"/console/login?next={quote(target)}"})
+    if roles and not ctx.caller.roles & set(roles):
+        raise HTTPException(403, detail="当前账号没有此页面的权限")
+    return ctx
+
+
+def csrf_for(request: Request, ctx: StaffContext) -> str:
+    return csrf_token(secret=request.app.state.settings.secret_key, token=ctx.token)
+
+
+def check_csrf(request: Request, ctx: StaffContext, submitted: str) -> None:
+    if not hmac.compare_digest(csrf_for(request, ctx), submitted or ""):
+        raise HTTPException(403, detail="页面已过期，请刷新后重试")
+
+
+def render(request: Request, ctx: StaffContext | None, name: str, status_code: int = 200, **context: Any) -> Response:
+    base: dict[str, Any] = {"user": ctx, "now": datetime.now(SHANGHAI)}
+    if ctx is not None:
+        base.update(csrf=csrf_for(request, ctx), roles=ctx.caller.roles, role_labels=role_labels(ctx))
+    base["flash"] = request.query_params.get("msg")
+    base["flash_kind"] = "error" if request.query_params.get("kind") == "error" else "ok"
+    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
+
+
+def back(path: str, message: str, *, error: bool = False) -> RedirectResponse:
+    query = {"msg": message, **({"kind": "error"} if error else {})}
+    return RedirectResponse(f"{path}?{urlencode(query)}", status_code=303)
