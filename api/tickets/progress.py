@@ -1,16 +1,21 @@
 """Telling the claimant of progress on their own channel: created (number), answered, follow-up.
 
-NOTE: the channels' outbound queue (api/channels/outbound.py, `queue_message`) is
-the one way to reach a claimant on WeChat or the web. Until it exists only
-SMS senders ("sms:<phone>") are reached, through the SMS outbox with the approved
-TICKET_CREATED / TICKET_ANSWERED templates; other channels get nothing (the
-ticket event still records the answer).
+Messages go through the channels' outbound queue (api/channels/outbound.py,
+`queue_message`): WeChat customer-service messages, the web chat's later
+messages, or SMS through an approved template (TICKET_CREATED / TICKET_ANSWERED;
+other texts are shortened into REPLY_POINTER by the queue). Each message is sent
+once per ticket, kind and round of 重办 (dedup key).
+
+Where the outbound queue is not installed, SMS senders still get the two
+templated messages through the SMS outbox (api.notify.send_sms); other channels
+get nothing, and the ticket's events remain the record of the answer.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
@@ -22,10 +27,11 @@ log = logging.getLogger(__name__)
 
 Kind = Literal["created", "answered", "closed", "reopened"]
 SMS_VAR_MAX = 20
+_SMS_FORBIDDEN = str.maketrans("", "", "【】[]{}<>$#\\")
 
 
 def _short(text: str, limit: int = SMS_VAR_MAX) -> str:
-    text = " ".join(text.split())
+    text = " ".join(text.translate(_SMS_FORBIDDEN).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -40,28 +46,43 @@ def message_text(ticket: Ticket, kind: Kind) -> str:
     return f"感谢您的回访评价，您的诉求（工单号 {ticket.number}）已办结。如有新的问题，欢迎随时咨询。"
 
 
-def _sms(ticket: Ticket, kind: Kind) -> tuple[str, dict[str, str]] | None:
+def sms_template(ticket: Ticket, kind: Kind) -> tuple[str, dict[str, str]] | None:
     if kind == "created":
         respond_by = ticket.respond_by.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
         return "TICKET_CREATED", {"number": ticket.number, "respond_by": respond_by}
     if kind == "answered":
         return "TICKET_ANSWERED", {"number": ticket.number, "summary": _short(ticket.answer or "")}
-    return None  # no approved SMS template for follow-up results
+    return None  # no template of its own: the outbound queue shortens the text into REPLY_POINTER
+
+
+def _outbound_queue() -> Callable[..., Any] | None:
+    try:
+        from api.channels.outbound import queue_message
+    except ImportError:
+        return None
+    return queue_message
 
 
 def tell_claimant(session: Session, *, ticket: Ticket, kind: Kind, sms: SmsProvider | None) -> bool:
-    """Queue the progress message for the ticket's sender; False when it cannot be delivered."""
-    sender = ticket.sender
-    if not sender:
+    """Queue the progress message for the ticket's sender; False when it cannot be sent."""
+    if not ticket.sender:
         return False
-    channel, _, address = sender.partition(":")
-    if channel != "sms" or sms is None:
-        log.info("ticket %s: no outbound channel for %s yet (%s)", ticket.number, channel, kind)
-        return False
-    template = _sms(ticket, kind)
-    if template is None:
-        return False
-    code, params = template
     dedup = f"ticket:{ticket.id}:{kind}:{ticket.reopened_count}"
-    send_sms(session, sms, phone=address, template_code=code, params=params, dedup_key=dedup)
+    template = sms_template(ticket, kind)
+    queue = _outbound_queue()
+    if queue is not None:
+        queue(
+            session,
+            sender=ticket.sender,
+            text=message_text(ticket, kind),
+            sms_template=template[0] if template else None,
+            sms_params=template[1] if template else None,
+            dedup_key=dedup,
+        )
+        return True
+    channel, _, address = ticket.sender.partition(":")
+    if channel != "sms" or sms is None or template is None:
+        log.info("ticket %s: no outbound channel for %s (%s)", ticket.number, channel, kind)
+        return False
+    send_sms(session, sms, phone=address, template_code=template[0], params=template[1], dedup_key=dedup)
     return True

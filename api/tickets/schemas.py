@@ -34,7 +34,7 @@ class TicketCreate(BaseModel):
         default=None,
         min_length=3,
         max_length=160,
-        pattern=r"^[a-z]+:.+$",
+        pattern=r"^(web|wx|sms):.+$",
         description="发起诉求的会话，如 web:web-123、wx:<openid>、sms:<手机号>；建单后该会话转人工",
     )
 
