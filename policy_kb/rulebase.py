@@ -80,6 +80,7 @@ class RuleBase:
         self._documents = documents
         self._version = version
         self._chains = {code: self._chain(code) for code in layers}
+        self._flat: dict[tuple[str, str], tuple[RuleValue, ...]] = {}
 
     @property
     def version(self) -> str:
@@ -111,19 +112,28 @@ class RuleBase:
             current = layer.parent
         return out
 
+    def _candidates(self, region_code: str, key: str) -> tuple[RuleValue, ...]:
+        """Every window of `key` along the region's chain, most specific layer first (cached)."""
+        cache_key = (region_code, key)
+        found = self._flat.get(cache_key)
+        if found is None:
+            found = tuple(v for layer in self.chain(region_code) for v in layer.rules.get(key, ()))
+            self._flat[cache_key] = found
+        return found
+
     def value(self, region_code: str, key: str, on: date) -> RuleValue:
         """The value of `key` in force on `on`, from the most specific layer that has one."""
-        for layer in self.chain(region_code):
-            for candidate in layer.rules.get(key, ()):
-                if candidate.in_force(on):
-                    return candidate
-        raise RuleNotFound(region_code, key, on)
+        found = self.get(region_code, key, on)
+        if found is None:
+            raise RuleNotFound(region_code, key, on)
+        return found
 
     def get(self, region_code: str, key: str, on: date) -> RuleValue | None:
-        try:
-            return self.value(region_code, key, on)
-        except RuleNotFound:
-            return None
+        """Like :meth:`value`, but None when no layer has the key in force on `on`."""
+        for candidate in self._candidates(region_code, key):
+            if candidate.effective_from <= on and (candidate.effective_to is None or on <= candidate.effective_to):
+                return candidate
+        return None
 
     def latest(self, region_code: str, key: str) -> RuleValue:
         """The most recent window of `key` in the nearest layer that has it (date-free rules)."""

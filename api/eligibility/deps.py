@@ -19,7 +19,8 @@ def load_rule_base_on_startup(app: FastAPI) -> None:
     log.info("rule base %s loaded: %s", rules.version, ", ".join(rules.region_codes))
 
 
-def get_rule_base(request: Request) -> RuleBase:
+async def get_rule_base(request: Request) -> RuleBase:
+    """Async on purpose: a sync dependency would cost a thread-pool hop on every request."""
     rules: RuleBase | None = getattr(request.app.state, "rule_base", None)
     return rules if rules is not None else default_rule_base()
 

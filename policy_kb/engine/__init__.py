@@ -79,8 +79,8 @@ def evaluate(
         _ask_for_missing(ctx)
     add_guidance(ctx, status)
     ret = ctx.retirement
-    return EligibilityDecision.model_construct(
-        region=RegionOut.model_construct(
+    return EligibilityDecision(
+        region=RegionOut(
             code=resolved.code,
             name=resolved.name,
             matched_code=resolved.matched_code,
@@ -92,7 +92,7 @@ def evaluate(
         status=status,
         benefit_months=None if status in ("ineligible", "stopped") else months,
         review=review,
-        statutory_retirement=StatutoryRetirementOut.model_construct(
+        statutory_retirement=StatutoryRetirementOut(
             month=ret.month, age=ret.age, pre_reform_month=ret.pre_reform_month
         )
         if ret

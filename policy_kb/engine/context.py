@@ -27,11 +27,10 @@ class Ctx:
     documents: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     unchecked: list[str] = field(default_factory=list)
+    on: date = field(init=False)  # the application date: the date most rules are about
 
-    @property
-    def on(self) -> date:
-        """The application date: the date most rules are about."""
-        return self.req.application_date
+    def __post_init__(self) -> None:
+        self.on = self.req.application_date
 
     def rule(self, key: str, on: date | None = None) -> RuleValue | None:
         """The rule in force for this region on `on` (default: the application date), or None."""
@@ -45,9 +44,7 @@ class Ctx:
         citations: list[Citation],
         details: dict[str, Any] | None = None,
     ) -> None:
-        self.reasons.append(
-            Reason.model_construct(code=code, outcome=outcome, message=message, citations=citations, details=details)
-        )
+        self.reasons.append(Reason(code=code, outcome=outcome, message=message, citations=citations, details=details))
 
     def flag(
         self,
@@ -59,13 +56,13 @@ class Ctx:
         details: dict[str, Any] | None = None,
     ) -> None:
         self.flags.append(
-            Flag.model_construct(
+            Flag(
                 code=code, effect="review" if review else "info", message=message, citations=citations, details=details
             )
         )
 
     def step(self, code: str, message: str, citations: list[Citation]) -> None:
-        self.steps.append(NextStep.model_construct(code=code, message=message, citations=citations))
+        self.steps.append(NextStep(code=code, message=message, citations=citations))
 
     def need(self, *facts: str) -> None:
         self.missing.extend(f for f in facts if f not in self.missing)
