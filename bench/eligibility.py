@@ -33,7 +33,12 @@ from policy_kb import EligibilityRequest, default_rule_base, evaluate, request_f
 
 REGIONS = ["120000", "210000", "500000", "370000", "371500", "150000", "CN", "重庆", "沈阳", "聊城", "广东", "呼和浩特"]
 EVENTS = ["reemployed", "emigrated", "enlisted", "legal_representative", "deceased"]
-BENEFITS = ["basic_pension", "illness_disability_allowance", "injury_allowance_grade_1_4", "flexible_employment_subsidy"]
+BENEFITS = [
+    "basic_pension",
+    "illness_disability_allowance",
+    "injury_allowance_grade_1_4",
+    "flexible_employment_subsidy",
+]
 
 
 def make_case(rng: random.Random) -> dict[str, Any]:
