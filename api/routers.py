@@ -2,11 +2,13 @@
 
 from fastapi import APIRouter
 
+from api.channels.views import router as channels_router
 from api.chat.views import router as chat_router
 from api.console.views import router as console_router
 from api.claims.views import router as claims_router
 from api.eligibility.views import router as eligibility_router
 from api.health.views import router as health_router
+from api.identity.views import router as identity_router
 from api.kb.views import router as kb_router
 from api.regions.views import router as regions_router
 from api.rules.views import router as rules_router
@@ -17,6 +19,8 @@ from api.web.views import router as web_router
 ROUTERS: list[APIRouter] = [
     health_router,
     chat_router,
+    channels_router,
+    identity_router,
     web_router,
     eligibility_router,
     regions_router,

@@ -17,6 +17,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_TOKEN = "dev-token"
 DEV_SECRET = "dev-secret-change-me"
+DEV_WECHAT_TOKEN = "dev-wechat-token"
+DEV_WECHAT_SECRET = "dev-wechat-secret"
+DEV_WECHAT_AES_KEY = "ZGV2LXdlY2hhdC1lbmNvZGluZy1hZXMta2V5LTAwMDE"
+DEV_SMS_PUSH_TOKEN = "dev-sms-push-token"
 
 
 class Environment(StrEnum):
@@ -58,6 +62,44 @@ class Settings(BaseSettings):
     ticket_intake_unit: str = "12333热线服务中心"
     ticket_limits_path: str | None = None
 
+    # --- Channels and identity (api/channels/, api/identity/) ---
+    # WeChat Official Account (公众号) server configuration: the Token, AppID, AppSecret and
+    # EncodingAESKey entered in the 公众平台 console. Development values only work locally.
+    wechat_token: str = DEV_WECHAT_TOKEN
+    wechat_app_id: str = "wxdev00000000000000"
+    wechat_app_secret: str = DEV_WECHAT_SECRET
+    wechat_encoding_aes_key: str = DEV_WECHAT_AES_KEY
+    # record: outbound WeChat calls are only recorded (development); live: api.weixin.qq.com.
+    wechat_api: str = "record"
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    # WeChat waits 5 s for an answer; past this the reply goes through the customer-service API.
+    wechat_passive_reply_seconds: float = 4.0
+    # Requests whose timestamp is further than this from our clock are refused (replays).
+    wechat_timestamp_tolerance_seconds: int = 300
+    wechat_max_body_bytes: int = 16_384
+    # Customer-service messages: allowed within 48 h of the user's last message, a few per window.
+    wechat_cs_window_hours: int = 48
+    wechat_cs_max_per_window: int = 20
+    # Aliyun SMS up-message (上行) HTTP push: the secret path segment configured in the console.
+    sms_push_token: str = DEV_SMS_PUSH_TOKEN
+    sms_max_body_bytes: int = 65_536
+    # Namespace of the channels' keys in a shared Redis.
+    channels_redis_prefix: str = "ua:"
+    # Per-sender limits on every channel (web, WeChat, SMS).
+    channel_rate_per_minute: int = 20
+    channel_rate_per_day: int = 500
+    # How long a delivered message id is remembered (WeChat retries within ~15 s; SMS pushes longer).
+    channel_dedup_ttl_seconds: int = 86_400
+    # Queued outbound messages are retried this often (and at once when queued in this process).
+    outbound_sweep_seconds: float = 30.0
+    # One-time codes and how long a verified sender stays bound to its claim.
+    identity_otp_ttl_seconds: int = 300
+    identity_otp_max_attempts: int = 5
+    identity_otp_per_phone_per_hour: int = 5
+    identity_wechat_binding_days: int = 180
+    identity_sms_binding_days: int = 30
+    identity_web_binding_minutes: int = 30
+
     @field_validator("integration_tokens", mode="before")
     @classmethod
     def _split_tokens(cls, value: object) -> object:
@@ -96,6 +138,45 @@ class Settings(BaseSettings):
                 raise ValueError("SECRET_KEY 在生产环境必须设置为至少 32 个字符的随机值")
             if not self.integration_tokens:
                 raise ValueError("INTEGRATION_TOKENS 在生产环境不能为空")
+        return self
+
+    @field_validator("wechat_encoding_aes_key")
+    @classmethod
+    def _aes_key_shape(cls, value: str) -> str:
+        import base64
+        import binascii
+
+        try:
+            ok = len(value) == 43 and len(base64.b64decode(value + "=")) == 32
+        except (binascii.Error, ValueError):
+            ok = False
+        if not ok:
+            raise ValueError("必须是公众平台生成的 43 位 EncodingAESKey")
+        return value
+
+    @field_validator("wechat_api")
+    @classmethod
+    def _wechat_api_mode(cls, value: str) -> str:
+        if value not in ("record", "live"):
+            raise ValueError("只能是 record（只记录）或 live（调用微信接口）")
+        return value
+
+    @model_validator(mode="after")
+    def _no_dev_channel_secrets_in_production(self) -> Settings:
+        if self.environment == Environment.production:
+            dev_values = {
+                "WECHAT_TOKEN": (self.wechat_token, DEV_WECHAT_TOKEN),
+                "WECHAT_APP_SECRET": (self.wechat_app_secret, DEV_WECHAT_SECRET),
+                "WECHAT_ENCODING_AES_KEY": (self.wechat_encoding_aes_key, DEV_WECHAT_AES_KEY),
+                "SMS_PUSH_TOKEN": (self.sms_push_token, DEV_SMS_PUSH_TOKEN),
+            }
+            for name, (value, dev) in dev_values.items():
+                if value == dev:
+                    raise ValueError(f"{name} 在生产环境必须设置（不能使用开发默认值）")
+            if len(self.sms_push_token) < 24:
+                raise ValueError("SMS_PUSH_TOKEN 在生产环境必须是至少 24 个字符的随机值")
+            if self.wechat_api != "live":
+                raise ValueError("WECHAT_API 在生产环境必须是 live")
         return self
 
     @property

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
+from api.channels.runtime import setup_channels
 from api.eligibility.deps import load_rule_base_on_startup
 from api.kb.deps import load_knowledge_base_on_startup
 from api.staff.sessions import install_staff_resolver
@@ -21,4 +22,5 @@ STARTUP_HOOKS: list[Callable[[FastAPI], None]] = [
     load_knowledge_base_on_startup,
     install_staff_resolver,
     install_ticket_limits,
+    setup_channels,
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 
 MAX_MESSAGE_CHARS = 1000
@@ -16,3 +18,13 @@ class ChatMessage(BaseModel):
 
 class ChatResponse(BaseModel):
     messages: list[ChatMessage]
+
+
+class WebOutboxMessage(BaseModel):
+    id: int
+    text: str
+    created_at: datetime
+
+
+class WebOutbox(BaseModel):
+    messages: list[WebOutboxMessage]

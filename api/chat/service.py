@@ -3,6 +3,8 @@
 gateway → dialogue engine (Rasa) → actions → API services. The gateway never
 answers a policy question itself; it only guards the path (empty or oversized
 input, engine down) so the claimant always gets a reply, never silence.
+Per-sender rate limits and body-size limits are applied by each channel before
+it calls `converse` (WeChat must not count its own retries).
 """
 
 from __future__ import annotations
@@ -11,29 +13,55 @@ import logging
 import unicodedata
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from api.chat.rasa_client import DialogueUnavailable, RasaClient
 from api.chat.schemas import MAX_MESSAGE_CHARS, ChatMessage
+from api.handoff.gateway import handoff_reply
 
 log = logging.getLogger(__name__)
 
 EMPTY_REPLY = "您好，请直接输入您想咨询的失业保险问题，例如“失业金怎么申领”。"
+TOO_LONG_REPLY = f"您的消息太长了，请分几次发送，每次不超过{MAX_MESSAGE_CHARS}个字。"
 UNAVAILABLE_REPLY = "系统暂时无法回答，请稍后再试，或拨打12333人社服务热线咨询。"
 SILENT_REPLY = "抱歉，我没能处理您的消息。您可以换个说法，或回复“人工”转人工服务，也可拨打12333。"
+LOGGED_CHARS = 200
 
 
 def normalise(text: str) -> str:
     """NFKC folds full-width letters and digits (ＡＰＰ, １２３３３) into their usual forms."""
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
-    return text.strip()[:MAX_MESSAGE_CHARS]
+    return text.strip()
 
 
 async def converse(
-    rasa: RasaClient, *, sender: str, text: str, channel: str, metadata: dict[str, Any] | None = None
+    rasa: RasaClient,
+    *,
+    sender: str,
+    text: str,
+    channel: str,
+    metadata: dict[str, Any] | None = None,
+    sessions: sessionmaker[Session] | None = None,
 ) -> list[ChatMessage]:
+    """The replies to one message from `sender` ("web:<id>", "wx:<openid>", "sms:<mobile>").
+
+    `sessions` lets hooks that need the database (e.g. the human hand-off) open
+    their own short transaction; every channel passes the app's sessionmaker.
+    """
     clean = normalise(text)
     if not clean:
         return [ChatMessage(text=EMPTY_REPLY)]
+    if len(clean) > MAX_MESSAGE_CHARS:
+        log.info("message from %s via %s refused: %d characters", sender, channel, len(clean))
+        return [ChatMessage(text=TOO_LONG_REPLY)]
+    if sessions is not None:
+        # A conversation handed to people (a ticket with this sender) does not reach the bot.
+        held = await handoff_reply(sessions, sender=sender, text=clean)
+        if held is not None:
+            return [ChatMessage(text=held)]
+    # Personal data in the text is masked by the log-record factory (api/privacy.py).
+    log.info("message from %s via %s: %s", sender, channel, clean[:LOGGED_CHARS])
     try:
         raw = await rasa.send(sender=sender, text=clean, metadata={"channel": channel, **(metadata or {})})
     except DialogueUnavailable as exc:

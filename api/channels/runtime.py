@@ -1,0 +1,97 @@
+"""What the channels need at run time, built once at start-up and kept on app.state.channels."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from fastapi import FastAPI, Request
+from redis.asyncio import Redis
+
+from api.channels.dedup import DatabaseDedup, DedupStore, RedisDedup
+from api.channels.outbound import OutboundDispatcher
+from api.channels.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from api.channels.wechat.client import (
+    AccessTokenCache,
+    CustomerService,
+    HttpTransport,
+    RecordingTransport,
+    WeChatTransport,
+)
+from api.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ChannelRuntime:
+    settings: Settings
+    dedup: DedupStore
+    limiter: RateLimiter
+    transport: WeChatTransport
+    dispatcher: OutboundDispatcher
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
+        """Run work that outlives the request (kept referenced until it ends; failures logged)."""
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self.tasks.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self.tasks.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            log.error("background %s failed: %s", task.get_name(), type(exc).__name__, exc_info=exc)
+
+
+def build_runtime(app: FastAPI) -> ChannelRuntime:
+    settings: Settings = app.state.settings
+    redis: Redis | None = app.state.redis
+    prefix = settings.channels_redis_prefix
+    dedup: DedupStore
+    limiter: RateLimiter
+    if redis is not None:
+        dedup = RedisDedup(redis, prefix=prefix, ttl_seconds=settings.channel_dedup_ttl_seconds)
+        limiter = RedisRateLimiter(
+            redis, prefix=prefix, per_minute=settings.channel_rate_per_minute, per_day=settings.channel_rate_per_day
+        )
+    else:
+        dedup = DatabaseDedup(app.state.sessionmaker, ttl_seconds=settings.channel_dedup_ttl_seconds)
+        limiter = MemoryRateLimiter(per_minute=settings.channel_rate_per_minute, per_day=settings.channel_rate_per_day)
+    transport: WeChatTransport
+    if settings.wechat_api == "live":
+        transport = HttpTransport(
+            app_id=settings.wechat_app_id, app_secret=settings.wechat_app_secret, base_url=settings.wechat_api_base
+        )
+    else:
+        transport = RecordingTransport()
+    tokens = AccessTokenCache(transport, redis=redis, prefix=prefix)
+    dispatcher = OutboundDispatcher(
+        sessions=app.state.sessionmaker,
+        customer_service=CustomerService(transport, tokens),
+        sms=app.state.sms,
+        window=timedelta(hours=settings.wechat_cs_window_hours),
+        max_per_window=settings.wechat_cs_max_per_window,
+        database_url=app.state.engine.url.render_as_string(hide_password=False),
+    )
+    return ChannelRuntime(settings=settings, dedup=dedup, limiter=limiter, transport=transport, dispatcher=dispatcher)
+
+
+def setup_channels(app: FastAPI) -> None:
+    """Start-up hook (api/startup.py): build the runtime and start the outbound sweeper."""
+    runtime = build_runtime(app)
+    app.state.channels = runtime
+    loop = asyncio.get_running_loop()
+    runtime.dispatcher.start(loop)
+    if runtime.settings.outbound_sweep_seconds > 0:
+        runtime.spawn(runtime.dispatcher.run_sweeper(runtime.settings.outbound_sweep_seconds), name="outbound-sweeper")
+
+
+def channels(request: Request) -> ChannelRuntime:
+    runtime: ChannelRuntime = request.app.state.channels
+    return runtime

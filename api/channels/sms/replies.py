@@ -1,0 +1,47 @@
+"""Fitting a reply into an approved SMS template (free text is never sent by SMS).
+
+A dialogue answer rarely fits a template as it stands, so it is shortened into
+REPLY_POINTER: a summary of at most 20 characters (the provider's variable
+limit) followed by the template's fixed pointer to the WeChat account and 12333.
+"""
+
+from __future__ import annotations
+
+import re
+
+from api.notify.templates import get_template
+
+POINTER_TEMPLATE = "REPLY_POINTER"
+_URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
+# Brackets are reserved for the signature (【…】); providers refuse them in variables.
+_FORBIDDEN = re.compile(r"[【】\[\]{}<>$#\\]")
+_SENTENCE_END = "。！？；!?;\n"
+_TRAILING = "。！？；，、,.!?;:： "
+FALLBACK_SUMMARY = "已收到您的咨询"
+
+
+def _summary_limit() -> int:
+    return get_template(POINTER_TEMPLATE).max_var_len
+
+
+def shorten_summary(text: str) -> str:
+    """At most the template variable's length: the first sentence if it fits, else a cut with "…"."""
+    limit = _summary_limit()
+    clean = _FORBIDDEN.sub("", _URL.sub("", text))
+    clean = " ".join(clean.split())
+    first = clean
+    for i, ch in enumerate(clean):
+        if ch in _SENTENCE_END:
+            first = clean[:i]
+            break
+    first = first.strip(_TRAILING)
+    if not first:
+        return FALLBACK_SUMMARY
+    if len(first) <= limit:
+        return first
+    return first[: limit - 1].rstrip(_TRAILING) + "…"
+
+
+def pointer_params(text: str) -> dict[str, str]:
+    """Template variables of REPLY_POINTER for a free-text reply."""
+    return {"summary": shorten_summary(text)}

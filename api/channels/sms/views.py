@@ -1,0 +1,47 @@
+"""Inbound SMS: /channels/sms/aliyun/{token} (Aliyun's up-message HTTP push, see aliyun.py)."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from pydantic import ValidationError
+
+from api.channels.limits import read_limited_body
+from api.channels.runtime import channels
+from api.channels.sms.aliyun import ACK, MAX_ITEMS, PUSH, SmsUp
+from api.channels.sms.service import answer_sms_logged
+from api.errors import AppError, ForbiddenError, ValidationFailed, validation_fields
+from api.settings import Settings
+
+router = APIRouter(prefix="/channels/sms", tags=["渠道"])
+
+
+@router.post("/aliyun/{token}", summary="阿里云上行短信推送（HTTP 批量推送模式）")
+async def aliyun_push(token: str, request: Request, background: BackgroundTasks) -> dict[str, object]:
+    settings: Settings = request.app.state.settings
+    if not hmac.compare_digest(token.encode(), settings.sms_push_token.encode()):
+        raise ForbiddenError("推送地址无效", code="bad_push_token")
+    body = await read_limited_body(request, settings.sms_max_body_bytes)
+    try:
+        messages: list[SmsUp] = PUSH.validate_json(body)
+    except ValidationError as exc:
+        if any(e.get("type") == "json_invalid" for e in exc.errors()):
+            raise AppError("不是有效的 JSON", code="bad_message") from None
+        fields = validation_fields(list(exc.errors()))
+        raise ValidationFailed("上行短信格式不正确", fields=fields) from None
+    if len(messages) > MAX_ITEMS:
+        raise ValidationFailed(f"单次推送超过 {MAX_ITEMS} 条")
+    runtime = channels(request)
+    for message in messages:
+        if await runtime.dedup.claim(message.dedup_key) is not None:
+            continue  # a re-push of a message already taken: acknowledged, not answered again
+        # Answered after the acknowledgement has been sent (Aliyun wants the answer at once).
+        background.add_task(
+            answer_sms_logged,
+            message,
+            runtime=runtime,
+            rasa=request.app.state.rasa,
+            sessions=request.app.state.sessionmaker,
+        )
+    return ACK

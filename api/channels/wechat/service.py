@@ -1,0 +1,139 @@
+"""Answering one WeChat message: once per MsgId, passively within ~4 s or later by customer service.
+
+The first delivery of a message claims its key and does the work; a retry of
+the same message (WeChat retries when it got no answer within 5 s) never calls
+the dialogue engine again: it gets the same passive reply if there was one,
+else "success" (the answer is on its way through the customer-service API).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.channels.dedup import wait_for_outcome
+from api.channels.enums import DedupState
+from api.channels.outbound import queue_message, record_inbound, split_text
+from api.channels.runtime import ChannelRuntime
+from api.channels.txn import in_transaction
+from api.channels.wechat.protocol import Inbound
+from api.chat.rasa_client import RasaClient
+from api.chat.schemas import ChatMessage
+from api.chat.service import converse
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+WELCOME = (
+    "您好，欢迎关注！我是失业保险智能助手，可以帮您：\n"
+    "1. 解答失业保险金的申领条件、领取标准和期限等政策问题；\n"
+    "2. 办理每月的按月申领（资格核验），需先验证身份；\n"
+    "3. 查询申领进度和补发政策；\n"
+    "4. 转人工或登记诉求（回复“人工”）。\n"
+    "请直接输入您的问题，例如“失业金怎么申领”。人社服务热线：12333。"
+)
+UNSUPPORTED = "目前只能识别文字消息。请用文字输入您的问题，例如“失业金怎么申领”，或拨打12333人社服务热线。"
+VOICE_UNRECOGNISED = "没能识别这段语音，请用文字输入您的问题，或拨打12333人社服务热线。"
+# Events that are not the user talking to us: no reply and no customer-service window.
+SILENT_EVENTS = {"unsubscribe", "view", "location", "templatesendjobfinish", "masssendjobfinish"}
+_CONVERSE = "\x00converse"  # marker: the message goes to the dialogue engine
+
+
+def join(messages: list[ChatMessage]) -> str:
+    return "\n\n".join(m.text for m in messages if m.text.strip())
+
+
+class WeChatHandler:
+    def __init__(self, *, runtime: ChannelRuntime, rasa: RasaClient, sessions: sessionmaker[Session]) -> None:
+        self.runtime = runtime
+        self.rasa = rasa
+        self.sessions = sessions
+
+    async def _db(self, work: Callable[[Session], T]) -> T:
+        return await in_transaction(self.sessions, work)
+
+    async def handle(self, inbound: Inbound, *, deadline: float) -> str | None:
+        """The passive reply's text, or None to answer "success" (nothing, or later)."""
+        key = inbound.dedup_key
+        dedup = self.runtime.dedup
+        record = await dedup.claim(key)
+        if record is not None:
+            log.info("wechat retry of %s (first delivery %s)", key, record.state)
+            if record.state == DedupState.processing:
+                record = await wait_for_outcome(dedup, key, seconds=deadline - _now())
+            if record is not None and record.state == DedupState.answered and record.reply:
+                return record.reply
+            return None
+        try:
+            reply = await self._immediate_reply(inbound)
+        except BaseException:
+            # Failed before the dialogue engine was called: forget the claim so a retry can try again.
+            await asyncio.shield(dedup.release(key))
+            raise
+        if reply is _CONVERSE:
+            return await self._converse(inbound, deadline=deadline)
+        await dedup.update(key, state=DedupState.answered if reply else DedupState.done, reply=reply)
+        return reply
+
+    async def _immediate_reply(self, inbound: Inbound) -> str | None:
+        """A reply that needs no dialogue engine, None for no reply, or _CONVERSE."""
+        if inbound.msg_type == "event" and inbound.event in SILENT_EVENTS:
+            return None
+        await self._db(lambda s: record_inbound(s, sender=inbound.sender))
+        refusal = await self.runtime.limiter.hit(inbound.sender)
+        if refusal is not None:
+            log.info("wechat %s rate limited", inbound.sender)
+            return refusal
+        if inbound.msg_type == "event":
+            return WELCOME
+        if inbound.msg_type in ("text", "voice") and inbound.text.strip():
+            return _CONVERSE
+        return VOICE_UNRECOGNISED if inbound.msg_type == "voice" else UNSUPPORTED
+
+    async def _converse(self, inbound: Inbound, *, deadline: float) -> str | None:
+        key = inbound.dedup_key
+        task = self.runtime.spawn(
+            converse(
+                self.rasa,
+                sender=inbound.sender,
+                text=inbound.text,
+                channel="wechat",
+                metadata={"msg_id": str(inbound.msg_id)},
+                sessions=self.sessions,
+            ),
+            name=f"converse {key}",
+        )
+        done, _ = await asyncio.wait({task}, timeout=max(0.0, deadline - _now()))
+        if task in done:
+            parts = split_text(join(task.result()))
+            if not parts:
+                await self.runtime.dedup.update(key, state=DedupState.done)
+                return None
+            if len(parts) > 1:  # the rest of a long answer follows as customer-service messages
+                rest = "\n".join(parts[1:])
+                await self._db(lambda s: queue_message(s, sender=inbound.sender, text=rest, dedup_key=f"rest:{key}"))
+            await self.runtime.dedup.update(key, state=DedupState.answered, reply=parts[0])
+            return parts[0]
+        # Too slow for a passive reply: answer "success" now and send the answer when it comes.
+        await self.runtime.dedup.update(key, state=DedupState.deferred)
+        self.runtime.spawn(self._deliver_later(inbound, task), name=f"deliver {key}")
+        log.info("wechat %s deferred to the customer-service path", key)
+        return None
+
+    async def _deliver_later(self, inbound: Inbound, task: asyncio.Task[list[ChatMessage]]) -> None:
+        key = inbound.dedup_key
+        text = join(await task)
+        if text:
+            message_id = await self._db(
+                lambda s: queue_message(s, sender=inbound.sender, text=text, dedup_key=f"late:{key}").id
+            )
+            await self.runtime.dispatcher.deliver([message_id])
+        await self.runtime.dedup.update(key, state=DedupState.done)
+
+
+def _now() -> float:
+    return asyncio.get_running_loop().time()

@@ -1,0 +1,100 @@
+"""A stand-in for Rasa's REST channel on a real socket, for tests and benchmarks.
+
+    with FakeRasa(delay=5.0) as rasa:      # answers every message after 5 s
+        settings.rasa_url = rasa.url
+        ...
+        rasa.calls                          # [(sender, message, metadata), ...]
+
+It answers POST /webhooks/rest/webhook with one text ("已收到：<message>") and
+GET /status like a loaded model. Run alone: python -m bench.fake_rasa [port] [delay].
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+
+class FakeRasa:
+    def __init__(self, *, delay: float = 0.0, port: int = 0, reply: str = "已收到：{message}") -> None:
+        self.delay = delay
+        self.reply = reply
+        self.calls: list[tuple[str, str, dict[str, Any]]] = []
+        self._lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base signature
+                pass
+
+            def _send(self, status: int, body: Any) -> None:
+                data = json.dumps(body, ensure_ascii=False).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                if self.path.startswith("/status"):
+                    self._send(200, {"model_file": "fake.tar.gz"})
+                else:
+                    self._send(404, {})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length", "0"))
+                payload = json.loads(self.rfile.read(length) or b"{}")
+                sender, message = str(payload.get("sender", "")), str(payload.get("message", ""))
+                with fake._lock:
+                    fake.calls.append((sender, message, dict(payload.get("metadata") or {})))
+                if fake.delay:
+                    time.sleep(fake.delay)
+                self._send(200, [{"recipient_id": sender, "text": fake.reply.format(message=message)}])
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def calls_for(self, sender: str) -> list[str]:
+        with self._lock:
+            return [message for s, message, _ in self.calls if s == sender]
+
+    def start(self) -> FakeRasa:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeRasa:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+if __name__ == "__main__":
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 5005
+    delay = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
+    server = FakeRasa(port=port, delay=delay)
+    print(f"fake Rasa on {server.url} (delay {delay} s)", flush=True)
+    server.start()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        server.stop()
