@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from api.auth import IntegrationOrStaff
-from api.eligibility.deps import RuleBaseDep
+from api.eligibility.deps import CallerDep, RuleBaseDep
 from api.eligibility.service import evaluate_request
 from policy_kb import EligibilityDecision, EligibilityRequest
 
@@ -18,7 +17,7 @@ router = APIRouter(prefix="/v1/eligibility", tags=["资格判断"])
     response_model=EligibilityDecision,
     responses={422: {"description": "请求有误（字段名见 error.fields）"}},
 )
-async def evaluate_view(body: EligibilityRequest, rules: RuleBaseDep, _caller: IntegrationOrStaff) -> Response:
+async def evaluate_view(body: EligibilityRequest, rules: RuleBaseDep, _caller: CallerDep) -> Response:
     decision = evaluate_request(rule_base=rules, request=body)
     # The decision is built by the engine from validated parts; serialise it once, directly.
     return Response(decision.model_dump_json(), media_type="application/json")

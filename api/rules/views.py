@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 
-from api.auth import IntegrationOrStaff
-from api.eligibility.deps import RuleBaseDep
+from api.eligibility.deps import CallerDep, RuleBaseDep
 from api.rules.schemas import RulesInForce
 from api.rules.service import rules_in_force
 
@@ -21,7 +20,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 async def rules_view(
     region: str,
     rules: RuleBaseDep,
-    _caller: IntegrationOrStaff,
+    _caller: CallerDep,
     on: Annotated[date | None, Query(description="日期 YYYY-MM-DD；不填为北京时间今天")] = None,
 ) -> RulesInForce:
     day = on or datetime.now(SHANGHAI).date()
