@@ -46,7 +46,7 @@ class Claim(Base):
     created_by: Mapped[str] = mapped_column(String(120))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
-    claimant: Mapped[Claimant] = relationship(back_populates="claims", lazy="joined")
+    claimant: Mapped[Claimant] = relationship(back_populates="claims", lazy="joined", innerjoin=True)
 
 
 class Checkin(Base):

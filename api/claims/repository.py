@@ -14,7 +14,7 @@ from api.claims.models import BackpayMonth, BackpayRequest, Checkin, Claim, Clai
 def claim_by_id(session: Session, claim_id: int, *, for_update: bool = False) -> Claim | None:
     stmt = select(Claim).where(Claim.id == claim_id)
     if for_update:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(of=Claim)
     return session.scalars(stmt).unique().one_or_none()
 
 
