@@ -13,7 +13,9 @@ class RegionRef(BaseModel):
     code: str = Field(description="规则所属地区代码（CN 为国家规定）")
     name: str
     matched: str | None = Field(default=None, description="问题或参数中识别出的地名")
-    national_fallback: bool = Field(description="无地区或该地区无单独文件时为 true，答复按国家规定并提示当地规定可能不同")
+    national_fallback: bool = Field(
+        description="无地区或该地区无单独文件时为 true，答复按国家规定并提示当地规定可能不同"
+    )
 
 
 class KbResult(BaseModel):

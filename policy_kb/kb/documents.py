@@ -92,7 +92,10 @@ class DocumentSet:
             self._bodies[doc.name] = body
             self._squashed[doc.name] = squash(body)
         self.clauses: list[Clause] = [
-            clause for doc in self.documents.values() if doc.clauses for clause in split_clauses(doc, self._bodies[doc.name])
+            clause
+            for doc in self.documents.values()
+            if doc.clauses
+            for clause in split_clauses(doc, self._bodies[doc.name])
         ]
 
     def by_key(self, key: str) -> Document:
@@ -169,9 +172,7 @@ def split_clauses(doc: Document, body: str) -> list[Clause]:
         section = ""
         if "（" in label:
             section = _heading(merged[label.split("（", 1)[0]][0])
-        clauses.append(
-            Clause(document=doc, label=label, heading=_heading(heading), text=text, section=section)
-        )
+        clauses.append(Clause(document=doc, label=label, heading=_heading(heading), text=text, section=section))
     return clauses
 
 

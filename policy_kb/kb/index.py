@@ -37,6 +37,10 @@ def _bm25(corpus: Sequence[list[str]]) -> BM25Okapi:
     return BM25Okapi([doc if doc else ["∅"] for doc in corpus])
 
 
+def _scores(bm25: BM25Okapi, tokens: list[str]) -> NDArray[np.float64]:
+    return np.asarray(bm25.get_scores(tokens), dtype=np.float64)
+
+
 class _GroupedIndex:
     """BM25 over documents that each belong to a group (an entry); a group scores its best document."""
 
@@ -49,7 +53,7 @@ class _GroupedIndex:
         out = np.zeros(self._n)
         if not tokens:
             return out
-        doc_scores = self._bm25.get_scores(tokens)
+        doc_scores = _scores(self._bm25, tokens)
         np.maximum.at(out, self._groups, doc_scores)
         return out
 
@@ -70,18 +74,13 @@ class EntryIndex:
             [text.tokens(" ".join([entry.title, *entry.keywords, *entry.questions])) for entry in entries]
         )
         self._answers = _bm25(
-            [
-                text.tokens(" ".join(PLACEHOLDER.sub(" ", s.text) for s in entry.all_statements()))
-                for entry in entries
-            ]
+            [text.tokens(" ".join(PLACEHOLDER.sub(" ", s.text) for s in entry.all_statements())) for entry in entries]
         )
         self._max_idf = max(self._profile.idf.values())
         self.known_tokens: frozenset[str] = frozenset(self._profile.idf) | frozenset(self._answers.idf)
         self.vocabulary: list[frozenset[str]] = [
             frozenset(
-                token
-                for piece in [entry.title, *entry.keywords, *entry.questions]
-                for token in text.tokens(piece)
+                token for piece in [entry.title, *entry.keywords, *entry.questions] for token in text.tokens(piece)
             )
             for entry in entries
         ]
@@ -98,8 +97,8 @@ class EntryIndex:
         return (
             w.question * self._questions.scores(tokens)
             + w.bigram * self._bigrams.scores(char_ngrams(tokens))
-            + w.profile * self._profile.get_scores(tokens)
-            + w.answer * self._answers.get_scores(tokens)
+            + w.profile * _scores(self._profile, tokens)
+            + w.answer * _scores(self._answers, tokens)
         )
 
 
@@ -113,4 +112,4 @@ class ClauseIndex:
     def scores(self, tokens: list[str]) -> NDArray[np.float64]:
         if not tokens:
             return np.zeros(len(self.clauses))
-        return self.weights.clause * self._bm25.get_scores(tokens)
+        return self.weights.clause * _scores(self._bm25, tokens)

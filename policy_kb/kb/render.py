@@ -30,15 +30,27 @@ class Rendered:
     variant_region: str | None  # the region whose own variant was used, None for the national answer
 
 
-def select_statements(entry: Entry, *, rule_base: RuleBase, region_code: str, on: date) -> tuple[list[Statement], str | None]:
+def select_statements(
+    entry: Entry, *, rule_base: RuleBase, region_code: str, on: date
+) -> tuple[list[Statement], str | None]:
     """The region's own variant (nearest layer first) if its documents are in force, else the national answer."""
-    if region_code == NATIONAL:
-        return entry.answer, None
-    for layer in rule_base.chain(region_code):
-        statements = entry.variants.get(layer.code)
-        if statements is not None and _documents_in_force(statements, rule_base=rule_base, region_code=region_code, on=on):
-            return statements, layer.code
-    return entry.answer, None
+    return _candidates(entry, rule_base=rule_base, region_code=region_code, on=on)[0]
+
+
+def _candidates(
+    entry: Entry, *, rule_base: RuleBase, region_code: str, on: date
+) -> list[tuple[list[Statement], str | None]]:
+    out: list[tuple[list[Statement], str | None]] = []
+    if region_code != NATIONAL:
+        for layer in rule_base.chain(region_code):
+            statements = entry.variants.get(layer.code)
+            if statements is not None and _documents_in_force(
+                statements, rule_base=rule_base, region_code=region_code, on=on
+            ):
+                out.append((statements, layer.code))
+                break
+    out.append((entry.answer, None))
+    return out
 
 
 def _documents_in_force(statements: list[Statement], *, rule_base: RuleBase, region_code: str, on: date) -> bool:
@@ -49,16 +61,46 @@ def _documents_in_force(statements: list[Statement], *, rule_base: RuleBase, reg
 
 
 def render_entry(entry: Entry, *, rule_base: RuleBase, region_code: str, on: date) -> Rendered:
-    statements, variant = select_statements(entry, rule_base=rule_base, region_code=region_code, on=on)
+    """The region's variant, or the national answer when the variant's rules are not in force on `on`."""
+    candidates = _candidates(entry, rule_base=rule_base, region_code=region_code, on=on)
+    for statements, variant in candidates[:-1]:
+        try:
+            return _render(entry, statements, variant, rule_base=rule_base, region_code=region_code, on=on)
+        except RenderError:
+            continue  # e.g. a variant built on rules whose dates have passed
+    statements, variant = candidates[-1]
+    return _render(entry, statements, variant, rule_base=rule_base, region_code=region_code, on=on)
+
+
+def _render(
+    entry: Entry,
+    statements: list[Statement],
+    variant: str | None,
+    *,
+    rule_base: RuleBase,
+    region_code: str,
+    on: date,
+) -> Rendered:
     texts: list[str] = []
     citations: list[Citation] = []
     for statement in statements:
-        text, cited = render_statement(statement, rule_base=rule_base, region_code=region_code, on=on)
+        try:
+            text, cited = render_statement(statement, rule_base=rule_base, region_code=region_code, on=on)
+        except RenderError:
+            if not _names_other_region(statement):
+                raise
+            continue  # an example from another region whose rule is not in force on this date
         texts.append(text)
         for citation in cited:
             if citation not in citations:
                 citations.append(citation)
+    if not texts:
+        raise RenderError(f"{entry.id}: nothing to say for {region_code} on {on}")
     return Rendered(text="".join(texts), citations=citations, variant_region=variant)
+
+
+def _names_other_region(statement: Statement) -> bool:
+    return any(match.group("region") for match in PLACEHOLDER.finditer(statement.text))
 
 
 def render_statement(
@@ -141,9 +183,7 @@ def _brackets(value: object, key: str) -> str:
     parts: list[str] = []
     for i, bracket in enumerate(brackets):
         low = _years(bracket.min_months)
-        if i + 1 < len(brackets):
-            span = f"满{low}不满{_years(brackets[i + 1].min_months)}"
-        else:
-            span = f"满{low}及以上"
+        last = i + 1 == len(brackets)
+        span = f"满{low}及以上" if last else f"满{low}不满{_years(brackets[i + 1].min_months)}"
         parts.append(f"{span}的，最长{bracket.months}个月")
     return "累计缴费" + "；".join(parts)

@@ -34,27 +34,16 @@ SYNONYMS_PATH = KB_DIR / "synonyms.yaml"
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百]+(?=个工作日|个月|个|年|天|日|月|周岁|岁|次|人|号)")
 _WORD = re.compile(r"[\w]", re.UNICODE)
 
-STOP_WORDS = frozenset(
-    """
-    的 了 吗 呢 吧 啊 呀 哦 嘛 么 哈 啦 咧 噢 喔 嗯 额 呃 诶 哎 唉
-    我 你 他 她 它 我们 你们 他们 咱 咱们 俺 本人 自己 人家
-    是 在 和 与 及 或 或者 还是 就 都 也 又 还 才 再 很 太 挺 蛮 最 比较
-    这 那 这个 那个 这些 那些 这样 那样 这种 那种 这么 那么 一个 一下 有点 有些
-    请问 请 问 问下 问一下 想问 想问下 咨询 一下子 你好 您好 谢谢 麻烦 老师 客服 亲
-    个 吧 哪 呗 啥子 哈哈 嘿 喂 那就 然后 但是 可是 不过 因为 所以 如果 要是
-    """.split()
-)
+WORDS_PATH = KB_DIR / "words.yaml"
 
-# Question words and everyday verbs: kept for ranking ("多久" tells duration from
-# amount), but they say nothing about the topic, so confidence ignores them.
-GENERIC_WORDS = frozenset(
-    """
-    怎么 怎么样 怎样 怎么办 咋 咋办 咋整 咋弄 如何 什么 啥 啥样 什么样 多少 几 几个 多久 多长 哪 哪里 哪儿 哪个
-    能 能不能 可以 可不可以 可否 行 行不行 要 需要 得 会 会不会 有 有没有 没有 没 不 是 是不是 还 还能 还有
-    好 好的 对 对吗 查 算 办 弄 做 去 找 给 让 说 帮 帮忙 想 知道 时候 现在 以后 之前 情况 问题 事 东西
-    领 拿 能领 可以领 一起 同时 一 下 个 点 些 多 少 大 小 上 下面 里 里面 后 前 时 天 月 年 号
-    """.split()
-)
+
+def _word_list(name: str) -> frozenset[str]:
+    raw = yaml.safe_load(WORDS_PATH.read_text(encoding="utf-8"))
+    return frozenset(str(raw[name]).split())
+
+
+STOP_WORDS = _word_list("stop")
+GENERIC_WORDS = _word_list("generic")
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +68,12 @@ def _read_synonyms(path: Path) -> list[tuple[str, str]]:
     pairs = list(dict(pairs).items())
     pairs.sort(key=lambda pair: len(pair[0]), reverse=True)
     return pairs
+
+
+def _load_zhconv() -> None:
+    """Load zhconv's table from its file path (its default loader leaves the file open)."""
+    if zhconv.zhconv.zhcdicts is None:
+        zhconv.loaddict(str(Path(zhconv.__file__).resolve().parent / "zhcdict.json"))
 
 
 def _basic(text: str) -> str:
@@ -106,17 +101,17 @@ class TextProcessor:
         dictionary_path: Path = DICTIONARY_PATH,
         synonyms_path: Path = SYNONYMS_PATH,
     ) -> None:
+        _load_zhconv()
         self._synonyms = _read_synonyms(synonyms_path)
         self._synonym_pattern = (
-            re.compile("|".join(re.escape(variant) for variant, _ in self._synonyms))
-            if self._synonyms
-            else None
+            re.compile("|".join(re.escape(variant) for variant, _ in self._synonyms)) if self._synonyms else None
         )
         self._canonical = dict(self._synonyms)
         jieba.setLogLevel(logging.WARNING)
         self._tokenizer = jieba.Tokenizer()
         self._tokenizer.initialize()
-        self._tokenizer.load_userdict(str(dictionary_path))
+        with dictionary_path.open("rb") as dictionary:  # jieba leaves a path's file open
+            self._tokenizer.load_userdict(dictionary)
         # Canonical forms must stay whole after rewriting.
         for canonical in set(self._canonical.values()):
             if len(canonical) > 1:
