@@ -6,9 +6,8 @@ import logging
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
-from starlette.concurrency import run_in_threadpool
 
-from api.auth import Caller, current_caller
+from api.auth import IntegrationOrStaff
 from policy_kb import RuleBase, default_rule_base
 
 log = logging.getLogger(__name__)
@@ -30,16 +29,5 @@ async def get_rule_base(request: Request) -> RuleBase:
 RuleBaseDep = Annotated[RuleBase, Depends(get_rule_base)]
 
 
-async def integration_or_staff(request: Request) -> Caller:
-    """Same admission as ``api.auth.IntegrationOrStaff`` (any authenticated caller), without a thread hop.
-
-    A bearer token is checked inline (a constant-time compare, no I/O); a staff session may need
-    the database, so that path still runs in the thread pool. Measured: about twice the
-    requests/s of the sync dependency on POST /v1/eligibility/evaluate.
-    """
-    if request.headers.get("authorization", "").lower().startswith("bearer "):
-        return current_caller(request)
-    return await run_in_threadpool(current_caller, request)
-
-
-CallerDep = Annotated[Caller, Depends(integration_or_staff)]
+# Any authenticated caller (api.auth admits bearer tokens without a thread-pool hop).
+CallerDep = IntegrationOrStaff
