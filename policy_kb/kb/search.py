@@ -24,7 +24,7 @@ from policy_kb.kb.loader import ENTRIES_DIR, load_entries
 from policy_kb.kb.models import Entry
 from policy_kb.kb.places import PlaceFinder
 from policy_kb.kb.render import RenderError, render_entry
-from policy_kb.kb.text import GENERIC_WORDS, TextProcessor
+from policy_kb.kb.text import GENERIC_WORDS, WEAK_WORDS, TextProcessor
 from policy_kb.regions import ResolvedRegion, resolve_region
 from policy_kb.rulebase import NATIONAL, RuleBase, load_rule_base
 
@@ -100,6 +100,11 @@ class KnowledgeBase:
         self._clause_index = ClauseIndex(documents.clauses, self.text, self.weights)
         self._places = PlaceFinder()
         self._known_tokens = self._entry_index.known_tokens
+        # Words that show a question is about unemployment insurance at all (see confidence).
+        keywords = {token for entry in entries for word in entry.keywords for token in self.text.tokens(word)}
+        self._anchors = frozenset(
+            word for word in (self.text.lexicon() | keywords) - GENERIC_WORDS - WEAK_WORDS if len(word) >= 2
+        )
 
     @classmethod
     def load(
@@ -219,8 +224,8 @@ class KnowledgeBase:
         title, keywords and sample questions; margin: the best score's lead.
         """
         tokens = [t for t in self._query_tokens(query) if t not in GENERIC_WORDS]
-        if not tokens:
-            return 0.0
+        if not any(token in self._anchors for token in tokens):
+            return 0.0  # nothing in the question is about unemployment insurance
         vocabulary = self._entry_index.vocabulary[self._position[best.entry_id]]
         weights = [self._entry_index.rarity(token) for token in tokens]
         covered = sum(w for token, w in zip(tokens, weights, strict=True) if token in vocabulary)

@@ -44,6 +44,7 @@ def _word_list(name: str) -> frozenset[str]:
 
 STOP_WORDS = _word_list("stop")
 GENERIC_WORDS = _word_list("generic")
+WEAK_WORDS = _word_list("weak")
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +151,12 @@ class TextProcessor:
             ]
             out.extend(parts or [token])
         return out
+
+    def lexicon(self) -> frozenset[str]:
+        """The domain words of the dictionary and the synonyms' canonical forms."""
+        with DICTIONARY_PATH.open(encoding="utf-8") as dictionary:
+            words = {self.normalize(line.split(" ", 1)[0]) for line in dictionary if line.strip()}
+        return frozenset(words | set(self._canonical.values()))
 
     def cut(self, text: str) -> list[str]:
         """jieba's cut of the normalised text, stop words kept (for finding place names)."""
