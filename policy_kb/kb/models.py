@@ -51,6 +51,8 @@ class Entry(BaseModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str = Field(min_length=2)
     audience: Literal["claimant", "employer", "any"] = "claimant"
+    # Add a line computed from a figure in the question (see policy_kb.kb.personal).
+    personalize: Literal["contribution_months"] | None = None
     questions: list[str] = Field(min_length=3)
     keywords: list[str] = Field(default_factory=list)
     answer: list[Statement] = Field(min_length=1)

@@ -22,6 +22,7 @@ from policy_kb.kb.documents import SOURCES_DIR, Clause, DocumentSet
 from policy_kb.kb.index import ClauseIndex, EntryIndex, Weights
 from policy_kb.kb.loader import ENTRIES_DIR, load_entries
 from policy_kb.kb.models import Entry
+from policy_kb.kb.personal import contribution_line, contribution_months
 from policy_kb.kb.places import PlaceFinder
 from policy_kb.kb.render import RenderError, render_entry
 from policy_kb.kb.text import GENERIC_WORDS, WEAK_WORDS, TextProcessor
@@ -140,19 +141,33 @@ class KnowledgeBase:
             return named
         return resolve_region(region) if region else None
 
-    def render(self, entry_id: str, region: ResolvedRegion | None, *, on: date, score: float = 1.0) -> Hit:
+    def render(
+        self, entry_id: str, region: ResolvedRegion | None, *, on: date, score: float = 1.0, question: str = ""
+    ) -> Hit:
+        """An entry's answer for the region on the date (`question` feeds entries that use its figures)."""
         asker = self._asker(region)
         entry = self._by_id[entry_id]
         rendered = render_entry(entry, rule_base=self.rule_base, region_code=asker.code, on=on)
+        body, citations = rendered.text, list(rendered.citations)
+        if entry.personalize == "contribution_months" and question:
+            months = contribution_months(self.text.normalize(question))
+            line = (
+                None
+                if months is None
+                else contribution_line(months, rule_base=self.rule_base, region_code=asker.code, on=on)
+            )
+            if line is not None:
+                body = line[0] + body
+                citations = [*citations, *(c for c in line[1] if c not in citations)]
         note = LOCAL_NOTE if asker.fallback else ""
         return Hit(
             kind="entry",
             entry_id=entry.id,
             title=entry.title,
             score=round(score, 4),
-            answer_text=f"{rendered.text}{note}{self._cite(rendered.citations)}",
-            body=rendered.text,
-            citations=rendered.citations,
+            answer_text=f"{body}{note}{self._cite(citations)}",
+            body=body,
+            citations=citations,
             region_used=asker.code,
             national_fallback=asker.fallback,
         )
@@ -182,7 +197,7 @@ class KnowledgeBase:
             if score <= 0:
                 break
             try:
-                hits.append(self.render(self.entries[i].id, region, on=on, score=score))
+                hits.append(self.render(self.entries[i].id, region, on=on, score=score, question=query))
             except RenderError:
                 log.exception("kb entry %s does not render for %s on %s", self.entries[i].id, asker.code, on)
         hits = hits[:limit]
