@@ -44,8 +44,8 @@ def _names() -> dict[str, str]:
             for suffix in ("新区", "区", "县", "旗"):
                 if name.endswith(suffix) and len(name) - len(suffix) >= 3:
                     names.setdefault(name[: -len(suffix)], name[: -len(suffix)])
-    # Names that are also ordinary words in these questions.
-    for word in ("中国", "全国"):
+    # Names that are also ordinary words in these questions (来宾 "guest", 白银 "silver", …).
+    for word in ("中国", "全国", "来宾", "安康", "白银", "大同", "中山", "合作", "和平", "新华"):
         names.pop(word, None)
     return names
 

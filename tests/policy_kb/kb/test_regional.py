@@ -83,3 +83,14 @@ def test_place_named_in_the_question_wins_over_the_asker_region(kb: KnowledgeBas
     assert answer is not None and "7个工作日" in answer.text
     answer = kb.answer("失业金审核要几天", "天津", on=on)
     assert answer is not None and "10个工作日" in answer.text and LOCAL_NOTE not in answer.text
+
+
+def test_places_are_found_in_questions(kb: KnowledgeBase) -> None:
+    assert kb.region_for("我在大连，失业金多久能批下来", None).code == "210000"  # type: ignore[union-attr]
+    assert kb.region_for("重慶失業金審核要幾天", None).code == "500000"  # type: ignore[union-attr]
+    assert kb.region_for("呼和浩特失业金在哪办", None).code == "150000"  # type: ignore[union-attr]
+    shanghai = kb.region_for("在上海交的回老家领失业金行吗", "500000")
+    assert shanghai is not None and shanghai.code == "CN" and shanghai.national_fallback
+    # Ordinary words that are also place names do not count.
+    assert kb.region_for("来宾说单位没给交失业保险", None) is None
+    assert kb.region_for("失业金审核要几天", None) is None
