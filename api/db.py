@@ -92,4 +92,6 @@ def get_session(request: Request) -> Iterator[Session]:
             raise
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the commit runs when the route returns and BEFORE the response is sent, so a
+# failed commit becomes the error response (e.g. 503) instead of a 201 for a record never stored.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -1,0 +1,125 @@
+"""Fixtures of the fault tests: the product running on services the test may break.
+
+Nothing here touches the shared Redis or PostgreSQL that other tests use: Redis
+is a private redis-server, and PostgreSQL is reached through a TCP proxy the
+test cuts (on a schema of its own, dropped at the end).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from api.db import make_engine
+from tests.e2e.stack import BOT_BIN, MODEL, Stack
+from tests.faults.services import REDIS_SERVER, PrivateRedis, TcpProxy, wait_healthy
+
+TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "faults: breaks a real dependency (Redis, PostgreSQL, action server)")
+
+
+def _unavailable(what: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but not available")
+    pytest.skip(f"{what} not available")
+
+
+def require_model() -> None:
+    if not MODEL.exists() or not (BOT_BIN / "rasa").exists():
+        pytest.fail("the dialogue model is not trained: run scripts/train.sh (make test does)")
+
+
+@pytest.fixture(scope="module")
+def private_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateRedis]:
+    if REDIS_SERVER is None:
+        _unavailable("redis-server binary")
+    server = PrivateRedis(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop(keep_data=False)
+
+
+@dataclass
+class ProxiedPostgres:
+    proxy: TcpProxy
+    url: str  # the API's DATABASE_URL: through the proxy, on a private schema
+    admin: Engine  # direct to the server, same schema: for checking what was written
+
+
+@pytest.fixture(scope="module")
+def proxied_postgres() -> Iterator[ProxiedPostgres]:
+    if not TEST_POSTGRES_URL:
+        _unavailable("PostgreSQL (TEST_POSTGRES_URL)")
+    assert TEST_POSTGRES_URL
+    base = TEST_POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    parts = urlsplit(base)
+    schema = f"f_{uuid.uuid4().hex[:12]}"
+    root = make_engine(base)
+    try:
+        with root.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001 - report why the server was unusable
+        root.dispose()
+        _unavailable(f"PostgreSQL at TEST_POSTGRES_URL ({type(exc).__name__})")
+    proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
+    proxy.start()
+    options = f"options={quote(f'-csearch_path={schema}')}"
+    sep = "&" if parts.query else "?"
+    userinfo = base.split("//", 1)[1].split("@", 1)[0] + "@" if "@" in parts.netloc else ""
+    proxied = f"{parts.scheme}://{userinfo}127.0.0.1:{proxy.port}{parts.path}"
+    proxied += f"?{parts.query}&{options}" if parts.query else f"?{options}"
+    admin = make_engine(f"{base}{sep}{options}")
+    try:
+        yield ProxiedPostgres(proxy=proxy, url=proxied, admin=admin)
+    finally:
+        proxy.stop()
+        admin.dispose()
+        with root.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        root.dispose()
+
+
+@pytest.fixture(scope="module")
+def api_on_proxied_postgres(
+    proxied_postgres: ProxiedPostgres, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    """Only the API process (migrated and seeded through the proxy): the database tests need no Rasa."""
+    s = Stack(workdir=tmp_path_factory.mktemp("pgstack"), env_overrides={"DATABASE_URL": proxied_postgres.url})
+    try:
+        s.start_api()
+        wait_healthy(s)
+        yield s
+    finally:
+        s.stop_all()
+
+
+@pytest.fixture(scope="module")
+def redis_stack(private_redis: PrivateRedis, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The whole product with REDIS_URL: API on the private Redis, Rasa with the Redis tracker and lock stores."""
+    require_model()
+    env = {
+        "REDIS_URL": f"{private_redis.url}/0",
+        "RASA_REDIS_HOST": "127.0.0.1",
+        "RASA_REDIS_PORT": str(private_redis.port),
+        "RASA_REDIS_DB": "1",
+    }
+    s = Stack(workdir=tmp_path_factory.mktemp("redisstack"), env_overrides=env)
+    try:
+        s.start_api()
+        s.start_actions()
+        s.start_rasa("bot/endpoints.redis.yml")
+        s.wait_ready()
+        yield s
+    finally:
+        s.stop_all()
