@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     claims_default_monthly_region: str = Field(default="", pattern=r"^(\d{6})?$")
     # Claims read per batch by the monthly reminder job (memory stays flat whatever the total).
     reminder_batch_size: int = Field(default=2000, ge=1, le=50_000)
+    # The daily reminder run sends each claimant one SMS within this many days before the
+    # month's check-in window closes (Tianjin: the 25th).
+    reminder_lead_days: int = Field(default=5, ge=0, le=31)
     # 接诉即办: the unit that owns tickets arriving from the channels (首接负责), and the
     # service-limits file (default: api/tickets/limits.yaml).
     ticket_intake_unit: str = "12333热线服务中心"

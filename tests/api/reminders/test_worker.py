@@ -1,0 +1,68 @@
+"""The job through arq on a real Redis: enqueue, then a burst worker runs it."""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+import redis
+from arq import create_pool
+from arq.connections import RedisSettings
+from arq.worker import create_worker
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from api.reminders.worker import WorkerSettings
+from tests.api.reminders.helpers import make, reminders
+from tests.conftest import make_settings
+
+
+@pytest.fixture
+def queue(redis_url: str, redis_prefix: str) -> Iterator[str]:
+    name = f"{redis_prefix}arq:reminders"
+    yield name
+    redis.Redis.from_url(redis_url).delete(name)
+
+
+def test_enqueued_job_runs_in_a_burst_worker(redis_url: str, queue: str, db_url: str, engine: Engine) -> None:
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    claim_id = make(factory, "120000", "2026-01", 12, (("2026-01", date(2026, 1, 10)),))
+    settings = make_settings(db_url, redis_url=redis_url)
+    connection = RedisSettings.from_dsn(redis_url)
+
+    async def scenario() -> object:
+        pool = await create_pool(connection, default_queue_name=queue)
+        job = await pool.enqueue_job("monthly_reminders", "2026-07", "2026-07-20", None)
+        assert job is not None
+        worker = create_worker(
+            WorkerSettings,
+            redis_settings=connection,
+            queue_name=queue,
+            burst=True,
+            poll_delay=0.05,
+            handle_signals=False,
+            cron_jobs=[],
+            ctx={"settings": settings},
+        )
+        try:
+            await worker.main()
+            return await job.result(timeout=30)
+        finally:
+            with warnings.catch_warnings():
+                # arq 0.28 closes its pool with redis-py's deprecated close(); harmless.
+                warnings.filterwarnings("ignore", "Call to deprecated close", DeprecationWarning)
+                await worker.close()
+            await pool.aclose()
+
+    result = asyncio.run(scenario())
+    assert isinstance(result, dict) and result["month"] == "2026-07" and result["due"] >= 1
+    sent = reminders(factory, [claim_id], "2026-07")
+    assert "2026年7月" in sent[claim_id] and "7月25日前" in sent[claim_id]
+
+
+def test_daily_cron_is_beijing_time() -> None:
+    (job,) = WorkerSettings.cron_jobs
+    assert job.hour == {9} and WorkerSettings.timezone.utcoffset(None).total_seconds() == 8 * 3600
