@@ -107,6 +107,12 @@ def queue_message(
     return message
 
 
+def take_pending(session: Session) -> list[int]:
+    """Rows queued in this session, which the caller will deliver itself (no after-commit wake)."""
+    ids: list[int] = session.info.pop(_PENDING_KEY, [])
+    return ids
+
+
 def web_messages(session: Session, *, sender: str, after_id: int = 0, limit: int = 50) -> list[OutboundMessage]:
     stmt = (
         select(OutboundMessage)

@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.channels.enums import DedupState
-from api.channels.outbound import queue_message, record_inbound
+from api.channels.outbound import queue_message, record_inbound, take_pending
 from api.channels.runtime import ChannelRuntime
 from api.channels.sms.aliyun import SmsUp
 from api.channels.sms.replies import POINTER_TEMPLATE, pointer_params
@@ -51,6 +51,7 @@ async def answer_sms(
             sms_params=pointer_params(text),
             dedup_key=f"reply:{message.dedup_key}",
         )
+        take_pending(session)  # delivered just below, not by the after-commit wake
         return row.id
 
     message_id = await in_transaction(sessions, queue)

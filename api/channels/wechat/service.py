@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.channels.dedup import wait_for_outcome
 from api.channels.enums import DedupState
-from api.channels.outbound import queue_message, record_inbound, split_text
+from api.channels.outbound import queue_message, record_inbound, split_text, take_pending
 from api.channels.runtime import ChannelRuntime
 from api.channels.txn import in_transaction
 from api.channels.wechat.protocol import Inbound
@@ -128,9 +128,13 @@ class WeChatHandler:
         key = inbound.dedup_key
         text = join(await task)
         if text:
-            message_id = await self._db(
-                lambda s: queue_message(s, sender=inbound.sender, text=text, dedup_key=f"late:{key}").id
-            )
+
+            def queue(session: Session) -> int:
+                row = queue_message(session, sender=inbound.sender, text=text, dedup_key=f"late:{key}")
+                take_pending(session)  # delivered just below, not by the after-commit wake
+                return row.id
+
+            message_id = await self._db(queue)
             await self.runtime.dispatcher.deliver([message_id])
         await self.runtime.dedup.update(key, state=DedupState.done)
 

@@ -57,7 +57,9 @@ def test_recorded_text_message_gets_passive_reply(
     assert reply["FromUserName"] == "gh_3f2c8a1b9d7e"
     assert reply["MsgType"] == "text"
     assert reply["Content"] == "已收到：重庆失业金审核要几天?"
-    assert fake_rasa.calls == [(f"wx:{OPENID}", "重庆失业金审核要几天?", {"channel": "wechat", "msg_id": "24512896381740218"})]
+    assert fake_rasa.calls == [
+        (f"wx:{OPENID}", "重庆失业金审核要几天?", {"channel": "wechat", "msg_id": "24512896381740218"})
+    ]
     with Session(engine) as session:
         contact = session.get(ChannelContact, f"wx:{OPENID}")
         assert contact is not None  # the customer-service window is open
@@ -85,7 +87,9 @@ def test_encrypted_message_with_wrong_key_is_refused(channel_client: Callable[..
     other = WeChatCrypto(DEV_WECHAT_TOKEN, "A" * 43, APP_ID)
     openid = new_openid()
     query = signed_query(openid=openid)
-    envelope = reply_of(other.encrypt_message(text_xml(openid=openid, content="你好"), query["nonce"], query["timestamp"]))
+    envelope = reply_of(
+        other.encrypt_message(text_xml(openid=openid, content="你好"), query["nonce"], query["timestamp"])
+    )
     body = f"<xml><ToUserName>gh_x</ToUserName><Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>"
     query.update(encrypt_type="aes", msg_signature=envelope["MsgSignature"])
     with channel_client(rasa_url=fake_rasa.url) as client:
@@ -178,8 +182,12 @@ def test_subscribe_gets_welcome_and_unsubscribe_nothing(
     channel_client: Callable[..., Any], fake_rasa: FakeRasa
 ) -> None:
     with channel_client(rasa_url=fake_rasa.url) as client, time_machine.travel(T0 + 1, tick=True):
-        welcome = post_wechat(client, fixture_text("wechat/subscribe.xml"), fixture_query("wechat/subscribe.query.json"))
-        bye = post_wechat(client, fixture_text("wechat/unsubscribe.xml"), fixture_query("wechat/unsubscribe.query.json"))
+        welcome = post_wechat(
+            client, fixture_text("wechat/subscribe.xml"), fixture_query("wechat/subscribe.query.json")
+        )
+        bye = post_wechat(
+            client, fixture_text("wechat/unsubscribe.xml"), fixture_query("wechat/unsubscribe.query.json")
+        )
     assert reply_of(welcome.text)["Content"] == WELCOME
     assert "按月申领" in WELCOME and "12333" in WELCOME
     assert bye.status_code == 200 and bye.text == "success"
@@ -204,8 +212,7 @@ def test_rate_limit_answers_in_chinese_without_calling_the_engine(
     openid = new_openid()
     with channel_client(rasa_url=fake_rasa.url, channel_rate_per_minute=2) as client:
         replies = [
-            reply_of(post_wechat(client, text_xml(openid=openid, content=f"问题{i}")).text)["Content"]
-            for i in range(3)
+            reply_of(post_wechat(client, text_xml(openid=openid, content=f"问题{i}")).text)["Content"] for i in range(3)
         ]
     assert replies[:2] == ["已收到：问题0", "已收到：问题1"]
     assert "太频繁" in replies[2]

@@ -1,0 +1,154 @@
+"""Aliyun SMS up-message pushes, replayed from recorded payloads."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from api.channels.sms.replies import shorten_summary
+from api.notify.models import SmsMessage
+from api.notify.templates import SIGN, TEMPLATES
+from api.settings import DEV_SMS_PUSH_TOKEN
+from bench.fake_rasa import FakeRasa
+from tests.api.channels.conftest import fixture_text
+
+PUSH_URL = f"/channels/sms/aliyun/{DEV_SMS_PUSH_TOKEN}"
+ACK = {"code": 0, "msg": "接收成功"}
+
+
+def new_phone() -> str:
+    return "139" + f"{random.randrange(10**8):08d}"
+
+
+def push_of(name: str, **changes: Any) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = json.loads(fixture_text(f"sms/{name}"))
+    for item in items:
+        item.update(changes)
+    return items
+
+
+def sms_to(engine: Engine, phone: str) -> list[SmsMessage]:
+    with Session(engine) as session:
+        return list(session.scalars(select(SmsMessage).where(SmsMessage.phone == phone).order_by(SmsMessage.id)))
+
+
+def assert_templated(message: SmsMessage) -> None:
+    """Only an approved template's text with its variables: never free text."""
+    template = TEMPLATES[message.template_code]
+    assert message.text == template.render({k: str(v) for k, v in message.params.items()})
+    assert message.text.startswith(SIGN)
+    assert all(len(str(v)) <= template.max_var_len for v in message.params.values())
+
+
+def test_recorded_push_is_acknowledged_and_answered_through_a_template(
+    channel_client: Callable[..., Any], fake_rasa: FakeRasa, engine: Engine, dedup_backend: dict[str, Any]
+) -> None:
+    phone = new_phone()
+    push = push_of("aliyun_up.json", phone_number=phone, sequence_id=random.randrange(10**12))
+    with channel_client(rasa_url=fake_rasa.url, **dedup_backend) as client:
+        response = client.post(PUSH_URL, json=push)
+    assert response.status_code == 200
+    assert response.json() == ACK
+    assert fake_rasa.calls_for(f"sms:{phone}") == ["失业金每月几号发放?"]
+    assert fake_rasa.calls[-1][2] == {"channel": "sms", "sequence_id": str(push[0]["sequence_id"])}
+    sent = sms_to(engine, phone)
+    assert len(sent) == 1
+    assert sent[0].template_code == "REPLY_POINTER"
+    assert sent[0].params == {"summary": "已收到：失业金每月几号发放"}
+    assert_templated(sent[0])
+
+
+def test_repushed_sequence_id_is_answered_once(
+    channel_client: Callable[..., Any], fake_rasa: FakeRasa, engine: Engine, dedup_backend: dict[str, Any]
+) -> None:
+    phone = new_phone()
+    push = push_of("aliyun_up.json", phone_number=phone, sequence_id=random.randrange(10**12))
+    with channel_client(rasa_url=fake_rasa.url, **dedup_backend) as client:
+        answers = [client.post(PUSH_URL, json=push) for _ in range(3)]
+    assert [a.json() for a in answers] == [ACK, ACK, ACK]
+    assert len(fake_rasa.calls_for(f"sms:{phone}")) == 1
+    assert len(sms_to(engine, phone)) == 1
+
+
+def test_batch_push_with_country_prefix(
+    channel_client: Callable[..., Any], fake_rasa: FakeRasa, engine: Engine
+) -> None:
+    first, second = new_phone(), new_phone()
+    push = push_of("aliyun_up_batch.json")
+    push[0].update(phone_number=first, sequence_id=random.randrange(10**12))
+    push[1].update(phone_number="86" + second, sequence_id=random.randrange(10**12))
+    with channel_client(rasa_url=fake_rasa.url) as client:
+        response = client.post(PUSH_URL, json=push)
+    assert response.json() == ACK
+    assert fake_rasa.calls_for(f"sms:{first}") == ["我上个月没办按月申领,还能补吗"]  # NFKC folds the full-width comma
+    assert fake_rasa.calls_for(f"sms:{second}") == ["12333电话打不通"]  # full-width digits folded
+    for phone in (first, second):
+        (message,) = sms_to(engine, phone)
+        assert_templated(message)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status"),
+    [
+        ("/channels/sms/aliyun/wrong-token", "aliyun_up.json", 403),
+        (PUSH_URL, "aliyun_up_malformed.json", 400),
+        (PUSH_URL, "aliyun_up_bad_phone.json", 422),
+    ],
+)
+def test_bad_pushes_are_refused_clearly(
+    channel_client: Callable[..., Any], fake_rasa: FakeRasa, path: str, body: str, status: int
+) -> None:
+    with channel_client(rasa_url=fake_rasa.url) as client:
+        response = client.post(path, content=fixture_text(f"sms/{body}"), headers={"content-type": "application/json"})
+    assert response.status_code == status
+    assert response.json()["error"]["message"]
+    assert fake_rasa.calls == []
+
+
+def test_oversized_push_and_wrong_shapes(channel_client: Callable[..., Any], fake_rasa: FakeRasa) -> None:
+    with channel_client(rasa_url=fake_rasa.url) as client:
+        huge = client.post(PUSH_URL, content=b"[" + b" " * 70_000 + b"]")
+        not_a_list = client.post(PUSH_URL, json={"phone_number": "13800001234"})
+        too_long = client.post(PUSH_URL, json=push_of("aliyun_up.json", content="长" * 2001))
+    assert huge.status_code == 413
+    assert not_a_list.status_code == 422
+    assert too_long.status_code == 422
+    assert fake_rasa.calls == []
+
+
+def test_rate_limited_sender_gets_no_more_sms(
+    channel_client: Callable[..., Any], fake_rasa: FakeRasa, engine: Engine
+) -> None:
+    phone = new_phone()
+    with channel_client(rasa_url=fake_rasa.url, channel_rate_per_minute=1) as client:
+        for _ in range(3):
+            push = push_of("aliyun_up.json", phone_number=phone, sequence_id=random.randrange(10**12))
+            assert client.post(PUSH_URL, json=push).json() == ACK
+    assert len(fake_rasa.calls_for(f"sms:{phone}")) == 1
+    assert len(sms_to(engine, phone)) == 1
+
+
+@pytest.mark.parametrize(
+    ("reply", "summary"),
+    [
+        ("审核需要7个工作日。", "审核需要7个工作日"),
+        ("您好！重庆市失业保险金审核时限为7个工作日，从受理次日起算。", "您好"),
+        (
+            "重庆市失业保险金的审核时限为七个工作日从受理次日起算节假日顺延",
+            "重庆市失业保险金的审核时限为七个工作日…",
+        ),
+        ("详见 https://example.gov.cn/a?b=1 【重要】", "详见 重要"),
+        ("。。。", "已收到您的咨询"),
+    ],
+)
+def test_replies_are_shortened_to_the_template_variable(reply: str, summary: str) -> None:
+    assert shorten_summary(reply) == summary
+    assert len(shorten_summary(reply)) <= TEMPLATES["REPLY_POINTER"].max_var_len
+    TEMPLATES["REPLY_POINTER"].render({"summary": shorten_summary(reply)})
