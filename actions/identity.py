@@ -1,0 +1,155 @@
+"""Identity before anything about a claim: bound sender, or ID number plus SMS code.
+
+The identity API (api/identity) decides: a bound WeChat account or the registered
+mobile on SMS is verified at once; otherwise it sends a one-time code to the
+registered mobile, counts wrong attempts and lets codes expire. The bot only asks,
+relays and explains. Nothing about a claim is read before `identity_verified`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.api_client import ApiError, ApiUnavailable, call
+from actions.text import find_code, find_id_number
+
+MAX_ID_ATTEMPTS = 3
+IDENTITY_SLOTS = ("id_number", "sms_code")
+RESEND_WORDS = ("重发", "重新发", "没收到", "没有收到", "收不到", "再发")
+
+
+def fresh_flow_slots() -> list[dict[str, Any]]:
+    """Slots a claim flow starts from (a new check-in never reuses last month's answers)."""
+    names = ("id_number", "sms_code", "challenge_id", "phone_masked", "identity_failure",
+             "stop_any", "stop_details", "pending_offer")
+    return [SlotSet(name, None) for name in names] + [SlotSet("id_attempts", 0.0)]
+
+
+def verified(tracker: Tracker) -> bool:
+    return bool(tracker.get_slot("identity_verified")) and bool(tracker.get_slot("claim_id"))
+
+
+class ActionIdentityStatus(Action):
+    """Start of a claim flow: is this sender already verified (bound WeChat, own mobile, recent code)?"""
+
+    def name(self) -> str:
+        return "action_identity_status"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        events = fresh_flow_slots()
+        try:
+            status = call("GET", f"/v1/identity/senders/{quote(tracker.sender_id, safe='')}")
+        except (ApiUnavailable, ApiError):
+            status = {"verified": False}
+        if status.get("verified") and status.get("claim_id"):
+            dispatcher.utter_message(response="utter_identity_already")
+            return events + [SlotSet("identity_verified", True), SlotSet("claim_id", str(status["claim_id"]))]
+        return events + [SlotSet("identity_verified", False), SlotSet("claim_id", None)]
+
+
+def _verified_events(answer: dict[str, Any], dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    dispatcher.utter_message(response="utter_identity_ok")
+    return {"identity_verified": True, "claim_id": str(answer["claim_id"]), "sms_code": "ok",
+            "identity_failure": None}
+
+
+class IdentityFormValidation(FormValidationAction):
+    """Validation of the identity slots, shared by the check-in, explain and back-pay forms."""
+
+    def name(self) -> str:  # pragma: no cover - abstract in practice
+        raise NotImplementedError
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:
+        if tracker.get_slot("identity_verified") or tracker.get_slot("identity_failure"):
+            return [s for s in domain_slots if s not in IDENTITY_SLOTS]
+        return list(domain_slots)
+
+    def validate_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                           domain: DomainDict) -> dict[str, Any]:
+        id_number = find_id_number(str(value or ""))
+        attempts = int(tracker.get_slot("id_attempts") or 0) + 1
+        if id_number is None:
+            return self._id_retry(dispatcher, attempts, "utter_id_number_invalid")
+        try:
+            answer = call("POST", "/v1/identity/challenges",
+                          json={"sender": tracker.sender_id, "id_number": id_number})
+        except ApiUnavailable:
+            dispatcher.utter_message(response="utter_service_unavailable")
+            return {"id_number": None, "identity_failure": "unavailable", "requested_slot": None}
+        except ApiError as exc:
+            if exc.status == 422:  # malformed or wrong check digit: the API says which
+                dispatcher.utter_message(text=exc.message)
+                return self._id_retry(dispatcher, attempts, None)
+            if exc.status == 429:
+                dispatcher.utter_message(response="utter_identity_locked")
+                return {"id_number": None, "identity_failure": "locked", "requested_slot": None}
+            # 404: no claim for this number. Said neutrally: an ID number is not confirmed to anyone.
+            return self._id_retry(dispatcher, attempts, "utter_id_not_verified", failure="not_found")
+        # The slot keeps a mask only: the clear number never stays in the tracker.
+        masked = id_number[:4] + "**********" + id_number[-4:]
+        if answer.get("verified"):
+            return {"id_number": masked, **_verified_events(answer, dispatcher)}
+        dispatcher.utter_message(response="utter_code_sent", phone_masked=answer.get("phone_masked", ""))
+        return {"id_number": masked, "challenge_id": answer["challenge_id"],
+                "phone_masked": answer.get("phone_masked"), "id_attempts": float(attempts)}
+
+    @staticmethod
+    def _id_retry(dispatcher: CollectingDispatcher, attempts: int, response: str | None,
+                  failure: str = "id_invalid") -> dict[str, Any]:
+        if attempts >= MAX_ID_ATTEMPTS:
+            dispatcher.utter_message(response="utter_identity_failed")
+            return {"id_number": None, "id_attempts": float(attempts), "identity_failure": failure,
+                    "requested_slot": None}
+        if response:
+            dispatcher.utter_message(response=response)
+        return {"id_number": None, "id_attempts": float(attempts)}
+
+    def validate_sms_code(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: DomainDict) -> dict[str, Any]:
+        text = str(value or "")
+        challenge_id = tracker.get_slot("challenge_id")
+        if not challenge_id:  # no code was sent: ask for the ID number again
+            return {"sms_code": None, "id_number": None}
+        if any(word in text for word in RESEND_WORDS):
+            return self._resend(dispatcher, tracker, expired=False)
+        code = find_code(text)
+        if code is None:
+            dispatcher.utter_message(response="utter_code_invalid")
+            return {"sms_code": None}
+        try:
+            answer = call("POST", f"/v1/identity/challenges/{quote(challenge_id, safe='')}/verify",
+                          json={"code": code})
+        except ApiUnavailable:
+            dispatcher.utter_message(response="utter_service_unavailable")
+            return {"sms_code": None, "identity_failure": "unavailable", "requested_slot": None}
+        except ApiError as exc:
+            if exc.status == 422:
+                dispatcher.utter_message(text=exc.message)  # "验证码不正确，还可以再试N次。"
+                return {"sms_code": None}
+            if exc.status == 410:
+                return self._resend(dispatcher, tracker, expired=True)
+            dispatcher.utter_message(response="utter_identity_locked")  # 429 and anything else
+            return {"sms_code": None, "challenge_id": None, "identity_failure": "locked", "requested_slot": None}
+        return _verified_events(answer, dispatcher)
+
+    def _resend(self, dispatcher: CollectingDispatcher, tracker: Tracker, *, expired: bool) -> dict[str, Any]:
+        """A new code needs the ID number again (the tracker keeps only its mask)."""
+        dispatcher.utter_message(response="utter_code_expired" if expired else "utter_resend_code")
+        return {"sms_code": None, "challenge_id": None, "id_number": None}
+
+
+class ValidateExplainForm(IdentityFormValidation):
+    def name(self) -> str:
+        return "validate_explain_form"
+
+
+class ValidateBackpayForm(IdentityFormValidation):
+    def name(self) -> str:
+        return "validate_backpay_form"

@@ -1,0 +1,165 @@
+"""Questions about the rules: the knowledge base answers, the eligibility service computes.
+
+The KB answer text already ends with its citation and, where no regional rule
+applies, the "当地规定可能不同" note. When the question carries a contribution
+period ("交了6年能领多久"), the eligibility service computes the entitlement for
+the claimant's region and that line comes first. Without a region, the national
+answer is given and the region is asked once.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.api_client import ApiError, ApiUnavailable, call
+from actions.render import cite, response_text
+from actions.text import contribution_months, months_text
+
+KB_MAX_QUERY = 200  # the search API's limit
+MIN_SCORE = 8.0  # below this the best hit is a loose clause match, not an answer
+RESCUE_SCORE = 15.0  # a fallback turn is answered from the KB only above this
+_ASKS_DURATION = re.compile(r"多久|多长|几个月|多少个月|多少月|领几|能领多|期限")
+SHANGHAI = timezone(timedelta(hours=8))
+
+
+def clip_question(text: str) -> str:
+    """The part of a long message to search with: its last sentences, up to the API's limit."""
+    text = " ".join(text.split())
+    if len(text) <= KB_MAX_QUERY:
+        return text
+    return text[-KB_MAX_QUERY:]
+
+
+def today() -> str:
+    return datetime.now(timezone.utc).astimezone(SHANGHAI).date().isoformat()
+
+
+def search(question: str, region: str | None) -> dict[str, Any]:
+    """KB search; an unknown region falls back to the national answer (and says so)."""
+    params: dict[str, Any] = {"q": clip_question(question), "limit": 3}
+    if region:
+        params["region"] = region
+    try:
+        return call("GET", "/v1/kb/search", params=params)
+    except ApiError as exc:
+        if exc.status == 422 and region:
+            found = call("GET", "/v1/kb/search", params={**params, "region": None})
+            found["region_rejected"] = True
+            return found
+        raise
+
+
+def entitlement_line(months: int, region: str | None, domain: DomainDict) -> str | None:
+    """The eligibility service's answer for a contribution period (benefit months, or why not)."""
+    body = {"region": region or "CN", "application_date": today(), "contribution": {"total_months": months}}
+    try:
+        decision = call("POST", "/v1/eligibility/evaluate", json=body)
+    except (ApiUnavailable, ApiError):
+        return None
+    region_name = ((decision.get("region") or {}).get("matched_name")
+                   or (decision.get("region") or {}).get("name") or "")
+    if decision.get("benefit_months"):
+        return response_text(domain, "utter_benefit_months", contribution=months_text(months),
+                             months=decision["benefit_months"], region=region_name)
+    failed = [r for r in decision.get("reasons") or [] if r.get("outcome") == "fail"]
+    if failed:
+        return failed[0]["message"] + cite(failed[0].get("citations") or [])
+    return None
+
+
+def compose_answer(question: str, region: str | None, domain: DomainDict, *,
+                   min_score: float = MIN_SCORE) -> tuple[str, dict[str, Any]] | None:
+    """(reply, KB response) for `question`, or None when the KB has nothing good enough."""
+    found = search(question, region)
+    results = [r for r in found.get("results") or [] if float(r.get("score") or 0) >= min_score]
+    if not results:
+        return None
+    top = results[0]
+    parts = []
+    if found.get("region_rejected"):
+        parts.append(response_text(domain, "utter_region_unknown"))
+    months = contribution_months(question)
+    if months and (top.get("id") == "duration" or _ASKS_DURATION.search(question)):
+        line = entitlement_line(months, region or _matched_region(found), domain)
+        if line:
+            parts.append(line)
+    parts.append(str(top.get("answer") or top.get("body") or ""))
+    return "\n".join(p for p in parts if p), found
+
+
+def _matched_region(found: dict[str, Any]) -> str | None:
+    region = found.get("region") or {}
+    return region.get("matched") if region.get("code") not in (None, "CN") else None
+
+
+def answer_events(question: str, tracker: Tracker, dispatcher: CollectingDispatcher, domain: DomainDict,
+                  *, region: str | None = None, min_score: float = MIN_SCORE) -> list[dict[str, Any]] | None:
+    """Answer `question`; the events to return, or None when the KB had no answer (nothing said)."""
+    region = region or tracker.get_slot("region")
+    try:
+        composed = compose_answer(question, region, domain, min_score=min_score)
+    except (ApiUnavailable, ApiError):
+        dispatcher.utter_message(response="utter_service_unavailable")
+        return [SlotSet("last_question", question)]
+    if composed is None:
+        return None
+    reply, found = composed
+    events: list[dict[str, Any]] = [SlotSet("last_question", question)]
+    if found.get("region_rejected"):
+        events.append(SlotSet("region", None))
+        region = None
+    matched = _matched_region(found)
+    if not region and matched:
+        events.append(SlotSet("region", matched))
+    elif not region and not tracker.get_slot("region_asked"):
+        reply += "\n" + response_text(domain, "utter_ask_region")
+        events.append(SlotSet("region_asked", True))
+    dispatcher.utter_message(text=reply)
+    return events
+
+
+class ActionAnswerPolicy(Action):
+    def name(self) -> str:
+        return "action_answer_policy"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        question = str((tracker.latest_message or {}).get("text") or "")
+        if len(question) > KB_MAX_QUERY:
+            dispatcher.utter_message(response="utter_too_long")
+        events = answer_events(question, tracker, dispatcher, domain)
+        if events is None:
+            dispatcher.utter_message(response="utter_kb_no_answer")
+            events = [SlotSet("last_question", None)]
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent == "report_new_job":
+            dispatcher.utter_message(response="utter_report_job_offer")
+        return events
+
+
+class ActionRegionChanged(Action):
+    """"我在大连" / "我现在在重庆了": remember it and, if a question is pending, answer it for there."""
+
+    def name(self) -> str:
+        return "action_region_changed"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        region = tracker.get_slot("region")
+        mentioned = [e for e in (tracker.latest_message or {}).get("entities") or [] if e.get("entity") == "region"]
+        if not region or not mentioned:
+            dispatcher.utter_message(response="utter_region_unknown")
+            return []
+        question = tracker.get_slot("last_question")
+        events: list[dict[str, Any]] = [SlotSet("region_asked", True)]
+        if not question:
+            dispatcher.utter_message(response="utter_region_noted", region=region)
+            return events
+        dispatcher.utter_message(response="utter_region_set", region=region)
+        answered = answer_events(question, tracker, dispatcher, domain, region=region)
+        return events + (answered or [])

@@ -1,0 +1,56 @@
+"""Messages no intent classifier should guess at: emoji or symbols only, or English.
+
+DIET gives some intent to anything ("😀😀" came out as affirm at 0.52). After the
+FallbackClassifier, this component marks such messages as `nlu_fallback` with
+full confidence, so the fallback action answers them helpfully (a nudge, or a
+bilingual note). Short Latin words that are real intents ("hi", "ok", "bye",
+"APP") are left alone: English means three or more Latin words and no Chinese.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+FALLBACK_INTENT = "nlu_fallback"
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def is_odd(text: str) -> bool:
+    """Emoji/symbols only, or English (≥3 Latin words, no Chinese character)."""
+    if not text.strip():
+        return False
+    if not any(unicodedata.category(c)[0] in "LN" for c in text):
+        return True
+    return not _CJK.search(text) and len(_LATIN_WORD.findall(text)) >= 3
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class OddInputClassifier(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> OddInputClassifier:
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if not is_odd(str(message.get(TEXT) or "")):
+                continue
+            message.data[INTENT] = {"name": FALLBACK_INTENT, "confidence": 1.0}
+            ranking = message.data.get(INTENT_RANKING_KEY) or []
+            message.data[INTENT_RANKING_KEY] = [message.data[INTENT], *ranking]
+        return messages
