@@ -10,9 +10,11 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from api.claims.seed import seed_claims
 from api.settings import Settings
 from api.staff.seed import seed_staff
 
 SEEDERS: list[Callable[[Session, Settings], str]] = [
     seed_staff,
+    seed_claims,
 ]

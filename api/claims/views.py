@@ -6,7 +6,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from sqlalchemy.orm import Session
 
 from api.auth import Caller, IntegrationOrStaff, require_roles, require_staff_roles
 from api.claims import service
@@ -22,15 +21,10 @@ from api.claims.schemas import (
     ClaimOut,
     StatusOut,
 )
-from api.db import get_session
+from api.db import SessionDep
 from api.eligibility.deps import RuleBaseDep
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
-
-# The session commits when the route function returns, BEFORE the answer is sent (scope
-# "function"): a caller that reads right after a 201 sees what it created, and a failed
-# commit is the caller's error rather than a lost write after a success answer.
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 # Auditors read; business roles change claims; integrations may do both.
 Writer = Annotated[Caller, Depends(require_roles("operator", "reviewer", "supervisor"))]
