@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.claims import service as claims
 from api.errors import ValidationFailed
 from api.kb.schemas import (
     KbResult,
@@ -48,9 +49,6 @@ def suggestions(
     resolved = _region_used(kb=kb, text=query, region=region)
     claim_status: dict[str, Any] | None = None
     if claim_id is not None:
-        # Imported here: the claims domain is optional for search and is built separately.
-        from api.claims import service as claims
-
         status = claims.get_status(
             session=session, claim_id=claim_id, as_of=on, rule_base=rule_base, config=claims.config_from(settings)
         )
