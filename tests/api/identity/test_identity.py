@@ -1,0 +1,252 @@
+"""Claimant identity: one-time codes, attempts, expiry, bindings per channel, the SMS factor, no leaks."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.claims.identity import check_digit
+from api.db import utcnow
+from api.identity.models import IdentityChallenge
+from api.identity.service import NOT_FOUND_MESSAGE
+from api.notify.models import SmsMessage
+
+OTHER_ID = "110105199003070025"  # valid check digit, no claim
+
+
+@dataclass(frozen=True)
+class Person:
+    claim_id: int
+    id_number: str
+    phone: str
+
+    @property
+    def phone_masked(self) -> str:
+        return self.phone[:3] + "****" + self.phone[-4:]
+
+
+@pytest.fixture
+def person(client: TestClient, auth_headers: dict[str, str]) -> Person:
+    """A claimant with a claim; each test its own (rows of other tests may be visible on some backends)."""
+    first17 = f"120101{random.randint(1960, 1999)}{random.randint(1, 12):02d}{random.randint(1, 28):02d}"
+    first17 += f"{random.randrange(1000):03d}"
+    id_number, phone = first17 + check_digit(first17), f"138{random.randrange(10**8):08d}"
+    body = {
+        "claimant": {"name": "张三", "id_number": id_number, "phone": phone},
+        "region": "120000",
+        "start_month": "2026-01",
+        "benefit_months": 12,
+    }
+    response = client.post("/v1/claims", json=body, headers=auth_headers)
+    assert response.status_code == 201, response.text
+    return Person(claim_id=response.json()["id"], id_number=id_number, phone=phone)
+
+
+def challenge(client: TestClient, headers: dict[str, str], sender: str, id_number: str) -> Any:
+    return client.post("/v1/identity/challenges", json={"sender": sender, "id_number": id_number}, headers=headers)
+
+
+def dev_code(client: TestClient, sender: str) -> str:
+    response = client.get("/v1/identity/dev/last-code", params={"sender": sender})
+    assert response.status_code == 200, response.text
+    code: str = response.json()["code"]
+    return code
+
+
+def verify(client: TestClient, headers: dict[str, str], challenge_id: str, code: str) -> Any:
+    return client.post(f"/v1/identity/challenges/{challenge_id}/verify", json={"code": code}, headers=headers)
+
+
+def sender_status(client: TestClient, headers: dict[str, str], sender: str) -> dict[str, Any]:
+    response = client.get(f"/v1/identity/senders/{sender}", headers=headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def until(body: dict[str, Any]) -> timedelta:
+    return datetime.fromisoformat(body["verified_until"]) - utcnow()
+
+
+def otp_messages(session: Session, person: Person) -> list[SmsMessage]:
+    stmt = select(SmsMessage).where(SmsMessage.template_code == "OTP", SmsMessage.phone == person.phone)
+    return list(session.scalars(stmt))
+
+
+def test_code_verifies_and_binds_a_wechat_sender(
+    client: TestClient, auth_headers: dict[str, str], person: Person, session: Session
+) -> None:
+    sender = "wx:oBind123"
+    started = challenge(client, auth_headers, sender, person.id_number)
+    assert started.status_code == 201
+    body = started.json()
+    assert set(body) == {"challenge_id", "phone_masked", "expires_at", "verified"}
+    assert body["verified"] is False and body["phone_masked"] == person.phone_masked
+    assert timedelta(minutes=4) < datetime.fromisoformat(body["expires_at"]) - utcnow() <= timedelta(minutes=5)
+    (sms,) = otp_messages(session, person)
+    assert sms.text == f"【失业保险服务】您的验证码为{sms.params['code']}，5分钟内有效。请勿告诉他人。"
+    assert sender_status(client, auth_headers, sender) == {"verified": False, "claim_id": None, "verified_until": None}
+
+    done = verify(client, auth_headers, body["challenge_id"], dev_code(client, sender))
+    assert done.status_code == 200
+    assert done.json()["verified"] is True and done.json()["claim_id"] == person.claim_id
+    status = sender_status(client, auth_headers, sender)
+    assert status["verified"] is True and status["claim_id"] == person.claim_id
+    assert timedelta(days=179) < until(status) <= timedelta(days=180)
+    # Next month the bound OpenID is verified at once: no new code.
+    again = challenge(client, auth_headers, sender, person.id_number)
+    assert again.status_code == 200
+    assert again.json()["verified"] is True and again.json()["claim_id"] == person.claim_id
+    assert len(otp_messages(session, person)) == 1
+    # A used code cannot be used again.
+    reused = verify(client, auth_headers, body["challenge_id"], dev_code(client, sender))
+    assert reused.status_code == 410
+
+
+def test_wrong_codes_are_counted_then_the_challenge_dies(
+    client: TestClient, auth_headers: dict[str, str], person: Person, session: Session
+) -> None:
+    sender = "wx:oWrong"
+    challenge_id = challenge(client, auth_headers, sender, person.id_number).json()["challenge_id"]
+    code = dev_code(client, sender)
+    wrong = "000000" if code != "000000" else "111111"
+    lefts = []
+    for _ in range(4):
+        response = verify(client, auth_headers, challenge_id, wrong)
+        assert response.status_code == 422
+        lefts.append(response.json()["error"]["attempts_left"])
+        assert response.json()["error"]["message"] == f"验证码不正确，还可以再试{lefts[-1]}次。"
+    assert lefts == [4, 3, 2, 1]
+    fifth = verify(client, auth_headers, challenge_id, wrong)
+    assert fifth.status_code == 429
+    assert fifth.json()["error"]["code"] == "otp_locked"
+    dead = verify(client, auth_headers, challenge_id, code)  # even the right code: the challenge is dead
+    assert dead.status_code == 429
+    assert sender_status(client, auth_headers, sender)["verified"] is False
+    row = session.get(IdentityChallenge, challenge_id)
+    assert row is not None and row.attempts == 5 and row.status == "locked"
+
+
+def test_expired_code_is_refused(client: TestClient, auth_headers: dict[str, str], person: Person) -> None:
+    sender = "wx:oLate"
+    with time_machine.travel(utcnow(), tick=False) as traveller:
+        challenge_id = challenge(client, auth_headers, sender, person.id_number).json()["challenge_id"]
+        code = dev_code(client, sender)
+        traveller.shift(timedelta(minutes=5, seconds=1))
+        late = verify(client, auth_headers, challenge_id, code)
+    assert late.status_code == 410
+    assert "过期" in late.json()["error"]["message"]
+    assert sender_status(client, auth_headers, sender)["verified"] is False
+
+
+def test_the_registered_mobile_is_an_identity_factor(
+    client: TestClient, auth_headers: dict[str, str], person: Person, session: Session
+) -> None:
+    own = challenge(client, auth_headers, f"sms:{person.phone}", person.id_number)
+    assert own.status_code == 200
+    assert own.json()["verified"] is True and own.json()["claim_id"] == person.claim_id
+    status = sender_status(client, auth_headers, f"sms:{person.phone}")
+    assert timedelta(days=29) < until(status) <= timedelta(days=30)
+    assert otp_messages(session, person) == []  # no code needed
+    # Another mobile with the same ID number still needs the code sent to the registered one.
+    other = challenge(client, auth_headers, "sms:13900009999", person.id_number)
+    assert other.status_code == 201
+    assert other.json()["phone_masked"] == person.phone_masked
+
+
+def test_web_sessions_are_bound_briefly(client: TestClient, auth_headers: dict[str, str], person: Person) -> None:
+    sender = "web:web-abc"
+    with time_machine.travel(utcnow(), tick=False) as traveller:
+        challenge_id = challenge(client, auth_headers, sender, person.id_number).json()["challenge_id"]
+        assert verify(client, auth_headers, challenge_id, dev_code(client, sender)).status_code == 200
+        assert until(sender_status(client, auth_headers, sender)) == timedelta(minutes=30)
+        traveller.shift(timedelta(minutes=31))
+        assert sender_status(client, auth_headers, sender)["verified"] is False
+
+
+def test_unknown_and_invalid_id_numbers(client: TestClient, auth_headers: dict[str, str], person: Person) -> None:
+    unknown = challenge(client, auth_headers, "wx:oX", OTHER_ID)
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["message"] == NOT_FOUND_MESSAGE
+    assert person.phone[-4:] not in unknown.text and "张" not in unknown.text
+    wrong_check = person.id_number[:17] + ("0" if person.id_number[17] != "0" else "1")
+    bad_digit = challenge(client, auth_headers, "wx:oX", wrong_check)
+    assert bad_digit.status_code == 422
+    assert "校验位" in bad_digit.json()["error"]["fields"]["id_number"]
+    assert challenge(client, auth_headers, "email:x", person.id_number).status_code == 422
+    assert challenge(client, auth_headers, "wx:oX", "12345").status_code == 422
+
+
+def test_nothing_is_revealed_to_an_unverified_sender(
+    client: TestClient, auth_headers: dict[str, str], person: Person
+) -> None:
+    started = challenge(client, auth_headers, "wx:oNosy", person.id_number).json()
+    assert "claim_id" not in started and "name" not in str(started) and person.id_number not in str(started)
+    assert sender_status(client, auth_headers, "wx:oNosy") == {
+        "verified": False,
+        "claim_id": None,
+        "verified_until": None,
+    }
+    assert verify(client, auth_headers, "ch_unknown", "123456").status_code == 404
+    assert (
+        client.post("/v1/identity/challenges", json={"sender": "wx:o", "id_number": person.id_number}).status_code
+        == 401
+    )
+    assert client.get("/v1/identity/senders/wx:oNosy").status_code == 401
+
+
+def test_codes_are_stored_hashed(
+    client: TestClient, auth_headers: dict[str, str], person: Person, session: Session
+) -> None:
+    challenge_id = challenge(client, auth_headers, "wx:oHash", person.id_number).json()["challenge_id"]
+    code = dev_code(client, "wx:oHash")
+    row = session.get(IdentityChallenge, challenge_id)
+    assert row is not None
+    assert code not in row.code_hash and len(row.code_hash) == 64
+    assert code not in str({c.name: getattr(row, c.name) for c in IdentityChallenge.__table__.columns})
+
+
+def test_codes_are_not_resent_within_a_minute_and_limited_per_hour(
+    client: TestClient, auth_headers: dict[str, str], person: Person, session: Session
+) -> None:
+    with time_machine.travel(utcnow(), tick=False) as traveller:
+        first = challenge(client, auth_headers, "wx:oMany", person.id_number).json()
+        assert (
+            challenge(client, auth_headers, "wx:oMany", person.id_number).json()["challenge_id"]
+            == first["challenge_id"]
+        )
+        assert len(otp_messages(session, person)) == 1
+        for _ in range(4):
+            traveller.shift(timedelta(seconds=61))
+            assert challenge(client, auth_headers, "wx:oMany", person.id_number).status_code == 201
+        traveller.shift(timedelta(seconds=61))
+        refused = challenge(client, auth_headers, "wx:oMany", person.id_number)
+        assert refused.status_code == 429
+        assert "一小时" in refused.json()["error"]["message"]
+        assert len(otp_messages(session, person)) == 5
+
+
+def test_dev_code_is_refused_in_production(app_factory: Callable[..., FastAPI]) -> None:
+    production: dict[str, Any] = {
+        "environment": "production",
+        "integration_tokens": ["i" * 40],
+        "secret_key": "s" * 40,
+        "wechat_token": "t" * 32,
+        "wechat_app_secret": "a" * 32,
+        "wechat_encoding_aes_key": "B" * 43,
+        "sms_push_token": "p" * 32,
+        "wechat_api": "live",
+    }
+    with TestClient(app_factory(**production)) as client:
+        response = client.get("/v1/identity/dev/last-code", params={"sender": "web:web-1"})
+    assert response.status_code == 404
