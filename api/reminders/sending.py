@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from api.db import utcnow
@@ -22,6 +24,9 @@ from api.notify import SmsProvider, get_template
 from api.notify.models import SmsMessage
 
 QUEUED = "queued"
+OUTBOX = cast(Table, SmsMessage.__table__)
+# Keys per IN (...) list: far below SQLite's and PostgreSQL's bound-parameter limits.
+ROWS_PER_STATEMENT = 1000
 
 
 @dataclass(frozen=True)
@@ -49,28 +54,64 @@ def send_batch(session: Session, provider: SmsProvider, messages: list[Outgoing]
         }
         for m in messages
     ]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = (
-        dialect.insert(SmsMessage)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["dedup_key"])
-        .returning(SmsMessage.id, SmsMessage.dedup_key)
-    )
-    claimed = {key: message_id for message_id, key in session.execute(stmt)}
+    connection = session.connection()
+    already = _existing(connection, [m.dedup_key for m in messages])
+    fresh = [(m, r) for m, r in zip(messages, rows, strict=True) if m.dedup_key not in already]
+    claimed: dict[str, int] = {}
+    if fresh:
+        claimed = _insert(connection, [r for _, r in fresh])
     by_result: dict[tuple[str, str | None], list[int]] = defaultdict(list)
-    for message, row in zip(messages, rows, strict=True):
+    for message, row in fresh:
         message_id = claimed.get(message.dedup_key)
         if message_id is None:
             continue  # sent by an earlier run
-        result = provider.send(
+        sent = provider.send(
             phone=message.phone, template_code=message.template_code, params=message.params, text=str(row["text"])
         )
-        by_result[(result.status, result.provider_message_id)].append(message_id)
+        by_result[(sent.status, sent.provider_message_id)].append(message_id)
     for (status, provider_id), ids in by_result.items():
-        session.execute(
-            update(SmsMessage)
-            .where(SmsMessage.id.in_(ids))
-            .values(status=status, provider_message_id=provider_id)
-            .execution_options(synchronize_session=False)
-        )
+        for i in range(0, len(ids), ROWS_PER_STATEMENT):
+            connection.execute(
+                update(OUTBOX)
+                .where(OUTBOX.c.id.in_(ids[i : i + ROWS_PER_STATEMENT]))
+                .values(status=status, provider_message_id=provider_id)
+            )
     return len(claimed)
+
+
+def _insert(connection: Connection, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """INSERT … ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key for many rows."""
+    if connection.dialect.name == "postgresql":
+        # psycopg's executemany pipelines one short prepared statement: several times faster
+        # than one huge multi-row statement, which psycopg re-parses on every batch.
+        from psycopg.types.json import Json
+
+        names = list(rows[0])
+        sql = (
+            f"INSERT INTO sms_outbox ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) "
+            "ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key"
+        )
+        values = [tuple(Json(r[n]) if n == "params" else r[n] for n in names) for r in rows]
+        claimed: dict[str, int] = {}
+        with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+            cursor.executemany(sql, values, returning=True)
+            while True:
+                claimed.update({key: message_id for message_id, key in cursor.fetchall()})
+                if not cursor.nextset():
+                    break
+        return claimed
+    stmt = (
+        sqlite.insert(OUTBOX)
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(OUTBOX.c.id, OUTBOX.c.dedup_key)
+    )
+    return {key: message_id for message_id, key in connection.execute(stmt, rows)}
+
+
+def _existing(connection: Connection, keys: list[str]) -> set[str]:
+    """Keys already in the outbox (sent by an earlier run): one indexed look-up per chunk."""
+    column = OUTBOX.c.dedup_key
+    found: set[str] = set()
+    for i in range(0, len(keys), ROWS_PER_STATEMENT):
+        found.update(connection.scalars(select(column).where(column.in_(keys[i : i + ROWS_PER_STATEMENT]))))
+    return found
