@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
@@ -93,30 +94,35 @@ class DatabaseDedup:
         self._sessions = sessions
         self._ttl = timedelta(seconds=ttl_seconds)
 
-    def _claim(self, key: str, state: str) -> DedupRecord | None:
+    def _claim(self, key: str, state: str, then: Callable[[Session], None] | None = None) -> DedupRecord | None:
         now = utcnow()
+        expires = now + self._ttl
         with self._sessions() as session:
             try:
-                session.add(
-                    InboundMessage(key=key, state=state, created_at=now, updated_at=now, expires_at=now + self._ttl)
-                )
+                session.add(InboundMessage(key=key, state=state, created_at=now, updated_at=now, expires_at=expires))
+                session.flush()
+                if then is not None:
+                    then(session)
                 session.commit()
                 return None
             except IntegrityError:
                 session.rollback()
             row = session.scalar(select(InboundMessage).where(InboundMessage.key == key))
             if row is None:  # deleted meanwhile (expired and purged): claim again
-                return self._claim(key, state)
+                return self._claim(key, state, then)
             if row.expires_at < now:
                 # An old delivery id seen again after its TTL: a new delivery (ids are reused rarely).
                 claimed = session.execute(
                     update(InboundMessage)
                     .where(InboundMessage.id == row.id, InboundMessage.expires_at == row.expires_at)
-                    .values(state=state, reply=None, updated_at=now, expires_at=now + self._ttl)
+                    .values(state=state, reply=None, updated_at=now, expires_at=expires)
                 )
-                session.commit()
                 if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                    if then is not None:
+                        then(session)
+                    session.commit()
                     return None
+                session.commit()
                 return self._get(key)
             return DedupRecord(state=row.state, reply=row.reply)
 
@@ -147,6 +153,10 @@ class DatabaseDedup:
 
     async def claim(self, key: str, *, state: str = DedupState.processing) -> DedupRecord | None:
         return await run_in_threadpool(self._claim, key, state)
+
+    async def claim_then(self, key: str, then: Callable[[Session], None]) -> DedupRecord | None:
+        """claim(), and when this caller wins, run `then` in the same transaction (one commit)."""
+        return await run_in_threadpool(self._claim, key, DedupState.processing, then)
 
     async def update(self, key: str, *, state: str, reply: str | None = None) -> None:
         await run_in_threadpool(self._update, key, state, reply)

@@ -22,6 +22,7 @@ from api.channels.wechat.client import (
     RecordingTransport,
     WeChatTransport,
 )
+from api.channels.wechat.replay import MemoryReplayGuard, RedisReplayGuard, ReplayGuard
 from api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class ChannelRuntime:
     limiter: RateLimiter
     transport: WeChatTransport
     dispatcher: OutboundDispatcher
+    replay: ReplayGuard
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
@@ -55,12 +57,16 @@ def build_runtime(app: FastAPI) -> ChannelRuntime:
     prefix = settings.channels_redis_prefix
     dedup: DedupStore
     limiter: RateLimiter
+    replay: ReplayGuard
+    replay_ttl = 2 * settings.wechat_timestamp_tolerance_seconds
     if redis is not None:
         dedup = RedisDedup(redis, prefix=prefix, ttl_seconds=settings.channel_dedup_ttl_seconds)
         limiter = RedisRateLimiter(
             redis, prefix=prefix, per_minute=settings.channel_rate_per_minute, per_day=settings.channel_rate_per_day
         )
+        replay = RedisReplayGuard(redis, prefix=prefix, ttl_seconds=replay_ttl)
     else:
+        replay = MemoryReplayGuard(ttl_seconds=replay_ttl)
         dedup = DatabaseDedup(app.state.sessionmaker, ttl_seconds=settings.channel_dedup_ttl_seconds)
         limiter = MemoryRateLimiter(per_minute=settings.channel_rate_per_minute, per_day=settings.channel_rate_per_day)
     transport: WeChatTransport
@@ -79,7 +85,9 @@ def build_runtime(app: FastAPI) -> ChannelRuntime:
         max_per_window=settings.wechat_cs_max_per_window,
         database_url=app.state.engine.url.render_as_string(hide_password=False),
     )
-    return ChannelRuntime(settings=settings, dedup=dedup, limiter=limiter, transport=transport, dispatcher=dispatcher)
+    return ChannelRuntime(
+        settings=settings, dedup=dedup, limiter=limiter, transport=transport, dispatcher=dispatcher, replay=replay
+    )
 
 
 def setup_channels(app: FastAPI) -> None:

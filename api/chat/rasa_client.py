@@ -1,10 +1,24 @@
-"""HTTP client of the dialogue engine (Rasa's REST channel)."""
+"""HTTP client of the dialogue engine (Rasa's REST channel).
+
+It fails closed when the engine's own dependencies are down, because Rasa does
+not: its tracker store silently falls back to memory when Redis fails (a fresh
+conversation that is then lost), and a failed custom action just produces no
+reply. With `tracker_store` (the Redis that Rasa's tracker and lock stores live
+on, when REDIS_URL is set) a turn is refused if Redis is unreachable before or
+after it; with `action_server_url`, a turn with no text is checked against the
+action server's /health so "actions down" is reported, not met with silence.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+PROBE_SECONDS = 1.0
 
 
 class DialogueUnavailable(Exception):
@@ -12,10 +26,45 @@ class DialogueUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, *, timeout: float, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float,
+        transport: httpx.AsyncBaseTransport | None = None,
+        tracker_store: Redis | None = None,
+        action_server_url: str | None = None,
+    ) -> None:
         self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout, transport=transport)
+        self._tracker_store = tracker_store
+        self._action_health = f"{action_server_url.rstrip('/')}/health" if action_server_url else None
+
+    async def _require_tracker_store(self) -> None:
+        if self._tracker_store is None:
+            return
+        try:
+            await asyncio.wait_for(self._tracker_store.ping(), timeout=PROBE_SECONDS)
+        except (RedisError, OSError, TimeoutError) as exc:
+            raise DialogueUnavailable(f"tracker store (Redis) unreachable: {type(exc).__name__}") from exc
+
+    async def _actions_up(self) -> bool:
+        if self._action_health is None:
+            return True
+        try:
+            response = await self._http.get(self._action_health, timeout=PROBE_SECONDS)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
 
     async def send(self, *, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        await self._require_tracker_store()  # never let Rasa start a throw-away in-memory conversation
+        body = await self._post(sender=sender, text=text, metadata=metadata)
+        await self._require_tracker_store()  # Redis failed during the turn: the reply may rest on a lost tracker
+        if not any(isinstance(m, dict) and m.get("text") for m in body) and not await self._actions_up():
+            raise DialogueUnavailable("action server unreachable")
+        return body
+
+    async def _post(self, *, sender: str, text: str, metadata: dict[str, Any] | None) -> list[dict[str, Any]]:
         payload = {"sender": sender, "message": text, "metadata": metadata or {}}
         try:
             response = await self._http.post("/webhooks/rest/webhook", json=payload)

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.channels.dedup import wait_for_outcome
+from api.channels.dedup import DatabaseDedup, DedupRecord, wait_for_outcome
 from api.channels.enums import DedupState
 from api.channels.outbound import queue_message, record_inbound, split_text, take_pending
 from api.channels.runtime import ChannelRuntime
@@ -60,7 +60,7 @@ class WeChatHandler:
         """The passive reply's text, or None to answer "success" (nothing, or later)."""
         key = inbound.dedup_key
         dedup = self.runtime.dedup
-        record = await dedup.claim(key)
+        record = await self._claim(inbound)
         if record is not None:
             log.info("wechat retry of %s (first delivery %s)", key, record.state)
             if record.state == DedupState.processing:
@@ -79,11 +79,26 @@ class WeChatHandler:
         await dedup.update(key, state=DedupState.answered if reply else DedupState.done, reply=reply)
         return reply
 
+    async def _claim(self, inbound: Inbound) -> DedupRecord | None:
+        """Claim the message; the first delivery of a user's message also opens the 48-hour window."""
+        dedup = self.runtime.dedup
+        if inbound.msg_type == "event" and inbound.event in SILENT_EVENTS:
+            return await dedup.claim(inbound.dedup_key)
+
+        def remember(session: Session) -> None:
+            record_inbound(session, sender=inbound.sender)
+
+        if isinstance(dedup, DatabaseDedup):
+            return await dedup.claim_then(inbound.dedup_key, remember)  # one transaction
+        record = await dedup.claim(inbound.dedup_key)
+        if record is None:
+            await self._db(remember)
+        return record
+
     async def _immediate_reply(self, inbound: Inbound) -> str | None:
         """A reply that needs no dialogue engine, None for no reply, or _CONVERSE."""
         if inbound.msg_type == "event" and inbound.event in SILENT_EVENTS:
             return None
-        await self._db(lambda s: record_inbound(s, sender=inbound.sender))
         refusal = await self.runtime.limiter.hit(inbound.sender)
         if refusal is not None:
             log.info("wechat %s rate limited", inbound.sender)

@@ -65,9 +65,8 @@ async def receive(request: Request) -> Response:
     else:
         # In plain mode the body is not signed: a captured (timestamp, nonce, signature) must not
         # carry another body. The same body again is a retry and goes on to de-duplication.
-        digest = hashlib.sha256(body).hexdigest()[:16]  # fits the state column
-        first = await runtime.dedup.claim(f"wx:nonce:{timestamp}:{nonce}", state=digest)
-        if first is not None and first.state != digest:
+        digest = hashlib.sha256(body).hexdigest()[:32]
+        if not await runtime.replay.first_use(f"{timestamp}:{nonce}", digest):
             raise ForbiddenError("请求参数被重复使用，已拒绝（防重放）", code="replayed_request")
     inbound = protocol.parse(xml)
     handler = WeChatHandler(runtime=runtime, rasa=request.app.state.rasa, sessions=request.app.state.sessionmaker)
