@@ -121,6 +121,15 @@ def record_checkin(
             citations=dedupe(stop.citations + month_policy.cite("monthly.duty")),
         )
     effects = _accepted_effects(month_policy, index, ledger.suspended and index >= month_of(day))
+    if month_policy.by_default:
+        source = rule_base.layer(month_policy.source_region).name
+        effects.append(
+            Reason(
+                code="DEFAULT_MONTHLY_RULES",
+                message=f"本地区政策文件未规定每月办理手续，按系统默认规则参照{source}的规定执行。",
+                citations=month_policy.cite("monthly.duty.region", "monthly.duty"),
+            )
+        )
     return CheckinResult(
         status=CheckinStatus.accepted,
         claim_id=claim.id,

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from api.audit import list_audit
 from api.claims.models import Checkin, Claim, Claimant
+from api.db import get_session
 from api.notify.models import SmsMessage
 from tests.api.claims.helpers import AUTH, NO_STOP, checkin, claim_body, create_claim, id_number, local
 
@@ -139,3 +144,25 @@ def test_status_bad_as_of(client: TestClient) -> None:
 def test_claims_need_a_token(client: TestClient) -> None:
     assert client.post("/v1/claims", json=claim_body()).status_code == 401
     assert client.get("/v1/claims/1", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_default_monthly_rules_are_configurable_and_said(
+    app_factory: Callable[..., FastAPI], connection: Connection
+) -> None:
+    app = app_factory(claims_default_monthly_region="500000")
+
+    def _session() -> Iterator[Session]:
+        with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as s:
+            yield s
+            s.commit()
+
+    app.dependency_overrides[get_session] = _session
+    with TestClient(app) as c:
+        claim_id = create_claim(c, "210000", "2026-01", 12)
+        code, body = checkin(c, claim_id, "2026-01", local(2026, 1, 10))
+        assert code == 201 and body["effects"][-1]["code"] == "DEFAULT_MONTHLY_RULES"
+        assert "参照重庆市" in body["effects"][-1]["message"]
+        status = c.get(f"/v1/claims/{claim_id}/status?as_of=2026-04-05", headers=AUTH).json()
+    assert status["duty"] == "qualification_check" and status["duty_by_default"] is True
+    assert status["suspended"] is True
+    assert "按系统默认规则参照重庆市" in status["notes"][0]["message"]
