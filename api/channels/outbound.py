@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -206,14 +206,6 @@ class OutboundDispatcher:
         task = asyncio.get_running_loop().create_task(self.deliver(ids))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-    async def run_sweeper(self, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                await self.sweep()
-            except SQLAlchemyError as exc:
-                log.error("outbound sweep failed: %s", type(exc).__name__)
 
     # --- delivery ---------------------------------------------------------------------------
     async def sweep(self) -> int:

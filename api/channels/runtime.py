@@ -11,6 +11,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from redis.asyncio import Redis
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 
 from api.channels.dedup import DatabaseDedup, DedupStore, RedisDedup
 from api.channels.outbound import OutboundDispatcher
@@ -26,6 +28,7 @@ from api.channels.wechat.replay import MemoryReplayGuard, RedisReplayGuard, Repl
 from api.settings import Settings
 
 log = logging.getLogger(__name__)
+PURGE_SECONDS = 3600
 
 
 @dataclass
@@ -44,6 +47,30 @@ class ChannelRuntime:
         self.tasks.add(task)
         task.add_done_callback(self._done)
         return task
+
+    async def maintain(self) -> None:
+        """Until the app stops: retry queued outbound messages, forget expired delivery ids.
+
+        Cancelled with the event loop when the app shuts down; the WeChat HTTP client is closed then.
+        """
+        interval = self.settings.outbound_sweep_seconds
+        loop = asyncio.get_running_loop()
+        last_purge = loop.time()
+        try:
+            if interval <= 0:
+                await asyncio.Event().wait()
+            while True:
+                await asyncio.sleep(interval)
+                try:
+                    await self.dispatcher.sweep()
+                    if isinstance(self.dedup, DatabaseDedup) and loop.time() - last_purge > PURGE_SECONDS:
+                        last_purge = loop.time()
+                        await run_in_threadpool(self.dedup.purge_expired)
+                except SQLAlchemyError as exc:
+                    log.error("channels maintenance failed: %s", type(exc).__name__)
+        finally:
+            if isinstance(self.transport, HttpTransport):
+                await self.transport.aclose()
 
     def _done(self, task: asyncio.Task[Any]) -> None:
         self.tasks.discard(task)
@@ -96,8 +123,7 @@ def setup_channels(app: FastAPI) -> None:
     app.state.channels = runtime
     loop = asyncio.get_running_loop()
     runtime.dispatcher.start(loop)
-    if runtime.settings.outbound_sweep_seconds > 0:
-        runtime.spawn(runtime.dispatcher.run_sweeper(runtime.settings.outbound_sweep_seconds), name="outbound-sweeper")
+    runtime.spawn(runtime.maintain(), name="channels-maintenance")
 
 
 def channels(request: Request) -> ChannelRuntime:

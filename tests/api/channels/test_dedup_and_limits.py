@@ -163,3 +163,16 @@ def test_access_token_shared_through_redis(redis_url: str, redis_prefix: str) ->
             await second.aclose()
 
     asyncio.run(test())
+
+
+def test_database_purges_expired_ids(engine: Engine) -> None:
+    store = DatabaseDedup(make_sessionmaker(engine), ttl_seconds=60)
+    key = f"wx:msg:{uuid.uuid4().int % 10**17}"
+
+    async def test() -> None:
+        assert await store.claim(key) is None
+        with time_machine.travel(time.time() + 120, tick=False):
+            assert store.purge_expired() >= 1
+        assert await store.get(key) is None
+
+    asyncio.run(test())

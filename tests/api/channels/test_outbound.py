@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from api.channels.models import ChannelContact, OutboundMessage
-from api.channels.outbound import OutboundDispatcher, queue_message, record_inbound, split_text
+from api.channels.outbound import OutboundDispatcher, queue_message, record_inbound, split_text, take_pending
 from api.channels.wechat.client import AccessTokenCache, CustomerService, RecordingTransport
 from api.db import make_sessionmaker, utcnow
 from api.errors import ValidationFailed
@@ -229,3 +229,20 @@ def test_sweep_delivers_rows_queued_elsewhere(engine: Engine) -> None:
     assert delivered >= 1
     assert row(engine, message_id).status == "sent"
     assert transport.sent[-1]["touser"] == sender.removeprefix("wx:")
+
+
+def test_the_app_sweeps_rows_it_was_not_told_about(channel_client: Callable[..., Any], engine: Engine) -> None:
+    """A row queued by another process (no after-commit wake here) is picked up by the periodic sweep."""
+    sender = wx()
+    with channel_client(outbound_sweep_seconds=0.2) as client:
+        transport = client.app.state.channels.transport  # type: ignore[attr-defined]
+        with make_sessionmaker(engine)() as session:
+            record_inbound(session, sender=sender)
+            message_id = queue_message(session, sender=sender, text="提醒：请按时办理按月申领。").id
+            take_pending(session)  # as if queued elsewhere: nobody in this process is woken
+            session.commit()
+        deadline = time.monotonic() + 5
+        while row(engine, message_id).status != "sent" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert row(engine, message_id).status == "sent"
+        assert transport.sent[-1]["text"] == {"content": "提醒：请按时办理按月申领。"}
