@@ -41,6 +41,7 @@ VOICE_UNRECOGNISED = "没能识别这段语音，请用文字输入您的问题�
 # Events that are not the user talking to us: no reply and no customer-service window.
 SILENT_EVENTS = {"unsubscribe", "view", "location", "templatesendjobfinish", "masssendjobfinish"}
 _CONVERSE = "\x00converse"  # marker: the message goes to the dialogue engine
+REST_DELAY_SECONDS = 1.5  # the rest of a long answer waits for the passive reply (first part) to arrive
 
 
 def join(messages: list[ChatMessage]) -> str:
@@ -130,7 +131,14 @@ class WeChatHandler:
                 return None
             if len(parts) > 1:  # the rest of a long answer follows as customer-service messages
                 rest = "\n".join(parts[1:])
-                await self._db(lambda s: queue_message(s, sender=inbound.sender, text=rest, dedup_key=f"rest:{key}"))
+
+                def queue_rest(session: Session) -> int:
+                    row = queue_message(session, sender=inbound.sender, text=rest, dedup_key=f"rest:{key}")
+                    take_pending(session)  # sent after the passive reply has had time to arrive
+                    return row.id
+
+                rest_id = await self._db(queue_rest)
+                self.runtime.spawn(self._deliver_after(rest_id, REST_DELAY_SECONDS), name=f"rest {key}")
             await self.runtime.dedup.update(key, state=DedupState.answered, reply=parts[0])
             return parts[0]
         # Too slow for a passive reply: answer "success" now and send the answer when it comes.
@@ -138,6 +146,10 @@ class WeChatHandler:
         self.runtime.spawn(self._deliver_later(inbound, task), name=f"deliver {key}")
         log.info("wechat %s deferred to the customer-service path", key)
         return None
+
+    async def _deliver_after(self, message_id: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        await self.runtime.dispatcher.deliver([message_id])
 
     async def _deliver_later(self, inbound: Inbound, task: asyncio.Task[list[ChatMessage]]) -> None:
         key = inbound.dedup_key

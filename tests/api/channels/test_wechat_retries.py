@@ -100,3 +100,18 @@ def test_slow_engine_falls_back_to_customer_service_within_five_seconds(
         assert rasa.calls_for(sender) == ["我被辞退了能领多久"]
         assert len(transport.sent) == 1
         assert transport.token_fetches == 1  # the access token was fetched once and cached
+
+
+def test_a_long_answer_continues_by_customer_service(channel_client: Callable[..., Any], engine: Engine) -> None:
+    openid = new_openid()
+    question = "请问" * 450  # the fake engine repeats it: a 904-character answer
+    with FakeRasa() as rasa, channel_client(rasa_url=rasa.url) as client:
+        transport = client.app.state.channels.transport  # type: ignore[attr-defined]
+        response = post_wechat(client, text_xml(openid=openid, content=question), signed_query(openid=openid))
+        first = content(response.text)
+        assert first is not None and len(first) <= 600
+        assert transport.sent == []  # the rest waits for the passive reply to arrive first
+        assert wait_until(lambda: len(transport.sent) == 1, 5.0)
+        rest = transport.sent[0]["text"]["content"]
+        assert first + rest == "已收到：" + question
+        assert wait_until(lambda: [m.status for m in outbound_for(engine, f"wx:{openid}")] == ["sent"], 3.0)
