@@ -20,7 +20,7 @@ from actions.api_client import ApiError, ApiUnavailable, call
 from actions.channel import claims_channel
 from actions.claims import offer_backpay_if_any
 from actions.identity import IdentityFormValidation, verified
-from actions.render import with_citations
+from actions.render import response_text, with_citations
 from actions.text import yes_no
 
 STOP_EVENTS = ("reemployed", "business_registered", "receiving_pension", "enlisted", "emigrated",
@@ -67,6 +67,8 @@ class ValidateCheckinForm(IdentityFormValidation):
 
     def validate_stop_any(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {"stop_any": None}
         text = str(value) if not isinstance(value, bool) else ("有" if value else "没有")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         events = parse_stop_events(text)
@@ -82,7 +84,9 @@ class ValidateCheckinForm(IdentityFormValidation):
 
     def validate_stop_details(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> dict[str, Any]:
-        text = str(value or "")
+        if value is None:
+            return {"stop_details": None}
+        text = str(value)
         events = parse_stop_events(text)
         if events:
             return {"stop_details": ",".join(events)}
@@ -110,36 +114,31 @@ class ActionSubmitCheckin(Action):
         except (ApiUnavailable, ApiError):
             dispatcher.utter_message(response="utter_checkin_failed")
             return []
-        dispatcher.utter_message(text=checkin_reply(result))
+        dispatcher.utter_message(text=checkin_reply(result, domain))
         events: list[dict[str, Any]] = [SlotSet("stop_any", None), SlotSet("stop_details", None)]
         if result.get("status") in ("accepted", "duplicate", "outside_window"):
             events += offer_backpay_if_any(dispatcher, claim_id)
         return events
 
 
-STATUS_ZH = {
-    "accepted": "本月{duty}已完成（{month}）。",
-    "stop_reported": "已记录您报告的情况（{month}）。",
-    "duplicate": "{month}已经办理过了，不用重复办理。",
-    "outside_window": "现在不在{month}的办理时间内。",
-}
-
-
-def checkin_reply(result: dict[str, Any]) -> str:
-    """The service's result in a few lines: status, effects, stop, window, with citations at the end."""
+def checkin_reply(result: dict[str, Any], domain: DomainDict) -> str:
+    """The service's result in a few lines: status, stop, effects, with citations at the end."""
+    status = str(result.get("status"))
     month = str(result.get("month", ""))
     month_zh = f"{month[:4]}年{int(month[5:7])}月" if re.fullmatch(r"\d{4}-\d{2}", month) else month
-    lines = [STATUS_ZH.get(str(result.get("status")), "已提交。").format(month=month_zh, duty="资格核验/按月申领")]
     window = result.get("window") or {}
-    if result.get("status") == "outside_window" and window.get("start"):
-        lines.append(f"办理时间：{window['start']}至{window['end']}。")
+    lines: list[str] = []
+    if status in ("stop_reported", "duplicate", "outside_window"):
+        lines.append(response_text(domain, f"utter_checkin_{status}", month=month_zh,
+                                   start=window.get("start", ""), end=window.get("end", "")))
     stop = result.get("stop") or {}
     if stop.get("message"):
         lines.append(stop["message"])
     for effect in result.get("effects") or []:
         if effect.get("message") and effect["message"] not in lines:
             lines.append(effect["message"])
-    citations = list(result.get("citations") or []) + list(stop.get("citations") or [])
+    citations = list(stop.get("citations") or [])
     for effect in result.get("effects") or []:
         citations += effect.get("citations") or []
+    citations += result.get("citations") or []
     return with_citations(lines, citations)

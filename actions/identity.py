@@ -8,6 +8,7 @@ relays and explains. Nothing about a claim is read before `identity_verified`.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any
 from urllib.parse import quote
 
@@ -62,8 +63,9 @@ def _verified_events(answer: dict[str, Any], dispatcher: CollectingDispatcher) -
 class IdentityFormValidation(FormValidationAction):
     """Validation of the identity slots, shared by the check-in, explain and back-pay forms."""
 
-    def name(self) -> str:  # pragma: no cover - abstract in practice
-        raise NotImplementedError
+    @abstractmethod
+    def name(self) -> str:
+        """Each form's validation action names itself (abstract: not registered on its own)."""
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> list[str]:
@@ -73,7 +75,9 @@ class IdentityFormValidation(FormValidationAction):
 
     def validate_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                            domain: DomainDict) -> dict[str, Any]:
-        id_number = find_id_number(str(value or ""))
+        if value is None:  # a reset by action_identity_status, not an answer
+            return {"id_number": None}
+        id_number = find_id_number(str(value))
         attempts = int(tracker.get_slot("id_attempts") or 0) + 1
         if id_number is None:
             return self._id_retry(dispatcher, attempts, "utter_id_number_invalid")
@@ -113,7 +117,9 @@ class IdentityFormValidation(FormValidationAction):
 
     def validate_sms_code(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> dict[str, Any]:
-        text = str(value or "")
+        if value is None:
+            return {"sms_code": None}
+        text = str(value)
         challenge_id = tracker.get_slot("challenge_id")
         if not challenge_id:  # no code was sent: ask for the ID number again
             return {"sms_code": None, "id_number": None}

@@ -56,18 +56,23 @@ def search(question: str, region: str | None) -> dict[str, Any]:
         raise
 
 
-def entitlement_line(months: int, region: str | None, domain: DomainDict) -> str | None:
-    """The eligibility service's answer for a contribution period (benefit months, or why not)."""
+def entitlement_line(months: int, region: str | None, domain: DomainDict, kb_answer: str = "") -> str | None:
+    """The eligibility service's answer for a contribution period (benefit months, or why not).
+
+    None when the service has nothing to add, or when the KB answer (rendered from the
+    same rule base) already states the same entitlement.
+    """
     body = {"region": region or "CN", "application_date": today(), "contribution": {"total_months": months}}
     try:
         decision = call("POST", "/v1/eligibility/evaluate", json=body)
     except (ApiUnavailable, ApiError):
         return None
-    region_name = ((decision.get("region") or {}).get("matched_name")
-                   or (decision.get("region") or {}).get("name") or "")
-    if decision.get("benefit_months"):
+    benefit_months = decision.get("benefit_months")
+    if benefit_months:
+        if f"可领{benefit_months}个月" in kb_answer:
+            return None
         return response_text(domain, "utter_benefit_months", contribution=months_text(months),
-                             months=decision["benefit_months"], region=region_name)
+                             months=benefit_months)
     failed = [r for r in decision.get("reasons") or [] if r.get("outcome") == "fail"]
     if failed:
         return failed[0]["message"] + cite(failed[0].get("citations") or [])
@@ -85,12 +90,13 @@ def compose_answer(question: str, region: str | None, domain: DomainDict, *,
     parts = []
     if found.get("region_rejected"):
         parts.append(response_text(domain, "utter_region_unknown"))
+    kb_answer = str(top.get("answer") or top.get("body") or "")
     months = contribution_months(question)
     if months and (top.get("id") == "duration" or _ASKS_DURATION.search(question)):
-        line = entitlement_line(months, region or _matched_region(found), domain)
+        line = entitlement_line(months, region or _matched_region(found), domain, kb_answer)
         if line:
             parts.append(line)
-    parts.append(str(top.get("answer") or top.get("body") or ""))
+    parts.append(kb_answer)
     return "\n".join(p for p in parts if p), found
 
 
