@@ -13,6 +13,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -160,3 +162,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             error_body("database_unavailable", "系统暂时无法处理，请稍后再试或拨打12333。"), 503
         )
+
+    async def _redis_down(_: Request, exc: Exception) -> JSONResponse:
+        # Redis (rate limits, de-duplication, conversation state) is unreachable: fail closed, never a 500.
+        log.error("redis unavailable: %s", type(exc).__name__)
+        return JSONResponse(
+            error_body("service_unavailable", "系统暂时无法处理，请稍后再试或拨打12333。"), 503
+        )
+
+    app.add_exception_handler(RedisConnectionError, _redis_down)
+    app.add_exception_handler(RedisTimeoutError, _redis_down)

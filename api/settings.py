@@ -43,7 +43,9 @@ class Settings(BaseSettings):
     # Unset: no Redis anywhere (Rasa keeps trackers in memory, the API uses the database).
     redis_url: str | None = None
     rasa_url: str = "http://127.0.0.1:5005"
-    action_server_url: str = "http://127.0.0.1:5055"
+    # The chat gateway checks its /health before each turn (a turn that needs a custom action while it
+    # is down would leave the conversation stuck in Rasa). Empty: not checked.
+    action_server_url: str | None = "http://127.0.0.1:5055"
     # Comma-separated bearer tokens of integrations (the action server, agency systems).
     integration_tokens: Annotated[list[str], NoDecode] = Field(default_factory=lambda: [DEV_TOKEN])
     # Signs staff session cookies and keys the hash of ID numbers.
@@ -110,7 +112,7 @@ class Settings(BaseSettings):
             return [t.strip() for t in value.split(",") if t.strip()]
         return value
 
-    @field_validator("redis_url", mode="before")
+    @field_validator("redis_url", "action_server_url", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

@@ -107,6 +107,8 @@ def make_settings(db_url: str, **overrides: Any) -> Settings:
         "redis_url": None,
         # Nothing listens on port 9: the dialogue engine counts as down unless a test starts one.
         "rasa_url": "http://127.0.0.1:9",
+        # No action server either: the gateway does not probe one (tests/faults run the real one).
+        "action_server_url": None,
         "integration_tokens": ["dev-token"],
     }
     values.update(overrides)

@@ -2,11 +2,14 @@
 
 It fails closed when the engine's own dependencies are down, because Rasa does
 not: its tracker store silently falls back to memory when Redis fails (a fresh
-conversation that is then lost), and a failed custom action just produces no
-reply. With `tracker_store` (the Redis that Rasa's tracker and lock stores live
-on, when REDIS_URL is set) a turn is refused if Redis is unreachable before or
-after it; with `action_server_url`, a turn with no text is checked against the
-action server's /health so "actions down" is reported, not met with silence.
+conversation that is then lost), and a custom action that cannot run produces
+no reply and, repeated, trips Rasa's circuit breaker, after which that
+conversation no longer answers even when the action server is back.
+So before each turn the Redis that Rasa's tracker and lock stores live on
+(`tracker_store`, when REDIS_URL is set: the same server) is pinged and the
+action server's /health is asked, concurrently; after the turn Redis is pinged
+again, and an empty answer is checked against the action server once more.
+Any failure is a DialogueUnavailable: the gateway's "cannot answer now, 12333".
 """
 
 from __future__ import annotations
@@ -47,6 +50,10 @@ class RasaClient:
         except (RedisError, OSError, TimeoutError) as exc:
             raise DialogueUnavailable(f"tracker store (Redis) unreachable: {type(exc).__name__}") from exc
 
+    async def _require_actions(self) -> None:
+        if not await self._actions_up():
+            raise DialogueUnavailable("action server unreachable")
+
     async def _actions_up(self) -> bool:
         if self._action_health is None:
             return True
@@ -57,11 +64,12 @@ class RasaClient:
         return response.status_code == 200
 
     async def send(self, *, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        await self._require_tracker_store()  # never let Rasa start a throw-away in-memory conversation
+        # Never let Rasa start a throw-away in-memory conversation, or run actions that cannot run.
+        await asyncio.gather(self._require_tracker_store(), self._require_actions())
         body = await self._post(sender=sender, text=text, metadata=metadata)
         await self._require_tracker_store()  # Redis failed during the turn: the reply may rest on a lost tracker
-        if not any(isinstance(m, dict) and m.get("text") for m in body) and not await self._actions_up():
-            raise DialogueUnavailable("action server unreachable")
+        if not any(isinstance(m, dict) and m.get("text") for m in body):
+            await self._require_actions()  # it went away during the turn
         return body
 
     async def _post(self, *, sender: str, text: str, metadata: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -40,7 +40,7 @@ def require_model() -> None:
         pytest.fail("the dialogue model is not trained: run scripts/train.sh (make test does)")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def private_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateRedis]:
     if REDIS_SERVER is None:
         _unavailable("redis-server binary")
@@ -104,7 +104,7 @@ def api_on_proxied_postgres(
         s.stop_all()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def redis_stack(private_redis: PrivateRedis, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The whole product with REDIS_URL: API on the private Redis, Rasa with the Redis tracker and lock stores."""
     require_model()

@@ -69,7 +69,7 @@ class PrivateRedis:
                 s.sendall(b"SHUTDOWN SAVE\r\n")
                 with contextlib.suppress(OSError):
                     s.recv(64)
-        if self.proc.poll() is None:
+        if keep_data and self.proc.poll() is None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(5)
         if self.proc.poll() is None:
