@@ -86,7 +86,7 @@ def _handler(api: FakeApi) -> type[BaseHTTPRequestHandler]:
 def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeApi]:
     fake = FakeApi()
     server = HTTPServer(("127.0.0.1", 0), _handler(fake))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     fake.url = f"http://127.0.0.1:{server.server_port}"
     monkeypatch.setenv("API_URL", fake.url)
     yield fake

@@ -1,0 +1,161 @@
+"""Identity before anything about a claim: bound sender, ID number + SMS code, limits explained."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.checkin import ActionSubmitCheckin
+from actions.claims import ActionBackpayOptions, ActionExplainClaim
+from actions.identity import ActionIdentityStatus, ValidateExplainForm
+from actions.offers import ActionAffirm
+from tests.actions.conftest import FakeApi, load_tracker, responses, slots, texts
+
+ID = "120101197102110018"
+CHALLENGE = {"challenge_id": "ch_1", "phone_masked": "199****0001", "expires_at": "2026-03-10T10:05:00+08:00",
+             "verified": False}
+
+
+def validate_id(text: str, dispatcher, domain, **slot_values):
+    tracker = load_tracker("checkin_code_requested", text=text, slots=slot_values)
+    return ValidateExplainForm().validate_id_number(text, dispatcher, tracker, domain)
+
+
+def validate_code(text: str, dispatcher, domain, **slot_values):
+    tracker = load_tracker("checkin_code_requested", text=text, slots=slot_values)
+    return ValidateExplainForm().validate_sms_code(text, dispatcher, tracker, domain)
+
+
+def test_bound_sender_is_verified_at_once(api: FakeApi, dispatcher, domain) -> None:
+    api.on("GET", "/v1/identity/senders/.*", 200, {"verified": True, "claim_id": 7, "verified_until": None})
+    events = ActionIdentityStatus().run(dispatcher, load_tracker("explain_requested"), domain)
+    assert slots(events)["identity_verified"] is True and slots(events)["claim_id"] == "7"
+    assert api.requests[0].path == "/v1/identity/senders/web%3Atest-sender"
+    assert responses(dispatcher) == ["utter_identity_already"]
+
+
+def test_unbound_sender_starts_from_fresh_slots(api: FakeApi, dispatcher, domain) -> None:
+    api.on("GET", "/v1/identity/senders/.*", 200, {"verified": False, "claim_id": None, "verified_until": None})
+    tracker = load_tracker("explain_requested", slots={"claim_id": "9", "stop_any": True, "challenge_id": "old"})
+    events = slots(ActionIdentityStatus().run(dispatcher, tracker, domain))
+    assert events["identity_verified"] is False and events["claim_id"] is None
+    assert events["stop_any"] is None and events["challenge_id"] is None and events["id_attempts"] == 0.0
+    assert dispatcher.messages == []
+
+
+def test_identity_service_down_means_not_verified(monkeypatch, dispatcher, domain) -> None:
+    monkeypatch.setenv("API_URL", "http://127.0.0.1:9")
+    events = slots(ActionIdentityStatus().run(dispatcher, load_tracker("explain_requested"), domain))
+    assert events["identity_verified"] is False
+
+
+def test_id_number_sends_a_code_and_keeps_only_a_mask(api: FakeApi, dispatcher, domain) -> None:
+    api.on("POST", "/v1/identity/challenges", 201, CHALLENGE)
+    result = validate_id(f"我的身份证是{ID}", dispatcher, domain)
+    assert api.sent("POST", "/v1/identity/challenges")[0].body == {"sender": "web:test-sender", "id_number": ID}
+    assert result["id_number"] == "1201**********0018" and ID not in str(result)
+    assert result["challenge_id"] == "ch_1"
+    assert texts(dispatcher, domain) == ["验证码已发送到您登记的手机199****0001，请在短信提示的有效期内回复6位数字。"]
+
+
+def test_registered_mobile_or_bound_wechat_needs_no_code(api: FakeApi, dispatcher, domain) -> None:
+    api.on("POST", "/v1/identity/challenges", 200, {"verified": True, "claim_id": 3, "verified_until": "…"})
+    result = validate_id(ID, dispatcher, domain)
+    assert result["identity_verified"] is True and result["claim_id"] == "3" and result["sms_code"] == "ok"
+    assert responses(dispatcher) == ["utter_identity_ok"]
+
+
+def test_malformed_id_number_is_asked_again_then_given_up(api: FakeApi, dispatcher, domain) -> None:
+    first = validate_id("12345", dispatcher, domain, id_attempts=0.0)
+    assert first == {"id_number": None, "id_attempts": 1.0}
+    third = validate_id("12345", dispatcher, domain, id_attempts=2.0)
+    assert third["identity_failure"] == "id_invalid" and third["requested_slot"] is None
+    assert responses(dispatcher) == ["utter_id_number_invalid", "utter_identity_failed"]
+    assert api.requests == []  # nothing sent for a malformed number
+
+
+def test_wrong_check_digit_is_explained_by_the_api(api: FakeApi, dispatcher, domain) -> None:
+    api.on("POST", "/v1/identity/challenges", 422,
+           {"error": {"code": "validation_failed", "message": "身份证号码校验位不正确，请核对后重新填写"}})
+    result = validate_id("120101197102110019", dispatcher, domain)
+    assert result["id_number"] is None
+    assert texts(dispatcher, domain) == ["身份证号码校验位不正确，请核对后重新填写"]
+
+
+def test_unknown_id_number_is_answered_neutrally(api: FakeApi, dispatcher, domain) -> None:
+    api.on("POST", "/v1/identity/challenges", 404, {"error": {"code": "not_found", "message": "没有对应的申领记录"}})
+    result = validate_id(ID, dispatcher, domain, id_attempts=2.0)
+    assert result["identity_failure"] == "not_found" and result["requested_slot"] is None
+    assert "申领记录" not in "".join(texts(dispatcher, domain))
+
+
+def test_wrong_code_says_how_many_tries_are_left(api: FakeApi, dispatcher, domain) -> None:
+    api.on("POST", "/v1/identity/challenges/ch_1/verify", 422,
+           {"error": {"code": "otp_wrong", "message": "验证码不正确，还可以再试4次。", "attempts_left": 4}})
+    result = validate_code("123456", dispatcher, domain, challenge_id="ch_1")
+    assert result == {"sms_code": None}
+    assert texts(dispatcher, domain) == ["验证码不正确，还可以再试4次。"]
+    assert api.sent("POST", "/v1/identity/challenges/ch_1/verify")[0].body == {"code": "123456"}
+
+
+def test_too_many_wrong_codes_end_the_verification(api: FakeApi, dispatcher, domain) -> None:
+    api.on("POST", "/v1/identity/challenges/ch_1/verify", 429,
+           {"error": {"code": "otp_locked", "message": "验证码输错次数过多", "attempts_left": 0}})
+    result = validate_code("654321", dispatcher, domain, challenge_id="ch_1")
+    assert result["identity_failure"] == "locked" and result["requested_slot"] is None
+    assert responses(dispatcher) == ["utter_identity_locked"]
+
+
+def test_expired_code_starts_over(api: FakeApi, dispatcher, domain) -> None:
+    api.on("POST", "/v1/identity/challenges/ch_1/verify", 410, {"error": {"code": "otp_expired", "message": "已过期"}})
+    result = validate_code("654321", dispatcher, domain, challenge_id="ch_1")
+    assert result == {"sms_code": None, "challenge_id": None, "id_number": None}
+    assert responses(dispatcher) == ["utter_code_expired"]
+
+
+@pytest.mark.parametrize("text", ["没收到", "重发一下"])
+def test_resend_asks_for_the_id_number_again(api: FakeApi, dispatcher, domain, text: str) -> None:
+    result = validate_code(text, dispatcher, domain, challenge_id="ch_1")
+    assert result["id_number"] is None and result["challenge_id"] is None
+    assert api.requests == []
+
+
+def test_text_without_a_code_is_asked_again(api: FakeApi, dispatcher, domain) -> None:
+    assert validate_code("我不知道", dispatcher, domain, challenge_id="ch_1") == {"sms_code": None}
+    assert responses(dispatcher) == ["utter_code_invalid"]
+
+
+def test_right_code_verifies(api: FakeApi, dispatcher, domain) -> None:
+    api.on("POST", "/v1/identity/challenges/ch_1/verify", 200, {"verified": True, "claim_id": 3, "verified_until": "…"})
+    result = validate_code("验证码 482913", dispatcher, domain, challenge_id="ch_1")
+    assert result["identity_verified"] is True and result["claim_id"] == "3"
+
+
+def test_form_asks_only_what_is_missing(dispatcher, domain) -> None:
+    form = ValidateExplainForm()
+    slots_of_form = ["id_number", "sms_code"]
+
+    async def required(**slot_values):
+        tracker = load_tracker("checkin_code_requested", slots=slot_values)
+        return await form.required_slots(slots_of_form, dispatcher, tracker, domain)
+
+    import asyncio
+
+    assert asyncio.run(required(identity_verified=False)) == slots_of_form
+    assert asyncio.run(required(identity_verified=True)) == []
+    assert asyncio.run(required(identity_verified=False, identity_failure="locked")) == []
+
+
+@pytest.mark.parametrize("action", [ActionExplainClaim(), ActionBackpayOptions(), ActionSubmitCheckin()])
+def test_nothing_about_a_claim_before_verification(api: FakeApi, dispatcher, domain, action) -> None:
+    # A claim id in the slots but no verification (e.g. carried over): no claims call at all.
+    tracker = load_tracker("explain_requested", slots={"identity_verified": False, "claim_id": "3"})
+    action.run(dispatcher, tracker, domain)
+    assert api.sent("GET", "/v1/claims/.*") == [] and api.sent("POST", "/v1/claims/.*") == []
+    assert responses(dispatcher) == ["utter_identity_failed"]
+
+
+def test_yes_to_back_pay_needs_verification_too(api: FakeApi, dispatcher, domain) -> None:
+    tracker = load_tracker("explain_requested", slots={"identity_verified": False, "claim_id": "3",
+                                                       "pending_offer": "backpay_request"})
+    ActionAffirm().run(dispatcher, tracker, domain)
+    assert api.requests == []
