@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
 
 from api.auth import Caller, require_staff_roles
 from api.db import SessionDep
-from api.errors import UnauthorizedError
+from api.errors import UnauthorizedError, error_body
 from api.staff import service
 from api.staff.schemas import ActiveUpdate, LoginRequest, PasswordChange, RolesUpdate, StaffCreate, StaffRead
 from api.staff.seed import refused_passwords
@@ -21,14 +22,23 @@ Supervisor = Annotated[Caller, Depends(require_staff_roles("supervisor"))]
 SupervisorOrAuditor = Annotated[Caller, Depends(require_staff_roles("supervisor", "auditor"))]
 
 
-@router.post("/login", response_model=StaffRead, summary="工作人员登录（设置会话 Cookie）")
-def login(body: LoginRequest, request: Request, response: Response, session: SessionDep) -> StaffRead:
-    done = service.login(
-        session,
-        username=body.username,
-        password=body.password,
-        refused_passwords=refused_passwords(request.app.state.settings),
-    )
+@router.post(
+    "/login",
+    response_model=StaffRead,
+    summary="工作人员登录（设置会话 Cookie）",
+    responses={401: {"description": "登录失败"}},
+)
+def login(body: LoginRequest, request: Request, response: Response, session: SessionDep) -> StaffRead | JSONResponse:
+    try:
+        done = service.login(
+            session,
+            username=body.username,
+            password=body.password,
+            refused_passwords=refused_passwords(request.app.state.settings),
+        )
+    except UnauthorizedError as exc:
+        # Answered rather than raised, so the request commits the failed attempt's audit row.
+        return JSONResponse(error_body(exc.code, exc.message), exc.status_code)
     set_session_cookie(request, response, done.token)
     return StaffRead.model_validate(done.account)
 
