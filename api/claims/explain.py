@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from api.claims.enums import MonthState
-from api.claims.ledger import Ledger, MonthEntry, last_day, month_index, month_text
+from api.claims.ledger import Ledger, MonthEntry, month_index
 from api.claims.policy import BackpayPolicy, MonthPolicy, StopPolicy, dedupe
 from api.claims.schemas import Reason
 from policy_kb import Citation
@@ -184,11 +184,3 @@ def backpay_message(
 def checkin_window_text(policy: MonthPolicy, month: int, start: date, end: date) -> str:
     duty = DUTY_ZH.get(policy.rules.duty, "")
     return f"{month_zh(month)}的{duty}办理时间为{day_zh(start)}至{day_zh(end)}"
-
-
-def period_end_day(ledger: Ledger) -> date:
-    return last_day(ledger.period_end)
-
-
-def label(index: int | None) -> str | None:
-    return month_text(index) if index is not None else None

@@ -144,12 +144,6 @@ class Ledger:
     def ended(self) -> bool:
         return month_of(self.as_of) > self.period_end
 
-    def entry(self, index: int) -> MonthEntry | None:
-        for e in self.entries:
-            if e.month == index:
-                return e
-        return None
-
     def next_window(self) -> MonthEntry | None:
         """The month whose check-in window is open or comes next, if any is due."""
         current = month_of(self.as_of)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from api.claims.enums import BackpayStatus
 from api.claims.ledger import month_index
-from api.claims.models import BackpayMonth, BackpayRequest, Checkin, Claim, Claimant, StopEvent
+from api.claims.models import BackpayMonth, BackpayRequest, Checkin, Claim, Claimant
 
 
 def claim_by_id(session: Session, claim_id: int, *, for_update: bool = False) -> Claim | None:
@@ -88,11 +88,6 @@ def backpay_request(session: Session, claim_id: int, request_id: int) -> Backpay
 def backpay_requests(session: Session, claim_id: int) -> list[BackpayRequest]:
     stmt = select(BackpayRequest).where(BackpayRequest.claim_id == claim_id).order_by(BackpayRequest.id)
     return list(session.scalars(stmt))
-
-
-def latest_stop(session: Session, claim_id: int) -> StopEvent | None:
-    stmt = select(StopEvent).where(StopEvent.claim_id == claim_id).order_by(StopEvent.id.desc()).limit(1)
-    return session.scalars(stmt).one_or_none()
 
 
 PENDING_OR_APPROVED = (BackpayStatus.pending_review.value, BackpayStatus.approved.value)
