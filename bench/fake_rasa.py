@@ -5,8 +5,9 @@
         ...
         rasa.calls                          # [(sender, message, metadata), ...]
 
-It answers POST /webhooks/rest/webhook with one text ("已收到：<message>") and
-GET /status like a loaded model. Run alone: python -m bench.fake_rasa [port] [delay].
+It answers POST /webhooks/rest/webhook with one text ("已收到：<message>"),
+GET /status like a loaded model and GET /health like a running action server.
+Run alone: python -m bench.fake_rasa [port] [delay].
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ class FakeRasa:
             def do_GET(self) -> None:
                 if self.path.startswith("/status"):
                     self._send(200, {"model_file": "fake.tar.gz"})
+                elif self.path.startswith("/health"):  # also stands in for the action server's health
+                    self._send(200, {"status": "ok"})
                 else:
                     self._send(404, {})
 

@@ -53,7 +53,9 @@ def signed(openid: str, *, aes: bool, crypto: WeChatCrypto) -> tuple[dict[str, s
     return query, body
 
 
-async def load(url: str, *, seconds: float, concurrency: int, senders: int, aes: bool) -> None:
+async def load(
+    url: str, *, seconds: float, concurrency: int, senders: int, aes: bool, server_pid: int | None = None
+) -> None:
     crypto = WeChatCrypto(DEV_WECHAT_TOKEN, DEV_WECHAT_AES_KEY, APP_ID)
     openids = [f"oBench{i:06d}{random.randrange(10**6):06d}" for i in range(senders)]
     latencies: list[float] = []
@@ -83,9 +85,11 @@ async def load(url: str, *, seconds: float, concurrency: int, senders: int, aes:
                     key = f"http {response.status_code}: {response.text[:60]}"
                     failures[key] = failures.get(key, 0) + 1
 
+        cpu_before = cpu_seconds(server_pid)
         began = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         took = time.perf_counter() - began
+        cpu_used = cpu_seconds(server_pid) - cpu_before
     if not latencies:
         print(f"no successful request; failures: {failures}")
         return
@@ -102,6 +106,20 @@ async def load(url: str, *, seconds: float, concurrency: int, senders: int, aes:
         f"  latency ms: p50 {pct(0.50):.1f}  p90 {pct(0.90):.1f}  p99 {pct(0.99):.1f}  "
         f"max {latencies[-1] * 1000:.1f}  mean {statistics.fmean(latencies) * 1000:.1f}"
     )
+    if server_pid is not None:
+        per_message = cpu_used / len(latencies) * 1000
+        print(f"  API process CPU: {per_message:.1f} ms per message (≈ {1000 / per_message:.0f} messages/s per core)")
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of a process (Linux /proc), 0 when unknown."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_for(url: str, seconds: float = 30) -> None:
@@ -141,6 +159,8 @@ def main() -> None:
             "DATABASE_URL": args.database or f"sqlite:///{tmp}/bench.db",
             "REDIS_URL": args.redis or "",
             "RASA_URL": f"http://127.0.0.1:{rasa_port}",
+            # The gateway asks the action server's /health before each turn: the fake answers that too.
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{rasa_port}",
             "CHANNEL_RATE_PER_MINUTE": "1000000",
             "CHANNEL_RATE_PER_DAY": "100000000",
             "WECHAT_API": "record",
@@ -148,21 +168,19 @@ def main() -> None:
         try:
             subprocess.run([PYTHON, "-m", "api", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
             processes.append(subprocess.Popen([PYTHON, "-m", "bench.fake_rasa", str(rasa_port)], cwd=ROOT, env=env))
-            processes.append(
-                subprocess.Popen(
-                    [PYTHON, "-m", "uvicorn", "api.main:app", "--port", str(args.port), "--log-level", "warning"],
-                    cwd=ROOT,
-                    env=env,
-                )
+            api = subprocess.Popen(
+                [PYTHON, "-m", "uvicorn", "api.main:app", "--port", str(args.port), "--log-level", "warning"],
+                cwd=ROOT,
+                env=env,
             )
+            processes.append(api)
             url = f"http://127.0.0.1:{args.port}"
             wait_for(f"http://127.0.0.1:{rasa_port}/status")
             wait_for(f"{url}/healthz")
             backend = "Redis" if args.redis else "database"
             print(f"uvicorn (1 worker) on {url}, {env['DATABASE_URL'].split(':')[0]}, dedup in {backend}")
-            asyncio.run(
-                load(url, seconds=args.seconds, concurrency=args.concurrency, senders=args.senders, aes=args.aes)
-            )
+            options = {"seconds": args.seconds, "concurrency": args.concurrency, "senders": args.senders}
+            asyncio.run(load(url, aes=args.aes, server_pid=api.pid, **options))
         finally:
             for process in processes:
                 process.terminate()
