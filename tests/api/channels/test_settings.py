@@ -1,0 +1,47 @@
+"""Channel secrets: development defaults work locally, production refuses them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from api.settings import SettingsError, load_settings
+
+PRODUCTION: dict[str, Any] = {
+    "_env_file": None,
+    "environment": "production",
+    "integration_tokens": ["i" * 40],
+    "secret_key": "s" * 40,
+    "wechat_token": "t" * 32,
+    "wechat_app_secret": "a" * 32,
+    "wechat_encoding_aes_key": "B" * 43,
+    "sms_push_token": "p" * 32,
+    "wechat_api": "live",
+}
+
+
+def test_production_with_channel_secrets_set_starts() -> None:
+    assert load_settings(**PRODUCTION).wechat_api == "live"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "named"),
+    [
+        ("wechat_token", "dev-wechat-token", "WECHAT_TOKEN"),
+        ("wechat_app_secret", "dev-wechat-secret", "WECHAT_APP_SECRET"),
+        ("wechat_encoding_aes_key", "ZGV2LXdlY2hhdC1lbmNvZGluZy1hZXMta2V5LTAwMDE", "WECHAT_ENCODING_AES_KEY"),
+        ("sms_push_token", "dev-sms-push-token", "SMS_PUSH_TOKEN"),
+        ("sms_push_token", "short", "SMS_PUSH_TOKEN"),
+        ("wechat_api", "record", "WECHAT_API"),
+    ],
+)
+def test_production_refuses_development_channel_values(name: str, value: str, named: str) -> None:
+    with pytest.raises(SettingsError, match=named):
+        load_settings(**{**PRODUCTION, name: value})
+
+
+@pytest.mark.parametrize(("name", "value"), [("wechat_encoding_aes_key", "too-short"), ("wechat_api", "maybe")])
+def test_malformed_channel_settings_are_one_clear_line(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name.upper()):
+        load_settings(_env_file=None, **{name: value})
