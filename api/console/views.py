@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from api.console import pages_claims, pages_dashboard, pages_tickets
-from api.console.web import HERE, page_user, render
+from api.console.web import HERE, check_csrf, page_user, render
 from api.db import SessionDep
 from api.errors import AppError, NotFoundError
 from api.staff import service as staff_service
@@ -79,7 +79,10 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, session: SessionDep) -> Response:
+def logout(request: Request, session: SessionDep, csrf: Annotated[str, Form()] = "") -> Response:
+    ctx = staff_context(request)
+    if ctx is not None:
+        check_csrf(request, ctx, csrf)
     token = cookie_token(request)
     if token is not None:
         staff_service.logout(session, token=token)

@@ -79,10 +79,10 @@ def console_login(client: TestClient, username: str, password: str = PASSWORD) -
     """Log in through the console form; returns the page's CSRF token."""
     client.cookies.clear()
     response = client.post(
-        "/console/login", data={"username": username, "password": password, "next": "/console/assist"}
+        "/console/login", data={"username": username, "password": password, "next": "/console/tickets"}
     )
     assert response.status_code == 200, response.text
-    found = re.search(r'name="csrf" value="([^"]+)"', response.text)
+    found = re.search(r'<meta name="csrf" content="([^"]+)">', response.text)
     assert found, "no CSRF token on the page"
     return found.group(1)
 
