@@ -32,11 +32,13 @@ def _headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {os.environ.get('API_TOKEN', 'dev-token')}"}
 
 
-def call(method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
-         timeout: float = 8.0) -> Any:
+def call(
+    method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None, timeout: float = 8.0
+) -> Any:
     try:
-        response = requests.request(method, _base() + path, json=json, params=params,
-                                    headers=_headers(), timeout=timeout)
+        response = requests.request(
+            method, _base() + path, json=json, params=params, headers=_headers(), timeout=timeout
+        )
     except requests.RequestException as exc:
         raise ApiUnavailable(type(exc).__name__) from exc
     if response.status_code >= 500:

@@ -8,7 +8,7 @@ _BY_PREFIX = {"wx": "wechat", "wechat": "wechat", "sms": "sms", "web": "web"}
 
 
 def channel_of(tracker: Tracker) -> str:
-    """"wechat", "sms" or "web"."""
+    """ "wechat", "sms" or "web"."""
     metadata = (tracker.latest_message or {}).get("metadata") or {}
     named = str(metadata.get("channel") or "").lower()
     if named in _BY_PREFIX:

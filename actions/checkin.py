@@ -8,7 +8,7 @@ comes from the claims service, which uses its own clock for the check-in time.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -23,8 +23,7 @@ from actions.identity import IdentityFormValidation, verified
 from actions.render import response_text, with_citations
 from actions.text import yes_no
 
-STOP_EVENTS = ("reemployed", "business_registered", "receiving_pension", "enlisted", "emigrated",
-               "refused_job_offer")
+STOP_EVENTS = ("reemployed", "business_registered", "receiving_pension", "enlisted", "emigrated", "refused_job_offer")
 _KEYWORDS = {
     "reemployed": ("工作", "上班", "就业", "入职", "打工", "上岗", "单位", "灵活就业"),
     "business_registered": ("营业执照", "执照", "法人", "开店", "个体", "公司注册", "工商"),
@@ -49,15 +48,16 @@ def parse_stop_events(text: str) -> list[str]:
 
 def current_month(now: datetime | None = None) -> str:
     """The check-in month in China (the claims service decides whether it is inside the window)."""
-    return (now or datetime.now(timezone.utc)).astimezone(SHANGHAI).strftime("%Y-%m")
+    return (now or datetime.now(UTC)).astimezone(SHANGHAI).strftime("%Y-%m")
 
 
 class ValidateCheckinForm(IdentityFormValidation):
     def name(self) -> str:
         return "validate_checkin_form"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
         if tracker.get_slot("identity_failure"):
             return []
@@ -65,8 +65,9 @@ class ValidateCheckinForm(IdentityFormValidation):
             slots = [s for s in slots if s != "stop_details"]
         return slots
 
-    def validate_stop_any(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                          domain: DomainDict) -> dict[str, Any]:
+    def validate_stop_any(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if value is None:
             return {"stop_any": None}
         text = str(value) if not isinstance(value, bool) else ("有" if value else "没有")
@@ -82,8 +83,9 @@ class ValidateCheckinForm(IdentityFormValidation):
             return {"stop_any": None}
         return {"stop_any": answer, "stop_details": None if answer else ""}
 
-    def validate_stop_details(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> dict[str, Any]:
+    def validate_stop_details(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if value is None:
             return {"stop_details": None}
         text = str(value)
@@ -129,8 +131,15 @@ def checkin_reply(result: dict[str, Any], domain: DomainDict) -> str:
     window = result.get("window") or {}
     lines: list[str] = []
     if status in ("stop_reported", "duplicate", "outside_window"):
-        lines.append(response_text(domain, f"utter_checkin_{status}", month=month_zh,
-                                   start=window.get("start", ""), end=window.get("end", "")))
+        lines.append(
+            response_text(
+                domain,
+                f"utter_checkin_{status}",
+                month=month_zh,
+                start=window.get("start", ""),
+                end=window.get("end", ""),
+            )
+        )
     stop = result.get("stop") or {}
     if stop.get("message"):
         lines.append(stop["message"])

@@ -56,7 +56,7 @@ def status_reply(status: dict[str, Any], domain: DomainDict) -> str:
 
 
 class ActionExplainClaim(Action):
-    """"为什么停发了/被拒了": the claim's status explained, then the remedy and an offer."""
+    """ "为什么停发了/被拒了": the claim's status explained, then the remedy and an offer."""
 
     def name(self) -> str:
         return "action_explain_claim"
@@ -79,9 +79,9 @@ class ActionExplainClaim(Action):
         if can_request_backpay(options):
             dispatcher.utter_message(text=with_citations([options.get("message", "")], options.get("citations") or []))
             dispatcher.utter_message(response="utter_offer_backpay")
-            return events + [SlotSet("pending_offer", "backpay_request")]
+            return [*events, SlotSet("pending_offer", "backpay_request")]
         dispatcher.utter_message(response="utter_offer_ticket")
-        return events + [SlotSet("pending_offer", "ticket")]
+        return [*events, SlotSet("pending_offer", "ticket")]
 
     @staticmethod
     def _without_claim(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
@@ -94,11 +94,11 @@ class ActionExplainClaim(Action):
         # remedies from the knowledge base (re-apply, 失业登记, dispute) and offer a person.
         events = answer_events(REFUSAL_QUESTION, tracker, dispatcher, domain) or []
         dispatcher.utter_message(response="utter_offer_ticket")
-        return events + [SlotSet("pending_offer", "ticket"), SlotSet("last_question", None)]
+        return [*events, SlotSet("pending_offer", "ticket"), SlotSet("last_question", None)]
 
 
 class ActionBackpayOptions(Action):
-    """"能补发吗": the service's back-pay options for this claim, and an offer to request it."""
+    """ "能补发吗": the service's back-pay options for this claim, and an offer to request it."""
 
     def name(self) -> str:
         return "action_backpay_options"
@@ -107,7 +107,7 @@ class ActionBackpayOptions(Action):
         if not verified(tracker):
             if tracker.get_slot("identity_failure") == "not_found":
                 answered = answer_events("漏领的失业金能补发吗", tracker, dispatcher, domain) or []
-                return answered + [SlotSet("last_question", None)]
+                return [*answered, SlotSet("last_question", None)]
             if not tracker.get_slot("identity_failure"):
                 dispatcher.utter_message(response="utter_identity_failed")
             return []

@@ -29,9 +29,12 @@ def previous_turn_not_understood(tracker: Tracker) -> bool:
             users_seen += 1
             if users_seen == 2:
                 return False
-        elif users_seen == 1 and event.get("event") == "bot":
-            if (event.get("metadata") or {}).get("utter_action") == NOT_UNDERSTOOD:
-                return True
+        elif (
+            users_seen == 1
+            and event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") == NOT_UNDERSTOOD
+        ):
+            return True
     return False
 
 

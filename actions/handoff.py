@@ -6,7 +6,7 @@ staff release it. ID numbers, mobiles and codes are masked in what is sent.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -49,10 +49,12 @@ def transcript(tracker: Tracker) -> list[dict[str, Any]]:
         text = event.get("text")
         if kind not in ("user", "bot") or not text:
             continue
-        line: dict[str, Any] = {"role": "claimant" if kind == "user" else "bot",
-                                "text": mask(str(text))[:MAX_LINE_CHARS]}
+        line: dict[str, Any] = {
+            "role": "claimant" if kind == "user" else "bot",
+            "text": mask(str(text))[:MAX_LINE_CHARS],
+        }
         if event.get("timestamp"):
-            line["at"] = datetime.fromtimestamp(float(event["timestamp"]), timezone.utc).isoformat()
+            line["at"] = datetime.fromtimestamp(float(event["timestamp"]), UTC).isoformat()
         lines.append(line)
     return lines[-MAX_TRANSCRIPT_LINES:]
 
@@ -73,7 +75,11 @@ def summary(tracker: Tracker, category: str) -> str:
     """One structured line for staff: reason, region, verification, what was asked."""
     asked = last_claimant_text(tracker, skip=("request_human", "affirm", "deny"))
     region = tracker.get_slot("region") or "未说明"
-    who = f"已核验身份（待遇编号{tracker.get_slot('claim_id')}）" if tracker.get_slot("identity_verified") else "未核验身份"
+    who = (
+        f"已核验身份（待遇编号{tracker.get_slot('claim_id')}）"
+        if tracker.get_slot("identity_verified")
+        else "未核验身份"
+    )
     text = f"【{REASON_ZH.get(category, category)}】地区：{region}；{who}；诉求：{mask(asked) or '（未说明）'}"
     return text[:500]
 
@@ -110,13 +116,14 @@ def create_ticket(dispatcher: CollectingDispatcher, tracker: Tracker, *, categor
     except ApiUnavailable:
         dispatcher.utter_message(response="utter_ticket_failed")
         return [SlotSet("pending_offer", None)]
-    dispatcher.utter_message(response="utter_ticket_created", number=ticket.get("number", ""),
-                             respond_by=when_zh(ticket.get("respond_by")))
+    dispatcher.utter_message(
+        response="utter_ticket_created", number=ticket.get("number", ""), respond_by=when_zh(ticket.get("respond_by"))
+    )
     return [SlotSet("pending_offer", None)]
 
 
 def when_zh(value: Any) -> str:
-    """"2026-03-10T17:00:00+08:00" → "3月10日17:00"."""
+    """ "2026-03-10T17:00:00+08:00" → "3月10日17:00"."""
     try:
         moment = datetime.fromisoformat(str(value)).astimezone(SHANGHAI)
     except ValueError:

@@ -27,8 +27,16 @@ RESEND_WORDS = ("重发", "重新发", "没收到", "没有收到", "收不到",
 
 def fresh_flow_slots() -> list[dict[str, Any]]:
     """Slots a claim flow starts from (a new check-in never reuses last month's answers)."""
-    names = ("id_number", "sms_code", "challenge_id", "phone_masked", "identity_failure",
-             "stop_any", "stop_details", "pending_offer")
+    names = (
+        "id_number",
+        "sms_code",
+        "challenge_id",
+        "phone_masked",
+        "identity_failure",
+        "stop_any",
+        "stop_details",
+        "pending_offer",
+    )
     return [SlotSet(name, None) for name in names] + [SlotSet("id_attempts", 0.0)]
 
 
@@ -50,14 +58,13 @@ class ActionIdentityStatus(Action):
             status = {"verified": False}
         if status.get("verified") and status.get("claim_id"):
             dispatcher.utter_message(response="utter_identity_already")
-            return events + [SlotSet("identity_verified", True), SlotSet("claim_id", str(status["claim_id"]))]
-        return events + [SlotSet("identity_verified", False), SlotSet("claim_id", None)]
+            return [*events, SlotSet("identity_verified", True), SlotSet("claim_id", str(status["claim_id"]))]
+        return [*events, SlotSet("identity_verified", False), SlotSet("claim_id", None)]
 
 
 def _verified_events(answer: dict[str, Any], dispatcher: CollectingDispatcher) -> dict[str, Any]:
     dispatcher.utter_message(response="utter_identity_ok")
-    return {"identity_verified": True, "claim_id": str(answer["claim_id"]), "sms_code": "ok",
-            "identity_failure": None}
+    return {"identity_verified": True, "claim_id": str(answer["claim_id"]), "sms_code": "ok", "identity_failure": None}
 
 
 class IdentityFormValidation(FormValidationAction):
@@ -67,14 +74,16 @@ class IdentityFormValidation(FormValidationAction):
     def name(self) -> str:
         """Each form's validation action names itself (abstract: not registered on its own)."""
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         if tracker.get_slot("identity_verified") or tracker.get_slot("identity_failure"):
             return [s for s in domain_slots if s not in IDENTITY_SLOTS]
         return list(domain_slots)
 
-    def validate_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                           domain: DomainDict) -> dict[str, Any]:
+    def validate_id_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if value is None:  # a reset by action_identity_status, not an answer
             return {"id_number": None}
         id_number = find_id_number(str(value))
@@ -82,8 +91,7 @@ class IdentityFormValidation(FormValidationAction):
         if id_number is None:
             return self._id_retry(dispatcher, attempts, "utter_id_number_invalid")
         try:
-            answer = call("POST", "/v1/identity/challenges",
-                          json={"sender": tracker.sender_id, "id_number": id_number})
+            answer = call("POST", "/v1/identity/challenges", json={"sender": tracker.sender_id, "id_number": id_number})
         except ApiUnavailable:
             dispatcher.utter_message(response="utter_service_unavailable")
             return {"id_number": None, "identity_failure": "unavailable", "requested_slot": None}
@@ -101,22 +109,32 @@ class IdentityFormValidation(FormValidationAction):
         if answer.get("verified"):
             return {"id_number": masked, **_verified_events(answer, dispatcher)}
         dispatcher.utter_message(response="utter_code_sent", phone_masked=answer.get("phone_masked", ""))
-        return {"id_number": masked, "challenge_id": answer["challenge_id"],
-                "phone_masked": answer.get("phone_masked"), "id_attempts": float(attempts)}
+        return {
+            "id_number": masked,
+            "challenge_id": answer["challenge_id"],
+            "phone_masked": answer.get("phone_masked"),
+            "id_attempts": float(attempts),
+        }
 
     @staticmethod
-    def _id_retry(dispatcher: CollectingDispatcher, attempts: int, response: str | None,
-                  failure: str = "id_invalid") -> dict[str, Any]:
+    def _id_retry(
+        dispatcher: CollectingDispatcher, attempts: int, response: str | None, failure: str = "id_invalid"
+    ) -> dict[str, Any]:
         if attempts >= MAX_ID_ATTEMPTS:
             dispatcher.utter_message(response="utter_identity_failed")
-            return {"id_number": None, "id_attempts": float(attempts), "identity_failure": failure,
-                    "requested_slot": None}
+            return {
+                "id_number": None,
+                "id_attempts": float(attempts),
+                "identity_failure": failure,
+                "requested_slot": None,
+            }
         if response:
             dispatcher.utter_message(response=response)
         return {"id_number": None, "id_attempts": float(attempts)}
 
-    def validate_sms_code(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                          domain: DomainDict) -> dict[str, Any]:
+    def validate_sms_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if value is None:
             return {"sms_code": None}
         text = str(value)
@@ -130,8 +148,7 @@ class IdentityFormValidation(FormValidationAction):
             dispatcher.utter_message(response="utter_code_invalid")
             return {"sms_code": None}
         try:
-            answer = call("POST", f"/v1/identity/challenges/{quote(challenge_id, safe='')}/verify",
-                          json={"code": code})
+            answer = call("POST", f"/v1/identity/challenges/{quote(challenge_id, safe='')}/verify", json={"code": code})
         except ApiUnavailable:
             dispatcher.utter_message(response="utter_service_unavailable")
             return {"sms_code": None, "identity_failure": "unavailable", "requested_slot": None}

@@ -10,7 +10,7 @@ answer is given and the region is asked once.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -38,7 +38,7 @@ def clip_question(text: str) -> str:
 
 
 def today() -> str:
-    return datetime.now(timezone.utc).astimezone(SHANGHAI).date().isoformat()
+    return datetime.now(UTC).astimezone(SHANGHAI).date().isoformat()
 
 
 def search(question: str, region: str | None) -> dict[str, Any]:
@@ -71,16 +71,16 @@ def entitlement_line(months: int, region: str | None, domain: DomainDict, kb_ans
     if benefit_months:
         if f"可领{benefit_months}个月" in kb_answer:
             return None
-        return response_text(domain, "utter_benefit_months", contribution=months_text(months),
-                             months=benefit_months)
+        return response_text(domain, "utter_benefit_months", contribution=months_text(months), months=benefit_months)
     failed = [r for r in decision.get("reasons") or [] if r.get("outcome") == "fail"]
     if failed:
         return failed[0]["message"] + cite(failed[0].get("citations") or [])
     return None
 
 
-def compose_answer(question: str, region: str | None, domain: DomainDict, *,
-                   min_score: float = MIN_SCORE) -> tuple[str, dict[str, Any]] | None:
+def compose_answer(
+    question: str, region: str | None, domain: DomainDict, *, min_score: float = MIN_SCORE
+) -> tuple[str, dict[str, Any]] | None:
     """(reply, KB response) for `question`, or None when the KB has nothing good enough."""
     found = search(question, region)
     results = [r for r in found.get("results") or [] if float(r.get("score") or 0) >= min_score]
@@ -105,8 +105,15 @@ def _matched_region(found: dict[str, Any]) -> str | None:
     return region.get("matched") if region.get("code") not in (None, "CN") else None
 
 
-def answer_events(question: str, tracker: Tracker, dispatcher: CollectingDispatcher, domain: DomainDict,
-                  *, region: str | None = None, min_score: float = MIN_SCORE) -> list[dict[str, Any]] | None:
+def answer_events(
+    question: str,
+    tracker: Tracker,
+    dispatcher: CollectingDispatcher,
+    domain: DomainDict,
+    *,
+    region: str | None = None,
+    min_score: float = MIN_SCORE,
+) -> list[dict[str, Any]] | None:
     """Answer `question`; the events to return, or None when the KB had no answer (nothing said)."""
     region = region or tracker.get_slot("region")
     try:
@@ -150,7 +157,7 @@ class ActionAnswerPolicy(Action):
 
 
 class ActionRegionChanged(Action):
-    """"我在大连" / "我现在在重庆了": remember it and, if a question is pending, answer it for there."""
+    """ "我在大连" / "我现在在重庆了": remember it and, if a question is pending, answer it for there."""
 
     def name(self) -> str:
         return "action_region_changed"

@@ -23,7 +23,7 @@ def response_text(domain: dict[str, Any], name: str, **values: Any) -> str:
 
 
 def cite(citations: Iterable[dict[str, Any]]) -> str:
-    """"（依据：渝人社办〔2025〕112号 一（四）；《失业保险条例》第十七条）" — at most three, no repeats."""
+    """ "（依据：渝人社办〔2025〕112号 一（四）；《失业保险条例》第十七条）" — at most three, no repeats."""
     seen: list[str] = []
     for citation in citations:
         document = str(citation.get("document") or "").strip()

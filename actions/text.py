@@ -9,8 +9,21 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
-           "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "俩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_NUM = "零〇一二两俩三四五六七八九十百千"
 
@@ -55,7 +68,7 @@ def contribution_months(text: str) -> int | None:
     previous_end = None
     for match in _DURATION.finditer(text):
         # Only one period: "3年零8个月" is one, "交了3年能领12个月吗" stops after "3年".
-        if previous_end is not None and text[previous_end:match.start()].strip() not in ("", "零", "又"):
+        if previous_end is not None and text[previous_end : match.start()].strip() not in ("", "零", "又"):
             break
         previous_end = match.end()
         raw = match.group("num")

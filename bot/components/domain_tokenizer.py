@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -37,10 +37,10 @@ logger = logging.getLogger(__name__)
 
 WORDS_FILE = "words.txt"
 LOOKUP_WORD_FREQ = 50000
-_TOKENIZERS: Dict[str, Any] = {}  # one jieba instance per word list, shared by loads
+_TOKENIZERS: dict[str, Any] = {}  # one jieba instance per word list, shared by loads
 
 
-def _simplified_char(char: str, cache: Dict[str, str] = {}) -> str:  # noqa: B006 - a deliberate memo
+def _simplified_char(char: str, cache: dict[str, str] = {}) -> str:  # noqa: B006 - a deliberate memo
     """The simplified form of one character, or the character itself (offsets must not move)."""
     if char not in cache:
         try:
@@ -58,7 +58,7 @@ def to_simplified(text: str) -> str:
     return "".join(_simplified_char(c) if ord(c) > 0x2E80 else c for c in text)
 
 
-def read_dictionary(path: Path) -> List[str]:
+def read_dictionary(path: Path) -> list[str]:
     """Lines of a jieba dictionary file (`word [freq] [tag]`); missing file → no lines."""
     if not path.is_file():
         logger.warning("jieba domain dictionary %s not found; using jieba's own dictionary only", path)
@@ -71,7 +71,7 @@ def read_dictionary(path: Path) -> List[str]:
     return lines
 
 
-def _jieba_for(lines: List[str]) -> Any:
+def _jieba_for(lines: list[str]) -> Any:
     import jieba
 
     key = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
@@ -94,7 +94,7 @@ class DomainJiebaTokenizer(JiebaTokenizer):
     """JiebaTokenizer with the project's dictionary file and lookup words, minus whitespace tokens."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             **JiebaTokenizer.get_default_config(),
             # One jieba dictionary file, relative to the working directory of `rasa train`.
@@ -105,10 +105,10 @@ class DomainJiebaTokenizer(JiebaTokenizer):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        words: Optional[List[str]] = None,
+        words: list[str] | None = None,
     ) -> None:
         super().__init__(config, model_storage, resource)
         self._words = words or []
@@ -117,7 +117,7 @@ class DomainJiebaTokenizer(JiebaTokenizer):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -128,7 +128,7 @@ class DomainJiebaTokenizer(JiebaTokenizer):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -157,12 +157,8 @@ class DomainJiebaTokenizer(JiebaTokenizer):
         with self._model_storage.write_to(self._resource) as directory:
             (Path(directory) / WORDS_FILE).write_text("\n".join(self._words) + "\n", encoding="utf-8")
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
         text = message.get(attribute)
         simplified = to_simplified(text)
-        tokens = [
-            Token(word, start)
-            for word, start, _end in self._jieba.tokenize(simplified)
-            if word.strip()
-        ]
+        tokens = [Token(word, start) for word, start, _end in self._jieba.tokenize(simplified) if word.strip()]
         return self._apply_token_pattern(tokens)

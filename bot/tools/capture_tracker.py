@@ -57,8 +57,11 @@ def capture(name: str, turns: list[str]) -> Path:
         "sender_id": "web:test-sender",
         "slots": state.get("slots", {}),
         "latest_message": {k: latest.get(k) for k in ("text", "intent", "entities", "metadata")},
-        "events": [_trim_event(e) for e in state.get("events", []) if e.get("event") in
-                   ("user", "bot", "action", "slot", "active_loop")],
+        "events": [
+            _trim_event(e)
+            for e in state.get("events", [])
+            if e.get("event") in ("user", "bot", "action", "slot", "active_loop")
+        ],
         "active_loop": state.get("active_loop") or {},
         "latest_action_name": state.get("latest_action_name"),
     }

@@ -74,7 +74,7 @@ def _handler(api: FakeApi) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(payload)
 
-        do_GET = do_POST = _serve  # noqa: N815 - http.server's naming
+        do_GET = do_POST = _serve
 
         def log_message(self, *args: object) -> None:
             pass

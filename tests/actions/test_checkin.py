@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,26 +10,35 @@ from actions.checkin import ActionSubmitCheckin, ValidateCheckinForm, current_mo
 from tests.actions.conftest import FakeApi, load_tracker, responses, slots, texts
 
 CITE = [{"document": "天津市人社局失业保险经办通知", "clause": "一（二）", "quote": "…"}]
-NO_STOP = {"reemployed": False, "business_registered": False, "receiving_pension": False, "enlisted": False,
-           "emigrated": False, "refused_job_offer": False}
+NO_STOP = {
+    "reemployed": False,
+    "business_registered": False,
+    "receiving_pension": False,
+    "enlisted": False,
+    "emigrated": False,
+    "refused_job_offer": False,
+}
 
 
-@pytest.mark.parametrize(("text", "events"), [
-    ("1", ["reemployed"]),
-    ("1 3", ["reemployed", "receiving_pension"]),
-    ("我找到工作了", ["reemployed"]),
-    ("办了营业执照", ["business_registered"]),
-    ("下个月去当兵", ["enlisted"]),
-    ("没有", []),
-    ("12", []),  # not a single option number
-])
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("1", ["reemployed"]),
+        ("1 3", ["reemployed", "receiving_pension"]),
+        ("我找到工作了", ["reemployed"]),
+        ("办了营业执照", ["business_registered"]),
+        ("下个月去当兵", ["enlisted"]),
+        ("没有", []),
+        ("12", []),  # not a single option number
+    ],
+)
 def test_stop_events_by_number_or_words(text: str, events: list[str]) -> None:
     assert parse_stop_events(text) == events
 
 
 def test_check_in_month_is_chinas_month() -> None:
-    assert current_month(datetime(2026, 3, 31, 17, 0, tzinfo=timezone.utc)) == "2026-04"
-    assert current_month(datetime(2026, 3, 31, 15, 0, tzinfo=timezone.utc)) == "2026-03"
+    assert current_month(datetime(2026, 3, 31, 17, 0, tzinfo=UTC)) == "2026-04"
+    assert current_month(datetime(2026, 3, 31, 15, 0, tzinfo=UTC)) == "2026-03"
 
 
 def _validate_stop_any(text: str, dispatcher, domain, intent: str = "deny"):
@@ -69,11 +78,24 @@ def test_details_question_is_skipped_without_a_yes(dispatcher, domain) -> None:
 
 
 def test_stop_event_is_reported_and_its_consequence_shown(api: FakeApi, dispatcher, domain) -> None:
-    api.on("POST", "/v1/claims/9/checkins", 201, {
-        "status": "stop_reported", "claim_id": 9, "month": "2026-11", "window": None, "effects": [],
-        "stop": {"events": ["reemployed"], "message": "您报告的情况（重新就业）属于停发情形，失业保险金自2026年11月起停发。",
-                 "citations": [{"document": "社会保险法", "clause": "第五十一条", "quote": "…"}]},
-        "citations": []})
+    api.on(
+        "POST",
+        "/v1/claims/9/checkins",
+        201,
+        {
+            "status": "stop_reported",
+            "claim_id": 9,
+            "month": "2026-11",
+            "window": None,
+            "effects": [],
+            "stop": {
+                "events": ["reemployed"],
+                "message": "您报告的情况（重新就业）属于停发情形，失业保险金自2026年11月起停发。",
+                "citations": [{"document": "社会保险法", "clause": "第五十一条", "quote": "…"}],
+            },
+            "citations": [],
+        },
+    )
     api.on("GET", "/v1/claims/9/backpay", 200, {"applicable": False, "message": "…", "citations": []})
     tracker = load_tracker("checkin_stop_details", slots={"stop_any": True, "stop_details": "reemployed"})
     events = ActionSubmitCheckin().run(dispatcher, tracker, domain)
@@ -90,17 +112,45 @@ def test_stop_event_is_reported_and_its_consequence_shown(api: FakeApi, dispatch
 
 
 def test_accepted_check_in_offers_back_pay_when_there_is_some(api: FakeApi, dispatcher, domain) -> None:
-    api.on("POST", "/v1/claims/9/checkins", 201, {
-        "status": "accepted", "claim_id": 9, "month": "2026-11", "window": {"start": "2026-11-05", "end": "2026-11-25"},
-        "effects": [{"code": "MONTH_CLAIMED", "message": "已办理2026年11月按月申领，当月失业保险金按规定发放。",
-                     "citations": CITE}], "stop": None, "citations": CITE})
-    api.on("GET", "/v1/claims/9/backpay", 200, {
-        "applicable": True, "eligible_months": ["2026-09"], "expired": False,
-        "message": "可在2027年7月31日前申请补发2026年9月的失业保险金，最多3个月。", "citations": CITE})
-    events = ActionSubmitCheckin().run(dispatcher, load_tracker("checkin_stop_details",
-                                                                slots={"stop_any": False, "stop_details": ""}), domain)
+    api.on(
+        "POST",
+        "/v1/claims/9/checkins",
+        201,
+        {
+            "status": "accepted",
+            "claim_id": 9,
+            "month": "2026-11",
+            "window": {"start": "2026-11-05", "end": "2026-11-25"},
+            "effects": [
+                {
+                    "code": "MONTH_CLAIMED",
+                    "message": "已办理2026年11月按月申领，当月失业保险金按规定发放。",
+                    "citations": CITE,
+                }
+            ],
+            "stop": None,
+            "citations": CITE,
+        },
+    )
+    api.on(
+        "GET",
+        "/v1/claims/9/backpay",
+        200,
+        {
+            "applicable": True,
+            "eligible_months": ["2026-09"],
+            "expired": False,
+            "message": "可在2027年7月31日前申请补发2026年9月的失业保险金，最多3个月。",
+            "citations": CITE,
+        },
+    )
+    events = ActionSubmitCheckin().run(
+        dispatcher, load_tracker("checkin_stop_details", slots={"stop_any": False, "stop_details": ""}), domain
+    )
     said = texts(dispatcher, domain)
-    assert said[0] == "已办理2026年11月按月申领，当月失业保险金按规定发放。（依据：天津市人社局失业保险经办通知 一（二））"
+    assert (
+        said[0] == "已办理2026年11月按月申领，当月失业保险金按规定发放。（依据：天津市人社局失业保险经办通知 一（二））"
+    )
     assert said[1].startswith("可在2027年7月31日前申请补发")
     assert responses(dispatcher) == ["utter_offer_backpay"]
     assert api.sent("POST", "/v1/claims/9/checkins")[0].body["answers"] == NO_STOP
@@ -108,13 +158,25 @@ def test_accepted_check_in_offers_back_pay_when_there_is_some(api: FakeApi, disp
 
 
 def test_duplicate_and_outside_window_are_explained(api: FakeApi, dispatcher, domain) -> None:
-    api.on("POST", "/v1/claims/9/checkins", 200, {
-        "status": "outside_window", "claim_id": 9, "month": "2026-11", "effects": [], "stop": None,
-        "window": {"start": "2026-11-05", "end": "2026-11-25"}, "citations": CITE})
+    api.on(
+        "POST",
+        "/v1/claims/9/checkins",
+        200,
+        {
+            "status": "outside_window",
+            "claim_id": 9,
+            "month": "2026-11",
+            "effects": [],
+            "stop": None,
+            "window": {"start": "2026-11-05", "end": "2026-11-25"},
+            "citations": CITE,
+        },
+    )
     api.on("GET", "/v1/claims/9/backpay", 200, {"applicable": False, "message": "…", "citations": []})
     ActionSubmitCheckin().run(dispatcher, load_tracker("checkin_stop_details", slots={"stop_any": False}), domain)
     assert texts(dispatcher, domain) == [
-        "现在不在2026年11月的办理时间内（2026-11-05至2026-11-25）。（依据：天津市人社局失业保险经办通知 一（二））"]
+        "现在不在2026年11月的办理时间内（2026-11-05至2026-11-25）。（依据：天津市人社局失业保险经办通知 一（二））"
+    ]
 
 
 def test_claims_service_down(monkeypatch, dispatcher, domain) -> None:

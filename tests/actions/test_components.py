@@ -12,6 +12,8 @@ import logging
 from pathlib import Path
 
 import pytest
+from components.domain_tokenizer import DomainJiebaTokenizer, to_simplified
+from components.odd_input import OddInputClassifier, is_odd
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -19,9 +21,6 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-
-from components.domain_tokenizer import DomainJiebaTokenizer, to_simplified
-from components.odd_input import OddInputClassifier, is_odd
 
 MIXED = ["我的APP登录不了", "我的 APP 登录不了", "在 12333 APP 上 怎么 签到", "wx上能领失业金吗"]
 
@@ -43,12 +42,27 @@ def dictionary(tmp_path: Path) -> Path:
 
 def _training_data() -> TrainingData:
     examples = [
-        Message(data={TEXT: "我在沈阳APP上办的", INTENT: "inform_region",
-                      ENTITIES: [{"start": 2, "end": 4, "value": "沈阳", "entity": "region"}]}),
-        Message(data={TEXT: "我在 滨海新区 用APP签到", INTENT: "inform_region",
-                      ENTITIES: [{"start": 3, "end": 7, "value": "滨海新区", "entity": "region"}]}),
-        Message(data={TEXT: "巴彦淖尔APP怎么办按月申领", INTENT: "ask_policy",
-                      ENTITIES: [{"start": 0, "end": 4, "value": "巴彦淖尔", "entity": "region"}]}),
+        Message(
+            data={
+                TEXT: "我在沈阳APP上办的",
+                INTENT: "inform_region",
+                ENTITIES: [{"start": 2, "end": 4, "value": "沈阳", "entity": "region"}],
+            }
+        ),
+        Message(
+            data={
+                TEXT: "我在 滨海新区 用APP签到",
+                INTENT: "inform_region",
+                ENTITIES: [{"start": 3, "end": 7, "value": "滨海新区", "entity": "region"}],
+            }
+        ),
+        Message(
+            data={
+                TEXT: "巴彦淖尔APP怎么办按月申领",
+                INTENT: "ask_policy",
+                ENTITIES: [{"start": 0, "end": 4, "value": "巴彦淖尔", "entity": "region"}],
+            }
+        ),
     ]
     return TrainingData(
         training_examples=examples,
@@ -62,7 +76,7 @@ def test_no_whitespace_tokens_and_offsets_point_into_the_text(tmp_path: Path, di
     tokens = tokenizer.tokenize(Message(data={TEXT: text}), TEXT)
     assert tokens, text
     assert all(t.text.strip() == t.text and t.text for t in tokens)
-    assert all(text[t.start:t.end] == t.text for t in tokens)
+    assert all(text[t.start : t.end] == t.text for t in tokens)
 
 
 def test_domain_dictionary_words_stay_whole(tmp_path: Path, dictionary: Path) -> None:
@@ -77,7 +91,7 @@ def test_traditional_characters_are_read_as_simplified_with_the_same_offsets(tmp
     tokens = _tokenizer(tmp_path, dictionary).tokenize(Message(data={TEXT: text}), TEXT)
     assert "失业保险金" in [t.text for t in tokens]
     assert "".join(t.text for t in tokens) == to_simplified(text)
-    assert all(to_simplified(text[t.start:t.end]) == t.text for t in tokens)
+    assert all(to_simplified(text[t.start : t.end]) == t.text for t in tokens)
 
 
 def test_missing_dictionary_is_logged_and_tolerated(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -107,10 +121,20 @@ def test_trained_tokenizer_aligns_entities_and_survives_a_reload(tmp_path: Path,
     assert words[:1] == ["巴彦淖尔"] and "按月申领" in words
 
 
-@pytest.mark.parametrize(("text", "odd"), [
-    ("😀😀", True), ("👍", True), ("？？", True), ("How do I apply for benefits", True),
-    ("hello", False), ("ok", False), ("我的APP登录不了", False), ("12333", False), ("", False),
-])
+@pytest.mark.parametrize(
+    ("text", "odd"),
+    [
+        ("😀😀", True),
+        ("👍", True),
+        ("？？", True),
+        ("How do I apply for benefits", True),
+        ("hello", False),
+        ("ok", False),
+        ("我的APP登录不了", False),
+        ("12333", False),
+        ("", False),
+    ],
+)
 def test_odd_input_is_marked_as_fallback(text: str, odd: bool) -> None:
     assert is_odd(text) is odd
     message = Message(data={TEXT: text, INTENT: {"name": "affirm", "confidence": 0.52}})

@@ -8,8 +8,13 @@ from actions.fallback import ActionDefaultFallback, previous_turn_not_understood
 from actions.handoff import ActionHandoff, when_zh
 from tests.actions.conftest import FakeApi, load_tracker, responses, texts
 
-TICKET = {"id": 1, "number": "GD20260310000001", "status": "received", "respond_by": "2026-03-12T17:00:00+08:00",
-          "conversation_paused": True}
+TICKET = {
+    "id": 1,
+    "number": "GD20260310000001",
+    "status": "received",
+    "respond_by": "2026-03-12T17:00:00+08:00",
+    "conversation_paused": True,
+}
 ID = "120101197102110018"
 
 
@@ -61,10 +66,15 @@ def test_urgent_words_mark_the_ticket_urgent(api: FakeApi, dispatcher, domain) -
 
 
 def test_region_the_ticket_service_rejects_is_retried_nationally(api: FakeApi, dispatcher, domain) -> None:
-    api.on("POST", "/v1/tickets", 201, lambda r: (422, {"error": {"message": "地区"}}) if r.body["region"] != "CN"
-           else (201, TICKET))
-    ActionHandoff().run(dispatcher, load_tracker("policy_question", intent="request_human",
-                                                 slots={"region": "火星"}), domain)
+    api.on(
+        "POST",
+        "/v1/tickets",
+        201,
+        lambda r: (422, {"error": {"message": "地区"}}) if r.body["region"] != "CN" else (201, TICKET),
+    )
+    ActionHandoff().run(
+        dispatcher, load_tracker("policy_question", intent="request_human", slots={"region": "火星"}), domain
+    )
     assert [r.body["region"] for r in api.sent("POST", "/v1/tickets")] == ["火星", "CN"]
     assert responses(dispatcher) == ["utter_ticket_created"]
 
@@ -81,8 +91,14 @@ def test_respond_by_is_shown_in_china_time() -> None:
     assert when_zh("soon") == "soon"
 
 
-@pytest.mark.parametrize(("text", "response"), [("😀😀", "utter_emoji_only"), ("???", "utter_emoji_only"),
-                                                ("How can I get unemployment benefit", "utter_english")])
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [
+        ("😀😀", "utter_emoji_only"),
+        ("???", "utter_emoji_only"),
+        ("How can I get unemployment benefit", "utter_english"),
+    ],
+)
 def test_odd_input_gets_a_helpful_reply_and_no_ticket(api: FakeApi, dispatcher, domain, text, response) -> None:
     ActionDefaultFallback().run(dispatcher, load_tracker("fallback_second", text=text), domain)
     assert responses(dispatcher) == [response] and api.requests == []
@@ -110,8 +126,17 @@ def test_second_misunderstanding_in_a_row_hands_over(api: FakeApi, dispatcher, d
 
 
 def test_fallback_answers_from_the_kb_when_it_is_sure(api: FakeApi, dispatcher, domain) -> None:
-    api.on("GET", "/v1/kb/search", 200, {"region": {"code": "CN", "matched": None}, "results": [
-        {"kind": "entry", "id": "payment", "score": 30.0, "answer": "失业金按月发放到社保卡。（依据：X 一）"}]})
+    api.on(
+        "GET",
+        "/v1/kb/search",
+        200,
+        {
+            "region": {"code": "CN", "matched": None},
+            "results": [
+                {"kind": "entry", "id": "payment", "score": 30.0, "answer": "失业金按月发放到社保卡。（依据：X 一）"}
+            ],
+        },
+    )
     ActionDefaultFallback().run(dispatcher, load_tracker("fallback_second", slots={"region_asked": True}), domain)
     assert texts(dispatcher, domain) == ["失业金按月发放到社保卡。（依据：X 一）"]
     assert api.sent("POST", "/v1/tickets") == []

@@ -11,8 +11,12 @@ from actions.offers import ActionAffirm
 from tests.actions.conftest import FakeApi, load_tracker, responses, slots, texts
 
 ID = "120101197102110018"
-CHALLENGE = {"challenge_id": "ch_1", "phone_masked": "199****0001", "expires_at": "2026-03-10T10:05:00+08:00",
-             "verified": False}
+CHALLENGE = {
+    "challenge_id": "ch_1",
+    "phone_masked": "199****0001",
+    "expires_at": "2026-03-10T10:05:00+08:00",
+    "verified": False,
+}
 
 
 def validate_id(text: str, dispatcher, domain, **slot_values):
@@ -74,8 +78,12 @@ def test_malformed_id_number_is_asked_again_then_given_up(api: FakeApi, dispatch
 
 
 def test_wrong_check_digit_is_explained_by_the_api(api: FakeApi, dispatcher, domain) -> None:
-    api.on("POST", "/v1/identity/challenges", 422,
-           {"error": {"code": "validation_failed", "message": "身份证号码校验位不正确，请核对后重新填写"}})
+    api.on(
+        "POST",
+        "/v1/identity/challenges",
+        422,
+        {"error": {"code": "validation_failed", "message": "身份证号码校验位不正确，请核对后重新填写"}},
+    )
     result = validate_id("120101197102110019", dispatcher, domain)
     assert result["id_number"] is None
     assert texts(dispatcher, domain) == ["身份证号码校验位不正确，请核对后重新填写"]
@@ -89,8 +97,12 @@ def test_unknown_id_number_is_answered_neutrally(api: FakeApi, dispatcher, domai
 
 
 def test_wrong_code_says_how_many_tries_are_left(api: FakeApi, dispatcher, domain) -> None:
-    api.on("POST", "/v1/identity/challenges/ch_1/verify", 422,
-           {"error": {"code": "otp_wrong", "message": "验证码不正确，还可以再试4次。", "attempts_left": 4}})
+    api.on(
+        "POST",
+        "/v1/identity/challenges/ch_1/verify",
+        422,
+        {"error": {"code": "otp_wrong", "message": "验证码不正确，还可以再试4次。", "attempts_left": 4}},
+    )
     result = validate_code("123456", dispatcher, domain, challenge_id="ch_1")
     assert result == {"sms_code": None}
     assert texts(dispatcher, domain) == ["验证码不正确，还可以再试4次。"]
@@ -98,8 +110,12 @@ def test_wrong_code_says_how_many_tries_are_left(api: FakeApi, dispatcher, domai
 
 
 def test_too_many_wrong_codes_end_the_verification(api: FakeApi, dispatcher, domain) -> None:
-    api.on("POST", "/v1/identity/challenges/ch_1/verify", 429,
-           {"error": {"code": "otp_locked", "message": "验证码输错次数过多", "attempts_left": 0}})
+    api.on(
+        "POST",
+        "/v1/identity/challenges/ch_1/verify",
+        429,
+        {"error": {"code": "otp_locked", "message": "验证码输错次数过多", "attempts_left": 0}},
+    )
     result = validate_code("654321", dispatcher, domain, challenge_id="ch_1")
     assert result["identity_failure"] == "locked" and result["requested_slot"] is None
     assert responses(dispatcher) == ["utter_identity_locked"]
@@ -155,7 +171,8 @@ def test_nothing_about_a_claim_before_verification(api: FakeApi, dispatcher, dom
 
 
 def test_yes_to_back_pay_needs_verification_too(api: FakeApi, dispatcher, domain) -> None:
-    tracker = load_tracker("explain_requested", slots={"identity_verified": False, "claim_id": "3",
-                                                       "pending_offer": "backpay_request"})
+    tracker = load_tracker(
+        "explain_requested", slots={"identity_verified": False, "claim_id": "3", "pending_offer": "backpay_request"}
+    )
     ActionAffirm().run(dispatcher, tracker, domain)
     assert api.requests == []

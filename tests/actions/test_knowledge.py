@@ -8,10 +8,16 @@ from actions.knowledge import KB_MAX_QUERY, ActionAnswerPolicy, ActionRegionChan
 from tests.actions.conftest import FakeApi, load_tracker, responses, slots, texts
 
 DURATION = {
-    "kind": "entry", "id": "duration", "title": "失业保险金能领多久", "score": 40.0,
-    "answer": "累计缴费满1年不满5年的，最长12个月；满5年不满10年的，最长18个月。当地规定可能不同，请以当地经办机构或12333答复为准。（依据：《失业保险条例》第十七条）",
-    "body": "…", "citations": [{"document": "失业保险条例", "clause": "第十七条", "quote": "…"}],
-    "region_used": "CN", "national_fallback": True,
+    "kind": "entry",
+    "id": "duration",
+    "title": "失业保险金能领多久",
+    "score": 40.0,
+    "answer": "累计缴费满1年不满5年的，最长12个月；满5年不满10年的，最长18个月。"
+    "当地规定可能不同，请以当地经办机构或12333答复为准。（依据：《失业保险条例》第十七条）",
+    "body": "…",
+    "citations": [{"document": "失业保险条例", "clause": "第十七条", "quote": "…"}],
+    "region_used": "CN",
+    "national_fallback": True,
 }
 CN = {"code": "CN", "name": "全国", "matched": None, "national_fallback": True}
 
@@ -21,8 +27,13 @@ def kb(*results: dict[str, Any], region: dict[str, Any] = CN) -> dict[str, Any]:
 
 
 def eligibility(months: int | None) -> dict[str, Any]:
-    return {"region": {"code": "CN", "name": "全国", "matched_code": "CN", "matched_name": "全国"},
-            "status": "needs_info", "benefit_months": months, "reasons": [], "flags": []}
+    return {
+        "region": {"code": "CN", "name": "全国", "matched_code": "CN", "matched_name": "全国"},
+        "status": "needs_info",
+        "benefit_months": months,
+        "reasons": [],
+        "flags": [],
+    }
 
 
 def test_contribution_question_gets_the_services_figure_then_the_cited_rule(api: FakeApi, dispatcher, domain) -> None:
@@ -53,9 +64,23 @@ def test_no_second_figure_when_the_kb_answer_already_states_it(api: FakeApi, dis
 
 def test_too_short_a_contribution_is_explained_by_the_failing_reason(api: FakeApi, dispatcher, domain) -> None:
     api.on("GET", "/v1/kb/search", 200, kb(DURATION))
-    api.on("POST", "/v1/eligibility/evaluate", 200, {**eligibility(None), "status": "ineligible", "reasons": [
-        {"code": "CONTRIBUTION_UNDER_1_YEAR", "outcome": "fail", "message": "累计缴费8个月，不满1年。",
-         "citations": [{"document": "失业保险条例", "clause": "第十四条", "quote": "…"}]}]})
+    api.on(
+        "POST",
+        "/v1/eligibility/evaluate",
+        200,
+        {
+            **eligibility(None),
+            "status": "ineligible",
+            "reasons": [
+                {
+                    "code": "CONTRIBUTION_UNDER_1_YEAR",
+                    "outcome": "fail",
+                    "message": "累计缴费8个月，不满1年。",
+                    "citations": [{"document": "失业保险条例", "clause": "第十四条", "quote": "…"}],
+                }
+            ],
+        },
+    )
     tracker = load_tracker("policy_question", text="交了八个月能领多久", slots={"region_asked": True})
     ActionAnswerPolicy().run(dispatcher, tracker, domain)
     [reply] = texts(dispatcher, domain)
@@ -64,8 +89,12 @@ def test_too_short_a_contribution_is_explained_by_the_failing_reason(api: FakeAp
 
 def test_known_region_is_sent_and_not_asked(api: FakeApi, dispatcher, domain) -> None:
     answer = {**DURATION, "national_fallback": False, "answer": "沈阳的答复（依据：辽人社函〔2025〕111号 一）"}
-    api.on("GET", "/v1/kb/search", 200, kb(answer, region={"code": "210000", "name": "辽宁省", "matched": "沈阳市",
-                                                            "national_fallback": False}))
+    api.on(
+        "GET",
+        "/v1/kb/search",
+        200,
+        kb(answer, region={"code": "210000", "name": "辽宁省", "matched": "沈阳市", "national_fallback": False}),
+    )
     api.on("POST", "/v1/eligibility/evaluate", 200, eligibility(None))
     events = ActionAnswerPolicy().run(dispatcher, load_tracker("policy_question", slots={"region": "沈阳市"}), domain)
     assert texts(dispatcher, domain) == ["沈阳的答复（依据：辽人社函〔2025〕111号 一）"]
@@ -74,8 +103,12 @@ def test_known_region_is_sent_and_not_asked(api: FakeApi, dispatcher, domain) ->
 
 
 def test_region_named_in_the_question_is_remembered(api: FakeApi, dispatcher, domain) -> None:
-    api.on("GET", "/v1/kb/search", 200, kb(DURATION, region={"code": "500000", "name": "重庆市", "matched": "重庆市",
-                                                             "national_fallback": False}))
+    api.on(
+        "GET",
+        "/v1/kb/search",
+        200,
+        kb(DURATION, region={"code": "500000", "name": "重庆市", "matched": "重庆市", "national_fallback": False}),
+    )
     events = ActionAnswerPolicy().run(dispatcher, load_tracker("policy_question", text="重庆的失业金能领多久"), domain)
     assert slots(events)["region"] == "重庆市"
     assert "utter_ask_region" not in "".join(texts(dispatcher, domain))
@@ -113,29 +146,50 @@ def test_api_down_says_so_and_offers_12333(monkeypatch, dispatcher, domain) -> N
 def test_long_message_is_searched_by_its_end(api: FakeApi, dispatcher, domain) -> None:
     api.on("GET", "/v1/kb/search", 200, kb(DURATION))
     long_text = "我之前在一家公司上班，" * 40 + "请问失业金能领多久"
-    ActionAnswerPolicy().run(dispatcher, load_tracker("policy_question", text=long_text,
-                                                      slots={"region_asked": True}), domain)
+    ActionAnswerPolicy().run(
+        dispatcher, load_tracker("policy_question", text=long_text, slots={"region_asked": True}), domain
+    )
     query = api.sent("GET", "/v1/kb/search")[0].query["q"][0]
     assert len(query) <= KB_MAX_QUERY and query.endswith("请问失业金能领多久")
     assert responses(dispatcher)[0] == "utter_too_long"
 
 
 def test_new_job_reported_gets_the_rule_and_the_check_in_offer(api: FakeApi, dispatcher, domain) -> None:
-    api.on("GET", "/v1/kb/search", 200, kb({**DURATION, "id": "stop_events", "answer": "重新就业的，停止领取。（依据：社会保险法 第五十一条）"}))
-    tracker = load_tracker("policy_question", text="我找到工作了", intent="report_new_job", slots={"region_asked": True})
+    api.on(
+        "GET",
+        "/v1/kb/search",
+        200,
+        kb({**DURATION, "id": "stop_events", "answer": "重新就业的，停止领取。（依据：社会保险法 第五十一条）"}),
+    )
+    tracker = load_tracker(
+        "policy_question", text="我找到工作了", intent="report_new_job", slots={"region_asked": True}
+    )
     ActionAnswerPolicy().run(dispatcher, tracker, domain)
     assert texts(dispatcher, domain)[0].startswith("重新就业的，停止领取。")
     assert responses(dispatcher) == ["utter_report_job_offer"]
 
 
 def test_region_given_after_the_question_answers_it_for_that_region(api: FakeApi, dispatcher, domain) -> None:
-    api.on("GET", "/v1/kb/search", 200, kb({**DURATION, "id": "overpayment", "national_fallback": False,
-                                            "answer": "辽宁：多领的要退回。（依据：辽人社函〔2025〕111号 三）"},
-                                           region={"code": "210000", "name": "辽宁省", "matched": "大连市",
-                                                   "national_fallback": False}))
+    api.on(
+        "GET",
+        "/v1/kb/search",
+        200,
+        kb(
+            {
+                **DURATION,
+                "id": "overpayment",
+                "national_fallback": False,
+                "answer": "辽宁：多领的要退回。（依据：辽人社函〔2025〕111号 三）",
+            },
+            region={"code": "210000", "name": "辽宁省", "matched": "大连市", "national_fallback": False},
+        ),
+    )
     tracker = load_tracker("region_pending")  # asked "多领的失业金怎么退", then said "大连"
     events = ActionRegionChanged().run(dispatcher, tracker, domain)
-    assert texts(dispatcher, domain) == ["好的，已按大连市的规定为您解答。", "辽宁：多领的要退回。（依据：辽人社函〔2025〕111号 三）"]
+    assert texts(dispatcher, domain) == [
+        "好的，已按大连市的规定为您解答。",
+        "辽宁：多领的要退回。（依据：辽人社函〔2025〕111号 三）",
+    ]
     [search] = api.sent("GET", "/v1/kb/search")
     assert search.query == {"q": ["多领的失业金怎么退"], "limit": ["3"], "region": ["大连市"]}
     assert slots(events)["region_asked"] is True

@@ -12,8 +12,9 @@ from actions.regions import regions_reply
 
 
 def test_regions_reply_names_regions_and_notes_the_national_fallback() -> None:
-    text = regions_reply([{"code": "CN", "name": "全国"}, {"code": "500000", "name": "重庆市"},
-                          {"code": "120000", "name": "天津市"}])
+    text = regions_reply(
+        [{"code": "CN", "name": "全国"}, {"code": "500000", "name": "重庆市"}, {"code": "120000", "name": "天津市"}]
+    )
     assert "重庆市、天津市" in text
     assert "全国" not in text.split("。")[0]
     assert "当地规定可能不同" in text

@@ -7,9 +7,19 @@ import pytest
 from actions import text
 
 
-@pytest.mark.parametrize(("numeral", "value"), [
-    ("八", 8), ("十", 10), ("十二", 12), ("二十四", 24), ("两", 2), ("一百零五", 105), ("36", 36), ("三十", 30),
-])
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [
+        ("八", 8),
+        ("十", 10),
+        ("十二", 12),
+        ("二十四", 24),
+        ("两", 2),
+        ("一百零五", 105),
+        ("36", 36),
+        ("三十", 30),
+    ],
+)
 def test_chinese_numerals(numeral: str, value: int) -> None:
     assert text.cn_to_int(numeral) == value
 
@@ -19,17 +29,20 @@ def test_not_a_numeral() -> None:
     assert text.cn_to_int("") is None
 
 
-@pytest.mark.parametrize(("message", "months"), [
-    ("交了6年能领多久", 72),
-    ("缴费满3年能领多少个月失业金", 36),
-    ("失业保险交了11年，能领多久", 132),
-    ("缴费八个月能领吗", 8),
-    ("交了一年半社保", 18),
-    ("工作了二十年能领多久", 240),
-    ("交了3年零8个月", 44),
-    ("交了3年能领12个月吗", 36),  # the second period is the question, not the contribution
-    ("交了十二个月", 12),
-])
+@pytest.mark.parametrize(
+    ("message", "months"),
+    [
+        ("交了6年能领多久", 72),
+        ("缴费满3年能领多少个月失业金", 36),
+        ("失业保险交了11年，能领多久", 132),
+        ("缴费八个月能领吗", 8),
+        ("交了一年半社保", 18),
+        ("工作了二十年能领多久", 240),
+        ("交了3年零8个月", 44),
+        ("交了3年能领12个月吗", 36),  # the second period is the question, not the contribution
+        ("交了十二个月", 12),
+    ],
+)
 def test_contribution_months(message: str, months: int) -> None:
     assert text.contribution_months(message) == months
 
@@ -57,10 +70,21 @@ def test_mask_hides_personal_numbers() -> None:
     assert "482913" not in masked
 
 
-@pytest.mark.parametrize(("answer", "value"), [
-    ("没有", False), ("都没有", False), ("以上都没有。", False), ("无", False), ("有", True), ("有的", True),
-    ("是的", True), ("嗯", True), ("什么意思", None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("answer", "value"),
+    [
+        ("没有", False),
+        ("都没有", False),
+        ("以上都没有。", False),
+        ("无", False),
+        ("有", True),
+        ("有的", True),
+        ("是的", True),
+        ("嗯", True),
+        ("什么意思", None),
+        ("", None),
+    ],
+)
 def test_yes_no(answer: str, value: bool | None) -> None:
     assert text.yes_no(answer) is value
 
