@@ -36,3 +36,15 @@ ensure_env() {  # ensure_env DIR "PIP ARGS" LOCK...
 ensure_env .venv "" requirements/api.lock
 # Rasa 3.6 declares Python <3.11; the lock is a verified set for 3.11 (bot/README.md).
 ensure_env .venv-bot "--no-deps --ignore-requires-python" bot/requirements.lock bot/requirements-test.lock
+
+# Browser tests of the console (tests/browser) drive the system Chromium through Playwright;
+# a CJK font keeps Chinese from rendering as boxes. Never `playwright install` (it downloads a browser).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> 安装 Chromium 与中文字体（浏览器测试用）"
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver fonts-wqy-microhei >/dev/null
+  else
+    echo "提示：未找到 chromium，浏览器测试将跳过（需 root 运行 apt-get install chromium chromium-driver fonts-wqy-microhei）" >&2
+  fi
+fi

@@ -64,7 +64,8 @@
         headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload)
       }).then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
-          if (response.status === 404) { throw new Error("话术建议服务暂不可用，请稍后再试。"); }
+          var missing = response.status === 404 && (!body.error || body.error.code === "http_404");
+          if (missing) { throw new Error("话术建议服务暂不可用，请稍后再试。"); }
           if (!response.ok) { throw new Error((body.error && body.error.message) || "查询失败，请稍后再试。"); }
           render(box, body);
         });

@@ -1,0 +1,146 @@
+"""A real API server (uvicorn, SQLite in a temp dir, migrated and seeded) and the system Chromium.
+
+Playwright drives /usr/bin/chromium (Debian packages chromium, chromium-driver and
+fonts-wqy-microhei, installed by scripts/bootstrap.sh); it never downloads a browser.
+Screenshots go to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from api.db import make_engine, make_sessionmaker
+from api.migrate import upgrade
+from api.staff.seed import seed_staff
+from tests.conftest import REQUIRE_SERVICES, make_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEMO_CLAIM = {
+    "claimant": {"name": "李四海", "id_number": "120101198001011234", "phone": "13800001234"},
+    "region": "120000",
+    "start_month": "2026-01",
+    "benefit_months": 12,
+}
+DEMO_TICKET = {
+    "category": "cannot_get_done",
+    "channel": "web",
+    "region": "天津",
+    "summary": "网上申领一直提示信息不符，办不成",
+    "transcript": [{"role": "claimant", "text": "网上申领一直提示信息不符"}, {"role": "bot", "text": "已为您转人工"}],
+    "sender": "web:browser-demo",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    if not Path(CHROMIUM).exists():
+        if REQUIRE_SERVICES:
+            pytest.fail("Chromium is required (REQUIRE_SERVICES=1): run scripts/bootstrap.sh as root")
+        pytest.skip("Chromium not installed (scripts/bootstrap.sh installs it)")
+    folder = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{folder / 'console.db'}"
+    upgrade(url=url)
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as session, session.begin():
+        seed_staff(session, make_settings(url))
+    engine.dispose()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "ENVIRONMENT": "test",
+        "REDIS_URL": "",
+        "RASA_URL": "http://127.0.0.1:9",
+        "OUTBOUND_SWEEP_SECONDS": "0",
+        "PYTHONPATH": str(ROOT),
+    }
+    log = (folder / "uvicorn.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            if proc.poll() is not None:
+                raise RuntimeError(f"uvicorn exited: {(folder / 'uvicorn.log').read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.25)
+        auth = {"Authorization": "Bearer dev-token"}
+        claim = httpx.post(f"{base}/v1/claims", json=DEMO_CLAIM, headers=auth, timeout=10)
+        ticket = httpx.post(f"{base}/v1/tickets", json=DEMO_TICKET, headers=auth, timeout=10)
+        assert claim.status_code == 201 and ticket.status_code == 201, (claim.text, ticket.text)
+        yield {"base": base, "claim": claim.json(), "ticket": ticket.json()}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: dict[str, Any]) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN", base_url=live_server["base"])
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+def shot(page: Any, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
