@@ -17,7 +17,7 @@ of logs and rotate it by changing both the setting and the console URL.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, field_validator
 
@@ -34,7 +34,8 @@ class SmsUp(BaseModel):
 
     phone_number: str = Field(max_length=20)
     send_time: str = Field(default="", max_length=32)
-    content: str = Field(max_length=2000)
+    # Long messages are answered by the gateway ("too long"), not refused with the whole batch.
+    content: str = Field(max_length=20_000)
     sign_name: str = Field(default="", max_length=40)
     dest_code: Annotated[str, BeforeValidator(_to_str)] = Field(default="", max_length=20)
     sequence_id: Annotated[str, BeforeValidator(_to_str)] = Field(min_length=1, max_length=32)
@@ -59,5 +60,5 @@ class SmsUp(BaseModel):
         return f"sms:aliyun:{self.sequence_id}"
 
 
-PUSH = TypeAdapter(list[SmsUp])
+ITEMS = TypeAdapter(list[dict[str, Any]])
 MAX_ITEMS = 100

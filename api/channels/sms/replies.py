@@ -16,6 +16,7 @@ _URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 # Brackets are reserved for the signature (【…】); providers refuse them in variables.
 _FORBIDDEN = re.compile(r"[【】\[\]{}<>$#\\]")
 _SENTENCE_END = "。！？；!?;\n"
+_CLAUSE_END = "，、,：:"
 _TRAILING = "。！？；，、,.!?;:： "
 FALLBACK_SUMMARY = "已收到您的咨询"
 
@@ -25,7 +26,8 @@ def _summary_limit() -> int:
 
 
 def shorten_summary(text: str) -> str:
-    """At most the template variable's length: the first sentence if it fits, else a cut with "…"."""
+    """At most the template variable's length: the first sentence if it fits, else its first
+    clauses, else a cut marked "…"."""
     limit = _summary_limit()
     clean = _FORBIDDEN.sub("", _URL.sub("", text))
     clean = " ".join(clean.split())
@@ -39,6 +41,9 @@ def shorten_summary(text: str) -> str:
         return FALLBACK_SUMMARY
     if len(first) <= limit:
         return first
+    clause = max(first.rfind(sep, 0, limit + 1) for sep in _CLAUSE_END)
+    if clause >= limit // 2:  # whole clauses read better than a cut word
+        return first[:clause]
     return first[: limit - 1].rstrip(_TRAILING) + "…"
 
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import hmac
+import logging
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from pydantic import ValidationError
 
 from api.channels.limits import read_limited_body
 from api.channels.runtime import channels
-from api.channels.sms.aliyun import ACK, MAX_ITEMS, PUSH, SmsUp
+from api.channels.sms.aliyun import ACK, ITEMS, MAX_ITEMS, SmsUp
 from api.channels.sms.service import answer_sms_logged
 from api.errors import AppError, ForbiddenError, ValidationFailed, validation_fields
 from api.settings import Settings
 
 router = APIRouter(prefix="/channels/sms", tags=["渠道"])
+log = logging.getLogger(__name__)
 
 
 @router.post("/aliyun/{token}", summary="阿里云上行短信推送（HTTP 批量推送模式）")
@@ -23,15 +25,7 @@ async def aliyun_push(token: str, request: Request, background: BackgroundTasks)
     if not hmac.compare_digest(token.encode(), settings.sms_push_token.encode()):
         raise ForbiddenError("推送地址无效", code="bad_push_token")
     body = await read_limited_body(request, settings.sms_max_body_bytes)
-    try:
-        messages: list[SmsUp] = PUSH.validate_json(body)
-    except ValidationError as exc:
-        if any(e.get("type") == "json_invalid" for e in exc.errors()):
-            raise AppError("不是有效的 JSON", code="bad_message") from None
-        fields = validation_fields(list(exc.errors()))
-        raise ValidationFailed("上行短信格式不正确", fields=fields) from None
-    if len(messages) > MAX_ITEMS:
-        raise ValidationFailed(f"单次推送超过 {MAX_ITEMS} 条")
+    messages = parse_push(body)
     runtime = channels(request)
     for message in messages:
         if await runtime.dedup.claim(message.dedup_key) is not None:
@@ -45,3 +39,30 @@ async def aliyun_push(token: str, request: Request, background: BackgroundTasks)
             sessions=request.app.state.sessionmaker,
         )
     return ACK
+
+
+def parse_push(body: bytes) -> list[SmsUp]:
+    """The valid messages of a push. A bad item is logged and skipped, so that one malformed
+    message does not make Aliyun push (and us answer) the whole batch again; a push with no
+    valid message at all is refused with the reason."""
+    try:
+        items = ITEMS.validate_json(body)
+    except ValidationError as exc:
+        if any(e.get("type") == "json_invalid" for e in exc.errors()):
+            raise AppError("不是有效的 JSON", code="bad_message") from None
+        raise ValidationFailed("上行短信推送应为 JSON 数组（每条一个对象）", fields={"body": "格式不正确"}) from None
+    if len(items) > MAX_ITEMS:
+        raise ValidationFailed(f"单次推送超过 {MAX_ITEMS} 条")
+    messages: list[SmsUp] = []
+    errors: list[ValidationError] = []
+    for item in items:
+        try:
+            messages.append(SmsUp.model_validate(item))
+        except ValidationError as exc:
+            errors.append(exc)
+    if errors:
+        log.warning("sms push: %d of %d messages malformed and skipped", len(errors), len(items))
+    if not messages and errors:
+        fields = validation_fields(list(errors[0].errors()))
+        raise ValidationFailed("上行短信格式不正确", fields=fields)
+    return messages

@@ -116,11 +116,32 @@ def test_oversized_push_and_wrong_shapes(channel_client: Callable[..., Any], fak
     with channel_client(rasa_url=fake_rasa.url) as client:
         huge = client.post(PUSH_URL, content=b"[" + b" " * 70_000 + b"]")
         not_a_list = client.post(PUSH_URL, json={"phone_number": "13800001234"})
-        too_long = client.post(PUSH_URL, json=push_of("aliyun_up.json", content="长" * 2001))
+        not_objects = client.post(PUSH_URL, json=[1, 2])
+        too_many = client.post(PUSH_URL, json=push_of("aliyun_up.json") * 101)
     assert huge.status_code == 413
     assert not_a_list.status_code == 422
-    assert too_long.status_code == 422
+    assert not_objects.status_code == 422
+    assert too_many.status_code == 422
     assert fake_rasa.calls == []
+
+
+def test_one_bad_message_does_not_sink_the_batch(
+    channel_client: Callable[..., Any], fake_rasa: FakeRasa, engine: Engine
+) -> None:
+    good, long_text = new_phone(), new_phone()
+    push = [
+        *push_of("aliyun_up.json", phone_number=good, sequence_id=random.randrange(10**12)),
+        *push_of("aliyun_up_bad_phone.json", sequence_id=random.randrange(10**12)),
+        *push_of("aliyun_up.json", phone_number=long_text, content="长" * 3000, sequence_id=random.randrange(10**12)),
+    ]
+    with channel_client(rasa_url=fake_rasa.url) as client:
+        response = client.post(PUSH_URL, json=push)
+    assert response.json() == ACK
+    assert fake_rasa.calls_for(f"sms:{good}") == ["失业金每月几号发放?"]
+    assert fake_rasa.calls_for(f"sms:{long_text}") == []  # too long for the dialogue: told so by template
+    (message,) = sms_to(engine, long_text)
+    assert message.params == {"summary": "您的消息太长了，请分几次发送"}
+    assert_templated(message)
 
 
 def test_rate_limited_sender_gets_no_more_sms(
@@ -144,6 +165,7 @@ def test_rate_limited_sender_gets_no_more_sms(
             "重庆市失业保险金的审核时限为七个工作日从受理次日起算节假日顺延",
             "重庆市失业保险金的审核时限为七个工作日…",
         ),
+        ("您的消息太长了，请分几次发送，每次不超过1000个字。", "您的消息太长了，请分几次发送"),
         ("详见 https://example.gov.cn/a?b=1 【重要】", "详见 重要"),
         ("。。。", "已收到您的咨询"),
     ],
