@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 
-# 18-digit resident ID (last may be X) and mainland mobile numbers, not inside longer digit runs.
+# 18-digit resident ID (last may be X) and mainland mobile numbers (also written 86138…), not inside
+# longer digit runs; a run longer than an ID (an ID and a mobile typed together) is masked whole.
 _ID_RE = re.compile(r"(?<![0-9])([1-9][0-9]{3})[0-9]{10}([0-9]{3}[0-9Xx])(?![0-9])")
-_PHONE_RE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
+_PHONE_RE = re.compile(r"(?<![0-9])((?:86)?1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
+_LONG_RUN_RE = re.compile(r"(?<![0-9])[0-9][0-9Xx]{18,}")
 
 
 def mask_id_number(id_number: str) -> str:
@@ -26,6 +29,7 @@ def mask_phone(phone: str) -> str:
 
 def mask_text(text: str) -> str:
     """Mask every ID number and mobile number found in free text."""
+    text = _LONG_RUN_RE.sub(lambda m: m.group()[:4] + "*" * (len(m.group()) - 8) + m.group()[-4:], text)
     text = _ID_RE.sub(lambda m: m.group(1) + "*" * 10 + m.group(2), text)
     return _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
 
@@ -48,8 +52,38 @@ def install_log_masking() -> None:
             return record
         masked = mask_text(message)
         if masked != message:
-            record.msg, record.args = masked, None
+            _mask_record(record, masked)
         return record
 
     factory._masks_personal_data = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(factory)
+
+
+def _masked_arg(value: object) -> object:
+    if isinstance(value, str):
+        return mask_text(value)
+    text = str(value)
+    masked = mask_text(text)
+    return value if masked == text else masked
+
+
+def _mask_record(record: logging.LogRecord, masked: str) -> None:
+    """Mask the record's format string and each argument, keeping the arguments' shape.
+
+    Formatters such as uvicorn's access log unpack `record.args`, so they must stay a tuple
+    or mapping; only if masking argument by argument misses something (a number split across
+    two arguments) does the record fall back to the fully masked text with no arguments.
+    """
+    msg, args = record.msg, record.args
+    if isinstance(msg, str):
+        record.msg = mask_text(msg)
+    if isinstance(args, tuple):
+        record.args = tuple(_masked_arg(a) for a in args)
+    elif isinstance(args, Mapping):
+        record.args = {k: _masked_arg(v) for k, v in args.items()}
+    try:
+        if record.getMessage() == masked:
+            return
+    except (TypeError, ValueError):
+        pass
+    record.msg, record.args = masked, None
