@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from api.audit import record_audit
 from api.console.web import back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
-from api.errors import AppError
+from api.errors import AppError, NotFoundError
 from api.privacy import mask_text
 from api.staff.models import CallerVerification
 from api.staff.sessions import StaffContext
@@ -56,6 +56,12 @@ def _claims() -> Any | None:
     return claims_service
 
 
+def _claim_or_404(claims: Any, session: Session, claim_id: int) -> Any:
+    if not 0 < claim_id <= 2**31 - 1:
+        raise NotFoundError("没有这个待遇记录")
+    return claims.get_claim(session=session, claim_id=claim_id)
+
+
 def _verified(session: Session, ctx: StaffContext, claim_id: int, now: datetime) -> CallerVerification | None:
     return session.scalar(
         select(CallerVerification)
@@ -73,7 +79,7 @@ def _find(claims: Any, session: Session, q: str) -> list[Any]:
         return list(claims.find_claims_by_id_number(session=session, id_number=q))
     if _PHONE.match(q):
         return list(claims.find_claims_by_phone(session=session, phone=q))
-    if q.isdigit():
+    if q.isdigit() and len(q) <= 9:
         try:
             return [claims.get_claim(session=session, claim_id=int(q))]
         except AppError:
@@ -120,7 +126,7 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> Response
     if claims is None:
         return render(request, ctx, "claims.html", available=False, q="", rows=[], claim=None)
     rule_base = request.app.state.rule_base
-    out = claims.claim_out(claims.get_claim(session=session, claim_id=claim_id), rule_base)
+    out = claims.claim_out(_claim_or_404(claims, session, claim_id), rule_base)
     now = utcnow()
     verification = _verified(session, ctx, claim_id, now)
     status = backpay = None
@@ -170,7 +176,7 @@ def verify(
     claims = _claims()
     if claims is None:
         return back("/console/claims", "待遇查询服务暂不可用", error=True)
-    claims.get_claim(session=session, claim_id=claim_id)
+    _claim_or_404(claims, session, claim_id)
     method = method.strip()
     if len(method) < 2:
         return back(f"/console/claims/{claim_id}", "请填写核实方式（如：核对身份证号后六位和预留手机号）", error=True)

@@ -39,7 +39,7 @@ def caller_of(account: StaffAccount) -> Caller:
 
 
 def get_account(session: Session, *, staff_id: int) -> StaffAccount:
-    account = session.get(StaffAccount, staff_id)
+    account = session.get(StaffAccount, staff_id) if 0 < staff_id <= 2**31 - 1 else None
     if account is None:
         raise NotFoundError("没有这个工作人员账号")
     return account

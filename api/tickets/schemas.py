@@ -26,7 +26,7 @@ class TicketCreate(BaseModel):
     category: Category
     channel: Channel
     region: str = Field(min_length=1, max_length=40, description="地区代码或名称，如 500000、重庆、沈阳")
-    claim_id: int | None = Field(default=None, ge=1)
+    claim_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     summary: str = Field(min_length=2, max_length=500)
     transcript: str | list[TranscriptLine] | None = Field(default=None, max_length=200)
     urgency: Urgency = Field(default=Urgency.normal, description="normal（一般）或 urgent（紧急，涉及人身财产安全）")

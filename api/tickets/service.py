@@ -33,6 +33,7 @@ from api.tickets.schemas import (
 from api.tickets.transitions import allowed_actions, transition
 
 MAX_PAGE = 200
+MAX_ID = 2**31 - 1  # integer keys: anything larger names no row (and would overflow PostgreSQL)
 
 
 def _transcript(body: TicketCreate, now: datetime) -> list[dict[str, Any]]:
@@ -126,7 +127,7 @@ def get_ticket(session: Session, *, ref: str | int) -> Ticket:
     """A ticket by id or by number (GD…)."""
     ticket: Ticket | None
     if isinstance(ref, int) or str(ref).isdigit():
-        ticket = session.get(Ticket, int(ref))
+        ticket = session.get(Ticket, int(ref)) if 0 < int(ref) <= MAX_ID else None
     else:
         ticket = session.scalar(select(Ticket).where(Ticket.number == str(ref).strip().upper()))
     if ticket is None:

@@ -241,3 +241,9 @@ def test_stats_rates(staff_client: TestClient, make_staff: Callable[..., object]
     assert after["resolution_rate"]["denominator"] == before["resolution_rate"]["denominator"] + 1
     assert after["resolution_rate"]["numerator"] == before["resolution_rate"]["numerator"]
     assert after["by_category"]["complaint"] == before["by_category"]["complaint"] + 1
+
+
+def test_huge_ids_are_404_not_500(staff_client: TestClient, auth_headers: dict[str, str]) -> None:
+    assert staff_client.get("/v1/tickets/99999999999999999999", headers=auth_headers).status_code == 404
+    r = staff_client.post("/v1/tickets", json={**TICKET, "claim_id": 2**40}, headers=auth_headers)
+    assert r.status_code == 422 and "claim_id" in r.json()["error"]["fields"]
