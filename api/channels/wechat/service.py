@@ -41,6 +41,8 @@ VOICE_UNRECOGNISED = "没能识别这段语音，请用文字输入您的问题�
 # Events that are not the user talking to us: no reply and no customer-service window.
 SILENT_EVENTS = {"unsubscribe", "view", "location", "templatesendjobfinish", "masssendjobfinish"}
 _CONVERSE = "\x00converse"  # marker: the message goes to the dialogue engine
+# WeChat waits 5 s; the passive deadline (WECHAT_PASSIVE_REPLY_SECONDS, 4 s) plus this stays below it.
+REPLY_MARGIN_SECONDS = 0.5
 REST_DELAY_SECONDS = 1.5  # the rest of a long answer waits for the passive reply (first part) to arrive
 
 
@@ -77,7 +79,7 @@ class WeChatHandler:
             raise
         if reply is _CONVERSE:
             return await self._converse(inbound, deadline=deadline)
-        await dedup.update(key, state=DedupState.answered if reply else DedupState.done, reply=reply)
+        await self._record(key, DedupState.answered if reply else DedupState.done, reply, deadline=deadline)
         return reply
 
     async def _claim(self, inbound: Inbound) -> DedupRecord | None:
@@ -127,7 +129,7 @@ class WeChatHandler:
         if task in done:
             parts = split_text(join(task.result()))
             if not parts:
-                await self.runtime.dedup.update(key, state=DedupState.done)
+                await self._record(key, DedupState.done, None, deadline=deadline)
                 return None
             if len(parts) > 1:  # the rest of a long answer follows as customer-service messages
                 rest = "\n".join(parts[1:])
@@ -139,13 +141,24 @@ class WeChatHandler:
 
                 rest_id = await self._db(queue_rest)
                 self.runtime.spawn(self._deliver_after(rest_id, REST_DELAY_SECONDS), name=f"rest {key}")
-            await self.runtime.dedup.update(key, state=DedupState.answered, reply=parts[0])
+            await self._record(key, DedupState.answered, parts[0], deadline=deadline)
             return parts[0]
-        # Too slow for a passive reply: answer "success" now and send the answer when it comes.
-        await self.runtime.dedup.update(key, state=DedupState.deferred)
+        # Too slow for a passive reply: answer "success" now (nothing more may delay the answer to
+        # WeChat) and send the answer when it comes.
         self.runtime.spawn(self._deliver_later(inbound, task), name=f"deliver {key}")
         log.info("wechat %s deferred to the customer-service path", key)
         return None
+
+    async def _record(self, key: str, state: DedupState, reply: str | None, *, deadline: float) -> None:
+        """Store the outcome (the passive reply) for retries, waiting at most until WeChat's limit is near.
+
+        A slow write (a busy database) goes on in the background rather than delay the reply.
+        """
+        update = asyncio.ensure_future(self.runtime.dedup.update(key, state=state, reply=reply))
+        try:
+            await asyncio.wait_for(asyncio.shield(update), timeout=max(0.05, deadline + REPLY_MARGIN_SECONDS - _now()))
+        except TimeoutError:
+            self.runtime.spawn(_finish(update), name=f"record {key}")
 
     async def _deliver_after(self, message_id: int, delay: float) -> None:
         await asyncio.sleep(delay)
@@ -153,6 +166,7 @@ class WeChatHandler:
 
     async def _deliver_later(self, inbound: Inbound, task: asyncio.Task[list[ChatMessage]]) -> None:
         key = inbound.dedup_key
+        await self.runtime.dedup.update(key, state=DedupState.deferred)  # a retry now answers "success"
         text = join(await task)
         if text:
 
@@ -164,6 +178,10 @@ class WeChatHandler:
             message_id = await self._db(queue)
             await self.runtime.dispatcher.deliver([message_id])
         await self.runtime.dedup.update(key, state=DedupState.done)
+
+
+async def _finish(future: asyncio.Future[None]) -> None:
+    await future
 
 
 def _now() -> float:
