@@ -139,7 +139,7 @@ def _run(
     request: Request, session: SessionDep, ctx: StaffContext, ticket_id: int, action: str, form: dict[str, str]
 ) -> str:
     """Perform one action from the ticket page; returns the message to show."""
-    ticket = service.get_ticket(session, ref=ticket_id)
+    ticket = service.get_ticket(session, ref=ticket_id, lock=True)
     actor, now, limits, sms = _actor(ctx), utcnow(), get_limits(request), get_sms(request)
     note = form.get("note", "").strip() or None
     if action == "accept":

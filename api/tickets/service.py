@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from api.audit import record_audit
@@ -123,13 +123,24 @@ def create_ticket(
     return ticket
 
 
-def get_ticket(session: Session, *, ref: str | int) -> Ticket:
-    """A ticket by id or by number (GD…)."""
+def get_ticket(session: Session, *, ref: str | int, lock: bool = False) -> Ticket:
+    """A ticket by id or by number (GD…).
+
+    `lock=True` (every action) serialises two staff members acting at once, so the
+    second sees the first one's status (a 409, not a double transition): a row lock
+    on PostgreSQL; on SQLite, which has no row locks, a no-op write first takes the
+    database's write lock before the row is read.
+    """
     ticket: Ticket | None
+    if lock and session.get_bind().dialect.name == "sqlite":
+        by_id = isinstance(ref, int) or str(ref).isdigit()
+        key = Ticket.id == int(ref) if by_id and int(ref) <= MAX_ID else Ticket.number == str(ref).strip().upper()
+        session.execute(update(Ticket).where(key).values(id=Ticket.id))
     if isinstance(ref, int) or str(ref).isdigit():
-        ticket = session.get(Ticket, int(ref)) if 0 < int(ref) <= MAX_ID else None
+        ticket = session.get(Ticket, int(ref), with_for_update=lock) if 0 < int(ref) <= MAX_ID else None
     else:
-        ticket = session.scalar(select(Ticket).where(Ticket.number == str(ref).strip().upper()))
+        stmt = select(Ticket).where(Ticket.number == str(ref).strip().upper())
+        ticket = session.scalar(stmt.with_for_update() if lock else stmt)
     if ticket is None:
         raise NotFoundError("没有这个工单")
     return ticket

@@ -85,19 +85,19 @@ def _done(session: SessionDep, ref: str) -> TicketDetail:
 
 @router.post("/{ref}/accept", response_model=TicketDetail, summary="签收（首接负责）")
 def accept(ref: str, actor: Handler, session: SessionDep) -> TicketDetail:
-    actions.accept(session, ticket=service.get_ticket(session, ref=ref), actor=actor, now=utcnow())
+    actions.accept(session, ticket=service.get_ticket(session, ref=ref, lock=True), actor=actor, now=utcnow())
     return _done(session, ref)
 
 
 @router.post("/{ref}/start", response_model=TicketDetail, summary="开始办理")
 def start(ref: str, actor: Handler, session: SessionDep) -> TicketDetail:
-    actions.start(session, ticket=service.get_ticket(session, ref=ref), actor=actor, now=utcnow())
+    actions.start(session, ticket=service.get_ticket(session, ref=ref, lock=True), actor=actor, now=utcnow())
     return _done(session, ref)
 
 
 @router.post("/{ref}/resolve", response_model=TicketDetail, summary="答复诉求人")
 def resolve(ref: str, body: ResolveBody, actor: Handler, session: SessionDep, sms: Sms) -> TicketDetail:
-    ticket = service.get_ticket(session, ref=ref)
+    ticket = service.get_ticket(session, ref=ref, lock=True)
     actions.resolve(session, ticket=ticket, actor=actor, answer=body.answer, now=utcnow(), sms=sms)
     return _done(session, ref)
 
@@ -108,7 +108,7 @@ def follow_up(
 ) -> TicketDetail:
     actions.follow_up(
         session,
-        ticket=service.get_ticket(session, ref=ref),
+        ticket=service.get_ticket(session, ref=ref, lock=True),
         actor=actor,
         satisfaction=body.satisfaction,
         solved=body.solved,
@@ -124,7 +124,7 @@ def follow_up(
 def transfer(ref: str, body: TransferBody, actor: Handler, session: SessionDep, limits: Limits) -> TicketDetail:
     actions.transfer(
         session,
-        ticket=service.get_ticket(session, ref=ref),
+        ticket=service.get_ticket(session, ref=ref, lock=True),
         actor=actor,
         to_unit=body.to_unit,
         reason=body.reason,
@@ -138,7 +138,7 @@ def transfer(ref: str, body: TransferBody, actor: Handler, session: SessionDep, 
 def request_extension(ref: str, body: ExtensionBody, actor: Handler, session: SessionDep) -> TicketDetail:
     actions.request_extension(
         session,
-        ticket=service.get_ticket(session, ref=ref),
+        ticket=service.get_ticket(session, ref=ref, lock=True),
         actor=actor,
         working_days=body.working_days,
         reason=body.reason,
@@ -153,7 +153,7 @@ def grant_extension(
 ) -> TicketDetail:
     actions.decide_extension(
         session,
-        ticket=service.get_ticket(session, ref=ref),
+        ticket=service.get_ticket(session, ref=ref, lock=True),
         actor=actor,
         grant=True,
         note=body.note,
@@ -169,7 +169,7 @@ def deny_extension(
 ) -> TicketDetail:
     actions.decide_extension(
         session,
-        ticket=service.get_ticket(session, ref=ref),
+        ticket=service.get_ticket(session, ref=ref, lock=True),
         actor=actor,
         grant=False,
         note=body.note,
@@ -181,19 +181,23 @@ def deny_extension(
 
 @router.post("/{ref}/remind", response_model=TicketDetail, summary="催办")
 def remind(ref: str, body: OptionalNote, actor: Supervisor, session: SessionDep) -> TicketDetail:
-    actions.remind(session, ticket=service.get_ticket(session, ref=ref), actor=actor, note=body.note, now=utcnow())
+    actions.remind(
+        session, ticket=service.get_ticket(session, ref=ref, lock=True), actor=actor, note=body.note, now=utcnow()
+    )
     return _done(session, ref)
 
 
 @router.post("/{ref}/notes", response_model=TicketDetail, summary="添加备注")
 def add_note(ref: str, body: NoteBody, actor: Handler, session: SessionDep) -> TicketDetail:
-    actions.add_note(session, ticket=service.get_ticket(session, ref=ref), actor=actor, note=body.note, now=utcnow())
+    actions.add_note(
+        session, ticket=service.get_ticket(session, ref=ref, lock=True), actor=actor, note=body.note, now=utcnow()
+    )
     return _done(session, ref)
 
 
 @router.post("/{ref}/release", response_model=TicketDetail, summary="会话交还智能客服")
 def release(ref: str, body: OptionalNote, actor: Handler, session: SessionDep) -> TicketDetail:
     actions.release_conversation(
-        session, ticket=service.get_ticket(session, ref=ref), actor=actor, note=body.note, now=utcnow()
+        session, ticket=service.get_ticket(session, ref=ref, lock=True), actor=actor, note=body.note, now=utcnow()
     )
     return _done(session, ref)
