@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.audit import record_audit
@@ -81,8 +82,12 @@ def create_account(
         roles=[r.value for r in checked],
         active=True,
     )
-    session.add(account)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(account)
+            session.flush()
+    except IntegrityError:  # created by a concurrent request meanwhile
+        raise ConflictError(f"用户名 {username} 已存在", fields={"username": "已存在"}) from None
     record_audit(
         session,
         actor=actor,
