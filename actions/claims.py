@@ -19,8 +19,13 @@ from actions.identity import verified
 from actions.knowledge import answer_events
 from actions.render import response_text, with_citations
 
-# What the knowledge base is asked when a claimant without a claim asks why they were refused.
-REFUSAL_QUESTION = "失业金审核没通过怎么办，还能重新申请吗"
+# What the knowledge base is asked when a claimant without a claim asks why they were refused:
+# the remedies are re-applying and disputing the recorded reason for leaving (with the
+# region's route and evidence); 失业登记 is offered as a follow-up question.
+REFUSAL_QUESTIONS = (
+    "失业金审核没通过怎么办，还能重新申请吗",
+    "单位把离职原因填成主动离职，怎么申请重新认定，要提供什么材料",
+)
 
 
 def backpay_options(claim_id: str) -> dict[str, Any]:
@@ -92,7 +97,10 @@ class ActionExplainClaim(Action):
             return []
         # No claim under this number: most often an application that was refused. Explain the
         # remedies from the knowledge base (re-apply, 失业登记, dispute) and offer a person.
-        events = answer_events(REFUSAL_QUESTION, tracker, dispatcher, domain) or []
+        events: list[dict[str, Any]] = []
+        for question in REFUSAL_QUESTIONS:
+            events += answer_events(question, tracker, dispatcher, domain, ask_region=False) or []
+        dispatcher.utter_message(response="utter_refusal_more")
         dispatcher.utter_message(response="utter_offer_ticket")
         return [*events, SlotSet("pending_offer", "ticket"), SlotSet("last_question", None)]
 

@@ -113,6 +113,7 @@ def answer_events(
     *,
     region: str | None = None,
     min_score: float = MIN_SCORE,
+    ask_region: bool = True,
 ) -> list[dict[str, Any]] | None:
     """Answer `question`; the events to return, or None when the KB had no answer (nothing said)."""
     region = region or tracker.get_slot("region")
@@ -131,7 +132,7 @@ def answer_events(
     matched = _matched_region(found)
     if not region and matched:
         events.append(SlotSet("region", matched))
-    elif not region and not tracker.get_slot("region_asked"):
+    elif ask_region and not region and not tracker.get_slot("region_asked"):
         reply += "\n" + response_text(domain, "utter_ask_region")
         events.append(SlotSet("region_asked", True))
     dispatcher.utter_message(text=reply)

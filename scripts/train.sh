@@ -11,7 +11,7 @@ inputs=$(find bot/config.yml bot/domain.yml bot/data bot/components policy_kb/kb
 fingerprint=$(cat $inputs | sha256sum | cut -d' ' -f1)
 
 if [ -f "$MODEL" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$fingerprint" ]; then
-  echo "==> 对话模型已是最新，跳过训练"
+  echo "==> 对话模型已是最新，跳过训练（模型大小 $(du -h "$MODEL" | cut -f1)）"
   exit 0
 fi
 echo "==> 训练对话模型（训练数据或配置有变化）"
