@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.audit import record_audit
+from api.auth import Caller
 from api.claims import repository as repo
 from api.claims.enums import BACKPAY_TRANSITIONS, BackpayStatus
 from api.claims.explain import months_zh
@@ -25,6 +26,7 @@ from api.claims.status import backpay_out, ledger_for
 from api.db import utcnow
 from api.errors import ConflictError, NotFoundError, ValidationFailed
 from api.notify import SmsProvider, send_sms
+from api.staff.duties import ensure_not_own_request
 from policy_kb import RuleBase
 
 
@@ -142,15 +144,20 @@ def decide_backpay(
     claim_id: int,
     request_id: int,
     approve: bool,
-    actor: str,
+    approver: Caller,
     note: str | None = None,
     sms: SmsProvider | None = None,
 ) -> BackpayRequestOut:
-    """Staff decision on a pending request; the claimant is told the result by SMS."""
+    """Staff decision on a pending request; the claimant is told the result by SMS.
+
+    Nobody decides a request they made themselves (separation of duties, CQ-12 / SD-6).
+    """
     claim: Claim = get_claim(session=session, claim_id=claim_id)
     request = repo.backpay_request(session, claim_id, request_id)
     if request is None:
         raise NotFoundError(f"没有编号为 {request_id} 的补发申请", code="backpay_request_not_found")
+    ensure_not_own_request(requester_actor=request.requested_by, approver=approver, what="补发申请")
+    actor = approver.actor
     target = BackpayStatus.approved if approve else BackpayStatus.rejected
     current = BackpayStatus(request.status)
     if target not in BACKPAY_TRANSITIONS[current]:

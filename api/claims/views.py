@@ -158,7 +158,7 @@ def decide_backpay_request(
         claim_id=claim_id,
         request_id=request_id,
         approve=body.approve,
-        actor=caller.actor,
+        approver=caller,
         note=body.note,
         sms=request.app.state.sms,
     )

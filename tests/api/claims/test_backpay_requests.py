@@ -78,3 +78,18 @@ def test_staff_decision_marks_months_backpaid_and_tells_the_claimant(client: Tes
     assert "补发1个月已通过" in sms.text
     events = list_audit(session, entity_type="claim", entity_id=claim_id)
     assert events[-1].action == "claim.backpay_decision" and events[-1].actor == "staff:reviewer-1"
+
+
+def test_nobody_decides_their_own_backpay_request(client: TestClient) -> None:
+    claim_id = create_claim(client, "120000", "2026-01", 12)
+    checkin(client, claim_id, "2026-01", local(2026, 1, 10))
+    as_reviewer(client.app)  # type: ignore[arg-type]
+    with time_machine.travel(local(2026, 3, 1), tick=False):
+        made = client.post(f"/v1/claims/{claim_id}/backpay-requests", json={})  # recorded by reviewer-1
+    assert made.status_code == 201, made.text
+    decision = f"/v1/claims/{claim_id}/backpay-requests/{made.json()['id']}/decision"
+    refused = client.post(decision, json={"approve": True})
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "separation_of_duties"
+    listed = client.get(f"/v1/claims/{claim_id}/backpay-requests", headers=AUTH).json()
+    assert [x["status"] for x in listed] == ["pending_review"]  # nothing half-written
