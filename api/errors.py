@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -172,3 +172,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     app.add_exception_handler(RedisConnectionError, _redis_down)
     app.add_exception_handler(RedisTimeoutError, _redis_down)
+
+    async def _out_of_range(_: Request, exc: Exception) -> JSONResponse:
+        # A value the database cannot hold or compare (a 2**70 id on SQLite, an over-long string on
+        # PostgreSQL): the input is at fault, the request's transaction was rolled back.
+        log.warning("value out of range for the database: %s", type(exc).__name__)
+        return JSONResponse(
+            error_body("value_out_of_range", "输入的数值或文字超出允许范围，请检查后重试。"), 422
+        )
+
+    app.add_exception_handler(DataError, _out_of_range)
+    app.add_exception_handler(OverflowError, _out_of_range)
