@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import secrets
 import sqlite3
 import time
 import uuid
@@ -59,7 +60,7 @@ def wechat_sign(timestamp: str, nonce: str) -> str:
 
 def wechat_query(openid: str, *, timestamp: int | None = None, nonce: str | None = None) -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
-    nonce = nonce or str(random.randrange(10**9, 10**10))
+    nonce = nonce or str(10**9 + secrets.randbelow(9 * 10**9))  # not `random`: hypothesis seeds it
     return {"signature": wechat_sign(ts, nonce), "timestamp": ts, "nonce": nonce, "openid": openid}
 
 
