@@ -1,0 +1,63 @@
+"""Several API replicas start at once on an empty PostgreSQL (compose, a rolling deploy): each runs
+`python -m api migrate`. They must all succeed and leave one schema at the heads, not race on DDL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import text
+
+from api.db import make_engine
+from tests.e2e.stack import ROOT
+
+pytestmark = pytest.mark.faults
+
+TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+
+
+@pytest.fixture
+def empty_schema_url() -> Iterator[str]:
+    if not TEST_POSTGRES_URL:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail("PostgreSQL (TEST_POSTGRES_URL) is required")
+        pytest.skip("PostgreSQL (TEST_POSTGRES_URL) not configured")
+    base = TEST_POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    schema = f"m_{uuid.uuid4().hex[:12]}"
+    root = make_engine(base)
+    with root.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with root.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        root.dispose()
+
+
+def test_replicas_migrating_at_once_all_succeed(empty_schema_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": empty_schema_url, "ENVIRONMENT": "test", "REDIS_URL": ""}
+    procs = [subprocess.Popen([sys.executable, "-m", "api", "migrate"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for _ in range(3)]
+    outputs = [(p.wait(120), p.stdout.read().decode(errors="replace") if p.stdout else "") for p in procs]
+    for p in procs:
+        if p.stdout:
+            p.stdout.close()
+    assert [code for code, _ in outputs] == [0, 0, 0], [out[-800:] for _, out in outputs]
+    engine = make_engine(empty_schema_url)
+    try:
+        with engine.connect() as conn:
+            heads = {v for (v,) in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    finally:
+        engine.dispose()
+    from alembic.script import ScriptDirectory
+
+    from api.migrate import alembic_config
+
+    assert heads == set(ScriptDirectory.from_config(alembic_config()).get_heads())
