@@ -49,19 +49,31 @@ def make_case(rng: random.Random) -> dict[str, Any]:
     body: dict[str, Any] = {
         "region": rng.choice(REGIONS),
         "application_date": app.isoformat(),
-        "person": {"birth_date": birth.isoformat(),
-                   "retirement_category": rng.choice(["male", "female_cadre", "female_worker"])},
-        "contribution": {"total_months": total, "last_employer_months": last,
-                         "last_employer_continuous_months": rng.randrange(0, last + 1)},
-        "separation": {"date": (app - timedelta(days=rng.randrange(0, 120))).isoformat(),
-                       "recorded_reason": rng.choice(["involuntary"] * 4 + ["voluntary"]),
-                       "claims_involuntary": rng.random() < 0.3},
+        "person": {
+            "birth_date": birth.isoformat(),
+            "retirement_category": rng.choice(["male", "female_cadre", "female_worker"]),
+        },
+        "contribution": {
+            "total_months": total,
+            "last_employer_months": last,
+            "last_employer_continuous_months": rng.randrange(0, last + 1),
+        },
+        "separation": {
+            "date": (app - timedelta(days=rng.randrange(0, 120))).isoformat(),
+            "recorded_reason": rng.choice(["involuntary"] * 4 + ["voluntary"]),
+            "claims_involuntary": rng.random() < 0.3,
+        },
         "registered_unemployed": rng.random() < 0.85,
         "receiving": [rng.choice(BENEFITS)] if rng.random() < 0.1 else [],
         "events": [{"type": rng.choice(EVENTS), "date": (app + timedelta(days=rng.randrange(0, 300))).isoformat()}]
-        if rng.random() < 0.1 else [],
-        "employer": {"insured_months": rng.randrange(0, 200), "claimants_total": 60, "claimants_this_month":
-                     rng.randrange(0, 20), "insured_headcount": rng.randrange(1, 300)},
+        if rng.random() < 0.1
+        else [],
+        "employer": {
+            "insured_months": rng.randrange(0, 200),
+            "claimants_total": 60,
+            "claimants_this_month": rng.randrange(0, 20),
+            "insured_headcount": rng.randrange(1, 300),
+        },
         "previous_unused_months": rng.randrange(0, 6),
     }
     if rng.random() < 0.1:
@@ -93,8 +105,10 @@ def bench_in_process(cases: list[dict[str, Any]]) -> None:
     for raw in cases:
         evaluate(rules, EligibilityRequest.model_validate(raw)).model_dump_json()
     full = time.perf_counter() - start
-    print(f"in-process: {len(requests)} evaluations in {elapsed:.2f} s = {len(requests) / elapsed:,.0f} eval/s "
-          f"(with validation + JSON: {len(cases) / full:,.0f}/s); statuses {statuses}")
+    print(
+        f"in-process: {len(requests)} evaluations in {elapsed:.2f} s = {len(requests) / elapsed:,.0f} eval/s "
+        f"(with validation + JSON: {len(cases) / full:,.0f}/s); statuses {statuses}"
+    )
 
 
 def free_port() -> int:
@@ -107,8 +121,10 @@ async def _client(port: int, bodies: list[bytes], latencies: list[float], errors
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         for body in bodies:
-            head = (f"POST /v1/eligibility/evaluate HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer dev-token\r\n"
-                    f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+            head = (
+                f"POST /v1/eligibility/evaluate HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer dev-token\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            ).encode()
             t0 = time.perf_counter()
             writer.write(head + body)
             await writer.drain()
@@ -139,12 +155,31 @@ def bench_http(cases: list[dict[str, Any]], total: int, clients: int, workers: i
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
         env = {**os.environ, "DATABASE_URL": url, "ENVIRONMENT": "development", "LOG_LEVEL": "WARNING"}
-        subprocess.run([sys.executable, "-c", f"from api.migrate import upgrade; upgrade(url={url!r})"],
-                       cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [sys.executable, "-c", f"from api.migrate import upgrade; upgrade(url={url!r})"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port),
-             "--no-access-log", "--log-level", "warning", "--workers", str(workers)],
-            cwd=ROOT, env=env)
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                "--workers",
+                str(workers),
+            ],
+            cwd=ROOT,
+            env=env,
+        )
         try:
             _wait_ready(port)
             bodies = [json.dumps(c, ensure_ascii=False).encode() for c in (cases * (total // len(cases) + 1))[:total]]
@@ -156,8 +191,10 @@ def bench_http(cases: list[dict[str, Any]], total: int, clients: int, workers: i
     latencies.sort()
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
-    print(f"http: {len(latencies)} requests, {clients} concurrent clients, {workers} uvicorn worker(s): "
-          f"{len(latencies) / elapsed:,.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, non-200: {len(errors)}")
+    print(
+        f"http: {len(latencies)} requests, {clients} concurrent clients, {workers} uvicorn worker(s): "
+        f"{len(latencies) / elapsed:,.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, non-200: {len(errors)}"
+    )
     if errors:
         print("  first errors:", errors[:3])
 

@@ -135,7 +135,7 @@ async def main() -> int:
     total = len(items)
     print(f"held-out messages: {total} ({elapsed / total * 1000:.0f} ms per parse)")
     print(f"intent accuracy:  {intent_ok}/{total} = {intent_ok / total:.3f}")
-    if answers:
+    if answers and not args.intent_only:
         label = "answer accuracy:" if api else "answer accuracy (non-policy only, API down):"
         print(f"{label} {sum(answers)}/{len(answers)} = {sum(answers) / len(answers):.3f}")
     if confusions:

@@ -23,7 +23,7 @@ echo "==> 对话端到端测试故事（rasa test core --e2e --fail-on-predictio
 PYTHONPATH=bot .venv-bot/bin/rasa test core --model models/assistant.tar.gz --stories bot/tests --e2e \
   --fail-on-prediction-errors --out var/rasa-test-core >var/test-core.log 2>&1 || {
   grep -A40 "WrongPrediction" var/test-core.log >&2 || tail -40 var/test-core.log >&2; exit 1; }
-grep -E "Correct:" var/test-core.log | sed 's/.*rasa.core.test  - /    /'
+grep -E "Correct:" var/test-core.log | awk '{n++; printf "    %s %s / %s\n", (n == 1 ? "故事（对话级）" : "动作级"), $(NF-2), $NF}'
 
 echo "==> NLU 交叉验证（3 折）"
 PYTHONPATH=bot .venv-bot/bin/rasa test nlu --nlu bot/data --config bot/config.yml --cross-validation --folds 3 \

@@ -1,10 +1,10 @@
 """Messages no intent classifier should guess at: emoji or symbols only, or English.
 
-DIET gives some intent to anything ("😀😀" came out as affirm at 0.52). After the
-FallbackClassifier, this component marks such messages as `nlu_fallback` with
-full confidence, so the fallback action answers them helpfully (a nudge, or a
-bilingual note). Short Latin words that are real intents ("hi", "ok", "bye",
-"APP") are left alone: English means three or more Latin words and no Chinese.
+DIET gives some intent to anything ("😀😀" came out as affirm at 0.52, "asdfgh"
+as affirm too). After the FallbackClassifier, this component marks such messages
+as `nlu_fallback` with full confidence, so the fallback action answers them
+helpfully (a nudge, or a bilingual note). Latin-only messages are left to DIET
+only when every word is one people really use here ("hi", "ok", "bye", "APP").
 """
 
 from __future__ import annotations
@@ -23,15 +23,42 @@ from rasa.shared.nlu.training_data.message import Message
 FALLBACK_INTENT = "nlu_fallback"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Latin words that are real messages here (greetings, yes/no, thanks, abbreviations).
+KNOWN_LATIN = frozenset(
+    [
+        "hi",
+        "hello",
+        "hey",
+        "ok",
+        "okay",
+        "yes",
+        "no",
+        "bye",
+        "byebye",
+        "thx",
+        "thanks",
+        "thank",
+        "you",
+        "app",
+        "wx",
+        "sy",
+        "sb",
+        "sms",
+        "pc",
+    ]
+)
 
 
 def is_odd(text: str) -> bool:
-    """Emoji/symbols only, or English (≥3 Latin words, no Chinese character)."""
+    """Emoji/symbols only, or Latin words without Chinese that are not all known short replies."""
     if not text.strip():
         return False
     if not any(unicodedata.category(c)[0] in "LN" for c in text):
         return True
-    return not _CJK.search(text) and len(_LATIN_WORD.findall(text)) >= 3
+    if _CJK.search(text):
+        return False
+    words = [w.lower() for w in _LATIN_WORD.findall(text)]
+    return bool(words) and (len(words) >= 3 or any(w not in KNOWN_LATIN for w in words))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checkin import ActionSubmitCheckin
 from actions.claims import ActionBackpayOptions, ActionExplainClaim
@@ -176,3 +177,14 @@ def test_yes_to_back_pay_needs_verification_too(api: FakeApi, dispatcher, domain
     )
     ActionAffirm().run(dispatcher, tracker, domain)
     assert api.requests == []
+
+
+def test_a_new_session_forgets_identity_but_keeps_the_region(domain) -> None:
+    from actions.session import ActionSessionStart
+
+    tracker = load_tracker(
+        "checkin_stop_details", slots={"region": "天津", "pending_offer": "backpay_request", "region_asked": True}
+    )
+    events = ActionSessionStart().run(CollectingDispatcher(), tracker, domain)
+    assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
+    assert slots(events) == {"session_started_metadata": {"channel": "web"}, "region": "天津", "region_asked": True}
