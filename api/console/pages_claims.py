@@ -79,7 +79,7 @@ def _find(claims: Any, session: Session, q: str) -> list[Any]:
         return list(claims.find_claims_by_id_number(session=session, id_number=q))
     if _PHONE.match(q):
         return list(claims.find_claims_by_phone(session=session, phone=q))
-    if q.isdigit() and len(q) <= 9:
+    if q.isdecimal() and len(q) <= 9:
         try:
             return [claims.get_claim(session=session, claim_id=int(q))]
         except AppError:

@@ -94,7 +94,7 @@ def create(
                 "summary": summary,
                 "transcript": transcript or None,
                 "sender": f"sms:{phone.strip()}" if phone.strip() else None,
-                "claim_id": int(claim_id) if claim_id.strip().isdigit() else None,
+                "claim_id": int(claim_id) if claim_id.strip().isdecimal() else None,
             }
         )
         ticket = service.create_ticket(
@@ -179,7 +179,7 @@ def _run(
         return f"已转办至{unit}"
     if action == "request_extension":
         days, reason = form.get("working_days", ""), form.get("reason", "").strip()
-        if not days.isdigit() or not 1 <= int(days) <= 15 or len(reason) < 2:
+        if not days.isdecimal() or not 1 <= int(days) <= 15 or len(reason) < 2:
             raise ValidationFailed("延期须填写1至15个工作日和理由", fields={"working_days": "1-15"})
         actions.request_extension(session, ticket=ticket, actor=actor, working_days=int(days), reason=reason, now=now)
         return "已提交延期申请"

@@ -133,10 +133,10 @@ def get_ticket(session: Session, *, ref: str | int, lock: bool = False) -> Ticke
     """
     ticket: Ticket | None
     if lock and session.get_bind().dialect.name == "sqlite":
-        by_id = isinstance(ref, int) or str(ref).isdigit()
+        by_id = isinstance(ref, int) or str(ref).isdecimal()
         key = Ticket.id == int(ref) if by_id and int(ref) <= MAX_ID else Ticket.number == str(ref).strip().upper()
         session.execute(update(Ticket).where(key).values(id=Ticket.id))
-    if isinstance(ref, int) or str(ref).isdigit():
+    if isinstance(ref, int) or str(ref).isdecimal():
         ticket = session.get(Ticket, int(ref), with_for_update=lock) if 0 < int(ref) <= MAX_ID else None
     else:
         stmt = select(Ticket).where(Ticket.number == str(ref).strip().upper())
