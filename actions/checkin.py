@@ -20,6 +20,7 @@ from actions.api_client import ApiError, ApiUnavailable, call
 from actions.channel import claims_channel
 from actions.claims import offer_backpay_if_any
 from actions.identity import IdentityFormValidation, verified
+from actions.knowledge import answer_events
 from actions.render import response_text, with_citations
 from actions.text import yes_no
 
@@ -33,6 +34,7 @@ _KEYWORDS = {
     "refused_job_offer": ("拒绝", "不去", "没去", "推荐的工作", "介绍的工作"),
 }
 SHANGHAI = timezone(timedelta(hours=8))
+_QUESTION = re.compile(r"[吗么？?]|怎么|能不能|会不会|还能|可以吗")
 
 
 def parse_stop_events(text: str) -> list[str]:
@@ -65,6 +67,20 @@ class ValidateCheckinForm(IdentityFormValidation):
             slots = [s for s in slots if s != "stop_details"]
         return slots
 
+    @staticmethod
+    def _answered_as_question(
+        text: str, intent: str | None, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> bool:
+        """A question asked instead of an answer ("找到工作了还能领吗？") is answered, then asked again.
+
+        A statement ("我开了个小店，办了营业执照") is an answer even if it was classified as
+        a policy question: it is parsed for stop events, never recorded from a question.
+        """
+        if intent != "ask_policy" or not _QUESTION.search(text):
+            return False
+        answered = answer_events(text, tracker, dispatcher, domain, ask_region=False)
+        return answered is not None
+
     def validate_stop_any(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -72,6 +88,8 @@ class ValidateCheckinForm(IdentityFormValidation):
             return {"stop_any": None}
         text = str(value) if not isinstance(value, bool) else ("有" if value else "没有")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if self._answered_as_question(text, intent, dispatcher, tracker, domain):
+            return {"stop_any": None}
         events = parse_stop_events(text)
         if events:  # "有，我找到工作了" or "1": the details are already there
             return {"stop_any": True, "stop_details": ",".join(events)}
@@ -89,6 +107,9 @@ class ValidateCheckinForm(IdentityFormValidation):
         if value is None:
             return {"stop_details": None}
         text = str(value)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if self._answered_as_question(text, intent, dispatcher, tracker, domain):
+            return {"stop_details": None}
         events = parse_stop_events(text)
         if events:
             return {"stop_details": ",".join(events)}

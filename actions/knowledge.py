@@ -29,11 +29,24 @@ _ASKS_DURATION = re.compile(r"多久|多长|几个月|多少个月|多少月|领
 SHANGHAI = timezone(timedelta(hours=8))
 
 
+_CLAUSE_END = re.compile(r"(?<=[。！？!?；;，,\n])")
+_QUESTION = re.compile(r"[吗么嘛呢？?]|怎么|怎样|如何|多久|多少|几个|能不能|可不可以|是否|哪里|哪儿|去哪")
+
+
 def clip_question(text: str) -> str:
-    """The part of a long message to search with: its last sentences, up to the API's limit."""
+    """What to search with: a short message as it is; from a long one, its last question.
+
+    People tell their story first and ask at the end ("…我被辞退了，请问失业金能领多久"):
+    the last clause with a question word and the clause before it carry the question.
+    """
     text = " ".join(text.split())
     if len(text) <= KB_MAX_QUERY:
         return text
+    clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
+    for index in range(len(clauses) - 1, -1, -1):
+        if _QUESTION.search(clauses[index]):
+            question = "".join(clauses[max(0, index - 1) : index + 1])
+            return question[-KB_MAX_QUERY:]
     return text[-KB_MAX_QUERY:]
 
 

@@ -183,3 +183,34 @@ def test_claims_service_down(monkeypatch, dispatcher, domain) -> None:
     monkeypatch.setenv("API_URL", "http://127.0.0.1:9")
     ActionSubmitCheckin().run(dispatcher, load_tracker("checkin_stop_details"), domain)
     assert responses(dispatcher) == ["utter_checkin_failed"]
+
+
+def test_a_statement_classified_as_a_question_is_still_an_answer(api: FakeApi, dispatcher, domain) -> None:
+    tracker = load_tracker("checkin_stop_details", text="我开了个小店，办了营业执照", intent="ask_policy")
+    result = ValidateCheckinForm().validate_stop_details("我开了个小店，办了营业执照", dispatcher, tracker, domain)
+    assert result == {"stop_details": "business_registered"}
+    assert api.requests == []
+
+
+def test_a_question_instead_of_an_answer_is_answered_and_asked_again(api: FakeApi, dispatcher, domain) -> None:
+    api.on(
+        "GET",
+        "/v1/kb/search",
+        200,
+        {
+            "region": {"code": "CN", "matched": None},
+            "results": [
+                {
+                    "kind": "entry",
+                    "id": "stop_events",
+                    "score": 30.0,
+                    "answer": "重新就业的停止领取。（依据：社会保险法 第五十一条）",
+                }
+            ],
+        },
+    )
+    text = "找到工作了还能领失业金吗？"
+    tracker = load_tracker("checkin_stop_details", text=text, intent="ask_policy", slots={"region_asked": None})
+    result = ValidateCheckinForm().validate_stop_any(text, dispatcher, tracker, domain)
+    assert result == {"stop_any": None}  # nothing recorded from a question
+    assert texts(dispatcher, domain) == ["重新就业的停止领取。（依据：社会保险法 第五十一条）"]  # no region prompt here

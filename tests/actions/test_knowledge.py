@@ -145,12 +145,12 @@ def test_api_down_says_so_and_offers_12333(monkeypatch, dispatcher, domain) -> N
 
 def test_long_message_is_searched_by_its_end(api: FakeApi, dispatcher, domain) -> None:
     api.on("GET", "/v1/kb/search", 200, kb(DURATION))
-    long_text = "我之前在一家公司上班，" * 40 + "请问失业金能领多久"
+    long_text = "我之前在一家公司上班，" * 40 + "后来公司裁员了，请问失业金能领多久"
     ActionAnswerPolicy().run(
         dispatcher, load_tracker("policy_question", text=long_text, slots={"region_asked": True}), domain
     )
     query = api.sent("GET", "/v1/kb/search")[0].query["q"][0]
-    assert len(query) <= KB_MAX_QUERY and query.endswith("请问失业金能领多久")
+    assert query == "后来公司裁员了，请问失业金能领多久"  # the question, not the story before it
     assert responses(dispatcher)[0] == "utter_too_long"
 
 
@@ -205,3 +205,11 @@ def test_unrecognised_region_asks_again(dispatcher, domain) -> None:
     tracker = load_tracker("region_pending", slots={"region": None})
     ActionRegionChanged().run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_region_unknown"]
+
+
+def test_long_message_without_a_question_word_is_searched_by_its_end() -> None:
+    from actions.knowledge import clip_question
+
+    story = "我在厂里干了十年" * 40
+    assert clip_question(story) == story[-KB_MAX_QUERY:]
+    assert clip_question("  失业金 怎么领  ") == "失业金 怎么领"
