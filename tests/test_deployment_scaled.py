@@ -1,0 +1,59 @@
+"""What the scaled-out compose deployment relies on (docs/deployment.md), read from the resolved file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import compose
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BINARY = Path(compose.__file__).parent / "docker-compose"
+SECRETS = {"POSTGRES_PASSWORD": "x", "INTEGRATION_TOKENS": "x", "SECRET_KEY": "x", "ACTIONS_API_TOKEN": "x"}
+
+
+@pytest.fixture(scope="module")
+def services() -> dict[str, Any]:
+    result = subprocess.run([str(BINARY), "-f", "docker-compose.yml", "config", "--format", "json"],
+                            capture_output=True, text=True, env={**os.environ, **SECRETS}, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    spec: dict[str, Any] = json.loads(result.stdout)["services"]
+    return spec
+
+
+def test_one_public_entry_point(services: dict[str, Any]) -> None:
+    published = {name for name, s in services.items() if s.get("ports")}
+    assert published == {"entry"}
+    conf = (ROOT / "docker" / "nginx.conf").read_text()
+    assert "resolver 127.0.0.11" in conf and "resolve;" in conf  # scaled replicas join the pool
+    assert "ip_hash" not in conf and "sticky" not in conf  # no affinity: any replica serves any request
+
+
+def test_rasa_tracker_redis_is_the_apis_redis(services: dict[str, Any]) -> None:
+    """The gateway's fail-closed check pings REDIS_URL on behalf of Rasa's tracker store."""
+    redis_url = urlparse(services["api"]["environment"]["REDIS_URL"])
+    rasa = services["rasa"]["environment"]
+    assert (rasa["RASA_REDIS_HOST"], int(rasa["RASA_REDIS_PORT"])) == (redis_url.hostname, redis_url.port or 6379)
+    assert rasa["RASA_REDIS_DB"] != redis_url.path.lstrip("/")  # separate key spaces
+    assert "bot/endpoints.redis.yml" in (ROOT / "docker" / "bot.Dockerfile").read_text()
+
+
+def test_the_api_probes_the_action_server_it_shares_with_rasa(services: dict[str, Any]) -> None:
+    assert services["api"]["environment"]["ACTION_SERVER_URL"] == services["rasa"]["environment"]["ACTION_SERVER_URL"]
+    assert urlparse(services["api"]["environment"]["ACTION_SERVER_URL"]).hostname == "actions"
+
+
+def test_worker_gets_redis_url_through_the_cli(services: dict[str, Any]) -> None:
+    # `arq api.reminders.worker.WorkerSettings` alone would connect to Redis on localhost.
+    assert services["worker"]["command"] == ["python", "-m", "api.reminders", "worker"]
+    assert services["worker"]["environment"]["REDIS_URL"].startswith("redis://redis:")
+
+
+@pytest.mark.parametrize("name", ["api", "rasa", "actions", "worker", "entry"])
+def test_long_running_services_restart(services: dict[str, Any], name: str) -> None:
+    assert services[name].get("restart") == "unless-stopped"
