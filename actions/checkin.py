@@ -125,7 +125,10 @@ class ActionSubmitCheckin(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if not verified(tracker):
-            if not tracker.get_slot("identity_failure"):
+            failure = tracker.get_slot("identity_failure")
+            if failure == "not_found":
+                dispatcher.utter_message(response="utter_id_not_verified")
+            elif not failure:
                 dispatcher.utter_message(response="utter_identity_failed")
             return []
         claim_id = tracker.get_slot("claim_id")

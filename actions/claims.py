@@ -97,6 +97,7 @@ class ActionExplainClaim(Action):
             return []
         # No claim under this number: most often an application that was refused. Explain the
         # remedies from the knowledge base (re-apply, 失业登记, dispute) and offer a person.
+        dispatcher.utter_message(response="utter_no_claim_found")
         events: list[dict[str, Any]] = []
         for question in REFUSAL_QUESTIONS:
             events += answer_events(question, tracker, dispatcher, domain, ask_region=False) or []
@@ -114,6 +115,7 @@ class ActionBackpayOptions(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if not verified(tracker):
             if tracker.get_slot("identity_failure") == "not_found":
+                dispatcher.utter_message(response="utter_no_claim_found")
                 answered = answer_events("漏领的失业金能补发吗", tracker, dispatcher, domain) or []
                 return [*answered, SlotSet("last_question", None)]
             if not tracker.get_slot("identity_failure"):

@@ -40,6 +40,12 @@ def fresh_flow_slots() -> list[dict[str, Any]]:
     return [SlotSet(name, None) for name in names] + [SlotSet("id_attempts", 0.0)]
 
 
+def declined(tracker: Tracker) -> bool:
+    """The claimant said no ("不用了", "不办了") instead of giving a number."""
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    return intent in ("deny", "stop")
+
+
 def verified(tracker: Tracker) -> bool:
     return bool(tracker.get_slot("identity_verified")) and bool(tracker.get_slot("claim_id"))
 
@@ -88,6 +94,8 @@ class IdentityFormValidation(FormValidationAction):
             return {"id_number": None}
         id_number = find_id_number(str(value))
         attempts = int(tracker.get_slot("id_attempts") or 0) + 1
+        if id_number is None and declined(tracker):
+            return self._cancel(dispatcher, "id_number")
         if id_number is None:
             return self._id_retry(dispatcher, attempts, "utter_id_number_invalid")
         try:
@@ -102,8 +110,9 @@ class IdentityFormValidation(FormValidationAction):
             if exc.status == 429:
                 dispatcher.utter_message(response="utter_identity_locked")
                 return {"id_number": None, "identity_failure": "locked", "requested_slot": None}
-            # 404: no claim for this number. Said neutrally: an ID number is not confirmed to anyone.
-            return self._id_retry(dispatcher, attempts, "utter_id_not_verified", failure="not_found")
+            # 404: no claim for this number. The form ends; the flow's own action says what
+            # can be done (for "why refused": the remedies), worded neutrally.
+            return {"id_number": None, "identity_failure": "not_found", "requested_slot": None}
         # The slot keeps a mask only: the clear number never stays in the tracker.
         masked = id_number[:4] + "**********" + id_number[-4:]
         if answer.get("verified"):
@@ -115,6 +124,11 @@ class IdentityFormValidation(FormValidationAction):
             "phone_masked": answer.get("phone_masked"),
             "id_attempts": float(attempts),
         }
+
+    @staticmethod
+    def _cancel(dispatcher: CollectingDispatcher, slot: str) -> dict[str, Any]:
+        dispatcher.utter_message(response="utter_cancelled")
+        return {slot: None, "identity_failure": "cancelled", "requested_slot": None}
 
     @staticmethod
     def _id_retry(
@@ -144,6 +158,8 @@ class IdentityFormValidation(FormValidationAction):
         if any(word in text for word in RESEND_WORDS):
             return self._resend(dispatcher, tracker, expired=False)
         code = find_code(text)
+        if code is None and declined(tracker):
+            return self._cancel(dispatcher, "sms_code")
         if code is None:
             dispatcher.utter_message(response="utter_code_invalid")
             return {"sms_code": None}

@@ -214,3 +214,9 @@ def test_a_question_instead_of_an_answer_is_answered_and_asked_again(api: FakeAp
     result = ValidateCheckinForm().validate_stop_any(text, dispatcher, tracker, domain)
     assert result == {"stop_any": None}  # nothing recorded from a question
     assert texts(dispatcher, domain) == ["重新就业的停止领取。（依据：社会保险法 第五十一条）"]  # no region prompt here
+
+
+def test_check_in_with_an_unknown_id_number_says_so_neutrally(api: FakeApi, dispatcher, domain) -> None:
+    tracker = load_tracker("checkin_stop_details", slots={"identity_verified": False, "identity_failure": "not_found"})
+    ActionSubmitCheckin().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_id_not_verified"] and api.requests == []

@@ -82,8 +82,8 @@ def test_no_claim_under_that_number_gets_the_refusal_remedies(api: FakeApi, disp
         "explain_requested", slots={"identity_verified": False, "identity_failure": "not_found", "region_asked": True}
     )
     events = ActionExplainClaim().run(dispatcher, tracker, domain)
-    assert texts(dispatcher, domain)[0] == "审核不通过的可以补充材料再次申请。（依据：人社厅发〔2024〕60号 一）"
-    assert responses(dispatcher) == ["utter_refusal_more", "utter_offer_ticket"]
+    assert texts(dispatcher, domain)[1] == "审核不通过的可以补充材料再次申请。（依据：人社厅发〔2024〕60号 一）"
+    assert responses(dispatcher) == ["utter_no_claim_found", "utter_refusal_more", "utter_offer_ticket"]
     questions = [r.query["q"][0] for r in api.sent("GET", "/v1/kb/search")]
     assert len(questions) == 2 and "重新认定" in questions[1]  # re-apply, then the dispute route
     assert slots(events)["pending_offer"] == "ticket"

@@ -21,12 +21,14 @@ CHALLENGE = {
 
 
 def validate_id(text: str, dispatcher, domain, **slot_values):
-    tracker = load_tracker("checkin_code_requested", text=text, slots=slot_values)
+    intent = "deny" if text.startswith("不") else "give_id"
+    tracker = load_tracker("checkin_code_requested", text=text, intent=intent, slots=slot_values)
     return ValidateExplainForm().validate_id_number(text, dispatcher, tracker, domain)
 
 
 def validate_code(text: str, dispatcher, domain, **slot_values):
-    tracker = load_tracker("checkin_code_requested", text=text, slots=slot_values)
+    intent = "deny" if text.startswith("不") else "give_code"
+    tracker = load_tracker("checkin_code_requested", text=text, intent=intent, slots=slot_values)
     return ValidateExplainForm().validate_sms_code(text, dispatcher, tracker, domain)
 
 
@@ -90,9 +92,17 @@ def test_wrong_check_digit_is_explained_by_the_api(api: FakeApi, dispatcher, dom
     assert texts(dispatcher, domain) == ["身份证号码校验位不正确，请核对后重新填写"]
 
 
+@pytest.mark.parametrize(("validate", "slot"), [(validate_id, "id_number"), (validate_code, "sms_code")])
+def test_no_thanks_instead_of_a_number_leaves_the_form(api: FakeApi, dispatcher, domain, validate, slot) -> None:
+    tracker_text = "不用了"
+    result = validate(tracker_text, dispatcher, domain, challenge_id="ch_1")
+    assert result == {slot: None, "identity_failure": "cancelled", "requested_slot": None}
+    assert responses(dispatcher) == ["utter_cancelled"] and api.requests == []
+
+
 def test_unknown_id_number_is_answered_neutrally(api: FakeApi, dispatcher, domain) -> None:
     api.on("POST", "/v1/identity/challenges", 404, {"error": {"code": "not_found", "message": "没有对应的申领记录"}})
-    result = validate_id(ID, dispatcher, domain, id_attempts=2.0)
+    result = validate_id(ID, dispatcher, domain, id_attempts=0.0)  # at the first attempt
     assert result["identity_failure"] == "not_found" and result["requested_slot"] is None
     assert "申领记录" not in "".join(texts(dispatcher, domain))
 
