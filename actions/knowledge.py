@@ -113,6 +113,28 @@ def compose_answer(
     return "\n".join(p for p in parts if p), found
 
 
+_FILLER = re.compile(
+    r"我|现在|目前|人|在|是|的|了|啦|呢|呀|这边|那边|参保地|参保|地区|搬到|搬去|去了|到了|住|老家|[，,。.！!？?\s]"
+)
+_CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,12}$")
+
+
+def resolve_place(text: str) -> str | None:
+    """A place the lookup table does not list ("我在绵阳"): let the API's resolver try it.
+
+    The API knows every division of GB/T 2260; a name it cannot place is a 422.
+    """
+    candidate = _FILLER.sub("", text)
+    if not _CJK_ONLY.match(candidate):
+        return None
+    try:
+        found = call("GET", "/v1/kb/search", params={"q": "失业保险金", "region": candidate, "limit": 1})
+    except (ApiUnavailable, ApiError):
+        return None
+    region = found.get("region") or {}
+    return region.get("matched") or region.get("name") or None
+
+
 def _matched_region(found: dict[str, Any]) -> str | None:
     region = found.get("region") or {}
     return region.get("matched") if region.get("code") not in (None, "CN") else None
@@ -179,11 +201,15 @@ class ActionRegionChanged(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         region = tracker.get_slot("region")
         mentioned = [e for e in (tracker.latest_message or {}).get("entities") or [] if e.get("entity") == "region"]
-        if not region or not mentioned:
+        events: list[dict[str, Any]] = [SlotSet("region_asked", True)]
+        if not mentioned:
+            region = resolve_place(str((tracker.latest_message or {}).get("text") or ""))
+            if region:
+                events.append(SlotSet("region", region))
+        if not region:
             dispatcher.utter_message(response="utter_region_unknown")
             return []
         question = tracker.get_slot("last_question")
-        events: list[dict[str, Any]] = [SlotSet("region_asked", True)]
         if not question:
             dispatcher.utter_message(response="utter_region_noted", region=region)
             return events

@@ -213,3 +213,28 @@ def test_long_message_without_a_question_word_is_searched_by_its_end() -> None:
     story = "我在厂里干了十年" * 40
     assert clip_question(story) == story[-KB_MAX_QUERY:]
     assert clip_question("  失业金 怎么领  ") == "失业金 怎么领"
+
+
+def test_a_place_the_lookup_table_lacks_is_resolved_by_the_api(api: FakeApi, dispatcher, domain) -> None:
+    def by_region(request):
+        if request.query.get("region") == ["绵阳"]:
+            return 200, kb(
+                DURATION, region={"code": "CN", "name": "全国", "matched": "绵阳市", "national_fallback": True}
+            )
+        return 422, {"error": {"code": "unknown_region", "message": "没有找到"}}
+
+    api.on("GET", "/v1/kb/search", 200, by_region)
+    tracker = load_tracker("region_pending", text="我在绵阳", slots={"region": None, "last_question": None})
+    tracker.latest_message["entities"] = []
+    events = ActionRegionChanged().run(dispatcher, tracker, domain)
+    assert slots(events)["region"] == "绵阳市"
+    assert texts(dispatcher, domain) == ["好的，记住了，您在绵阳市。之后按当地规定为您解答，有问题直接问我。"]
+
+
+def test_a_place_nobody_knows_is_asked_again(api: FakeApi, dispatcher, domain) -> None:
+    api.on("GET", "/v1/kb/search", 422, {"error": {"code": "unknown_region", "message": "没有找到"}})
+    tracker = load_tracker("region_pending", text="我在火星", slots={"region": None})
+    tracker.latest_message["entities"] = []
+    ActionRegionChanged().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_region_unknown"]
+    assert api.sent("GET", "/v1/kb/search")[0].query["region"] == ["火星"]
