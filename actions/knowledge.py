@@ -213,6 +213,16 @@ class ActionRegionChanged(Action):
         if not question:
             dispatcher.utter_message(response="utter_region_noted", region=region)
             return events
-        dispatcher.utter_message(response="utter_region_set", region=region)
-        answered = answer_events(question, tracker, dispatcher, domain, region=region)
-        return events + (answered or [])
+        try:
+            composed = compose_answer(question, region, domain)
+        except (ApiUnavailable, ApiError):
+            dispatcher.utter_message(response="utter_service_unavailable")
+            return events
+        if composed is None:
+            dispatcher.utter_message(response="utter_region_noted", region=region)
+            return events
+        reply, found = composed
+        national = (found.get("region") or {}).get("national_fallback")
+        dispatcher.utter_message(response="utter_region_national" if national else "utter_region_set", region=region)
+        dispatcher.utter_message(text=reply)
+        return events

@@ -238,3 +238,13 @@ def test_a_place_nobody_knows_is_asked_again(api: FakeApi, dispatcher, domain) -
     ActionRegionChanged().run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_region_unknown"]
     assert api.sent("GET", "/v1/kb/search")[0].query["region"] == ["火星"]
+
+
+def test_region_without_rules_of_its_own_says_national_rules_apply(api: FakeApi, dispatcher, domain) -> None:
+    region = {"code": "CN", "name": "全国", "matched": "广州市", "national_fallback": True}
+    api.on("GET", "/v1/kb/search", 200, kb(DURATION, region=region))
+    tracker = load_tracker("region_pending", slots={"region": "广州市"})
+    ActionRegionChanged().run(dispatcher, tracker, domain)
+    said = texts(dispatcher, domain)
+    assert said[0] == "好的，记住了，您在广州市。当地没有单独收录的文件，下面按国家规定解答："
+    assert said[1] == DURATION["answer"]
