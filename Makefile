@@ -7,6 +7,12 @@ run:            ## install what is missing, train if needed, migrate, seed, star
 test:           ## install what is missing and run the whole test suite
 	scripts/test.sh
 
+eval:           ## start the product and print its quality: scenarios, shared eval, held-out KB and NLU sets
+	scripts/eval.sh
+
+bench:          ## start the product and print its figures (also written to README "## Figures")
+	scripts/bench.sh
+
 lint:
 	.venv/bin/ruff check api policy_kb tests scripts bench && .venv/bin/mypy
 
