@@ -48,3 +48,15 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "提示：未找到 chromium，浏览器测试将跳过（需 root 运行 apt-get install chromium chromium-driver fonts-wqy-microhei）" >&2
   fi
 fi
+
+# Fault tests (tests/faults) start a private redis-server of their own, so breaking it never
+# disturbs the shared Redis the other tests use.
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> 安装 redis-server（故障测试用）"
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server >/dev/null
+  else
+    echo "提示：未找到 redis-server，Redis 故障测试将无法运行（需 root 运行 apt-get install redis-server）" >&2
+  fi
+fi
