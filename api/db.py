@@ -64,11 +64,23 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _: Any) -> None:
+            # The sqlite3 driver's own transaction handling breaks SAVEPOINTs (begin_nested),
+            # which the check-in de-duplication and the tests' rollback rely on; SQLAlchemy's
+            # documented recipe: turn it off and emit BEGIN ourselves (see _sqlite_begin).
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
+            # With WAL, NORMAL is safe from corruption and avoids an fsync per commit.
+            cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            # IMMEDIATE takes the write lock up front and waits (busy_timeout) for it; a deferred
+            # BEGIN would fail at once with SQLITE_BUSY when two transactions upgrade from reading.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_size", 10)

@@ -158,7 +158,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     async def _db_down(_: Request, exc: OperationalError) -> JSONResponse:
         # The database is unreachable: the request's transaction was rolled back.
-        log.error("database unavailable: %s", type(exc.orig).__name__)
+        log.error("database unavailable: %s: %s", type(exc.orig).__name__, str(exc.orig).strip()[:200])
         return JSONResponse(
             error_body("database_unavailable", "系统暂时无法处理，请稍后再试或拨打12333。"), 503
         )

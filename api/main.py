@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
@@ -26,6 +27,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         conf = settings or load_settings()
         install_log_masking()
+        # Sync routes, their dependencies' clean-up and response validation all take a token of
+        # this limiter. A request holding a database transaction must never wait for a token held
+        # by requests waiting for that transaction (pool or SQLite lock), so allow far more
+        # threads than the database pool has connections.
+        to_thread.current_default_thread_limiter().total_tokens = conf.thread_pool_size
         engine = make_engine(conf.database_url)
         app.state.settings = conf
         app.state.engine = engine

@@ -4,8 +4,8 @@ from fastapi import APIRouter
 
 from api.channels.views import router as channels_router
 from api.chat.views import router as chat_router
-from api.console.views import router as console_router
 from api.claims.views import router as claims_router
+from api.console.views import router as console_router
 from api.eligibility.views import router as eligibility_router
 from api.health.views import router as health_router
 from api.identity.views import router as identity_router

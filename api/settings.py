@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     # Seconds the chat gateway waits for the dialogue engine before giving up.
     rasa_timeout_seconds: float = 10.0
     log_level: str = "INFO"
+    # Worker threads for sync routes (see api/main.py); must stay well above the database pool size.
+    thread_pool_size: int = Field(default=200, ge=50, le=2000)
     # --- Claims and reminders (api/claims/, api/reminders/) ---
     # Regions whose notices set no monthly duty (按月申领 / 资格核验) follow this region's monthly
     # rules, e.g. "500000"; empty: no monthly duty there (paid monthly, check-ins optional).
