@@ -5,6 +5,9 @@ services (knowledge base, eligibility, identity) → reply. Needs the product
 running (`make run`). Uses only the standard library.
 
     python3 bench/chat_turn.py [--base http://127.0.0.1:8000] [--turns 200] [--concurrency 1]
+
+Turns of one conversation are sent one after another; different conversations run
+in parallel with --concurrency (Rasa serialises the messages of one conversation).
 """
 
 from __future__ import annotations
@@ -60,12 +63,20 @@ def main() -> int:
     args = parser.parse_args()
 
     run = uuid.uuid4().hex[:6]
-    # One conversation per 5 turns, so trackers grow as in real use but stay short.
-    jobs = [(f"bench-{run}-{i // 5}", MESSAGES[i % len(MESSAGES)]) for i in range(args.turns)]
+    # Conversations of 5 turns, each sent in order (a person waits for the reply);
+    # `--concurrency` conversations at a time.
+    conversations = [
+        [(f"bench-{run}-{c}", MESSAGES[(c * 5 + k) % len(MESSAGES)]) for k in range(5)]
+        for c in range(max(1, args.turns // 5))
+    ]
+
+    def converse(turns: list[tuple[str, str]]) -> list[float]:
+        return [turn(args.base, sender, text) for sender, text in turns]
+
     turn(args.base, f"bench-{run}-warmup", "你好")
     started = time.perf_counter()
     with cf.ThreadPoolExecutor(args.concurrency) as pool:
-        latencies = list(pool.map(lambda job: turn(args.base, *job), jobs))
+        latencies = [v for conversation in pool.map(converse, conversations) for v in conversation]
     wall = time.perf_counter() - started
     ms = [v * 1000 for v in latencies]
     print(f"turns: {len(ms)}, concurrency {args.concurrency}, {len(ms) / wall:.1f} turns/s")
