@@ -4,6 +4,7 @@ action server stood in for by an HTTP transport that records what reached them."
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,9 @@ def _send(up: Upstreams, redis_url: str | None) -> list[dict[str, Any]]:
             if redis is not None:
                 await redis.aclose()
 
-    return asyncio.run(go())
+    # A thread of its own: asyncio.run refuses to start where another test left a loop running.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, go()).result()
 
 
 def test_turn_goes_through_when_everything_is_up(private_redis: PrivateRedis) -> None:

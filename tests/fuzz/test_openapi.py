@@ -63,8 +63,9 @@ class Fuzzed:
 
 
 @pytest.fixture(scope="module")
-def fuzzed(db_url: str) -> Iterator[Fuzzed]:
-    app = create_app(make_settings(db_url, outbound_sweep_seconds=0))
+def fuzzed(private_db_url: str) -> Iterator[Fuzzed]:
+    # A database of its own: fuzzing changes staff roles, passwords and active flags.
+    app = create_app(make_settings(private_db_url, outbound_sweep_seconds=0))
     with TestClient(app) as client:
         with app.state.sessionmaker() as session, session.begin():
             seed_staff(session, app.state.settings)

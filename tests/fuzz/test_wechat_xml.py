@@ -122,8 +122,8 @@ class Endpoint:
 
 
 @pytest.fixture(scope="module")
-def endpoint(db_url: str) -> Iterator[Endpoint]:
-    app = create_app(make_settings(db_url, outbound_sweep_seconds=0, channel_rate_per_minute=100_000,
+def endpoint(private_db_url: str) -> Iterator[Endpoint]:
+    app = create_app(make_settings(private_db_url, outbound_sweep_seconds=0, channel_rate_per_minute=100_000,
                                    channel_rate_per_day=1_000_000))
     with TestClient(app) as client:
         yield Endpoint(client, app.state.engine)

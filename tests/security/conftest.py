@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.stack import BOT_BIN, MODEL, ROOT, Stack
+from tests.security.private_db import private_db_url  # noqa: F401 - a fixture
 
 
 def pytest_configure(config: pytest.Config) -> None:

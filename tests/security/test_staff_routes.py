@@ -11,11 +11,13 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from itsdangerous import URLSafeTimedSerializer
 
+from api.main import create_app
 from api.settings import Environment
 from api.staff.seed import DEMO_ACCOUNTS, seed_staff
 from api.staff.service import csrf_token
 from api.staff.sessions import _SALT as SESSION_SALT
 from api.staff.sessions import COOKIE_NAME
+from tests.conftest import make_settings
 from tests.security.routes import Route, app_routes, concrete_path, is_public
 
 pytestmark = pytest.mark.security
@@ -31,12 +33,14 @@ class Identity:
     csrf: str = ""
 
 
-@pytest.fixture
-def app_client(committed_client: TestClient) -> Iterator[TestClient]:
-    app = committed_client.app
-    with app.state.sessionmaker() as session, session.begin():  # type: ignore[attr-defined]
-        seed_staff(session, app.state.settings)  # type: ignore[attr-defined]
-    yield committed_client
+@pytest.fixture(scope="module")
+def app_client(private_db_url: str) -> Iterator[TestClient]:
+    """The app on a database of its own, with the demo staff as seeded (no other test changed them)."""
+    app = create_app(make_settings(private_db_url))
+    with TestClient(app) as client:
+        with app.state.sessionmaker() as session, session.begin():
+            seed_staff(session, app.state.settings)
+        yield client
 
 
 def _staff(client: TestClient) -> list[Identity]:
