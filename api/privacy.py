@@ -8,9 +8,12 @@ from collections.abc import Mapping
 
 # 18-digit resident ID (last may be X) and mainland mobile numbers (also written 86138…), not inside
 # longer digit runs; a run longer than an ID (an ID and a mobile typed together) is masked whole.
-_ID_RE = re.compile(r"(?<![0-9])([1-9][0-9]{3})[0-9]{10}([0-9]{3}[0-9Xx])(?![0-9])")
-_PHONE_RE = re.compile(r"(?<![0-9])((?:86)?1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
-_LONG_RUN_RE = re.compile(r"(?<![0-9])[0-9][0-9Xx]{18,}")
+# A digit that ends a percent-escape (a URL in an access log: "电" is %E7%94%B5) does not count as
+# part of the run, or "%B513911112222" would hide the mobile number from the patterns.
+_START = r"(?<!%[0-9A-Fa-f])(?:(?<![0-9])|(?<=%[0-9A-Fa-f][0-9]))"
+_ID_RE = re.compile(_START + r"([1-9][0-9]{3})[0-9]{10}([0-9]{3}[0-9Xx])(?![0-9])")
+_PHONE_RE = re.compile(_START + r"((?:86)?1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
+_LONG_RUN_RE = re.compile(_START + r"[0-9][0-9Xx]{18,}")
 
 
 def mask_id_number(id_number: str) -> str:
