@@ -7,32 +7,22 @@ test cuts (on a schema of its own, dropped at the end).
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from api.db import make_engine
+from tests.conftest import _unavailable
 from tests.e2e.stack import BOT_BIN, MODEL, Stack
 from tests.faults.services import REDIS_SERVER, PrivateRedis, TcpProxy, wait_healthy
-
-TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
-REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+from tests.security.private_db import empty_postgres_schema, postgres_base, schema_url
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "faults: breaks a real dependency (Redis, PostgreSQL, action server)")
-
-
-def _unavailable(what: str) -> None:
-    if REQUIRE_SERVICES:
-        pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but not available")
-    pytest.skip(f"{what} not available")
 
 
 def require_model() -> None:
@@ -59,35 +49,19 @@ class ProxiedPostgres:
 
 @pytest.fixture(scope="module")
 def proxied_postgres() -> Iterator[ProxiedPostgres]:
-    if not TEST_POSTGRES_URL:
-        _unavailable("PostgreSQL (TEST_POSTGRES_URL)")
-    assert TEST_POSTGRES_URL
-    base = TEST_POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-    parts = urlsplit(base)
-    schema = f"f_{uuid.uuid4().hex[:12]}"
-    root = make_engine(base)
-    try:
-        with root.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001 - report why the server was unusable
-        root.dispose()
-        _unavailable(f"PostgreSQL at TEST_POSTGRES_URL ({type(exc).__name__})")
-    proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
-    proxy.start()
-    options = f"options={quote(f'-csearch_path={schema}')}"
-    sep = "&" if parts.query else "?"
-    userinfo = base.split("//", 1)[1].split("@", 1)[0] + "@" if "@" in parts.netloc else ""
-    proxied = f"{parts.scheme}://{userinfo}127.0.0.1:{proxy.port}{parts.path}"
-    proxied += f"?{parts.query}&{options}" if parts.query else f"?{options}"
-    admin = make_engine(f"{base}{sep}{options}")
-    try:
-        yield ProxiedPostgres(proxy=proxy, url=proxied, admin=admin)
-    finally:
-        proxy.stop()
-        admin.dispose()
-        with root.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        root.dispose()
+    base = postgres_base()
+    target = urlsplit(base)
+    with empty_postgres_schema(base, prefix="f") as schema:
+        proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 5432)
+        proxy.start()
+        userinfo = target.netloc.rpartition("@")[0]
+        through_proxy = target._replace(netloc=f"{userinfo}{'@' if userinfo else ''}127.0.0.1:{proxy.port}")
+        admin = make_engine(schema_url(base, schema))
+        try:
+            yield ProxiedPostgres(proxy=proxy, url=schema_url(urlunsplit(through_proxy), schema), admin=admin)
+        finally:
+            proxy.stop()
+            admin.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -6,39 +6,22 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
-from urllib.parse import quote
 
 import pytest
 from sqlalchemy import text
 
 from api.db import make_engine
 from tests.e2e.stack import ROOT
+from tests.security.private_db import empty_postgres_schema, postgres_base, schema_url
 
 pytestmark = pytest.mark.faults
 
-TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
-
-
 @pytest.fixture
 def empty_schema_url() -> Iterator[str]:
-    if not TEST_POSTGRES_URL:
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail("PostgreSQL (TEST_POSTGRES_URL) is required")
-        pytest.skip("PostgreSQL (TEST_POSTGRES_URL) not configured")
-    base = TEST_POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-    schema = f"m_{uuid.uuid4().hex[:12]}"
-    root = make_engine(base)
-    with root.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with root.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        root.dispose()
+    base = postgres_base()
+    with empty_postgres_schema(base, prefix="m") as schema:
+        yield schema_url(base, schema)
 
 
 def test_replicas_migrating_at_once_all_succeed(empty_schema_url: str) -> None:
