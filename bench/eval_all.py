@@ -68,6 +68,7 @@ def not_available(name: str, why: str) -> Area:
 
 # --- areas ---------------------------------------------------------------------------------
 
+
 def rule_scenarios(base: str) -> Area:
     if not SCENARIOS.is_dir() or not any(SCENARIOS.glob("*.yaml")):
         return not_available("rule-base scenarios", "tests/policy_kb/scenarios/ has no cases")
@@ -96,8 +97,9 @@ def shared_eval(base: str, what: str, label: str, needs: str) -> Area:
     with contextlib.redirect_stdout(out):
         ok, total = runner(base, SHARED, False)
     lines = [line for line in out.getvalue().splitlines() if line.strip()]
-    area = Area(f"shared eval: {label}", passed=ok, total=total, metric="cases passed",
-                failures=[line for line in lines[:-1]])
+    area = Area(
+        f"shared eval: {label}", passed=ok, total=total, metric="cases passed", failures=[line for line in lines[:-1]]
+    )
     if ok == 0 and total and all("http 404" in f for f in area.failures):
         return not_available(area.name, f"{needs} does not exist")
     return area
@@ -165,6 +167,7 @@ def nlu_heldout(rasa: str) -> Area:
 
 # --- running it -------------------------------------------------------------------------------
 
+
 @contextlib.contextmanager
 def product() -> Iterator[tuple[str, str]]:
     with tempfile.TemporaryDirectory(prefix="eval-") as tmp:
@@ -182,9 +185,11 @@ def product() -> Iterator[tuple[str, str]]:
 
 def evaluate(base: str, rasa: str) -> list[Area]:
     areas = [rule_scenarios(base)]
-    for what, label, needs in (("eligibility", "eligibility", "POST /v1/eligibility/evaluate"),
-                               ("chat", "conversations", "POST /v1/chat"),
-                               ("claims", "claims and check-ins", "POST /v1/claims")):
+    for what, label, needs in (
+        ("eligibility", "eligibility", "POST /v1/eligibility/evaluate"),
+        ("chat", "conversations", "POST /v1/chat"),
+        ("claims", "claims and check-ins", "POST /v1/claims"),
+    ):
         try:
             areas.append(shared_eval(base, what, label, needs))
         except (OSError, KeyError, RuntimeError) as exc:

@@ -59,8 +59,12 @@ class EligibilityUser(HttpUser):
 
     @task
     def evaluate(self) -> None:
-        self.client.post("/v1/eligibility/evaluate", json=random.choice(ELIGIBILITY_BODIES),
-                         headers={"Authorization": "Bearer dev-token"}, name="POST /v1/eligibility/evaluate")
+        self.client.post(
+            "/v1/eligibility/evaluate",
+            json=random.choice(ELIGIBILITY_BODIES),
+            headers={"Authorization": "Bearer dev-token"},
+            name="POST /v1/eligibility/evaluate",
+        )
 
 
 class GatewayTurnUser(HttpUser):
@@ -99,6 +103,5 @@ class RasaGreetUser(HttpUser):
     @task
     def turn(self) -> None:
         body = {"sender": f"web:{self.conversation.sender()}", "message": GREETING}
-        with self.client.post("/webhooks/rest/webhook", json=body, name="bare rasa greeting",
-                              catch_response=True) as r:
+        with self.client.post("/webhooks/rest/webhook", json=body, name="bare rasa greeting", catch_response=True) as r:
             _check_reply(r, key=None)

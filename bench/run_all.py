@@ -49,6 +49,7 @@ FIGURES_HEADING = "## Figures"
 
 # --- machine and memory --------------------------------------------------------------------
 
+
 def machine() -> str:
     model = platform.processor() or ""
     try:
@@ -59,8 +60,10 @@ def machine() -> str:
     except OSError:
         pass
     memory = psutil.virtual_memory().total / 2**30
-    return (f"{os.cpu_count()} CPUs (nproc), {memory:.1f} GiB memory, {model or 'unknown CPU'}, "
-            f"Python {platform.python_version()}")
+    return (
+        f"{os.cpu_count()} CPUs (nproc), {memory:.1f} GiB memory, {model or 'unknown CPU'}, "
+        f"Python {platform.python_version()}"
+    )
 
 
 def _rss(pid: int) -> float:
@@ -95,6 +98,7 @@ class MemorySampler(threading.Thread):
 
 
 # --- measurements --------------------------------------------------------------------------
+
 
 def eligibility_per_second(cases: int = 10_000) -> float:
     import random
@@ -131,9 +135,28 @@ class Load:
 def locust(user_class: str, host: str, users: int, seconds: int, workdir: Path) -> Load:
     """Run locust headless (closed loop, `users` in flight) and read its aggregated CSV row."""
     prefix = workdir / f"{user_class}-{users}"
-    cmd = [str(LOCUST), "-f", str(ROOT / "bench" / "locustfile.py"), user_class, "--headless",
-           "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", host, "--csv", str(prefix),
-           "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"]
+    cmd = [
+        str(LOCUST),
+        "-f",
+        str(ROOT / "bench" / "locustfile.py"),
+        user_class,
+        "--headless",
+        "-u",
+        str(users),
+        "-r",
+        str(users),
+        "-t",
+        f"{seconds}s",
+        "--host",
+        host,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--stop-timeout",
+        "10",
+    ]
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=seconds + 120)
     stats = Path(f"{prefix}_stats.csv")
     if not stats.exists():
@@ -143,9 +166,14 @@ def locust(user_class: str, host: str, users: int, seconds: int, workdir: Path) 
     if not rows or not int(rows[0]["Request Count"]):
         return Load(error="no requests completed")
     row = rows[0]
-    return Load(requests=int(row["Request Count"]), failures=int(row["Failure Count"]),
-                rps=float(row["Requests/s"]), p50=float(row["50%"]), p95=float(row["95%"]),
-                p99=float(row["99%"]))
+    return Load(
+        requests=int(row["Request Count"]),
+        failures=int(row["Failure Count"]),
+        rps=float(row["Requests/s"]),
+        p50=float(row["50%"]),
+        p95=float(row["95%"]),
+        p99=float(row["99%"]),
+    )
 
 
 def warm_up(stack: Stack) -> None:
@@ -170,25 +198,37 @@ def reminders(claims: int) -> Reminders:
     script = ROOT / "bench" / "reminders.py"
     if not script.exists():
         return Reminders(claims, error="bench/reminders.py not available")
-    result = subprocess.run([sys.executable, "-m", "bench.reminders", "--claims", str(claims)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=4 * 3600)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.reminders", "--claims", str(claims)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=4 * 3600,
+    )
     out = result.stdout
     m = re.search(r"first run:\s+([\d,]+) claims in ([\d.]+) s = ([\d,]+) claims/s.*?peak (\d+) MB", out)
     if result.returncode != 0 or not m:
-        return Reminders(claims, error=(result.stderr or out).strip().splitlines()[-1][:200] if (result.stderr or out)
-                         else f"exit {result.returncode}")
+        tail = (result.stderr or out).strip().splitlines()
+        return Reminders(claims, error=tail[-1][:200] if tail else f"exit {result.returncode}")
     seeded = re.search(r"seeded .*", out)
-    return Reminders(claims, line=seeded.group(0) if seeded else "", seconds=float(m.group(2)),
-                     per_second=float(m.group(3).replace(",", "")), peak_rss=float(m.group(4)))
+    return Reminders(
+        claims,
+        line=seeded.group(0) if seeded else "",
+        seconds=float(m.group(2)),
+        per_second=float(m.group(3).replace(",", "")),
+        peak_rss=float(m.group(4)),
+    )
 
 
 # --- the run ---------------------------------------------------------------------------------
 
+
 @contextmanager
 def product(workdir: Path) -> Iterator[Stack]:
     # Rate limits are per sender and would refuse a benchmark's repeated turns: lifted here only.
-    stack = Stack(workdir=workdir, env_overrides={"CHANNEL_RATE_PER_MINUTE": "1000000",
-                                                  "CHANNEL_RATE_PER_DAY": "100000000"})
+    stack = Stack(
+        workdir=workdir, env_overrides={"CHANNEL_RATE_PER_MINUTE": "1000000", "CHANNEL_RATE_PER_DAY": "100000000"}
+    )
     try:
         stack.start_api()
         stack.start_actions()
@@ -213,8 +253,9 @@ class Figures:
 
 
 def measure(args: argparse.Namespace) -> Figures:
-    figures = Figures(machine=machine(), when=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-                      seconds=args.seconds)
+    figures = Figures(
+        machine=machine(), when=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"), seconds=args.seconds
+    )
     print("==> eligibility in-process…", file=sys.stderr, flush=True)
     figures.eligibility_per_s = eligibility_per_second()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp, product(Path(tmp)) as stack:
@@ -226,9 +267,11 @@ def measure(args: argparse.Namespace) -> Figures:
         print("==> HTTP at 50 clients…", file=sys.stderr, flush=True)
         figures.http = locust("EligibilityUser", stack.api, 50, args.seconds, work)
         for users in (1, 50):
-            for name, cls, host in (("bare Rasa turn (greeting, utter only)", "RasaGreetUser", rasa),
-                                    ("gateway turn, same greeting", "GatewayGreetUser", stack.api),
-                                    ("gateway turn, typical messages", "GatewayTurnUser", stack.api)):
+            for name, cls, host in (
+                ("bare Rasa turn (greeting, utter only)", "RasaGreetUser", rasa),
+                ("gateway turn, same greeting", "GatewayGreetUser", stack.api),
+                ("gateway turn, typical messages", "GatewayTurnUser", stack.api),
+            ):
                 print(f"==> {name} at {users}…", file=sys.stderr, flush=True)
                 figures.chat[(name, users)] = locust(cls, host, users, args.seconds, work)
         sampler.stop()
@@ -244,24 +287,43 @@ def _ms(value: float) -> str:
 
 
 def render(f: Figures) -> str:
-    lines = [f"Measured {f.when} on {f.machine}, by `make bench` (bench/run_all.py). The product ran in "
-             "its embedded configuration (one process each: API on SQLite, action server, Rasa with in-memory "
-             f"trackers); locust ran {f.seconds} s per row, closed loop, on the same two cores.", ""]
-    lines += ["| measure | figure |", "|---|---|",
-              f"| eligibility evaluations, in-process, one core | {f.eligibility_per_s:,.0f} /s |"]
+    lines = [
+        f"Measured {f.when} on {f.machine}, by `make bench` (bench/run_all.py). The product ran in "
+        "its embedded configuration (one process each: API on SQLite, action server, Rasa with in-memory "
+        f"trackers); locust ran {f.seconds} s per row, closed loop, on the same two cores.",
+        "",
+    ]
+    lines += [
+        "| measure | figure |",
+        "|---|---|",
+        f"| eligibility evaluations, in-process, one core | {f.eligibility_per_s:,.0f} /s |",
+    ]
     h = f.http
-    lines.append("| HTTP POST /v1/eligibility/evaluate, 50 concurrent clients | " + (
-        f"p50 {_ms(h.p50)}, p99 {_ms(h.p99)}, {h.rps:,.0f} req/s, {h.failures} failed of {h.requests:,} |"
-        if not h.error else f"not measured ({h.error}) |"))
+    lines.append(
+        "| HTTP POST /v1/eligibility/evaluate, 50 concurrent clients | "
+        + (
+            f"p50 {_ms(h.p50)}, p99 {_ms(h.p99)}, {h.rps:,.0f} req/s, {h.failures} failed of {h.requests:,} |"
+            if not h.error
+            else f"not measured ({h.error}) |"
+        )
+    )
     if f.reminders is not None:
         r = f.reminders
-        lines.append(f"| monthly reminder run, {r.claims:,} claims (PostgreSQL) | " + (
-            f"{r.seconds:,.0f} s = {r.per_second:,.0f} claims/s, job peak RSS {r.peak_rss:,.0f} MiB |"
-            if not r.error else f"not measured ({r.error}) |"))
+        lines.append(
+            f"| monthly reminder run, {r.claims:,} claims (PostgreSQL) | "
+            + (
+                f"{r.seconds:,.0f} s = {r.per_second:,.0f} claims/s, job peak RSS {r.peak_rss:,.0f} MiB |"
+                if not r.error
+                else f"not measured ({r.error}) |"
+            )
+        )
     bare = {u: f.chat.get(("bare Rasa turn (greeting, utter only)", u)) for u in (1, 50)}
-    lines += ["", "| chat turn | 1 conversation: p50 / p95 | ratio to bare Rasa (p50) | "
-              "50 conversations: p50 / p95 | ratio to bare Rasa (p50) | turns/s at 50 |",
-              "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| chat turn | 1 conversation: p50 / p95 | ratio to bare Rasa (p50) | "
+        "50 conversations: p50 / p95 | ratio to bare Rasa (p50) | turns/s at 50 |",
+        "|---|---|---|---|---|---|",
+    ]
     names = dict.fromkeys(name for name, _ in f.chat)
     for name in names:
         cells = [name]
@@ -291,18 +353,26 @@ def update_readme(table: str) -> None:
     if start == -1:
         README.write_text(text.rstrip("\n") + "\n\n" + section, encoding="utf-8")
         return
-    after = text[start + 1 + len(FIGURES_HEADING):]
+    after = text[start + 1 + len(FIGURES_HEADING) :]
     following = re.search(r"\n## ", after)
-    tail = after[following.start() + 1:] if following else ""
-    README.write_text(text[:start + 1] + section + ("\n" + tail if tail else ""), encoding="utf-8")
+    tail = after[following.start() + 1 :] if following else ""
+    README.write_text(text[: start + 1] + section + ("\n" + tail if tail else ""), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "20")),
-                        help="locust run time per row (BENCH_SECONDS)")
-    parser.add_argument("--claims", type=int, default=int(os.environ.get("BENCH_CLAIMS", "1000000")),
-                        help="claims in the reminder run, 0 to skip (BENCH_CLAIMS)")
+    parser.add_argument(
+        "--seconds",
+        type=int,
+        default=int(os.environ.get("BENCH_SECONDS", "20")),
+        help="locust run time per row (BENCH_SECONDS)",
+    )
+    parser.add_argument(
+        "--claims",
+        type=int,
+        default=int(os.environ.get("BENCH_CLAIMS", "1000000")),
+        help="claims in the reminder run, 0 to skip (BENCH_CLAIMS)",
+    )
     parser.add_argument("--no-readme", action="store_true", help="print only; leave README.md alone")
     args = parser.parse_args(argv)
     figures = measure(args)
