@@ -22,10 +22,13 @@ from typing import Any
 
 
 class FakeRasa:
-    def __init__(self, *, delay: float = 0.0, port: int = 0, reply: str = "已收到：{message}") -> None:
+    def __init__(self, *, delay: float = 0.0, port: int = 0, reply: str | None = "已收到：{message}") -> None:
         self.delay = delay
+        # None: answer with no message at all, as Rasa does when a custom action fails.
         self.reply = reply
         self.calls: list[tuple[str, str, dict[str, Any]]] = []
+        # (path, body) of POSTs to Rasa's HTTP API (/conversations/<id>/tracker/events).
+        self.tracker_events: list[tuple[str, Any]] = []
         self._lock = threading.Lock()
         fake = self
 
@@ -54,11 +57,19 @@ class FakeRasa:
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", "0"))
                 payload = json.loads(self.rfile.read(length) or b"{}")
+                if self.path.startswith("/conversations/"):
+                    with fake._lock:
+                        fake.tracker_events.append((self.path, payload))
+                    self._send(200, {})
+                    return
                 sender, message = str(payload.get("sender", "")), str(payload.get("message", ""))
                 with fake._lock:
                     fake.calls.append((sender, message, dict(payload.get("metadata") or {})))
                 if fake.delay:
                     time.sleep(fake.delay)
+                if fake.reply is None:
+                    self._send(200, [])
+                    return
                 self._send(200, [{"recipient_id": sender, "text": fake.reply.format(message=message)}])
 
         self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)

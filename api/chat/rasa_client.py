@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from redis.asyncio import Redis
@@ -85,6 +86,16 @@ class RasaClient:
         except ValueError as exc:
             raise DialogueUnavailable("rasa answered with invalid JSON") from exc
         return body if isinstance(body, list) else []
+
+    async def restart(self, *, sender: str) -> bool:
+        """Reset a conversation (Rasa's `restart` event): the way out when its state keeps
+        predicting an action that fails, which otherwise answers nothing until the session expires."""
+        path = f"/conversations/{quote(sender, safe='')}/tracker/events"
+        try:
+            response = await self._http.post(path, params={"include_events": "NONE"}, json={"event": "restart"})
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
 
     async def is_ready(self) -> tuple[bool, str | None]:
         try:

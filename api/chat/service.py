@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 EMPTY_REPLY = "您好，请直接输入您想咨询的失业保险问题，例如“失业金怎么申领”。"
 TOO_LONG_REPLY = f"您的消息太长了，请分几次发送，每次不超过{MAX_MESSAGE_CHARS}个字。"
 UNAVAILABLE_REPLY = "系统暂时无法回答，请稍后再试，或拨打12333人社服务热线咨询。"
-SILENT_REPLY = "抱歉，我没能处理您的消息。您可以换个说法，或回复“人工”转人工服务，也可拨打12333。"
+SILENT_REPLY = "抱歉，刚才没能处理完您的消息，我们重新开始。请再说一遍您的问题，或回复“人工”转人工服务，也可拨打12333。"
 LOGGED_CHARS = 200
 
 
@@ -68,4 +68,10 @@ async def converse(
         log.error("dialogue engine unavailable for %s: %s", channel, exc)
         return [ChatMessage(text=UNAVAILABLE_REPLY)]
     messages = [ChatMessage(text=m["text"]) for m in raw if isinstance(m, dict) and m.get("text")]
-    return messages or [ChatMessage(text=SILENT_REPLY)]
+    if not messages:
+        # An action failed inside Rasa. Left alone, the conversation keeps predicting it and stays
+        # silent until the session expires; a restart gives the claimant a working conversation.
+        restarted = await rasa.restart(sender=sender)
+        log.error("empty answer for %s via %s; conversation restarted: %s", sender, channel, restarted)
+        return [ChatMessage(text=SILENT_REPLY)]
+    return messages

@@ -28,3 +28,22 @@ def test_dialogue_engine_down_gets_a_reply_not_silence(stack: Stack) -> None:
     finally:
         stack.start_rasa()
         stack.wait_ready()
+
+
+def test_the_gateway_can_restart_a_real_conversation(stack: Stack) -> None:
+    # The gateway's way out of a conversation stuck on a failing action (api/chat/service.py).
+    import asyncio
+
+    from api.chat.rasa_client import RasaClient
+
+    stack.chat("e2e-4", "你好")
+
+    async def restart() -> bool:
+        client = RasaClient(f"http://127.0.0.1:{stack.rasa_port}", timeout=10)
+        try:
+            return await client.restart(sender="web:e2e-4")
+        finally:
+            await client.aclose()
+
+    assert asyncio.run(restart()) is True
+    assert any("失业保险" in r for r in stack.chat("e2e-4", "你好"))

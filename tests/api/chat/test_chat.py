@@ -79,3 +79,16 @@ def test_engine_down_still_answers(app_factory: Callable[..., FastAPI]) -> None:
         response = client.post("/v1/chat", json={"sender": "web-1", "message": "你好"})
     assert response.status_code == 200
     assert response.json()["messages"][0]["text"] == UNAVAILABLE_REPLY
+
+
+def test_an_empty_answer_restarts_the_conversation_instead_of_leaving_it_stuck(
+    app_factory: Callable[..., FastAPI],
+) -> None:
+    from api.chat.service import SILENT_REPLY
+
+    with FakeRasa(reply=None) as silent, TestClient(app_factory(rasa_url=silent.url, outbound_sweep_seconds=0)) as c:
+        r = c.post("/v1/chat", json={"sender": "web-stuck", "message": "我要办理按月申领"})
+    assert r.json() == {"messages": [{"text": SILENT_REPLY}]}
+    assert silent.tracker_events == [
+        ("/conversations/web%3Aweb-stuck/tracker/events?include_events=NONE", {"event": "restart"})
+    ]
