@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 
 from api.chat.rasa_client import RasaClient
 from api.db import make_engine, make_sessionmaker
-from api.errors import install_error_handlers
+from api.errors import document_error_shape, install_error_handlers
 from api.notify import OutboxProvider
 from api.privacy import install_log_masking
 from api.routers import ROUTERS
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    document_error_shape(app)
     for router in ROUTERS:
         app.include_router(router)
     return app
