@@ -171,16 +171,9 @@ def nlu_heldout(rasa: str) -> Area:
 @contextlib.contextmanager
 def product() -> Iterator[tuple[str, str]]:
     with tempfile.TemporaryDirectory(prefix="eval-") as tmp:
-        stack = Stack(workdir=Path(tmp))
-        try:
-            print("==> 启动产品（API、动作服务器、Rasa）…", file=sys.stderr, flush=True)
-            stack.start_api()
-            stack.start_actions()
-            stack.start_rasa()
-            stack.wait_ready()
+        print("==> 启动产品（API、动作服务器、Rasa）…", file=sys.stderr, flush=True)
+        with Stack(workdir=Path(tmp)).running() as stack:
             yield stack.api, f"http://127.0.0.1:{stack.rasa_port}"
-        finally:
-            stack.stop_all()
 
 
 def evaluate(base: str, rasa: str) -> list[Area]:

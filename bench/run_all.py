@@ -229,14 +229,8 @@ def product(workdir: Path) -> Iterator[Stack]:
     stack = Stack(
         workdir=workdir, env_overrides={"CHANNEL_RATE_PER_MINUTE": "1000000", "CHANNEL_RATE_PER_DAY": "100000000"}
     )
-    try:
-        stack.start_api()
-        stack.start_actions()
-        stack.start_rasa()
-        stack.wait_ready()
+    with stack.running():
         yield stack
-    finally:
-        stack.stop_all()
 
 
 @dataclass

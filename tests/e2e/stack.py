@@ -11,6 +11,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +33,8 @@ def free_port() -> int:
 class Stack:
     workdir: Path
     env_overrides: dict[str, str] = field(default_factory=dict)
+    # "info" logs every request as deployed (the security tests grep those logs).
+    api_log_level: str = "warning"
     api_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
@@ -66,7 +70,7 @@ class Stack:
             subprocess.run([sys.executable, "-m", "api", command], cwd=ROOT, env=self.env(), check=True,
                            capture_output=True)
         self._spawn("api", [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(self.api_port),
-                            "--log-level", "warning"])
+                            "--log-level", self.api_log_level])
 
     def start_actions(self) -> None:
         self._spawn("actions", [str(BOT_BIN / "rasa"), "run", "actions", "--actions", "actions",
@@ -76,6 +80,20 @@ class Stack:
         self._spawn("rasa", [str(BOT_BIN / "rasa"), "run", "--enable-api", "-m", str(MODEL),
                              "--endpoints", endpoints, "--credentials", "bot/credentials.yml",
                              "--port", str(self.rasa_port)])
+
+    @contextmanager
+    def running(self, endpoints: str = "bot/endpoints.yml") -> Iterator[Stack]:
+        """The whole product (API, action server, Rasa) until the block ends."""
+        if not MODEL.exists() or not (BOT_BIN / "rasa").exists():
+            raise RuntimeError("the dialogue model is not trained: run scripts/train.sh (make test does)")
+        try:
+            self.start_api()
+            self.start_actions()
+            self.start_rasa(endpoints)
+            self.wait_ready()
+            yield self
+        finally:
+            self.stop_all()
 
     def stop(self, name: str) -> None:
         proc = self.procs.pop(name, None)

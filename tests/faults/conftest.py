@@ -88,12 +88,7 @@ def redis_stack(private_redis: PrivateRedis, tmp_path_factory: pytest.TempPathFa
         "RASA_REDIS_PORT": str(private_redis.port),
         "RASA_REDIS_DB": "1",
     }
-    s = Stack(workdir=tmp_path_factory.mktemp("redisstack"), env_overrides=env)
-    try:
-        s.start_api()
-        s.start_actions()
-        s.start_rasa("bot/endpoints.redis.yml")
-        s.wait_ready()
+    with Stack(workdir=tmp_path_factory.mktemp("redisstack"), env_overrides=env).running(
+        "bot/endpoints.redis.yml"
+    ) as s:
         yield s
-    finally:
-        s.stop_all()
