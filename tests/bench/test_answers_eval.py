@@ -24,7 +24,8 @@ CONTRACT_KEYS = {"message", "region", "date", "facts", "audience"}
 
 
 def _fixture(name: str) -> dict[str, Any]:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    body: dict[str, Any] = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return body
 
 
 def _q(labels: str | list[str], group: str = "g", **kw: Any) -> ae.Question:
