@@ -307,7 +307,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rasa", help="that product's Rasa (for /model/parse)")
     parser.add_argument("-v", action="store_true", help="list every failing case")
     args = parser.parse_args(argv)
-    figures, why = run(args.base.rstrip("/"), args.rasa.rstrip("/") if args.rasa else None)
+    try:
+        figures, why = run(args.base.rstrip("/"), args.rasa.rstrip("/") if args.rasa else None)
+    except httpx.HTTPError as exc:
+        print(f"无法连接产品：{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
     if figures is None:
         print(f"answers (held-out): not available ({why})")
         return 0
