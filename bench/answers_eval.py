@@ -13,7 +13,8 @@ label, a topic of data/topics.yaml or `abstain`:
 - abstention precision  of the questions it abstained on, how many it should have;
   and recall            of the questions labelled abstain, how many it abstained on
                         (items whose label allows either are left out of both);
-- per-group accuracy    by the group (topics.yaml) of the labelled topic;
+- per-group accuracy    by the group (topics.yaml) of the labelled topic, and on the KB's
+                        first 35 topics apart from the new ones;
 - region understood     where the text names a city (`expect_region`), the answer's region;
 - intent accuracy       Rasa /model/parse where an `intent` is labelled.
 
@@ -39,6 +40,8 @@ ABSTAIN = "abstain"
 AUTH = {"Authorization": "Bearer dev-token"}
 ACCURACY_GOAL = 0.95
 WRONG_CONFIDENT_GOAL = 0.02
+FIRST_35 = "first 35 topics"
+NEW_TOPICS = "new topics"
 
 
 class Unavailable(RuntimeError):
@@ -54,6 +57,7 @@ class Question:
     expect_region: str | None = None
     date: str | None = None
     intents: frozenset[str] = frozenset()
+    existing: bool = False  # a label is one of the KB's first 35 entries (topics.yaml `existing`)
 
     @property
     def must_abstain(self) -> bool:
@@ -110,6 +114,7 @@ def load_questions(path: Path = QUESTIONS, topics: dict[str, dict[str, Any]] | N
                 expect_region=None if item.get("expect_region") is None else str(item["expect_region"]),
                 date=None if item.get("date") is None else str(item["date"]),
                 intents=_as_set(item.get("intent")),
+                existing=any(bool(topics[t].get("existing")) for t in labels if t != ABSTAIN),
             )
         )
     return out
@@ -173,6 +178,7 @@ class Figures:
     abstain_precision: Ratio = field(default_factory=Ratio)
     abstain_recall: Ratio = field(default_factory=Ratio)
     by_group: dict[str, Ratio] = field(default_factory=dict)
+    by_coverage: dict[str, Ratio] = field(default_factory=dict)  # "first 35 topics" / "new topics"
     region: Ratio = field(default_factory=Ratio)
     intent: Ratio = field(default_factory=Ratio)
     intent_unavailable: str = ""  # why intent accuracy could not be measured
@@ -202,6 +208,8 @@ def score(questions: list[Question], outcomes: list[Outcome]) -> Figures:
             f.wrong_confident.hit += 1
             f.wrong_confident.failures.append(f"{where} → {_shown(o)} (want {_want(q)})")
         f.by_group.setdefault(q.group, Ratio()).add(right)
+        if not q.must_abstain:
+            f.by_coverage.setdefault(FIRST_35 if q.existing else NEW_TOPICS, Ratio()).add(right)
         if not (q.may_abstain and not q.must_abstain):  # either is right: no abstention figure
             if o.abstained and not o.error:
                 f.abstain_precision.add(q.must_abstain, f"{where} → abstained (want {_want(q)})")
@@ -293,7 +301,9 @@ def report(f: Figures, *, verbose: bool) -> str:
         f"abstention recall      {_fmt(f.abstain_recall)}",
         f"region understood      {_fmt(f.region)}",
         f"intent accuracy        {intent}",
-    ] + [f"  group {g:<16} {_fmt(r)}" for g, r in sorted(f.by_group.items())]
+    ]
+    lines += [f"  {c:<22} {_fmt(r)}" for c, r in sorted(f.by_coverage.items())]
+    lines += [f"  group {g:<16} {_fmt(r)}" for g, r in sorted(f.by_group.items())]
     for name, r in (("answer", f.accuracy), ("region", f.region), ("intent", f.intent)):
         if r.failures:
             shown = r.failures if verbose else r.failures[:15]

@@ -192,6 +192,7 @@ def answers_heldout(base: str, rasa: str, transport: httpx.BaseTransport | None 
         _ratio_area(f"{name}: abstention precision", f.abstain_precision, "abstained rightly"),
         _ratio_area(f"{name}: abstention recall", f.abstain_recall, "abstain-labelled abstained"),
     ]
+    areas += [_ratio_area(f"{name} · {c}", r, "accuracy") for c, r in sorted(f.by_coverage.items())]
     areas += [_ratio_area(f"{name} · {g}", r, "group accuracy") for g, r in sorted(f.by_group.items())]
     areas.append(_ratio_area(f"{name}: region understood", f.region, "city in the text → its region"))
     if f.intent_unavailable:

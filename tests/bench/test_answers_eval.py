@@ -114,6 +114,12 @@ def test_figures_on_a_small_hand_counted_set() -> None:
     assert all("want" in line for line in f.accuracy.failures)
 
 
+def test_accuracy_on_the_first_35_topics_apart_from_the_new_ones() -> None:
+    qs = [_q("a", existing=True), _q(["a", "n"], existing=True), _q("n"), _q("abstain", "abstain")]
+    f = ae.score(qs, [_answered("a"), ABSTAINED, _answered("n"), ABSTAINED])
+    assert {c: (r.hit, r.total) for c, r in f.by_coverage.items()} == {ae.FIRST_35: (1, 2), ae.NEW_TOPICS: (1, 1)}
+
+
 def test_region_understood_only_where_the_text_names_a_city() -> None:
     qs = [_q("a", expect_region="210000"), _q("a", expect_region="150000"), _q("a")]
     f = ae.score(qs, [_answered("a", "210000"), _answered("a", "CN"), _answered("a", "CN")])
