@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -59,11 +60,11 @@ class Stack:
     def rasa(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
-    def tracker(self, sender: str) -> dict[str, object]:
+    def tracker(self, sender: str) -> dict[str, Any]:
         """Rasa's tracker of a conversation, through its HTTP API with the token."""
         r = httpx.get(f"{self.rasa}/conversations/{sender}/tracker", params={"token": self.rasa_token}, timeout=30)
         r.raise_for_status()
-        state: dict[str, object] = r.json()
+        state: dict[str, Any] = r.json()
         return state
 
     def env(self) -> dict[str, str]:
