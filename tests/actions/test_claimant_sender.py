@@ -63,6 +63,8 @@ def test_check_in_and_its_back_pay_offer_carry_the_sender(api: FakeApi, dispatch
 
 def test_a_ticket_for_a_verified_claimant_carries_the_sender(api: FakeApi, dispatcher, domain) -> None:
     api.on("POST", "/v1/tickets", 201, {"number": "T1", "respond_by": "2026-11-30T12:00:00+08:00"})
-    ActionHandoff().run(dispatcher, load_tracker("checkin_stop_details", text="我不服", intent="dispute_decision"), domain)
+    ActionHandoff().run(
+        dispatcher, load_tracker("checkin_stop_details", text="我不服", intent="dispute_decision"), domain
+    )
     [(_, _, sender, auth)] = _claimant_calls(api)
     assert sender == SENDER and auth == "Bearer dialogue-token-of-this-test"
