@@ -89,12 +89,16 @@ def _dependency_guards(dependant: Any) -> Iterator[Guard]:
         name = getattr(call, "__qualname__", "")
         if name in ("require_roles.<locals>._check", "require_staff_roles.<locals>._check"):
             closure = inspect.getclosurevars(call).nonlocals
-            yield Guard(roles=frozenset(closure["wanted"]), staff_only=name.startswith("require_staff_roles"),
-                        dialogue=bool(closure.get("dialogue", False)))
+            yield Guard(
+                roles=frozenset(closure["wanted"]),
+                staff_only=name.startswith("require_staff_roles"),
+                dialogue=bool(closure.get("dialogue", False)),
+            )
         elif name == "_reader.<locals>._dependency":  # a claim read: details for the claim roles only
             detail = inspect.getclosurevars(call).nonlocals["detail"]
-            yield Guard(roles=STAFF_CLAIM_ROLES if detail else frozenset(), staff_only=False, dialogue=True,
-                        claim_access=True)
+            yield Guard(
+                roles=STAFF_CLAIM_ROLES if detail else frozenset(), staff_only=False, dialogue=True, claim_access=True
+            )
         elif name == "_claimant_action":
             yield Guard(roles=frozenset(), staff_only=False, dialogue=True, claim_access=True)
         elif call is current_caller:
