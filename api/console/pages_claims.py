@@ -125,14 +125,18 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> Response
             session=session, claim_id=claim_id, as_of=today, rule_base=rule_base, config=config
         ).model_dump(mode="json")
         backpay = status.get("backpay")
-        record_audit(
-            session,
-            actor=ctx.caller.actor,
-            action="console.claim_view",
-            entity_type="claim",
-            entity_id=claim_id,
-            after={"verified_at": verification.verified_at.isoformat()},
-        )
+    # Every staff read of a claim is audited, the masked one too (as over JSON, api/claims/access.py).
+    record_audit(
+        session,
+        actor=ctx.caller.actor,
+        action="console.claim_view",
+        entity_type="claim",
+        entity_id=claim_id,
+        after={
+            "verified_at": verification.verified_at.isoformat() if verification else None,
+            "masked": verification is None,
+        },
+    )
     claim = out.model_dump(mode="json")
     if verification is None:
         claim["claimant"]["name"] = mask_name(out.claimant.name)

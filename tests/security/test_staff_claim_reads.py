@@ -291,3 +291,16 @@ def test_a_token_cannot_be_both_dialogue_and_integration() -> None:
         load_settings(_env_file=None, integration_tokens=["same-token"], dialogue_tokens=["same-token"])
     with pytest.raises(SettingsError, match="RASA_TOKEN"):
         load_settings(_env_file=None, rasa_token="")
+
+
+def test_the_consoles_masked_claim_page_is_audited_too(
+    staff_client: TestClient, make_staff: Callable[..., object], session: Session
+) -> None:
+    make_staff("op-page", "operator")
+    claim_id = _claim(staff_client)
+    console_login(staff_client, "op-page")
+    assert "尚未核实来电人身份" in staff_client.get(f"/console/claims/{claim_id}").text
+    rows = session.scalars(
+        select(AuditEvent).where(AuditEvent.actor == "staff:op-page", AuditEvent.action == "console.claim_view")
+    ).all()
+    assert [(r.entity_id, (r.after or {}).get("masked")) for r in rows] == [(str(claim_id), True)]
