@@ -136,7 +136,7 @@ class Stack:
         for name in list(self.procs):
             self.stop(name)
 
-    def wait_ready(self, timeout: float = 180) -> None:
+    def wait_ready(self, timeout: float = 300) -> None:  # model load takes minutes on a busy 2-core machine
         deadline = time.monotonic() + timeout
         last = ""
         while time.monotonic() < deadline:
