@@ -172,3 +172,16 @@ def test_compose_publishes_neither_engine_and_gives_each_its_secret() -> None:
     for name in ("api", "worker"):
         env = services[name]["environment"]
         assert {"RASA_TOKEN", "DIALOGUE_TOKENS", "ACTION_SERVER_TOKEN"} <= set(env), name
+
+
+def test_make_run_and_the_image_start_both_engines_closed() -> None:
+    run = (ROOT / "scripts" / "run.sh").read_text(encoding="utf-8")
+    assert "-m actions.server --host 127.0.0.1" in run and "rasa run actions" not in run
+    assert '--auth-token "$RASA_TOKEN" -i 127.0.0.1' in run
+    image = (ROOT / "docker" / "bot.Dockerfile").read_text(encoding="utf-8")
+    assert '--auth-token \\"$RASA_TOKEN\\"' in image
+    credentials = yaml.safe_load((ROOT / "bot" / "credentials.yml").read_text(encoding="utf-8"))
+    assert list(credentials) == ["channels.gateway.GatewayInput"]  # no REST channel
+    for name in ("endpoints.yml", "endpoints.redis.yml"):
+        endpoint = yaml.safe_load((ROOT / "bot" / name).read_text(encoding="utf-8"))["action_endpoint"]
+        assert endpoint["headers"] == {"Authorization": "Bearer ${ACTION_SERVER_TOKEN}"}, name
