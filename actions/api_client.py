@@ -1,7 +1,10 @@
-"""The action server's client of the API (integration token from the environment).
+"""The action server's client of the API (its dialogue token, API_TOKEN, from the environment).
 
 Read per call from the environment, not at import, so the server starts
-without side effects and tests can point it elsewhere.
+without side effects and tests can point it elsewhere. A call about a claimant
+names the conversation's sender (`sender=`, the X-Claimant-Sender header): the
+API then answers only about the claim that sender has verified to, whatever the
+tracker's slots say.
 """
 
 from __future__ import annotations
@@ -28,16 +31,28 @@ def _base() -> str:
     return os.environ.get("API_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
-def _headers() -> dict[str, str]:
-    return {"Authorization": f"Bearer {os.environ.get('API_TOKEN', 'dev-token')}"}
+SENDER_HEADER = "X-Claimant-Sender"
+
+
+def _headers(sender: str | None) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {os.environ.get('API_TOKEN', 'dev-dialogue-token')}"}
+    if sender:
+        headers[SENDER_HEADER] = sender
+    return headers
 
 
 def call(
-    method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None, timeout: float = 8.0
+    method: str,
+    path: str,
+    *,
+    json: Any = None,
+    params: dict[str, Any] | None = None,
+    sender: str | None = None,
+    timeout: float = 8.0,
 ) -> Any:
     try:
         response = requests.request(
-            method, _base() + path, json=json, params=params, headers=_headers(), timeout=timeout
+            method, _base() + path, json=json, params=params, headers=_headers(sender), timeout=timeout
         )
     except requests.RequestException as exc:
         raise ApiUnavailable(type(exc).__name__) from exc

@@ -136,14 +136,14 @@ class ActionSubmitCheckin(Action):
         answers = {event: event in reported for event in STOP_EVENTS}
         body = {"month": current_month(), "channel": claims_channel(tracker), "answers": answers}
         try:
-            result = call("POST", f"/v1/claims/{claim_id}/checkins", json=body)
+            result = call("POST", f"/v1/claims/{claim_id}/checkins", json=body, sender=tracker.sender_id)
         except (ApiUnavailable, ApiError):
             dispatcher.utter_message(response="utter_checkin_failed")
             return []
         dispatcher.utter_message(text=checkin_reply(result, domain))
         events: list[dict[str, Any]] = [SlotSet("stop_any", None), SlotSet("stop_details", None)]
         if result.get("status") in ("accepted", "duplicate", "outside_window"):
-            events += offer_backpay_if_any(dispatcher, claim_id)
+            events += offer_backpay_if_any(dispatcher, claim_id, tracker.sender_id)
         return events
 
 

@@ -28,18 +28,18 @@ REFUSAL_QUESTIONS = (
 )
 
 
-def backpay_options(claim_id: str) -> dict[str, Any]:
-    return call("GET", f"/v1/claims/{claim_id}/backpay")
+def backpay_options(claim_id: str, sender: str) -> dict[str, Any]:
+    return call("GET", f"/v1/claims/{claim_id}/backpay", sender=sender)
 
 
 def can_request_backpay(options: dict[str, Any]) -> bool:
     return bool(options.get("applicable") and options.get("eligible_months") and not options.get("expired"))
 
 
-def offer_backpay_if_any(dispatcher: CollectingDispatcher, claim_id: str) -> list[dict[str, Any]]:
+def offer_backpay_if_any(dispatcher: CollectingDispatcher, claim_id: str, sender: str) -> list[dict[str, Any]]:
     """After a check-in: mention back-pay only when there is something to ask for."""
     try:
-        options = backpay_options(claim_id)
+        options = backpay_options(claim_id, sender)
     except (ApiUnavailable, ApiError):
         return []
     if not can_request_backpay(options):
@@ -71,7 +71,7 @@ class ActionExplainClaim(Action):
             return self._without_claim(dispatcher, tracker, domain)
         claim_id = tracker.get_slot("claim_id")
         try:
-            status = call("GET", f"/v1/claims/{claim_id}/status")
+            status = call("GET", f"/v1/claims/{claim_id}/status", sender=tracker.sender_id)
         except (ApiUnavailable, ApiError):
             dispatcher.utter_message(response="utter_service_unavailable")
             return []
@@ -123,7 +123,7 @@ class ActionBackpayOptions(Action):
             return []
         claim_id = tracker.get_slot("claim_id")
         try:
-            options = backpay_options(claim_id)
+            options = backpay_options(claim_id, tracker.sender_id)
         except (ApiUnavailable, ApiError):
             dispatcher.utter_message(response="utter_service_unavailable")
             return []
@@ -141,7 +141,7 @@ def submit_backpay_request(dispatcher: CollectingDispatcher, tracker: Tracker) -
         return [SlotSet("pending_offer", None)]
     claim_id = tracker.get_slot("claim_id")
     try:
-        created = call("POST", f"/v1/claims/{claim_id}/backpay-requests", json={})
+        created = call("POST", f"/v1/claims/{claim_id}/backpay-requests", json={}, sender=tracker.sender_id)
     except ApiUnavailable:
         dispatcher.utter_message(response="utter_service_unavailable")
         return [SlotSet("pending_offer", None)]

@@ -102,11 +102,11 @@ def create_ticket(dispatcher: CollectingDispatcher, tracker: Tracker, *, categor
         "sender": tracker.sender_id,
     }
     try:
-        ticket = call("POST", "/v1/tickets", json=body)
+        ticket = call("POST", "/v1/tickets", json=body, sender=tracker.sender_id)
     except ApiError as exc:
         if exc.status == 422 and body["region"] != "CN":  # a region the ticket service cannot place
             try:
-                ticket = call("POST", "/v1/tickets", json={**body, "region": "CN"})
+                ticket = call("POST", "/v1/tickets", json={**body, "region": "CN"}, sender=tracker.sender_id)
             except (ApiUnavailable, ApiError):
                 dispatcher.utter_message(response="utter_ticket_failed")
                 return [SlotSet("pending_offer", None)]

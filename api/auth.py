@@ -1,6 +1,12 @@
-"""Who is calling: an integration (bearer token) or a staff member (console session).
+"""Who is calling: an integration or the dialogue engine (bearer tokens) or a staff member (console session).
 
 Public routes (chat, channels, GET /v1/regions, health) use neither.
+An integration (an agency system, INTEGRATION_TOKENS) may do what its routes allow.
+The dialogue engine's action server (DIALOGUE_TOKENS) acts for one claimant at a
+time, named by the X-Claimant-Sender header; claim routes then answer only for
+the claim that sender is verified to (api/claims/access.py), so a forged tracker
+gains nothing. It is admitted only where a route says so (`dialogue=True`) or
+where any authenticated caller is.
 Staff sessions are resolved by the staff domain, which registers a resolver
 on app.state at start-up so this module does not import it.
 """
@@ -17,17 +23,30 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import ForbiddenError, UnauthorizedError
 
+SENDER_HEADER = "X-Claimant-Sender"
+MAX_SENDER_LENGTH = 160
+
 
 @dataclass(frozen=True)
 class Caller:
-    kind: Literal["integration", "staff"]
+    kind: Literal["integration", "dialogue", "staff"]
     name: str
     roles: frozenset[str] = field(default_factory=frozenset)
     staff_id: int | None = None
+    # Dialogue callers only: the channel sender (e.g. "web:…") the call is made for.
+    claimant_sender: str | None = None
 
     @property
     def is_integration(self) -> bool:
         return self.kind == "integration"
+
+    @property
+    def is_dialogue(self) -> bool:
+        return self.kind == "dialogue"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind == "staff"
 
     @property
     def actor(self) -> str:
@@ -47,11 +66,33 @@ def _bearer(request: Request) -> str | None:
     return token.strip()
 
 
-def _integration(request: Request, token: str) -> Caller | None:
-    for known in request.app.state.settings.integration_tokens:
+def _matching(known_tokens: Iterable[str], token: str) -> str | None:
+    found = None
+    for known in known_tokens:  # every one compared, in constant time
         if hmac.compare_digest(known.encode(), token.encode()):
-            # Only a short prefix names the integration in audit trails.
-            return Caller(kind="integration", name=f"token-{known[:4]}", roles=frozenset({"integration"}))
+            found = known
+    return found
+
+
+def _claimant_sender(request: Request) -> str | None:
+    sender = request.headers.get(SENDER_HEADER, "").strip()
+    return sender if 0 < len(sender) <= MAX_SENDER_LENGTH else None
+
+
+def _token_caller(request: Request, token: str) -> Caller | None:
+    settings = request.app.state.settings
+    # Only a short prefix names the token in audit trails.
+    known = _matching(settings.dialogue_tokens, token)
+    if known is not None:
+        return Caller(
+            kind="dialogue",
+            name=f"token-{known[:4]}",
+            roles=frozenset({"dialogue"}),
+            claimant_sender=_claimant_sender(request),
+        )
+    known = _matching(settings.integration_tokens, token)
+    if known is not None:
+        return Caller(kind="integration", name=f"token-{known[:4]}", roles=frozenset({"integration"}))
     return None
 
 
@@ -61,7 +102,7 @@ async def current_caller(request: Request) -> Caller:
     A staff session may need the database, so only that path goes to the thread pool."""
     token = _bearer(request)
     if token is not None:
-        caller = _integration(request, token)
+        caller = _token_caller(request, token)
         if caller is None:
             raise UnauthorizedError("访问令牌无效")
         return caller
@@ -75,8 +116,9 @@ async def current_caller(request: Request) -> Caller:
 CallerDep = Annotated[Caller, Depends(current_caller)]
 
 
-def require_roles(*roles: str) -> Callable[[Caller], Awaitable[Caller]]:
-    """A dependency that admits integrations and staff holding any of `roles`.
+def require_roles(*roles: str, dialogue: bool = False) -> Callable[[Caller], Awaitable[Caller]]:
+    """A dependency that admits integrations and staff holding any of `roles`, and the
+    dialogue engine when `dialogue` is true.
 
     `require_roles()` with no roles admits any authenticated caller.
     """
@@ -84,7 +126,13 @@ def require_roles(*roles: str) -> Callable[[Caller], Awaitable[Caller]]:
     wanted = frozenset(roles)
 
     async def _check(caller: CallerDep) -> Caller:
-        if caller.is_integration or not wanted or caller.roles & wanted:
+        if caller.is_integration or not wanted:
+            return caller
+        if caller.is_dialogue:
+            if dialogue:
+                return caller
+            raise ForbiddenError("对话引擎无权进行此操作")
+        if caller.roles & wanted:
             return caller
         raise ForbiddenError("当前账号没有此操作的权限")
 
@@ -97,7 +145,7 @@ def require_staff_roles(*roles: str) -> Callable[[Caller], Awaitable[Caller]]:
     wanted = frozenset(roles)
 
     async def _check(caller: CallerDep) -> Caller:
-        if caller.is_integration:
+        if not caller.is_staff:
             raise ForbiddenError("此操作仅限工作人员")
         if wanted and not caller.roles & wanted:
             raise ForbiddenError("当前账号没有此操作的权限")

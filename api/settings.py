@@ -16,6 +16,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_TOKEN = "dev-token"
+# The dialogue engine's secrets (development only; production refuses them).
+DEV_DIALOGUE_TOKEN = "dev-dialogue-token"
+DEV_RASA_TOKEN = "dev-rasa-token"
+DEV_ACTION_SERVER_TOKEN = "dev-action-server-token"
 DEV_SECRET = "dev-secret-change-me"
 DEV_WECHAT_TOKEN = "dev-wechat-token"
 DEV_WECHAT_SECRET = "dev-wechat-secret"
@@ -44,8 +48,18 @@ class Settings(BaseSettings):
     # The chat gateway checks its /health before each turn (a turn that needs a custom action while it
     # is down would leave the conversation stuck in Rasa). Empty: not checked.
     action_server_url: str | None = "http://127.0.0.1:5055"
-    # Comma-separated bearer tokens of integrations (the action server, agency systems).
+    # Comma-separated bearer tokens of integrations (agency systems): full access to claims.
     integration_tokens: Annotated[list[str], NoDecode] = Field(default_factory=lambda: [DEV_TOKEN])
+    # Comma-separated bearer tokens of the action server (its API_TOKEN). A dialogue caller reaches
+    # a claim only for the claimant sender it names (X-Claimant-Sender) while that sender holds a
+    # live identity binding to the claim (api/claims/access.py).
+    dialogue_tokens: Annotated[list[str], NoDecode] = Field(default_factory=lambda: [DEV_DIALOGUE_TOKEN])
+    # Shared secret between the gateway and Rasa: the gateway channel (bot/channels/gateway.py)
+    # wants it as a bearer token and Rasa's HTTP API (--auth-token) as ?token=.
+    rasa_token: str = DEV_RASA_TOKEN
+    # Shared secret between Rasa (bot/endpoints*.yml) and the action server (actions/server.py).
+    # The API never sends it; it is read here so `python -m api check` refuses a dev value.
+    action_server_token: str = DEV_ACTION_SERVER_TOKEN
     # Signs staff session cookies and keys the hash of ID numbers.
     secret_key: str = DEV_SECRET
     # Seconds the chat gateway waits for the dialogue engine before giving up.
@@ -128,7 +142,7 @@ class Settings(BaseSettings):
     identity_sms_binding_days: int = 30
     identity_web_binding_minutes: int = 30
 
-    @field_validator("integration_tokens", mode="before")
+    @field_validator("integration_tokens", "dialogue_tokens", mode="before")
     @classmethod
     def _split_tokens(cls, value: object) -> object:
         if isinstance(value, str):
@@ -166,6 +180,25 @@ class Settings(BaseSettings):
                 raise ValueError("SECRET_KEY 在生产环境必须设置为至少 32 个字符的随机值")
             if not self.integration_tokens:
                 raise ValueError("INTEGRATION_TOKENS 在生产环境不能为空")
+        return self
+
+    @model_validator(mode="after")
+    def _dialogue_secrets(self) -> Settings:
+        # A token in both lists would give the action server an agency system's unrestricted access.
+        if set(self.dialogue_tokens) & set(self.integration_tokens):
+            raise ValueError("DIALOGUE_TOKENS 与 INTEGRATION_TOKENS 不能有相同的令牌")
+        if not self.rasa_token or not self.action_server_token:
+            raise ValueError("RASA_TOKEN 和 ACTION_SERVER_TOKEN 不能为空（对话引擎不得无认证运行）")
+        if self.environment == Environment.production:
+            secrets = {
+                "DIALOGUE_TOKENS": [(t, DEV_DIALOGUE_TOKEN) for t in self.dialogue_tokens] or [("", "")],
+                "RASA_TOKEN": [(self.rasa_token, DEV_RASA_TOKEN)],
+                "ACTION_SERVER_TOKEN": [(self.action_server_token, DEV_ACTION_SERVER_TOKEN)],
+            }
+            for name, pairs in secrets.items():
+                for value, dev in pairs:
+                    if value == dev or len(value) < 24:
+                        raise ValueError(f"{name} 在生产环境必须设置为至少 24 个字符的随机值（不能使用开发默认值）")
         return self
 
     @field_validator("wechat_encoding_aes_key")

@@ -266,6 +266,7 @@ def run(
     *,
     questions_path: Path = QUESTIONS,
     transport: httpx.BaseTransport | None = None,
+    rasa_token: str | None = None,
 ) -> tuple[Figures | None, str]:
     """Figures for the running product, or None and why not (no data, no endpoint).
 
@@ -280,7 +281,9 @@ def run(
         except Unavailable as exc:
             return None, str(exc)
     if rasa:
-        with httpx.Client(base_url=rasa, timeout=30, transport=transport) as http:
+        # Rasa's HTTP API needs its token (RASA_TOKEN; ?token= as Rasa reads it).
+        params = {"token": rasa_token} if rasa_token else None
+        with httpx.Client(base_url=rasa, timeout=30, transport=transport, params=params) as http:
             try:
                 figures.intent = intent_figure(questions, rasa_parse(http))
             except (Unavailable, httpx.HTTPError) as exc:

@@ -27,6 +27,7 @@ import argparse
 import ast
 import contextlib
 import io
+import os
 import sys
 import tempfile
 import time
@@ -150,7 +151,7 @@ def kb_heldout(base: str) -> tuple[Area, Area]:
     return hit, off
 
 
-def nlu_heldout(rasa: str) -> Area:
+def nlu_heldout(rasa: str, rasa_token: str) -> Area:
     name = "NLU held-out: intent accuracy"
     if not NLU_HELDOUT.exists():
         return not_available(name, "data/nlu_heldout/messages.yml missing")
@@ -158,7 +159,7 @@ def nlu_heldout(rasa: str) -> Area:
     area = Area(name, metric="intent accuracy")
     with httpx.Client(base_url=rasa, timeout=30) as http:
         for item in messages:
-            r = http.post("/model/parse", json={"text": str(item["text"])})
+            r = http.post("/model/parse", params={"token": rasa_token}, json={"text": str(item["text"])})
             if r.status_code != 200:
                 return not_available(name, f"Rasa /model/parse answered {r.status_code}")
             got = (r.json().get("intent") or {}).get("name")
@@ -173,9 +174,11 @@ def _ratio_area(name: str, ratio: answers_eval.Ratio, metric: str, note: str = "
     return Area(name, passed=ratio.hit, total=ratio.total, metric=metric, failures=ratio.failures, note=note)
 
 
-def answers_heldout(base: str, rasa: str, transport: httpx.BaseTransport | None = None) -> list[Area]:
+def answers_heldout(
+    base: str, rasa: str, transport: httpx.BaseTransport | None = None, rasa_token: str | None = None
+) -> list[Area]:
     name = "answers (held-out)"
-    figures, why = answers_eval.run(base, rasa, transport=transport)
+    figures, why = answers_eval.run(base, rasa, transport=transport, rasa_token=rasa_token)
     if figures is None:
         return [not_available(name, why)]
     f = figures
@@ -206,14 +209,14 @@ def answers_heldout(base: str, rasa: str, transport: httpx.BaseTransport | None 
 
 
 @contextlib.contextmanager
-def product() -> Iterator[tuple[str, str]]:
+def product() -> Iterator[tuple[str, str, str]]:
     with tempfile.TemporaryDirectory(prefix="eval-") as tmp:
         print("==> 启动产品（API、动作服务器、Rasa）…", file=sys.stderr, flush=True)
         with Stack(workdir=Path(tmp)).running() as stack:
-            yield stack.api, f"http://127.0.0.1:{stack.rasa_port}"
+            yield stack.api, stack.rasa, stack.rasa_token
 
 
-def evaluate(base: str, rasa: str) -> list[Area]:
+def evaluate(base: str, rasa: str, rasa_token: str) -> list[Area]:
     areas = [rule_scenarios(base)]
     for what, label, needs in (
         ("eligibility", "eligibility", "POST /v1/eligibility/evaluate"),
@@ -225,8 +228,8 @@ def evaluate(base: str, rasa: str) -> list[Area]:
         except (OSError, KeyError, RuntimeError) as exc:
             areas.append(not_available(f"shared eval: {label}", f"{type(exc).__name__}: {exc}"))
     areas.extend(a for a in kb_heldout(base) if a.name)
-    areas.append(nlu_heldout(rasa))
-    areas.extend(answers_heldout(base, rasa))
+    areas.append(nlu_heldout(rasa, rasa_token))
+    areas.extend(answers_heldout(base, rasa, rasa_token=rasa_token))
     return areas
 
 
@@ -253,16 +256,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--base", help="a running API (default: start the product)")
     parser.add_argument("--rasa", help="that product's Rasa (for /model/parse)", default="http://127.0.0.1:5005")
+    parser.add_argument(
+        "--rasa-token",
+        help="that Rasa's --auth-token (default: RASA_TOKEN or the development value)",
+        default=os.environ.get("RASA_TOKEN", "dev-rasa-token"),
+    )
     parser.add_argument("-v", action="store_true", help="list every failing case")
     args = parser.parse_args(argv)
     started = time.monotonic()
-    ctx: contextlib.AbstractContextManager[tuple[str, str]] = (
-        contextlib.nullcontext((args.base.rstrip("/"), args.rasa.rstrip("/"))) if args.base else product()
+    given = (args.base.rstrip("/") if args.base else "", args.rasa.rstrip("/"), args.rasa_token)
+    ctx: contextlib.AbstractContextManager[tuple[str, str, str]] = (
+        contextlib.nullcontext(given) if args.base else product()
     )
     try:
-        with ctx as (base, rasa):
+        with ctx as (base, rasa, rasa_token):
             httpx.get(f"{base}/healthz", timeout=5).raise_for_status()
-            areas = evaluate(base, rasa)
+            areas = evaluate(base, rasa, rasa_token)
     except (httpx.HTTPError, RuntimeError, TimeoutError) as exc:
         print(f"无法启动或连接产品：{type(exc).__name__}: {exc}", file=sys.stderr)
         return 2

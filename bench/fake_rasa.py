@@ -1,29 +1,46 @@
-"""A stand-in for Rasa's REST channel on a real socket, for tests and benchmarks.
+"""A stand-in for Rasa's gateway channel on a real socket, for tests and benchmarks.
 
     with FakeRasa(delay=5.0) as rasa:      # answers every message after 5 s
         settings.rasa_url = rasa.url
         ...
         rasa.calls                          # [(sender, message, metadata), ...]
 
-It answers POST /webhooks/rest/webhook with one text ("已收到：<message>"),
+It answers POST /webhooks/gateway/webhook with one text ("已收到：<message>"),
 GET /status like a loaded model and GET /health like a running action server.
-Run alone: python -m bench.fake_rasa [port] [delay].
+Like the real one it wants the shared secret (RASA_TOKEN, `token=`): a bearer token
+on the webhook, `?token=` on the HTTP API; without it, 401.
+Run alone: python -m bench.fake_rasa [port] [delay] (the secret from RASA_TOKEN).
 """
 
 from __future__ import annotations
 
+import hmac
 import json
+import os
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+WEBHOOK = "/webhooks/gateway/webhook"
+DEV_RASA_TOKEN = "dev-rasa-token"
 
 
 class FakeRasa:
-    def __init__(self, *, delay: float = 0.0, port: int = 0, reply: str | None = "已收到：{message}") -> None:
+    def __init__(
+        self,
+        *,
+        delay: float = 0.0,
+        port: int = 0,
+        reply: str | None = "已收到：{message}",
+        token: str = DEV_RASA_TOKEN,
+    ) -> None:
         self.delay = delay
+        self.token = token
+        self.refused = 0  # requests without the secret
         # None: answer with no message at all, as Rasa does when a custom action fails.
         self.reply = reply
         self.calls: list[tuple[str, str, dict[str, Any]]] = []
@@ -46,10 +63,26 @@ class FakeRasa:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def _authorized(self, *, bearer: bool) -> bool:
+                if bearer:
+                    given = self.headers.get("authorization", "")
+                    wanted = f"Bearer {fake.token}"
+                else:
+                    given = (parse_qs(urlsplit(self.path).query).get("token") or [""])[0]
+                    wanted = fake.token
+                if hmac.compare_digest(given.encode(), wanted.encode()):
+                    return True
+                with fake._lock:
+                    fake.refused += 1
+                self._send(401, {"error": "unauthorized"})
+                return False
+
             def do_GET(self) -> None:
-                if self.path.startswith("/status"):
-                    self._send(200, {"model_file": "fake.tar.gz"})
-                elif self.path.startswith("/health"):  # also stands in for the action server's health
+                path = urlsplit(self.path).path
+                if path == "/status":
+                    if self._authorized(bearer=False):
+                        self._send(200, {"model_file": "fake.tar.gz"})
+                elif path == "/health":  # also stands in for the action server's health
                     self._send(200, {"status": "ok"})
                 else:
                     self._send(404, {})
@@ -57,10 +90,18 @@ class FakeRasa:
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", "0"))
                 payload = json.loads(self.rfile.read(length) or b"{}")
-                if self.path.startswith("/conversations/"):
+                path = urlsplit(self.path).path
+                if path.startswith("/conversations/"):
+                    if not self._authorized(bearer=False):
+                        return
                     with fake._lock:
                         fake.tracker_events.append((self.path, payload))
                     self._send(200, {})
+                    return
+                if path != WEBHOOK:
+                    self._send(404, {})
+                    return
+                if not self._authorized(bearer=True):
                     return
                 sender, message = str(payload.get("sender", "")), str(payload.get("message", ""))
                 with fake._lock:
@@ -105,7 +146,7 @@ class FakeRasa:
 if __name__ == "__main__":
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 5005
     delay = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
-    server = FakeRasa(port=port, delay=delay)
+    server = FakeRasa(port=port, delay=delay, token=os.environ.get("RASA_TOKEN") or DEV_RASA_TOKEN)
     print(f"fake Rasa on {server.url} (delay {delay} s)", flush=True)
     server.start()
     try:

@@ -7,12 +7,13 @@ TURNS_PER_CONVERSATION turns, like bench/chat_turn.py, so trackers stay realisti
     EligibilityUser   POST /v1/eligibility/evaluate (varied requests from bench/eligibility.py)
     GatewayTurnUser   POST /v1/chat, the typical turns of bench/chat_turn.py (actions, KB, services)
     GatewayGreetUser  POST /v1/chat "你好" (the gateway around a turn Rasa answers with an utter_)
-    RasaGreetUser     POST Rasa /webhooks/rest/webhook "你好" directly: the bare dialogue engine
+    RasaGreetUser     POST Rasa /webhooks/gateway/webhook "你好" directly (RASA_TOKEN): the bare dialogue engine
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import random
 import sys
 import uuid
@@ -103,5 +104,8 @@ class RasaGreetUser(HttpUser):
     @task
     def turn(self) -> None:
         body = {"sender": f"web:{self.conversation.sender()}", "message": GREETING}
-        with self.client.post("/webhooks/rest/webhook", json=body, name="bare rasa greeting", catch_response=True) as r:
+        headers = {"Authorization": f"Bearer {os.environ.get('RASA_TOKEN', '')}"}
+        with self.client.post(
+            "/webhooks/gateway/webhook", json=body, headers=headers, name="bare rasa greeting", catch_response=True
+        ) as r:
             _check_reply(r, key=None)

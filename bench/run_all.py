@@ -132,7 +132,7 @@ class Load:
     error: str = ""
 
 
-def locust(user_class: str, host: str, users: int, seconds: int, workdir: Path) -> Load:
+def locust(user_class: str, host: str, users: int, seconds: int, workdir: Path, *, rasa_token: str = "") -> Load:
     """Run locust headless (closed loop, `users` in flight) and read its aggregated CSV row."""
     prefix = workdir / f"{user_class}-{users}"
     cmd = [
@@ -157,7 +157,8 @@ def locust(user_class: str, host: str, users: int, seconds: int, workdir: Path) 
         "--stop-timeout",
         "10",
     ]
-    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=seconds + 120)
+    env = {**os.environ, "RASA_TOKEN": rasa_token}  # RasaGreetUser talks to Rasa's gateway channel
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=seconds + 120)
     stats = Path(f"{prefix}_stats.csv")
     if not stats.exists():
         return Load(error=(result.stderr or result.stdout)[-300:])
@@ -180,7 +181,12 @@ def warm_up(stack: Stack) -> None:
     rasa = f"http://127.0.0.1:{stack.rasa_port}"
     for i in range(8):
         httpx.post(f"{stack.api}/v1/chat", json={"sender": f"warm-{i}", "message": "失业金怎么申请"}, timeout=60)
-        httpx.post(f"{rasa}/webhooks/rest/webhook", json={"sender": f"warm-r{i}", "message": "你好"}, timeout=60)
+        httpx.post(
+            f"{rasa}/webhooks/gateway/webhook",
+            json={"sender": f"warm-r{i}", "message": "你好"},
+            headers={"Authorization": f"Bearer {stack.rasa_token}"},
+            timeout=60,
+        )
 
 
 @dataclass
@@ -267,7 +273,7 @@ def measure(args: argparse.Namespace) -> Figures:
                 ("gateway turn, typical messages", "GatewayTurnUser", stack.api),
             ):
                 print(f"==> {name} at {users}…", file=sys.stderr, flush=True)
-                figures.chat[(name, users)] = locust(cls, host, users, args.seconds, work)
+                figures.chat[(name, users)] = locust(cls, host, users, args.seconds, work, rasa_token=stack.rasa_token)
         sampler.stop()
         figures.memory_rest, figures.memory_peak = sampler.at_rest, sampler.peak
     if args.claims > 0:

@@ -17,6 +17,7 @@ import asyncio
 import hashlib
 import os
 import random
+import secrets
 import statistics
 import subprocess
 import sys
@@ -170,6 +171,8 @@ def main() -> None:
             "CHANNEL_RATE_PER_MINUTE": "1000000",
             "CHANNEL_RATE_PER_DAY": "100000000",
             "WECHAT_API": "record",
+            # The fake dialogue engine wants the gateway's secret, as the real one does.
+            "RASA_TOKEN": secrets.token_urlsafe(24),
         }
         try:
             subprocess.run([PYTHON, "-m", "api", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -181,7 +184,7 @@ def main() -> None:
             )
             processes.append(api)
             url = f"http://127.0.0.1:{args.port}"
-            wait_for(f"http://127.0.0.1:{rasa_port}/status")
+            wait_for(f"http://127.0.0.1:{rasa_port}/health")
             wait_for(f"{url}/healthz")
             backend = "Redis" if args.redis else "database"
             print(f"uvicorn (1 worker) on {url}, {env['DATABASE_URL'].split(':')[0]}, dedup in {backend}")

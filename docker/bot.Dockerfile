@@ -10,5 +10,8 @@ COPY policy_kb/kb/dictionary.txt policy_kb/kb/dictionary.txt
 # The model is trained at build time so every replica serves the same one.
 RUN rasa train --config bot/config.yml --domain bot/domain.yml --data bot/data \
       --out models --fixed-model-name assistant
+# Reached only inside the deployment's private network (compose publishes neither port).
 EXPOSE 5005 5055
-CMD ["rasa", "run", "--enable-api", "-m", "models/assistant.tar.gz", "--endpoints", "bot/endpoints.redis.yml", "--credentials", "bot/credentials.yml", "--port", "5005"]
+# Rasa's HTTP API needs RASA_TOKEN (--auth-token, from the environment at start); the gateway
+# channel (bot/credentials.yml) and the action endpoint (bot/endpoints.redis.yml) read theirs too.
+CMD ["sh", "-c", "exec rasa run --enable-api --auth-token \"$RASA_TOKEN\" -m models/assistant.tar.gz --endpoints bot/endpoints.redis.yml --credentials bot/credentials.yml --port 5005"]

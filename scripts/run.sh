@@ -14,7 +14,12 @@ API_PORT=${API_PORT:-8000}
 export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://127.0.0.1:5055}
 export RASA_URL=${RASA_URL:-http://127.0.0.1:5005}
 export API_URL=${API_URL:-http://127.0.0.1:$API_PORT}
-export API_TOKEN=${API_TOKEN:-dev-token}
+# The dialogue engine's secrets (development defaults; production sets its own, see .env.example).
+# The action server calls the API with a dialogue token; Rasa and the action server listen on
+# loopback only and refuse callers without their secret.
+export API_TOKEN=${API_TOKEN:-dev-dialogue-token}
+export RASA_TOKEN=${RASA_TOKEN:-dev-rasa-token}
+export ACTION_SERVER_TOKEN=${ACTION_SERVER_TOKEN:-dev-action-server-token}
 ACTION_PORT=${ACTION_SERVER_URL##*:}; ACTION_PORT=${ACTION_PORT%%/*}
 RASA_PORT=${RASA_URL##*:}; RASA_PORT=${RASA_PORT%%/*}
 
@@ -38,9 +43,9 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-.venv-bot/bin/rasa run actions --actions actions --port "$ACTION_PORT" >var/actions.log 2>&1 &
+.venv-bot/bin/python -m actions.server --host 127.0.0.1 --port "$ACTION_PORT" >var/actions.log 2>&1 &
 pids+=($!)
-PYTHONPATH=bot .venv-bot/bin/rasa run --enable-api -m models/assistant.tar.gz \
+PYTHONPATH=bot .venv-bot/bin/rasa run --enable-api --auth-token "$RASA_TOKEN" -i 127.0.0.1 -m models/assistant.tar.gz \
   --endpoints "$endpoints" --credentials bot/credentials.yml --port "$RASA_PORT" >var/rasa.log 2>&1 &
 pids+=($!)
 .venv/bin/python -m uvicorn api.main:app --host 127.0.0.1 --port "$API_PORT" --log-level warning &

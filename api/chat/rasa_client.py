@@ -1,4 +1,9 @@
-"""HTTP client of the dialogue engine (Rasa's REST channel).
+"""HTTP client of the dialogue engine (Rasa's gateway channel, bot/channels/gateway.py).
+
+Every call carries the shared secret RASA_TOKEN: as a bearer token on the channel's
+webhook (the channel refuses a message without it) and as `?token=` on Rasa's HTTP
+API (`rasa run --auth-token`, which reads only that query parameter). The action
+server's /health is asked without it.
 
 It fails closed when the engine's own dependencies are down, because Rasa does
 not: its tracker store silently falls back to memory when Redis fails (a fresh
@@ -23,6 +28,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 PROBE_SECONDS = 1.0
+WEBHOOK = "/webhooks/gateway/webhook"
 
 
 class DialogueUnavailable(Exception):
@@ -34,12 +40,15 @@ class RasaClient:
         self,
         base_url: str,
         *,
+        token: str,
         timeout: float,
         transport: httpx.AsyncBaseTransport | None = None,
         tracker_store: Redis | None = None,
         action_server_url: str | None = None,
     ) -> None:
         self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout, transport=transport)
+        self._bearer = {"Authorization": f"Bearer {token}"}
+        self._api_auth = {"token": token}
         self._tracker_store = tracker_store
         self._action_health = f"{action_server_url.rstrip('/')}/health" if action_server_url else None
 
@@ -76,7 +85,7 @@ class RasaClient:
     async def _post(self, *, sender: str, text: str, metadata: dict[str, Any] | None) -> list[dict[str, Any]]:
         payload = {"sender": sender, "message": text, "metadata": metadata or {}}
         try:
-            response = await self._http.post("/webhooks/rest/webhook", json=payload)
+            response = await self._http.post(WEBHOOK, json=payload, headers=self._bearer)
         except httpx.HTTPError as exc:
             raise DialogueUnavailable(type(exc).__name__) from exc
         if response.status_code != 200:
@@ -92,14 +101,16 @@ class RasaClient:
         predicting an action that fails, which otherwise answers nothing until the session expires."""
         path = f"/conversations/{quote(sender, safe='')}/tracker/events"
         try:
-            response = await self._http.post(path, params={"include_events": "NONE"}, json={"event": "restart"})
+            response = await self._http.post(
+                path, params={"include_events": "NONE", **self._api_auth}, json={"event": "restart"}
+            )
         except httpx.HTTPError:
             return False
         return response.status_code == 200
 
     async def is_ready(self) -> tuple[bool, str | None]:
         try:
-            response = await self._http.get("/status", timeout=3)
+            response = await self._http.get("/status", params=self._api_auth, timeout=3)
         except httpx.HTTPError as exc:
             return False, type(exc).__name__
         if response.status_code != 200:

@@ -1,4 +1,7 @@
-"""Claims routes (contracts.md): integrations and staff only; no rules here, only the service."""
+"""Claims routes (contracts.md): integrations, the dialogue engine and staff; no rules here, only the service.
+
+Who may reach which claim is decided in api/claims/access.py (one dependency per route).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from api.auth import Caller, IntegrationOrStaff, require_roles, require_staff_roles
+from api.auth import Caller, require_roles, require_staff_roles
 from api.claims import service
+from api.claims.access import (
+    BackpayRead,
+    BackpayRequestsRead,
+    ClaimantAction,
+    ClaimSummaryRead,
+    StatusRead,
+    mask_name,
+)
 from api.claims.enums import CheckinStatus
 from api.claims.schemas import (
     BackpayDecisionIn,
@@ -26,8 +37,10 @@ from api.eligibility.deps import RuleBaseDep
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
 
-# Auditors read; business roles change claims; integrations may do both.
+# Auditors read (masked); business roles change claims; integrations may do both; the dialogue
+# engine records check-ins and back-pay requests for its verified claimant only.
 Writer = Annotated[Caller, Depends(require_roles("operator", "reviewer", "supervisor"))]
+ClaimantWriter = Annotated[Caller, Depends(require_roles("operator", "reviewer", "supervisor", dialogue=True))]
 Reviewer = Annotated[Caller, Depends(require_staff_roles("reviewer", "supervisor"))]
 AsOfQuery = Annotated[date | None, Query(description="按哪一天计算（YYYY-MM-DD），缺省为今天（北京时间）")]
 
@@ -52,28 +65,37 @@ def create_claim(
 
 
 @router.get("/{claim_id}", response_model=ClaimOut, summary="查看待遇（身份证号、手机号脱敏）")
-def read_claim(claim_id: int, session: SessionDep, _: IntegrationOrStaff, rule_base: RuleBaseDep) -> ClaimOut:
-    return service.claim_out(service.get_claim(session=session, claim_id=claim_id), rule_base)
+def read_claim(claim_id: int, session: SessionDep, access: ClaimSummaryRead, rule_base: RuleBaseDep) -> ClaimOut:
+    out = service.claim_out(service.get_claim(session=session, claim_id=claim_id), rule_base)
+    if not access.full:  # staff before the caller is verified: as the console shows it
+        out.claimant.name = mask_name(out.claimant.name)
+    return out
 
 
-@router.post("/{claim_id}/checkins", response_model=CheckinResult, summary="按月申领 / 资格核验")
+@router.post(
+    "/{claim_id}/checkins",
+    response_model=CheckinResult,
+    summary="按月申领 / 资格核验",
+    dependencies=[ClaimantAction],
+)
 def check_in(
     claim_id: int,
     body: CheckinIn,
     request: Request,
     response: Response,
     session: SessionDep,
-    caller: Writer,
+    caller: ClaimantWriter,
     rule_base: RuleBaseDep,
 ) -> CheckinResult:
-    # Only integrations and staff reach this route, so `at` (a record made elsewhere) is honoured.
+    # A claimant's own check-in (the dialogue engine) always uses the server's clock; integrations
+    # and staff may record one made elsewhere at its own time.
     result = service.record_checkin(
         session=session,
         claim_id=claim_id,
         month=body.month,
         channel=body.channel,
         answers=body.answers,
-        at=body.at,
+        at=None if caller.is_dialogue else body.at,
         actor=caller.actor,
         rule_base=rule_base,
         event_date=body.event_date,
@@ -89,7 +111,7 @@ def claim_status(
     claim_id: int,
     request: Request,
     session: SessionDep,
-    _: IntegrationOrStaff,
+    _: StatusRead,
     rule_base: RuleBaseDep,
     as_of: AsOfQuery = None,
 ) -> StatusOut:
@@ -107,7 +129,7 @@ def backpay_options(
     claim_id: int,
     request: Request,
     session: SessionDep,
-    _: IntegrationOrStaff,
+    _: BackpayRead,
     rule_base: RuleBaseDep,
     as_of: AsOfQuery = None,
 ) -> BackpayOut:
@@ -120,20 +142,26 @@ def backpay_options(
     )
 
 
-@router.post("/{claim_id}/backpay-requests", status_code=201, response_model=BackpayRequestOut, summary="提出补发申请")
+@router.post(
+    "/{claim_id}/backpay-requests",
+    status_code=201,
+    response_model=BackpayRequestOut,
+    summary="提出补发申请",
+    dependencies=[ClaimantAction],
+)
 def create_backpay_request(
     claim_id: int,
     body: BackpayRequestIn,
     request: Request,
     session: SessionDep,
-    caller: Writer,
+    caller: ClaimantWriter,
     rule_base: RuleBaseDep,
 ) -> BackpayRequestOut:
     return service.request_backpay(
         session=session,
         claim_id=claim_id,
         months=body.months,
-        at=body.at,
+        at=None if caller.is_dialogue else body.at,
         actor=caller.actor,
         rule_base=rule_base,
         place=body.place,
@@ -143,7 +171,7 @@ def create_backpay_request(
 
 
 @router.get("/{claim_id}/backpay-requests", response_model=list[BackpayRequestOut], summary="补发申请列表")
-def list_backpay_requests(claim_id: int, session: SessionDep, _: IntegrationOrStaff) -> list[BackpayRequestOut]:
+def list_backpay_requests(claim_id: int, session: SessionDep, _: BackpayRequestsRead) -> list[BackpayRequestOut]:
     return service.list_backpay_requests(session=session, claim_id=claim_id)
 
 

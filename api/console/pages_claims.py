@@ -3,21 +3,22 @@
 Before verification the page shows only who and where, masked (张*, 1201**********1234,
 138****1234). After the operator records how the caller was verified (audited), it
 shows the claim's status, check-ins and back-pay options for the rest of this login,
-for at most VERIFIED_MINUTES.
+for at most VERIFIED_MINUTES. The JSON API applies the same rules through the same
+functions (api/claims/access.py).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.audit import record_audit
+from api.claims.access import STAFF_CLAIM_ROLES, caller_verification, mask_name
 from api.console.web import back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
 from api.errors import AppError, NotFoundError
@@ -27,8 +28,7 @@ from api.staff.sessions import StaffContext
 from api.tickets.deadlines import SHANGHAI
 
 router = APIRouter()
-ROLES = ("operator", "supervisor", "reviewer")
-VERIFIED_MINUTES = 30
+ROLES = tuple(sorted(STAFF_CLAIM_ROLES))
 REGION_CHOICES = [
     ("", "不限地区"),
     ("120000", "天津市"),
@@ -41,10 +41,6 @@ REGION_CHOICES = [
 ]
 _ID = re.compile(r"^[1-9][0-9]{16}[0-9Xx]$")
 _PHONE = re.compile(r"^1[3-9][0-9]{9}$")
-
-
-def mask_name(name: str) -> str:
-    return name[:1] + "*" * max(len(name) - 1, 1)
 
 
 def _claims() -> Any | None:
@@ -63,15 +59,7 @@ def _claim_or_404(claims: Any, session: Session, claim_id: int) -> Any:
 
 
 def _verified(session: Session, ctx: StaffContext, claim_id: int, now: datetime) -> CallerVerification | None:
-    return session.scalar(
-        select(CallerVerification)
-        .where(
-            CallerVerification.session_id == ctx.session_id,
-            CallerVerification.claim_id == claim_id,
-            CallerVerification.verified_at >= now - timedelta(minutes=VERIFIED_MINUTES),
-        )
-        .order_by(CallerVerification.id.desc())
-    )
+    return caller_verification(session, staff_session_id=ctx.session_id, claim_id=claim_id, now=now)
 
 
 def _find(claims: Any, session: Session, q: str) -> list[Any]:
@@ -137,14 +125,18 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> Response
             session=session, claim_id=claim_id, as_of=today, rule_base=rule_base, config=config
         ).model_dump(mode="json")
         backpay = status.get("backpay")
-        record_audit(
-            session,
-            actor=ctx.caller.actor,
-            action="console.claim_view",
-            entity_type="claim",
-            entity_id=claim_id,
-            after={"verified_at": verification.verified_at.isoformat()},
-        )
+    # Every staff read of a claim is audited, the masked one too (as over JSON, api/claims/access.py).
+    record_audit(
+        session,
+        actor=ctx.caller.actor,
+        action="console.claim_view",
+        entity_type="claim",
+        entity_id=claim_id,
+        after={
+            "verified_at": verification.verified_at.isoformat() if verification else None,
+            "masked": verification is None,
+        },
+    )
     claim = out.model_dump(mode="json")
     if verification is None:
         claim["claimant"]["name"] = mask_name(out.claimant.name)

@@ -1,4 +1,4 @@
-"""Claimant identity verification, called by the bot's check-in form (integration token)."""
+"""Claimant identity verification, called by the bot's check-in form (dialogue token)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ from api.identity.schemas import (
 from api.settings import Environment, Settings
 
 router = APIRouter(prefix="/v1/identity", tags=["身份核验"])
-Integration = Depends(require_roles())
+# The action server, integrations and business staff; an auditor performs no business action
+# (a challenge sends an SMS code to the claimant).
+Integration = Depends(require_roles("operator", "reviewer", "supervisor", dialogue=True))
 
 
 @router.post(

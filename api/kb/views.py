@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from api.auth import IntegrationOrStaff
+from api.claims.access import authorize
 from api.db import SessionDep
 from api.eligibility.deps import RuleBaseDep
 from api.kb import service
@@ -45,8 +46,10 @@ def operator_suggestions(
     kb: KnowledgeBaseDep,
     session: SessionDep,
     rule_base: RuleBaseDep,
-    _caller: IntegrationOrStaff,
+    caller: IntegrationOrStaff,
 ) -> SuggestionsOut:
+    if body.claim_id is not None:  # the answer carries the claim's status: the claim routes' rules
+        authorize(request, session, caller, body.claim_id, detail=True, what="suggestions")
     return service.suggestions(
         kb=kb,
         session=session,

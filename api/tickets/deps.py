@@ -31,8 +31,8 @@ def get_sms(request: Request) -> SmsProvider | None:
     return provider
 
 
-def actor_for(*roles: str, staff_only: bool) -> Callable[..., Actor]:
-    guard = require_staff_roles(*roles) if staff_only else require_roles(*roles)
+def actor_for(*roles: str, staff_only: bool, dialogue: bool = False) -> Callable[..., Actor]:
+    guard = require_staff_roles(*roles) if staff_only else require_roles(*roles, dialogue=dialogue)
 
     def _actor(session: SessionDep, caller: Annotated[Caller, Depends(guard)]) -> Actor:
         if caller.is_integration or caller.staff_id is None:
@@ -50,6 +50,7 @@ def actor_for(*roles: str, staff_only: bool) -> Callable[..., Actor]:
 Limits = Annotated[TicketLimits, Depends(get_limits)]
 Sms = Annotated[SmsProvider | None, Depends(get_sms)]
 Reader = Annotated[Caller, Depends(require_roles(*READ_ROLES))]
-Creator = Annotated[Actor, Depends(actor_for(*HANDLE_ROLES, staff_only=False))]
+# The dialogue engine files tickets for its claimant (api/tickets/views.py checks which).
+Creator = Annotated[Actor, Depends(actor_for(*HANDLE_ROLES, staff_only=False, dialogue=True))]
 Handler = Annotated[Actor, Depends(actor_for(*HANDLE_ROLES, staff_only=True))]
 Supervisor = Annotated[Actor, Depends(actor_for("supervisor", staff_only=True))]

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from api.claims.access import authorize_claimant_action, authorize_conversation
 from api.db import SessionDep, utcnow
 from api.tickets import actions, service
 from api.tickets.deps import Creator, Handler, Limits, Reader, Sms, Supervisor
@@ -31,6 +32,9 @@ router = APIRouter(prefix="/v1/tickets", tags=["接诉即办工单"])
 def create(
     body: TicketCreate, request: Request, actor: Creator, session: SessionDep, limits: Limits, sms: Sms
 ) -> TicketRead:
+    authorize_conversation(actor.caller, body.sender)
+    if body.claim_id is not None:
+        authorize_claimant_action(session, actor.caller, body.claim_id)
     owner_unit = actor.unit or request.app.state.settings.ticket_intake_unit
     ticket = service.create_ticket(
         session,

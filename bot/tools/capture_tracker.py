@@ -12,6 +12,7 @@ The saved state keeps what actions read: slots, the latest message, the events
 from __future__ import annotations
 
 import json
+import os
 import sys
 import urllib.request
 import uuid
@@ -19,6 +20,8 @@ from pathlib import Path
 
 API = "http://127.0.0.1:8000"
 RASA = "http://127.0.0.1:5005"
+# Rasa's HTTP API wants its --auth-token (scripts/run.sh: RASA_TOKEN, dev-rasa-token by default).
+RASA_TOKEN = os.environ.get("RASA_TOKEN", "dev-rasa-token")
 OUT = Path(__file__).resolve().parents[2] / "tests" / "actions" / "trackers"
 
 
@@ -49,7 +52,7 @@ def capture(name: str, turns: list[str]) -> Path:
         if turn == "CODE":
             turn = _call(f"{API}/v1/identity/dev/last-code?sender=web:{sender}", token=True)["code"]
         _call(f"{API}/v1/chat", {"sender": sender, "message": turn})
-    state = _call(f"{RASA}/conversations/web:{sender}/tracker")
+    state = _call(f"{RASA}/conversations/web:{sender}/tracker?token={RASA_TOKEN}")
     users = [e for e in state.get("events", []) if e.get("event") == "user"]
     last = users[-1] if users else {}
     latest = {**(last.get("parse_data") or {}), "text": last.get("text"), "metadata": last.get("metadata")}

@@ -31,6 +31,7 @@ class Request:
     path: str
     query: dict[str, list[str]]
     body: Any
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,7 +65,13 @@ def _handler(api: FakeApi) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             length = int(self.headers.get("content-length") or 0)
             raw = self.rfile.read(length) if length else b""
-            request = Request(self.command, parts.path, parse_qs(parts.query), json.loads(raw) if raw else None)
+            request = Request(
+                self.command,
+                parts.path,
+                parse_qs(parts.query),
+                json.loads(raw) if raw else None,
+                {k.lower(): v for k, v in self.headers.items()},
+            )
             api.requests.append(request)
             status, body = api.answer(request)
             payload = json.dumps(body, ensure_ascii=False).encode() if body is not None else b""

@@ -1,12 +1,15 @@
 """Starts the real product (API, action server, Rasa) as processes on free ports.
 
 Used by end-to-end and fault tests; each stack has its own SQLite file, so
-runs do not share state with `make run` or each other.
+runs do not share state with `make run` or each other. As in `make run`, Rasa and
+the action server listen on 127.0.0.1 and need their secrets; each stack draws
+fresh ones, so nothing a test starts is open.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -15,12 +18,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "assistant.tar.gz"
 BOT_BIN = ROOT / ".venv-bot" / "bin"
+
+
+def _secret() -> str:
+    return secrets.token_urlsafe(24)
 
 
 def free_port() -> int:
@@ -38,11 +46,26 @@ class Stack:
     api_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
+    # The dialogue engine's secrets (settings RASA_TOKEN, ACTION_SERVER_TOKEN, DIALOGUE_TOKENS).
+    rasa_token: str = field(default_factory=_secret)
+    action_server_token: str = field(default_factory=_secret)
+    dialogue_token: str = field(default_factory=_secret)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
     def api(self) -> str:
         return f"http://127.0.0.1:{self.api_port}"
+
+    @property
+    def rasa(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        """Rasa's tracker of a conversation, through its HTTP API with the token."""
+        r = httpx.get(f"{self.rasa}/conversations/{sender}/tracker", params={"token": self.rasa_token}, timeout=30)
+        r.raise_for_status()
+        state: dict[str, Any] = r.json()
+        return state
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "PYTEST"))}
@@ -53,8 +76,11 @@ class Stack:
             RASA_URL=f"http://127.0.0.1:{self.rasa_port}",
             ACTION_SERVER_URL=f"http://127.0.0.1:{self.action_port}",
             API_URL=self.api,
-            API_TOKEN="dev-token",
+            API_TOKEN=self.dialogue_token,
             INTEGRATION_TOKENS="dev-token",
+            DIALOGUE_TOKENS=self.dialogue_token,
+            RASA_TOKEN=self.rasa_token,
+            ACTION_SERVER_TOKEN=self.action_server_token,
             PYTHONPATH=str(ROOT / "bot"),
         )
         env.update(self.env_overrides)
@@ -73,11 +99,12 @@ class Stack:
                             "--log-level", self.api_log_level])
 
     def start_actions(self) -> None:
-        self._spawn("actions", [str(BOT_BIN / "rasa"), "run", "actions", "--actions", "actions",
+        self._spawn("actions", [str(BOT_BIN / "python"), "-m", "actions.server", "--host", "127.0.0.1",
                                 "--port", str(self.action_port)])
 
     def start_rasa(self, endpoints: str = "bot/endpoints.yml") -> None:
-        self._spawn("rasa", [str(BOT_BIN / "rasa"), "run", "--enable-api", "-m", str(MODEL),
+        self._spawn("rasa", [str(BOT_BIN / "rasa"), "run", "--enable-api", "--auth-token", self.rasa_token,
+                             "-i", "127.0.0.1", "-m", str(MODEL),
                              "--endpoints", endpoints, "--credentials", "bot/credentials.yml",
                              "--port", str(self.rasa_port)])
 
@@ -109,7 +136,7 @@ class Stack:
         for name in list(self.procs):
             self.stop(name)
 
-    def wait_ready(self, timeout: float = 180) -> None:
+    def wait_ready(self, timeout: float = 300) -> None:  # model load takes minutes on a busy 2-core machine
         deadline = time.monotonic() + timeout
         last = ""
         while time.monotonic() < deadline:

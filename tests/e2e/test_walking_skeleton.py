@@ -40,7 +40,7 @@ def test_the_gateway_can_restart_a_real_conversation(stack: Stack) -> None:
     stack.chat("e2e-4", "你好")
 
     async def restart() -> bool:
-        client = RasaClient(f"http://127.0.0.1:{stack.rasa_port}", timeout=10)
+        client = RasaClient(stack.rasa, token=stack.rasa_token, timeout=10)
         try:
             return await client.restart(sender="web:e2e-4")
         finally:

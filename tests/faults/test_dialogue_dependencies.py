@@ -31,9 +31,7 @@ def _sender() -> str:
 
 
 def _tracker(stack: Stack, sender: str) -> dict[str, Any]:
-    r = httpx.get(f"http://127.0.0.1:{stack.rasa_port}/conversations/web:{sender}/tracker", timeout=30)
-    r.raise_for_status()
-    tracker: dict[str, Any] = r.json()
+    tracker: dict[str, Any] = stack.tracker(f"web:{sender}")
     return tracker
 
 

@@ -64,6 +64,6 @@ def test_concurrent_redeliveries_of_one_msgid_give_one_answer_and_one_ticket(red
 
     tickets = httpx.get(f"{stack.api}/v1/tickets", params={"limit": 200}, headers=AUTH, timeout=30).json()["items"]
     assert len([t for t in tickets if t.get("sender") == f"wx:{openid}"]) == 1
-    tracker = httpx.get(f"http://127.0.0.1:{stack.rasa_port}/conversations/wx:{openid}/tracker", timeout=30).json()
+    tracker = stack.tracker(f"wx:{openid}")
     user_turns = [e for e in tracker["events"] if e["event"] == "user"]
     assert [e["text"] for e in user_turns] == ["我要转人工"]  # the dialogue engine saw the message once

@@ -1,8 +1,9 @@
 """Every route of the app and who may call it, read from the app itself (not a hand-kept list).
 
 Who may call a route comes from the guards the route declares: `require_roles(...)`
-and `require_staff_roles(...)` dependencies (api/auth.py), `current_caller`, and
-for console pages the `page_user(request, *roles)` call the handler opens with.
+and `require_staff_roles(...)` dependencies (api/auth.py), `current_caller`, the
+claim-access dependencies (api/claims/access.py), and for console pages the
+`page_user(request, *roles)` call the handler opens with.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 
 from api.auth import current_caller
+from api.claims.access import STAFF_CLAIM_ROLES
 
 # Public by contract (contracts.md: the public channels, GET /v1/regions, the health checks) and the
 # pages and log-in routes that must be reachable before anyone is known.
@@ -42,14 +44,23 @@ def is_public(method: str, path: str) -> bool:
     return any(m in ("*", method) and re.fullmatch(rx, path) for m, rx in PUBLIC)
 
 
+# What a claim route answers a caller its role guards admit but who has not proved more: staff
+# without a recorded caller verification, the dialogue engine without a verified sender.
+CLAIM_ACCESS_CODES = frozenset({"caller_not_verified", "claimant_not_verified"})
+
+
 @dataclass(frozen=True)
 class Guard:
     roles: frozenset[str]  # empty: any authenticated caller of the allowed kinds
     staff_only: bool
+    dialogue: bool = False  # require_roles(..., dialogue=True): the dialogue engine too
+    claim_access: bool = False  # api/claims/access.py decides per claim (CLAIM_ACCESS_CODES)
 
-    def admits(self, *, integration: bool, roles: frozenset[str]) -> bool:
+    def admits(self, *, integration: bool, roles: frozenset[str], dialogue: bool = False) -> bool:
         if integration:
             return not self.staff_only
+        if dialogue:
+            return not self.staff_only and (self.dialogue or not self.roles)
         return not self.roles or bool(self.roles & roles)
 
 
@@ -60,8 +71,12 @@ class Route:
     console: bool  # an HTML page of the console (session cookie; anonymous is sent to the log-in page)
     guards: tuple[Guard, ...]
 
-    def admits(self, *, integration: bool, roles: frozenset[str]) -> bool:
-        return all(g.admits(integration=integration, roles=roles) for g in self.guards)
+    def admits(self, *, integration: bool, roles: frozenset[str], dialogue: bool = False) -> bool:
+        return all(g.admits(integration=integration, roles=roles, dialogue=dialogue) for g in self.guards)
+
+    @property
+    def claim_access(self) -> bool:
+        return any(g.claim_access for g in self.guards)
 
     @property
     def id(self) -> str:
@@ -73,8 +88,19 @@ def _dependency_guards(dependant: Any) -> Iterator[Guard]:
         call = dep.call
         name = getattr(call, "__qualname__", "")
         if name in ("require_roles.<locals>._check", "require_staff_roles.<locals>._check"):
-            wanted = inspect.getclosurevars(call).nonlocals["wanted"]
-            yield Guard(roles=frozenset(wanted), staff_only=name.startswith("require_staff_roles"))
+            closure = inspect.getclosurevars(call).nonlocals
+            yield Guard(
+                roles=frozenset(closure["wanted"]),
+                staff_only=name.startswith("require_staff_roles"),
+                dialogue=bool(closure.get("dialogue", False)),
+            )
+        elif name == "_reader.<locals>._dependency":  # a claim read: details for the claim roles only
+            detail = inspect.getclosurevars(call).nonlocals["detail"]
+            yield Guard(
+                roles=STAFF_CLAIM_ROLES if detail else frozenset(), staff_only=False, dialogue=True, claim_access=True
+            )
+        elif name == "_claimant_action":
+            yield Guard(roles=frozenset(), staff_only=False, dialogue=True, claim_access=True)
         elif call is current_caller:
             yield Guard(roles=frozenset(), staff_only=False)
         yield from _dependency_guards(dep)

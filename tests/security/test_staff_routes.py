@@ -18,7 +18,7 @@ from api.staff.service import csrf_token
 from api.staff.sessions import _SALT as SESSION_SALT
 from api.staff.sessions import COOKIE_NAME
 from tests.conftest import make_settings
-from tests.security.routes import Route, app_routes, concrete_path, is_public
+from tests.security.routes import CLAIM_ACCESS_CODES, Route, app_routes, concrete_path, is_public
 
 pytestmark = pytest.mark.security
 
@@ -31,6 +31,7 @@ class Identity:
     integration: bool
     roles: frozenset[str]
     csrf: str = ""
+    dialogue: bool = False
 
 
 @pytest.fixture(scope="module")
@@ -100,19 +101,26 @@ def test_anonymous_and_forged_callers_are_refused_everywhere_private(app_client:
     assert failures == []
 
 
+def _next_check_refused(route: Route, r: Response) -> bool:
+    """Past the role guard, refused by the claim's own check (a 403 with its code)."""
+    return route.claim_access and r.status_code == 403 and r.json()["error"]["code"] in CLAIM_ACCESS_CODES
+
+
 def test_wrong_roles_get_403_and_right_roles_get_past_the_guard(app_client: TestClient) -> None:
     identities = [Identity("integration", {"Authorization": "Bearer dev-token"}, {}, True, frozenset()),
+                  Identity("dialogue", {"Authorization": "Bearer dev-dialogue-token"}, {}, False, frozenset(),
+                           dialogue=True),
                   *_staff(app_client)]
     failures, refused = [], 0
     for route in app_routes(app_client.app):  # type: ignore[arg-type]
         if is_public(route.method, route.path) or not route.guards:
             continue
         for who in identities:
-            if route.console and who.integration:
+            if route.console and (who.integration or who.dialogue):
                 continue  # the console knows staff sessions only: covered by the anonymous test
             r = _call(app_client, route, who)
-            admitted = route.admits(integration=who.integration, roles=who.roles)
-            if admitted and r.status_code in (401, 403):
+            admitted = route.admits(integration=who.integration, roles=who.roles, dialogue=who.dialogue)
+            if admitted and r.status_code in (401, 403) and not _next_check_refused(route, r):
                 failures.append(f"{route.id} as {who.name}: refused ({r.status_code}) but its guard admits it")
             elif not admitted:
                 refused += 1
@@ -128,7 +136,8 @@ def test_development_code_peek_does_not_exist_in_production(app_factory: object)
     build = cast(Any, app_factory)
     app = build(environment=Environment.production, secret_key="s" * 40, integration_tokens=["t" * 32],
                 wechat_token="w" * 20, wechat_app_secret="x" * 20, sms_push_token="p" * 30, wechat_api="live",
-                wechat_encoding_aes_key="a" * 43)
+                wechat_encoding_aes_key="a" * 43, dialogue_tokens=["d" * 32], rasa_token="r" * 32,
+                action_server_token="x" * 32)
     with TestClient(app) as client:
         r = client.get("/v1/identity/dev/last-code", params={"sender": "web:someone"})
     assert r.status_code == 404

@@ -90,5 +90,5 @@ def test_an_empty_answer_restarts_the_conversation_instead_of_leaving_it_stuck(
         r = c.post("/v1/chat", json={"sender": "web-stuck", "message": "我要办理按月申领"})
     assert r.json() == {"messages": [{"text": SILENT_REPLY}]}
     assert silent.tracker_events == [
-        ("/conversations/web%3Aweb-stuck/tracker/events?include_events=NONE", {"event": "restart"})
+        ("/conversations/web%3Aweb-stuck/tracker/events?include_events=NONE&token=dev-rasa-token", {"event": "restart"})
     ]

@@ -90,7 +90,7 @@ def test_every_channel_takes_the_same_path(session: Session, connection: Connect
     factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
 
     async def run() -> str:
-        rasa = RasaClient("http://127.0.0.1:9", timeout=1)
+        rasa = RasaClient("http://127.0.0.1:9", token="unused", timeout=1)
         try:
             replies = await converse(
                 rasa, sender="sms:13700001111", text="我的事办得怎么样了", channel="sms", sessions=factory

@@ -240,6 +240,9 @@ def test_dev_code_is_refused_in_production(app_factory: Callable[..., FastAPI]) 
     production: dict[str, Any] = {
         "environment": "production",
         "integration_tokens": ["i" * 40],
+        "dialogue_tokens": ["d" * 40],
+        "rasa_token": "r" * 40,
+        "action_server_token": "x" * 40,
         "secret_key": "s" * 40,
         "wechat_token": "t" * 32,
         "wechat_app_secret": "a" * 32,

@@ -1,0 +1,139 @@
+"""Who may read or act on one claim: the one place every claim-scoped route asks.
+
+- An integration (an agency system) keeps full access.
+- The dialogue engine (a DIALOGUE_TOKENS caller) acts for the claimant sender it
+  names; it reaches a claim only while that sender holds a live identity binding to
+  that very claim. What the tracker says (slots, a forged /execute) does not count.
+- Staff follow the console's rules (api/console/pages_claims.py uses the same
+  functions): who and where, masked, for any staff role; the name, payment months and
+  back-pay only for the claim roles, and only after the operator has recorded in this
+  login how the caller was verified (within VERIFIED_MINUTES). Every staff read is an
+  audit event. Auditors see masked data and audit trails only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.audit import record_audit
+from api.auth import Caller, CallerDep
+from api.db import SessionDep, utcnow
+from api.errors import ForbiddenError
+from api.identity.service import current_binding
+from api.staff.models import CallerVerification
+from api.staff.sessions import staff_context
+
+# Staff roles that may see a verified caller's claim in full (the console's claim pages).
+STAFF_CLAIM_ROLES = frozenset({"operator", "supervisor", "reviewer"})
+VERIFIED_MINUTES = 30
+
+NOT_BOUND_MESSAGE = "请先完成身份核验：当前会话尚未核验为该待遇的申领人本人。"
+NOT_VERIFIED_MESSAGE = "尚未核实来电人身份，不能查看待遇详情。请先在工作台的待遇页面记录核实方式。"
+ROLE_MESSAGE = "当前账号只能查看脱敏信息和审计记录，不能查看待遇详情。"
+
+
+@dataclass(frozen=True)
+class ClaimAccess:
+    claim_id: int
+    caller: Caller
+    # False: a staff member without a recorded caller verification (masked reads only).
+    full: bool
+
+
+def mask_name(name: str) -> str:
+    return name[:1] + "*" * max(len(name) - 1, 1)
+
+
+def caller_verification(
+    session: Session, *, staff_session_id: int, claim_id: int, now: datetime
+) -> CallerVerification | None:
+    """The operator's recorded verification of this claim's caller in this login, if recent."""
+    return session.scalar(
+        select(CallerVerification)
+        .where(
+            CallerVerification.session_id == staff_session_id,
+            CallerVerification.claim_id == claim_id,
+            CallerVerification.verified_at >= now - timedelta(minutes=VERIFIED_MINUTES),
+        )
+        .order_by(CallerVerification.id.desc())
+    )
+
+
+def _require_binding(session: Session, caller: Caller, claim_id: int) -> None:
+    sender = caller.claimant_sender
+    binding = current_binding(session, sender=sender) if sender else None
+    if binding is None or binding.claim_id != claim_id:
+        raise ForbiddenError(NOT_BOUND_MESSAGE, code="claimant_not_verified")
+
+
+def authorize(
+    request: Request, session: Session, caller: Caller, claim_id: int, *, detail: bool, what: str
+) -> ClaimAccess:
+    """Check `caller` may reach claim `claim_id`; `detail`: name, payment months or back-pay.
+
+    `what` names the read in the audit trail (e.g. "status"); staff reads are audited here.
+    """
+    if caller.is_integration:
+        return ClaimAccess(claim_id=claim_id, caller=caller, full=True)
+    if caller.is_dialogue:
+        _require_binding(session, caller, claim_id)
+        return ClaimAccess(claim_id=claim_id, caller=caller, full=True)
+    claim_role = bool(caller.roles & STAFF_CLAIM_ROLES)
+    if detail and not claim_role:
+        raise ForbiddenError(ROLE_MESSAGE)
+    ctx = staff_context(request)
+    verification = None
+    if claim_role and ctx is not None:
+        verification = caller_verification(session, staff_session_id=ctx.session_id, claim_id=claim_id, now=utcnow())
+    if detail and verification is None:
+        raise ForbiddenError(NOT_VERIFIED_MESSAGE, code="caller_not_verified")
+    record_audit(
+        session,
+        actor=caller.actor,
+        action=f"claim.read.{what}",
+        entity_type="claim",
+        entity_id=claim_id,
+        after={
+            "caller_verified_at": verification.verified_at.isoformat() if verification else None,
+            "masked": verification is None,
+        },
+    )
+    return ClaimAccess(claim_id=claim_id, caller=caller, full=verification is not None)
+
+
+def authorize_claimant_action(session: Session, caller: Caller, claim_id: int) -> None:
+    """A change for a claimant (check-in, back-pay request, ticket): the dialogue engine
+    only for its verified sender's claim. Staff and integrations are checked by role."""
+    if caller.is_dialogue:
+        _require_binding(session, caller, claim_id)
+
+
+def authorize_conversation(caller: Caller, sender: str | None) -> None:
+    """The dialogue engine hands over (pauses) only the conversation it acts for."""
+    if caller.is_dialogue and sender is not None and sender != caller.claimant_sender:
+        raise ForbiddenError("只能为当前会话转人工。", code="sender_mismatch")
+
+
+def _reader(*, detail: bool, what: str) -> object:
+    def _dependency(claim_id: int, request: Request, session: SessionDep, caller: CallerDep) -> ClaimAccess:
+        return authorize(request, session, caller, claim_id, detail=detail, what=what)
+
+    return Depends(_dependency)
+
+
+def _claimant_action(claim_id: int, session: SessionDep, caller: CallerDep) -> None:
+    authorize_claimant_action(session, caller, claim_id)
+
+
+# GET /v1/claims/{id}: masked for staff until the caller is verified.
+ClaimSummaryRead = Annotated[ClaimAccess, _reader(detail=False, what="claim")]
+StatusRead = Annotated[ClaimAccess, _reader(detail=True, what="status")]
+BackpayRead = Annotated[ClaimAccess, _reader(detail=True, what="backpay")]
+BackpayRequestsRead = Annotated[ClaimAccess, _reader(detail=True, what="backpay_requests")]
+ClaimantAction = Depends(_claimant_action)
