@@ -21,10 +21,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from policy_kb.kb.places import PlaceFinder
 from policy_kb.kb.text import read_numbers, simplify
 from policy_kb.months import add_months, month_str, parse_month
 from policy_kb.vocab import RetirementCategory
@@ -50,7 +52,9 @@ EmploymentType = Literal[
     "part_time",  # 非全日制 / 小时工
 ]
 LeavingReason = Literal["dismissed", "contract_expired", "resigned", "forced_resignation", "employer_closed"]
-DurationKind = Literal["contribution", "unemployed", "receiving", "other"]
+# contribution: paid in; unemployed: since leaving; receiving: benefit already received;
+# benefit: a benefit period asked about ("能领12个月吗"); other: none of these.
+DurationKind = Literal["contribution", "unemployed", "receiving", "benefit", "other"]
 
 EMPLOYMENT_TYPE_ZH: dict[str, str] = {
     "labour_contract": "劳动合同",
@@ -80,15 +84,26 @@ class Amount(_Frozen):
 
 
 class Duration(_Frozen):
+    """A length of time as the person said it, with what it can mean.
+
+    `months` is the figure as said ("1年多" → 12, "将近5年" → 60); `least`/`most`
+    bound what it can mean (None: no bound said): "1年多" is 12..23, "将近5年"
+    at most 59, "大概3年" unbounded both ways, "4年11个月" exactly 59.
+    """
+
     text: str  # as written (after numerals are read): "4年11个月", "2年半", "1年多"
-    months: int  # the least number of months it can mean: "1年多" → 12
-    approximate: bool = False  # "多", "几", "大概", "左右": at least `months`, maybe more
+    months: int
+    least: int | None = None
+    most: int | None = None
+    approximate: bool = False
     kind: DurationKind = "other"
 
 
 class ContributionPeriod(_Frozen):
     place: str | None = None  # "沈阳", "大连" as written, when the message names one
     months: int
+    least: int | None = None
+    most: int | None = None
     approximate: bool = False
     text: str = ""
 
@@ -105,7 +120,9 @@ class Facts(_Frozen):
     contribution_periods: list[ContributionPeriod] = Field(default_factory=list)
     # Total contribution: a stated total ("一共交了7年") or the periods added up (社会保险法 第五十二条).
     contribution_months: int | None = None
-    contribution_approximate: bool = False  # some period was "多"/"几": the total is a lower bound
+    contribution_least: int | None = None  # bounds of the total (see Duration); None: not bounded
+    contribution_most: int | None = None
+    contribution_approximate: bool = False  # some period was "多"/"将近"/"大概": see the bounds
     contribution_summed: bool = False  # the total adds up more than one period
     birth_month: str | None = None  # "YYYY-MM"
     birth_year: int | None = None  # also when only the year is known ("我是75年的")
@@ -415,46 +432,79 @@ def _months(text: _Text, today: date, forward: bool) -> list[str]:
 
 # -- durations and contribution periods -----------------------------------------------------
 
-_APPROX_BEFORE = ("大概", "大约", "约", "差不多", "将近", "快", "接近", "左右")
 _DURATION = re.compile(
-    r"(?P<pre>大概|大约|差不多|将近|接近|约|快)?"
-    r"(?:(?<![\d.])(?P<y>\d{1,2}(?:\.\d)?)\s*(?P<ymore>多|几)?\s*年(?P<yhalf>半)?(?P<ymore2>多)?"
+    r"(?P<pre>大概|大约|差不多|将近|接近|不到|不满|没满|未满|快|约|超过|多于)?"
+    r"(?:(?<![\d.])(?P<y>\d{1,2}(?:\.\d)?)\s*(?P<ymore>多|几|来)?\s*年(?P<yhalf>半)?(?P<ymore2>多)?"
     r"(?:\s*(?:零|又)?\s*(?P<ym>\d{1,2})\s*(?P<ymmore>多)?\s*个\s*月(?P<ymhalf>半)?)?"
     r"|(?P<half_year>半年)(?P<hymore>多)?"
     r"|(?<![\d.])(?P<m>\d{1,3})\s*(?P<mhalf>个半)?(?P<mmore>多)?\s*个\s*(?P<mmore2>多)?\s*月(?P<mhalf2>半)?)"
-    r"(?P<post>左右|上下|出头)?"
+    r"(?P<post>左右|上下|出头|以上|以下|不到)?"
 )
-_CONTRIBUTION_WORD = re.compile(r"交|缴|参保|社保|失业险|失业保险|工作|上班|干了|做了|打工|上了")
-_UNEMPLOYED_WORD = re.compile(r"离职|辞职|失业了|没工作|待业|被辞退|辞退|没上班|在家|下岗|离开")
-_RECEIVING_WORD = re.compile(r"领了|领取了|已经领|拿了|发了")
-_TOTAL_WORD = re.compile(r"一共|总共|累计|合计|加起来|总计|前后")
+_BELOW = ("将近", "接近", "不到", "不满", "没满", "未满", "快")
+_ABOUT = ("大概", "大约", "差不多", "约")
+_CONTRIBUTION_WORD = re.compile(r"交|缴|参保|社保|失业险|失业保险|工作|上班|干了|做了|打工|上了|干过|做过|待了")
+_UNEMPLOYED_WORD = re.compile(r"离职|辞职|失业了|没工作|待业|辞退|没上班|在家|下岗|离开|断保|断缴|停保|停缴")
+_RECEIVING_WORD = re.compile(r"领了|领取了|已经领|拿了|发了|领过|拿过|已领")
+_BENEFIT_WORD = re.compile(r"领|拿|发放|补发|延长|续发")
+_TOTAL_WORD = re.compile(r"一共|总共|累计|合计|加起来|总计|前后|总的|总数")
+_PART_WORD = re.compile(r"其中|包括|包含|里面有")
 _PLACE = re.compile(
     r"在(?P<place>[\u4e00-\u9fff]{2,8}?)(?:市|省|区|县)?(?:那边|这边|那里|这里)?"
     r"(?:交|缴|工作|上班|干|参保|打工|做)"
 )
-_NOT_PLACE = re.compile(r"^(?:单位|公司|厂里|原单位|老单位|上家|这家|那家|之前|以前|现在)")
+_NOT_PLACE = re.compile(r"^(?:单位|公司|厂里|原单位|老单位|上家|这家|那家|之前|以前|现在|老家那|这个|那个)")
+# A clause that is only a place (and a joining word) before the figure: "大连3年", "后来在大连也3年".
+_BARE_CLAUSE = re.compile(
+    r"^\s*(?:又|再|也|还)?\s*(?:在|去|到)?\s*[\u4e00-\u9fff]{0,8}?(?:那边|这边)?\s*(?:又|也|还)?\s*$"
+)
 
 
-def _duration_months(match: re.Match[str]) -> tuple[int, bool] | None:
+@lru_cache(maxsize=1)
+def _places() -> PlaceFinder:
+    return PlaceFinder()
+
+
+@dataclass(frozen=True)
+class _Reading:
+    months: int  # the figure as said
+    least: int | None
+    most: int | None
+    approximate: bool
+
+
+def _reading(match: re.Match[str]) -> _Reading | None:
+    """The months a duration means, with its bounds: "1年多" is 12 to 23, "将近5年" at most 59."""
     group = match.group
-    approx = bool(group("pre") or group("post"))
+    pre, post = group("pre") or "", group("post") or ""
+    loose = False  # "3个多月", "2个半月": whole months of contributions are still the figure
     if group("y") is not None:
         years = float(group("y"))
         months = round(years * 12) + (6 if group("yhalf") else 0)
-        approx = approx or bool(group("ymore") or group("ymore2"))
-        if group("ym") is not None:
+        least, most = months, months
+        if group("ymore") == "几":  # "10几年": 11 to 19 years
+            months = least = (int(years) + 1) * 12
+            most = (int(years) + 9) * 12 + 11
+        elif group("ymore") or group("ymore2") or post == "出头":  # "1年多": a year or more, under two
+            most = months + 11
+        if group("ym") is not None:  # "4年11个月"
             months += int(group("ym"))
-            approx = approx or bool(group("ymmore"))
-            if group("ymhalf"):
-                approx = True  # "3年2个月半": half a month is not a contribution unit
-        return months, approx
-    if group("half_year") is not None:
-        return 6, approx or bool(group("hymore"))
-    if group("m") is not None:
-        months = int(group("m"))
-        approx = approx or bool(group("mmore") or group("mmore2") or group("mhalf") or group("mhalf2"))
-        return months, approx
-    return None
+            least = months
+            most = max(most, months)
+            loose = bool(group("ymmore") or group("ymhalf"))
+    elif group("half_year") is not None:
+        months, least, most = 6, 6, 11 if group("hymore") else 6
+    elif group("m") is not None:
+        months = least = most = int(group("m"))
+        loose = bool(group("mmore") or group("mmore2") or group("mhalf") or group("mhalf2"))
+    else:
+        return None
+    if pre in _BELOW or post in ("以下", "不到"):
+        return _Reading(months, None, months - 1, True)
+    if pre in _ABOUT or post in ("左右", "上下"):
+        return _Reading(months, None, None, True)
+    if pre in ("超过", "多于") or post == "以上":
+        return _Reading(months, months, None, True)
+    return _Reading(months, least, most, loose or least != most)
 
 
 def _clause_before(s: str, start: int) -> str:
@@ -467,11 +517,23 @@ def _clause_before(s: str, start: int) -> str:
 def _kind(before: str, after: str) -> DurationKind:
     if _RECEIVING_WORD.search(before) or re.match(r"\s*的?(?:失业金|失业保险金)", after):
         return "receiving"
-    if _UNEMPLOYED_WORD.search(before) or re.match(r"\s*(?:没|了没|未)(?:工作|上班|就业)", after):
+    if _UNEMPLOYED_WORD.search(before) or re.match(r"\s*(?:没|了没|未)(?:工作|上班|就业|交)", after):
         return "unemployed"
-    if _CONTRIBUTION_WORD.search(before) or re.match(r"\s*的?(?:社保|失业保险|保险|工龄)", after):
+    if _CONTRIBUTION_WORD.search(before) or re.match(r"\s*的?(?:社保|失业保险|失业险|保险|工龄)", after):
         return "contribution"
+    if _BENEFIT_WORD.search(before):
+        return "benefit"
     return "other"
+
+
+def _place(before: str) -> str | None:
+    named = _places().find(before)
+    if named:
+        return named[-1]
+    match = _PLACE.search(before)
+    if match is None or _NOT_PLACE.match(match.group("place")):
+        return None
+    return match.group("place")
 
 
 @dataclass(frozen=True)
@@ -479,54 +541,114 @@ class _Found:
     duration: Duration
     place: str | None
     total: bool
-    start: int
+    part: bool
+
+
+_SPAN_RANGE = re.compile(r"(?<![\d.])(?P<a>\d{1,2})\s*(?:到|至|-|~|—|－)\s*(?P<b>\d{1,2})\s*(?P<unit>年|个月)")
+_RANGE_JOIN = re.compile(r"^\s*(?:到|至|-|~|—|－)\s*$")
+
+
+def _range_readings(s: str) -> list[tuple[re.Match[str], _Reading]]:
+    """ "3到4年", "8-10个月": one duration known to lie between two figures."""
+    out: list[tuple[re.Match[str], _Reading]] = []
+    for match in _SPAN_RANGE.finditer(s):
+        unit = 12 if match.group("unit") == "年" else 1
+        low, high = int(match.group("a")) * unit, int(match.group("b")) * unit
+        if 0 < low < high:
+            out.append((match, _Reading(low, low, high + (unit - 1), True)))
+    return out
 
 
 def _durations(text: _Text, original: str) -> list[_Found]:
     found: list[_Found] = []
     s = text.s
-    for match in _DURATION.finditer(s):
-        parsed = _duration_months(match)
-        if parsed is None or parsed[0] <= 0 or parsed[0] > 720:
+    readings = _range_readings(s)
+    taken = [m.span() for m, _ in readings]
+    readings += [
+        (m, r)
+        for m in _DURATION.finditer(s)
+        if not any(a <= m.start() < b for a, b in taken) and (r := _reading(m)) is not None
+    ]
+    readings.sort(key=lambda pair: pair[0].start())
+    previous_end = first_start = -1
+    for match, reading in readings:
+        if not 0 < reading.months <= 720:
             continue
-        months, approx = parsed
+        if found and _RANGE_JOIN.match(s[previous_end : match.start()]):
+            # "4年多到5年": the second figure closes the first one's range.
+            first = found[-1].duration
+            merged = first.model_copy(
+                update={
+                    "text": original[first_start : match.end()].strip(),
+                    "most": reading.most,
+                    "approximate": True,
+                }
+            )
+            found[-1] = _Found(merged, found[-1].place, found[-1].total, found[-1].part)
+            previous_end = match.end()
+            continue
+        first_start, previous_end = match.start(), match.end()
         before = _clause_before(s, match.start())
-        after = s[match.end() : match.end() + 8]
-        kind = _kind(before, after)
-        place_match = _PLACE.search(before)
-        place = place_match.group("place") if place_match else None
-        if place is not None and _NOT_PLACE.match(place):
-            place = None
+        kind = _kind(before, s[match.end() : match.end() + 8])
+        if kind == "other" and found and found[-1].duration.kind == "contribution" and _BARE_CLAUSE.match(before):
+            kind = "contribution"  # "在沈阳交了4年，大连3年": the second figure continues the list
         duration = Duration(
-            text=original[match.start() : match.end()].strip(), months=months, approximate=approx, kind=kind
+            text=original[match.start() : match.end()].strip(),
+            months=reading.months,
+            least=reading.least,
+            most=reading.most,
+            approximate=reading.approximate,
+            kind=kind,
         )
-        found.append(_Found(duration, place, bool(_TOTAL_WORD.search(before)), match.start()))
-    for match in list(_DURATION.finditer(text.s)):
+        found.append(
+            _Found(duration, _place(before), bool(_TOTAL_WORD.search(before)), bool(_PART_WORD.search(before)))
+        )
+    for match, _ in readings:
         text.take(match)
     return found
 
 
-def _contribution(found: list[_Found]) -> tuple[list[ContributionPeriod], int | None, bool, bool]:
+def _sum(values: list[int | None]) -> int | None:
+    return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+
+def _contribution(found: list[_Found]) -> dict[str, Any]:
     contributions = [f for f in found if f.duration.kind == "contribution"]
     periods = [
         ContributionPeriod(
-            place=f.place, months=f.duration.months, approximate=f.duration.approximate, text=f.duration.text
+            place=f.place,
+            months=f.duration.months,
+            least=f.duration.least,
+            most=f.duration.most,
+            approximate=f.duration.approximate,
+            text=f.duration.text,
         )
         for f in contributions
         if not f.total
     ]
-    totals = [f for f in contributions if f.total]
+    totals = [f.duration for f in contributions if f.total]
     if totals:  # a stated total is the total; the periods beside it are its parts
-        total = totals[-1].duration
-        return periods, total.months, total.approximate, False
-    if not periods:
-        return [], None, False, False
-    return (
-        periods,
-        sum(p.months for p in periods),
-        any(p.approximate for p in periods),
-        len(periods) > 1,
-    )
+        total = totals[-1]
+        return {
+            "contribution_periods": periods,
+            "contribution_months": total.months,
+            "contribution_least": total.least,
+            "contribution_most": total.most,
+            "contribution_approximate": total.approximate,
+            "contribution_summed": False,
+        }
+    # "交了7年，其中在大连3年": the part is inside the whole, not added to it.
+    added = [p for p, f in zip(periods, [f for f in contributions if not f.total], strict=True) if not f.part]
+    if not added:
+        return {"contribution_periods": periods}
+    return {
+        "contribution_periods": periods,
+        "contribution_months": sum(p.months for p in added),
+        "contribution_least": _sum([p.least for p in added]),
+        "contribution_most": _sum([p.most for p in added]),
+        "contribution_approximate": any(p.approximate for p in added),
+        "contribution_summed": len(added) > 1,
+    }
 
 
 # -- employment type and leaving reason ------------------------------------------------------
@@ -596,6 +718,16 @@ def _from_known(known: Mapping[str, Any] | None) -> dict[str, Any]:
     return out
 
 
+_CONTRIBUTION_FIELDS = (
+    "contribution_periods",
+    "contribution_months",
+    "contribution_least",
+    "contribution_most",
+    "contribution_approximate",
+    "contribution_summed",
+)
+
+
 def _is_empty(value: Any) -> bool:
     return value is None or value == [] or value is False
 
@@ -621,16 +753,13 @@ def understand(text: str, today: date, known: Mapping[str, Any] | None = None) -
     found = _durations(work, original)
     for day in dates:
         months.append(month_str(day))
-    periods, total, approximate, summed = _contribution(found)
+    contribution = _contribution(found)
     sex = _sex(original)
     stated: dict[str, Any] = {
         "months": list(dict.fromkeys(months)),
         "dates": dates,
         "durations": [f.duration for f in found],
-        "contribution_periods": periods,
-        "contribution_months": total,
-        "contribution_approximate": approximate,
-        "contribution_summed": summed,
+        **contribution,
         "birth_month": birth_month,
         "birth_year": birth_year,
         "age": age,
@@ -640,8 +769,8 @@ def understand(text: str, today: date, known: Mapping[str, Any] | None = None) -
         "amounts": amounts,
     }
     merged = _from_known(known)
-    if total is not None:  # a new contribution statement replaces the old one whole
-        for key in ("contribution_periods", "contribution_approximate", "contribution_summed"):
+    if contribution.get("contribution_months") is not None:  # a new statement replaces the old one whole
+        for key in _CONTRIBUTION_FIELDS:
             merged.pop(key, None)
     if birth_month is not None or birth_year is not None:
         merged.pop("birth_month", None)
