@@ -131,7 +131,10 @@ class Facts(_Frozen):
     retirement_category: RetirementCategory | None = None
     employment_types: list[EmploymentType] = Field(default_factory=list)
     leaving_reason: LeavingReason | None = None
+    left_month: str | None = None  # "YYYY-MM" named beside 离职/辞退/到期… ("我3月份被辞退的")
     amounts: list[Amount] = Field(default_factory=list)
+    # "我妈1970年出生…": the person described is not the sender (answers then avoid "您的").
+    about_someone_else: bool = False
 
     @property
     def employment_type(self) -> EmploymentType | None:
@@ -175,8 +178,26 @@ _MULT = {"万": 10000, "千": 1000, "百": 100}
 _IDENTIFIER = re.compile(r"(?<![0-9])\d{5,}[0-9xX]?(?![0-9])|(?<![0-9])\d{17}[0-9xX](?![0-9a-zA-Z])")
 
 
+# A bare figure after a money word: "工资4500", "每个月1800", "月薪6千".
+_AMOUNT_CONTEXT = re.compile(
+    r"(?:工资|月薪|薪水|薪资|底薪|收入|基数|每月|每个月|一个月|补偿金?|赔偿金?|领了|拿了|发了|到账|扣了)"
+    r"(?:是|有|才|就|大概|大约|差不多|只有|只|共|一共)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|千|k|K)?(?P<more>多)?"
+    r"(?![\d年月个号日天岁%.])"
+)
+
+
 def _amounts(text: _Text) -> list[Amount]:
     found: list[Amount] = []
+    for match in list(_AMOUNT_CONTEXT.finditer(text.s)):
+        value = Decimal(match.group("num"))
+        mult = (match.group("mult") or "").replace("k", "千").replace("K", "千")
+        if mult:
+            value *= _MULT[mult]
+        if value < 100:
+            continue  # "每月2" is not money
+        found.append(Amount(text=match.group(0).strip(), yuan=value, approximate=bool(match.group("more"))))
+        start = match.start("num")
+        text.s = text.s[:start] + " " * (match.end() - start) + text.s[match.end() :]
     for match in list(_AMOUNT.finditer(text.s)):
         raw = match.group("num") or match.group("num2")
         try:
@@ -307,7 +328,8 @@ _MONTH_LIST = re.compile(
     r"(?!\d|个)"
 )
 _RELATIVE_MONTH = re.compile(r"上上个?月|上个?月|这个?月|本月|当月|下个?月|(?P<n>\d{1,2})\s*个月(?:以|之)?前")
-_FORWARD = re.compile(r"下个?月|明年|打算|准备|计划|将来|以后|之后|快到|马上|即将|要到|还没到")
+# Words that put a bare month ahead of today ("打算12月离职"); past narratives ("离职之后") do not.
+_FORWARD = re.compile(r"下个?月|明年|打算|准备|计划|将来|马上|即将|快要|就要|将要")
 _YEAR_ONLY = re.compile(r"(?P<rel>前年|去年|今年|明年|后年)|(?P<year>\d{4})\s*年(?!\s*\d)")
 
 
@@ -654,7 +676,7 @@ def _contribution(found: list[_Found]) -> dict[str, Any]:
 # -- employment type and leaving reason ------------------------------------------------------
 
 _EMPLOYMENT: list[tuple[EmploymentType, re.Pattern[str]]] = [
-    ("dispatch", re.compile(r"劳务派遣|派遣工|派遣公司|被派遣|外包派遣")),
+    ("dispatch", re.compile(r"劳务派遣|派遣")),
     (
         "flexible",
         re.compile(r"灵活就业|个体户|个体工商|个体|自由职业|以个人身份|个人身份参保|自己交的社保|自己交社保|挂靠"),
@@ -684,7 +706,50 @@ def _leaving(original: str) -> LeavingReason | None:
     return None
 
 
+_LEFT_WORD = re.compile(r"离职|辞职|辞退|开除|解雇|裁员|被裁|到期|解除|倒闭|破产|失业|下岗|离开|不干了|走的|没干了")
+_SOMEONE_ELSE = re.compile(
+    r"我(?:妈|爸|母亲|父亲|老公|老婆|爱人|丈夫|妻子|媳妇|儿子|女儿|哥|姐|弟|妹|朋友|同事|亲戚)|帮(?:我)?(?:家人|别人|朋友)"
+)
+
+
+def _left_month(text: str, today: date, forward: bool) -> str | None:
+    """The month of the clause that says the job ended ("我3月份被辞退的", "2025年12月31日离职")."""
+    for clause in re.split(r"[，。！？；,!?;\n]", text):
+        if not _LEFT_WORD.search(clause):
+            continue
+        work = _Text(clause)
+        _amounts(work)
+        _drop_identifiers(work)
+        _birth(work, today)
+        days = _dates(work, today, forward)
+        months = [month_str(day) for day in days] or _months(work, today, forward)
+        if months:
+            return months[0]
+    return None
+
+
 # -- known facts -----------------------------------------------------------------------------
+
+# What stays true of the person from one turn to the next. The months, dates, amounts and
+# durations a message names are about that message ("那10月和11月的钱…") and are not carried.
+PERSON_FIELDS = frozenset(
+    {
+        "contribution_periods",
+        "contribution_months",
+        "contribution_least",
+        "contribution_most",
+        "contribution_approximate",
+        "contribution_summed",
+        "birth_month",
+        "birth_year",
+        "age",
+        "sex",
+        "retirement_category",
+        "employment_types",
+        "leaving_reason",
+        "left_month",
+    }
+)
 
 
 def _from_known(known: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -692,7 +757,7 @@ def _from_known(known: Mapping[str, Any] | None) -> dict[str, Any]:
     if not known:
         return {}
     out: dict[str, Any] = {}
-    fields = Facts.model_fields
+    fields = PERSON_FIELDS
     for key, value in known.items():
         if value is None:
             continue
@@ -766,7 +831,9 @@ def understand(text: str, today: date, known: Mapping[str, Any] | None = None) -
         "sex": sex,
         "employment_types": _employment(original),
         "leaving_reason": _leaving(original),
+        "left_month": _left_month(original, today, forward),
         "amounts": amounts,
+        "about_someone_else": bool(_SOMEONE_ELSE.search(original)),
     }
     merged = _from_known(known)
     if contribution.get("contribution_months") is not None:  # a new statement replaces the old one whole

@@ -225,6 +225,7 @@ def _retirement_lines(facts: Facts, *, rule_base: RuleBase, region_code: str, on
         categories = [RetirementCategory.female_worker, RetirementCategory.female_cadre]
     else:
         return []
+    whose = "" if facts.about_someone_else else "您的"
     lines: list[ComputedLine] = []
     for category in categories:
         who = _WHO[category] if facts.retirement_category is None else ""
@@ -232,7 +233,7 @@ def _retirement_lines(facts: Facts, *, rule_base: RuleBase, region_code: str, on
             born = parse_month(facts.birth_month)
             ret = statutory_retirement(born, category, schedule.value)
             text = (
-                f"{who}按{born.year}年{born.month}月出生计算，您的法定退休年龄是{_age_zh(ret.age)}，"
+                f"{who}按{born.year}年{born.month}月出生计算，{whose}法定退休年龄是{_age_zh(ret.age)}，"
                 f"{_when(ret.month, on)}达到。"
             )
         else:
@@ -241,7 +242,7 @@ def _retirement_lines(facts: Facts, *, rule_base: RuleBase, region_code: str, on
             last = statutory_retirement(date(year, 12, 1), category, schedule.value)
             ages = _age_zh(first.age) if first.age == last.age else f"{_age_zh(first.age)}到{_age_zh(last.age)}"
             text = (
-                f"{who}按{year}年出生计算，您的法定退休年龄是{ages}，在{_month_zh(first.month)}到"
+                f"{who}按{year}年出生计算，{whose}法定退休年龄是{ages}，在{_month_zh(first.month)}到"
                 f"{_month_zh(last.month)}之间达到，具体看出生月份；告诉我们出生月份可以算到月。"
             )
         lines.append(
@@ -261,8 +262,8 @@ def _when(month: str, on: date) -> str:
 
 
 _WHO = {
-    RetirementCategory.female_worker: "若您原法定退休年龄为50周岁（女工人）：",
-    RetirementCategory.female_cadre: "若您原法定退休年龄为55周岁（女干部）：",
+    RetirementCategory.female_worker: "原法定退休年龄为50周岁的（女工人）：",
+    RetirementCategory.female_cadre: "原法定退休年龄为55周岁的（女干部）：",
     RetirementCategory.male: "",
 }
 
@@ -272,6 +273,8 @@ def _extension_lines(facts: Facts, *, rule_base: RuleBase, region_code: str, on:
     least, most = facts.contribution_least, facts.contribution_most
     if facts.birth_month is None or facts.retirement_category is None or least is None or most is None:
         return []
+    if facts.about_someone_else:
+        return []  # the engine's findings are worded to the claimant ("您的领金期…")
     entitled = {
         benefit_months(rule_base, region_code, total_months=months, previous_unused=0, on=on)
         for months in (least, most)
