@@ -16,6 +16,7 @@ unless the message looks forward ("下个月", "打算", "明年" …).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -465,7 +466,7 @@ _DURATION = re.compile(
 _BELOW = ("将近", "接近", "不到", "不满", "没满", "未满", "快")
 _ABOUT = ("大概", "大约", "差不多", "约")
 _CONTRIBUTION_WORD = re.compile(r"交|缴|参保|社保|失业险|失业保险|工作|上班|干了|做了|打工|上了|干过|做过|待了")
-_UNEMPLOYED_WORD = re.compile(r"离职|辞职|失业了|没工作|待业|辞退|没上班|在家|下岗|离开|断保|断缴|停保|停缴")
+_UNEMPLOYED_WORD = re.compile(r"离职|辞职|失业了|没工作|待业|辞退|没上班|在家|下岗|离开|断|停")
 _RECEIVING_WORD = re.compile(r"领了|领取了|已经领|拿了|发了|领过|拿过|已领")
 _BENEFIT_WORD = re.compile(r"领|拿|发放|补发|延长|续发")
 _TOTAL_WORD = re.compile(r"一共|总共|累计|合计|加起来|总计|前后|总的|总数")
@@ -564,6 +565,13 @@ class _Found:
     place: str | None
     total: bool
     part: bool
+    separate: bool = False  # the text before it names another place, employer or a sequence ("后来")
+    specific: bool = False  # about unemployment insurance itself ("失业保险交了5年")
+
+
+# Evidence that a second figure is another period, not the first one said again.
+_SEPARATE_WORD = re.compile(r"又|再|后来|然后|之后|先|另外|还有|加上|公司|厂|这家|那家|上家|前一家|第.家|换了")
+_SPECIFIC_WORD = re.compile(r"失业保险|失业险")
 
 
 _SPAN_RANGE = re.compile(r"(?<![\d.])(?P<a>\d{1,2})\s*(?:到|至|-|~|—|－)\s*(?P<b>\d{1,2})\s*(?P<unit>年|个月)")
@@ -606,13 +614,20 @@ def _durations(text: _Text, original: str) -> list[_Found]:
                     "approximate": True,
                 }
             )
-            found[-1] = _Found(merged, found[-1].place, found[-1].total, found[-1].part)
+            found[-1] = dataclasses.replace(found[-1], duration=merged)
             previous_end = match.end()
             continue
+        lead = s[max(previous_end, 0) : match.start()]
         first_start, previous_end = match.start(), match.end()
         before = _clause_before(s, match.start())
         kind = _kind(before, s[match.end() : match.end() + 8])
-        if kind == "other" and found and found[-1].duration.kind == "contribution" and _BARE_CLAUSE.match(before):
+        if (
+            kind == "other"
+            and found
+            and found[-1].duration.kind == "contribution"
+            and _BARE_CLAUSE.match(before)
+            and _place(before)
+        ):
             kind = "contribution"  # "在沈阳交了4年，大连3年": the second figure continues the list
         duration = Duration(
             text=original[match.start() : match.end()].strip(),
@@ -623,7 +638,14 @@ def _durations(text: _Text, original: str) -> list[_Found]:
             kind=kind,
         )
         found.append(
-            _Found(duration, _place(before), bool(_TOTAL_WORD.search(before)), bool(_PART_WORD.search(before)))
+            _Found(
+                duration,
+                _place(before),
+                total=bool(_TOTAL_WORD.search(before)),
+                part=bool(_PART_WORD.search(before)),
+                separate=bool(_place(lead) or _SEPARATE_WORD.search(lead)),
+                specific=bool(_SPECIFIC_WORD.search(before + s[match.end() : match.end() + 6])),
+            )
         )
     for match, _ in readings:
         text.take(match)
@@ -660,9 +682,16 @@ def _contribution(found: list[_Found]) -> dict[str, Any]:
             "contribution_summed": False,
         }
     # "交了7年，其中在大连3年": the part is inside the whole, not added to it.
-    added = [p for p, f in zip(periods, [f for f in contributions if not f.total], strict=True) if not f.part]
+    parts = [f for f in contributions if not f.total]
+    added = [p for p, f in zip(periods, parts, strict=True) if not f.part]
     if not added:
         return {"contribution_periods": periods}
+    kept = [f for f in parts if not f.part]
+    if len(added) > 1 and not all(f.separate for f in kept[1:]):
+        # "社保交了7年，失业保险交了5年": the same time said twice, not two periods. The figure
+        # for unemployment insurance itself wins, else the last one said.
+        specific = [p for p, f in zip(added, kept, strict=True) if f.specific]
+        added = [(specific or added)[-1]]
     return {
         "contribution_periods": periods,
         "contribution_months": sum(p.months for p in added),

@@ -185,6 +185,7 @@ _CN_QUANTITY = re.compile(
 
 def simplify(text: str) -> str:
     """Simplified characters, half-width forms, lower case (the same first step as the search text)."""
+    _load_zhconv()
     return _basic(text)
 
 

@@ -1,0 +1,359 @@
+"""A person's facts read from their own words: months, dates, durations, periods, birth, category, money."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from policy_kb.kb.facts import Facts, understand
+from policy_kb.vocab import RetirementCategory
+
+# Frozen "today"s: mid-February (bare months after February are last year's) and early January
+# (relative months cross the year boundary).
+FEB = date(2026, 2, 10)
+JAN = date(2026, 1, 5)
+DEC = date(2025, 12, 20)
+
+
+# -- months ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "months"),
+    [
+        ("8月和9月的失业金什么时候补", FEB, ["2025-08", "2025-09"]),
+        ("1月份的资格核验在哪里弄", FEB, ["2026-01"]),
+        ("我是2月份才登记的", FEB, ["2026-02"]),
+        ("12月份的钱还没到账", FEB, ["2025-12"]),
+        ("上个月没签到会怎样", FEB, ["2026-01"]),
+        ("上个月没签到会怎样", JAN, ["2025-12"]),
+        ("上上个月的钱少发了", JAN, ["2025-11"]),
+        ("这个月的还能办吗", JAN, ["2026-01"]),
+        ("下个月能领吗", DEC, ["2026-01"]),
+        ("2个月前申请的还没消息", JAN, ["2025-11"]),
+        ("去年10月份离的职", FEB, ["2025-10"]),
+        ("前年5月开始交的", FEB, ["2024-05"]),
+        ("今年3月份打算去登记", FEB, ["2026-03"]),
+        ("2026年3月能领到吗", FEB, ["2026-03"]),
+        ("2024年7月到9月断过保", FEB, ["2024-07", "2024-08", "2024-09"]),
+        ("25年11月辞退的", FEB, ["2025-11"]),
+        ("二〇二五年十一月被裁的", FEB, ["2025-11"]),
+        ("二零二四年十二月", FEB, ["2024-12"]),
+        ("十月和十一月都没发", FEB, ["2025-10", "2025-11"]),
+        ("7、8、9月的都没收到", FEB, ["2025-07", "2025-08", "2025-09"]),
+        ("9到12月的能一起补吗", FEB, ["2025-09", "2025-10", "2025-11", "2025-12"]),
+        ("11月到1月没打卡", FEB, ["2025-11", "2025-12", "2026-01"]),
+        ("去年11月到今年1月一直没发", FEB, ["2025-11", "2025-12", "2026-01"]),
+        ("打算12月辞职", FEB, ["2026-12"]),
+        ("2025年12月31日离职的", FEB, ["2025-12"]),
+        # traditional characters
+        ("去年十月份離職的", FEB, ["2025-10"]),
+    ],
+)
+def test_months(text: str, today: date, months: list[str]) -> None:
+    assert understand(text, today).months == months
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "离职3个月了还能申请吗",  # a duration, not March
+        "交了11个月够不够",
+        "失业金每个月1800元",  # an amount
+        "我的手机是13912345678",  # a phone number
+        "身份证110105197001011234",  # an ID number
+        "打12333问过了",  # the hotline
+        "验证码是482913",  # a code
+        "一个月能领多少钱",
+        "交了13年",  # not "13年" as a year
+    ],
+)
+def test_no_month_where_there_is_none(text: str) -> None:
+    facts = understand(text, FEB)
+    assert facts.months == [] and facts.dates == []
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "dates"),
+    [
+        ("2025年12月31日合同到期", FEB, [date(2025, 12, 31)]),
+        ("10月15号办的离职", FEB, [date(2025, 10, 15)]),
+        ("1月8日去的社保局", FEB, [date(2026, 1, 8)]),
+        ("2025-11-03申请的", FEB, [date(2025, 11, 3)]),
+        ("去年12月1号交的材料", FEB, [date(2025, 12, 1)]),
+        ("昨天刚提交", FEB, [date(2026, 2, 9)]),
+        ("2月30号", FEB, []),  # no such day
+    ],
+)
+def test_dates(text: str, today: date, dates: list[date]) -> None:
+    assert understand(text, today).dates == dates
+
+
+# -- durations and contribution periods ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "months", "least", "most"),
+    [
+        ("交了6年失业保险", 72, 72, 72),
+        ("失业保险交了十一年", 132, 132, 132),
+        ("社保交了4年11个月", 59, 59, 59),
+        ("社保交了三年零八个月", 44, 44, 44),
+        ("交了两年半能领几个月", 30, 30, 30),
+        ("上了五年半的保险", 66, 66, 66),
+        ("缴费满3年", 36, 36, 36),
+        ("交了18个月", 18, 18, 18),
+        ("參保了八個月", 8, 8, 8),  # traditional
+        ("社保交了半年", 6, 6, 6),
+        ("6年失业险能领多久", 72, 72, 72),  # the insurance named after the figure
+    ],
+)
+def test_exact_contribution(text: str, months: int, least: int, most: int) -> None:
+    facts = understand(text, FEB)
+    assert (facts.contribution_months, facts.contribution_least, facts.contribution_most) == (months, least, most)
+    assert not facts.contribution_approximate
+
+
+@pytest.mark.parametrize(
+    ("text", "months", "least", "most"),
+    [
+        ("社保交了一年多", 12, 12, 23),  # at least a year, under two
+        ("交了四年多了", 48, 48, 59),
+        ("交了十几年", 132, 132, 239),  # 11 to 19 years
+        ("交了三个多月", 3, 3, 3),  # whole months: still 3
+        ("交了将近5年", 60, None, 59),  # at most 59
+        ("交了不到一年", 12, None, 11),
+        ("交了大概3年左右", 36, None, None),  # no bound at all
+        ("交了超过5年", 60, 60, None),
+        ("社保交了3到4年", 36, 36, 59),
+        ("交了4年多到5年", 48, 48, 60),
+    ],
+)
+def test_approximate_contribution_keeps_its_bounds(text: str, months: int, least: int | None, most: int | None) -> None:
+    facts = understand(text, FEB)
+    assert facts.contribution_approximate
+    assert (facts.contribution_months, facts.contribution_least, facts.contribution_most) == (months, least, most)
+
+
+def test_periods_in_two_places_are_added_up() -> None:
+    facts = understand("我在鞍山交了5年，后来到锦州又交了2年半", FEB)
+    assert [(p.place, p.months) for p in facts.contribution_periods] == [("鞍山", 60), ("锦州", 30)]
+    assert facts.contribution_months == 90 and facts.contribution_summed
+
+
+def test_periods_listed_without_a_verb_the_second_time() -> None:
+    facts = understand("社保在重庆交了3年，成都2年", FEB)
+    assert [(p.place, p.months) for p in facts.contribution_periods] == [("重庆", 36), ("成都", 24)]
+    assert facts.contribution_months == 60
+
+
+def test_three_periods_with_a_place_not_in_the_gazetteer() -> None:
+    facts = understand("先在老家交了1年，然后在天津交了2年，后来在济南交了4年", FEB)
+    assert [p.months for p in facts.contribution_periods] == [12, 24, 48]
+    assert [p.place for p in facts.contribution_periods][1:] == ["天津", "济南"]
+    assert facts.contribution_months == 84
+
+
+def test_an_approximate_period_makes_the_total_a_range() -> None:
+    facts = understand("在沈阳交了两年多，在大连交了1年", FEB)
+    assert (facts.contribution_months, facts.contribution_least, facts.contribution_most) == (36, 36, 47)
+    assert facts.contribution_approximate and facts.contribution_summed
+
+
+def test_a_stated_total_is_not_added_to_its_parts() -> None:
+    facts = understand("一共交了8年，沈阳5年，大连3年", FEB)
+    assert facts.contribution_months == 96 and not facts.contribution_summed
+    facts = understand("交了8年，其中在大连3年", FEB)
+    assert facts.contribution_months == 96
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("交了3年，离职半年了", ["contribution", "unemployed"]),
+        ("交了5年，能领18个月吗", ["contribution", "benefit"]),
+        ("已经领了4个月失业金", ["receiving"]),
+        ("断缴两个月了", ["unemployed"]),
+    ],
+)
+def test_what_each_duration_is_about(text: str, kinds: list[str]) -> None:
+    assert [d.kind for d in understand(text, FEB).durations] == kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "离职两个月了能申请吗",
+        "领了3个月了还能领几个月",
+        "2026年3月能领吗",
+        "每月两千块",
+        "电话13812345678",
+    ],
+)
+def test_no_contribution_where_there_is_none(text: str) -> None:
+    assert understand(text, FEB).contribution_months is None
+
+
+# -- money -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "yuan"),
+    [
+        ("每月两千块够干啥", [Decimal(2000)]),
+        ("发了1850元", [Decimal(1850)]),
+        ("工资4500，补偿金3万", [Decimal(4500), Decimal(30000)]),
+        ("月薪6千多", [Decimal(6000)]),
+        ("¥1920", [Decimal(1920)]),
+        ("三千五百元", [Decimal(3500)]),
+    ],
+)
+def test_amounts(text: str, yuan: list[Decimal]) -> None:
+    facts = understand(text, FEB)
+    assert [a.yuan for a in facts.amounts] == yuan
+    assert facts.months == [] and facts.contribution_months is None
+
+
+def test_an_amount_and_a_month_in_one_message() -> None:
+    facts = understand("11月只发了1200元，12月没发", FEB)
+    assert facts.months == ["2025-11", "2025-12"]
+    assert [a.yuan for a in facts.amounts] == [Decimal(1200)]
+
+
+# -- birth, sex, category ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "birth", "sex", "category"),
+    [
+        ("男，1968年3月出生，还有几年退休", "1968-03", "male", RetirementCategory.male),
+        ("本人女，1974年9月生，在车间上班", "1974-09", "female", RetirementCategory.female_worker),
+        ("我是女干部，出生于1972年11月", "1972-11", "female", RetirementCategory.female_cadre),
+        ("女的，76年4月份出生，管理岗", "1976-04", "female", RetirementCategory.female_cadre),
+        ("我是男的，66.5出生", "1966-05", "male", RetirementCategory.male),
+        ("女职工，1973年2月出生", "1973-02", "female", None),  # 50 or 55: the post decides
+        ("一九六九年七月出生的男职工", "1969-07", "male", RetirementCategory.male),
+    ],
+)
+def test_birth_and_category(text: str, birth: str, sex: str, category: RetirementCategory | None) -> None:
+    facts = understand(text, FEB)
+    assert (facts.birth_month, facts.sex, facts.retirement_category) == (birth, sex, category)
+    assert birth not in facts.months  # a birth month is not a month the message asks about
+
+
+def test_birth_year_alone() -> None:
+    facts = understand("我是78年的，女工人", FEB)
+    assert facts.birth_month is None and facts.birth_year == 1978
+    assert facts.retirement_category == RetirementCategory.female_worker
+
+
+@pytest.mark.parametrize("text", ["我女儿失业了怎么办", "我男朋友被辞退了", "帮我妈问一下"])
+def test_family_words_are_not_the_senders_sex(text: str) -> None:
+    assert understand(text, FEB).sex is None
+
+
+def test_someone_elses_facts_are_marked() -> None:
+    facts = understand("我爸1965年10月出生，他什么时候退休", FEB)
+    assert facts.birth_month == "1965-10" and facts.about_someone_else
+
+
+def test_age() -> None:
+    facts = understand("今年57岁了，交了20年", FEB)
+    assert facts.age == 57 and facts.contribution_months == 240
+
+
+# -- employment type and leaving reason ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("我是劳务派遣的，派遣公司不给开证明", "dispatch"),
+        ("试用期被辞退能领失业金吗", "probation"),
+        ("我是农民工，单位交了两年失业保险", "rural_contract_worker"),
+        ("灵活就业自己交的社保能领吗", "flexible"),
+        ("做小时工的", "part_time"),
+        ("签了劳动合同的正式工", "labour_contract"),
+        ("失业金怎么领", None),
+    ],
+)
+def test_employment_type(text: str, kind: str | None) -> None:
+    assert understand(text, FEB).employment_type == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("公司裁员把我裁了", "dismissed"),
+        ("合同到期单位不续签了", "contract_expired"),
+        ("我自己辞职的能领吗", "resigned"),
+        ("单位拖欠工资我被迫辞职", "forced_resignation"),
+        ("厂子倒闭了", "employer_closed"),
+        ("能领多久", None),
+    ],
+)
+def test_leaving_reason(text: str, reason: str | None) -> None:
+    assert understand(text, FEB).leaving_reason == reason
+
+
+def test_the_month_the_job_ended() -> None:
+    assert understand("我11月份被辞退的，现在申请晚不晚", FEB).left_month == "2025-11"
+    assert understand("交了5年，去年8月合同到期", FEB).left_month == "2025-08"
+    assert understand("8月和9月的钱没发", FEB).left_month is None
+
+
+# -- what the sender said before ---------------------------------------------------------------------
+
+
+def test_known_facts_fill_gaps() -> None:
+    earlier = understand("男，1967年5月出生", FEB)
+    facts = understand("那我什么时候退休", FEB, known=earlier.as_dict())
+    assert facts.birth_month == "1967-05" and facts.retirement_category == RetirementCategory.male
+
+
+def test_the_message_wins_where_it_says_it_again() -> None:
+    earlier = understand("在沈阳交了4年，后来在大连交了3年", FEB).as_dict()
+    facts = understand("说错了，一共交了6年", FEB, known=earlier)
+    assert facts.contribution_months == 72 and not facts.contribution_summed and facts.contribution_periods == []
+
+
+def test_months_of_an_earlier_message_are_not_carried() -> None:
+    earlier = understand("10月和11月的钱能补发吗", FEB).as_dict()
+    assert understand("怎么签到", FEB, known=earlier).months == []
+
+
+def test_known_values_that_do_not_validate_are_dropped() -> None:
+    facts = understand(
+        "能领多久", FEB, known={"sex": "unknown", "birth_date": "1970-13-01", "contribution_months": 40, "x": 1}
+    )
+    assert facts.sex is None and facts.birth_month is None and facts.contribution_months == 40
+
+
+def test_a_woman_who_said_her_post_before() -> None:
+    facts = understand("我是管理岗", FEB, known={"sex": "female", "birth_date": "1975-08-09"})
+    assert facts.retirement_category == RetirementCategory.female_cadre and facts.birth_month == "1975-08"
+
+
+def test_facts_are_frozen_and_serialise() -> None:
+    facts = understand("在沈阳交了4年多", FEB)
+    with pytest.raises(ValueError):
+        facts.contribution_months = 1  # type: ignore[misc]
+    data = facts.as_dict()
+    assert data["contribution_periods"][0]["place"] == "沈阳"
+    assert Facts.model_validate(data) == facts
+
+
+@pytest.mark.parametrize(
+    ("text", "months", "summed"),
+    [
+        ("社保交了7年了，单位交的失业保险只有5年", 60, False),  # the same time said twice
+        ("交了3年，停了半年，又交了2年", 60, True),  # the gap is not a contribution
+        ("在上一家公司交了3年，这家公司交了2年", 60, True),
+        ("交了5年，中间断了3个月", 60, False),
+    ],
+)
+def test_only_separate_periods_are_added(text: str, months: int, summed: bool) -> None:
+    facts = understand(text, FEB)
+    assert (facts.contribution_months, facts.contribution_summed) == (months, summed)
