@@ -463,6 +463,7 @@ _DURATION = re.compile(
     r"|(?<![\d.])(?P<m>\d{1,3})\s*(?P<mhalf>个半)?(?P<mmore>多)?\s*个\s*(?P<mmore2>多)?\s*月(?P<mhalf2>半)?)"
     r"(?P<post>左右|上下|出头|以上|以下|不到)?"
 )
+_HEDGE = re.compile(r"大概|大约|差不多|估计|好像|可能|应该是|记不清|左右|吧")
 _BELOW = ("将近", "接近", "不到", "不满", "没满", "未满", "快")
 _ABOUT = ("大概", "大约", "差不多", "约")
 _CONTRIBUTION_WORD = re.compile(r"交|缴|参保|社保|失业险|失业保险|工作|上班|干了|做了|打工|上了|干过|做过|待了")
@@ -620,6 +621,8 @@ def _durations(text: _Text, original: str) -> list[_Found]:
         lead = s[max(previous_end, 0) : match.start()]
         first_start, previous_end = match.start(), match.end()
         before = _clause_before(s, match.start())
+        if not reading.approximate and _HEDGE.search(before + s[match.end() : match.end() + 4]):
+            reading = _Reading(reading.months, None, None, True)  # "社保大概交了5年": about 5 years
         kind = _kind(before, s[match.end() : match.end() + 8])
         if (
             kind == "other"
