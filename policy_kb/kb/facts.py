@@ -187,13 +187,18 @@ _AMOUNT_CONTEXT = re.compile(
 )
 
 
+def _whole(value: Decimal) -> Decimal:
+    """1.5万 → 15000, not 15000.0 (the JSON shows what the person meant)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
 def _amounts(text: _Text) -> list[Amount]:
     found: list[Amount] = []
     for match in list(_AMOUNT_CONTEXT.finditer(text.s)):
         value = Decimal(match.group("num"))
         mult = (match.group("mult") or "").replace("k", "千").replace("K", "千")
         if mult:
-            value *= _MULT[mult]
+            value = _whole(value * _MULT[mult])
         if value < 100:
             continue  # "每月2" is not money
         found.append(Amount(text=match.group(0).strip(), yuan=value, approximate=bool(match.group("more"))))
@@ -207,7 +212,7 @@ def _amounts(text: _Text) -> list[Amount]:
             continue
         mult = match.group("mult")
         if mult:
-            value *= _MULT[mult]
+            value = _whole(value * _MULT[mult])
         approx = bool(match.group("more")) or match.group(0).startswith(("大概", "大约", "约", "差不多", "将近"))
         found.append(Amount(text=match.group(0).strip(), yuan=value, approximate=approx))
         text.take(match)
@@ -344,8 +349,9 @@ def _month_of(month: int, today: date, *, year: int | None, forward: bool) -> st
     return f"{year:04d}-{month:02d}"
 
 
-def _dates(text: _Text, today: date, forward: bool) -> list[date]:
-    found: list[date] = []
+def _dates(text: _Text, today: date, forward: bool) -> list[tuple[int, int, date]]:
+    """Dates with their spans (the spans place each date's month among the months named)."""
+    found: list[tuple[int, int, date]] = []
     for match in list(_FULL_DATE.finditer(text.s)):
         raw_year, rel = match.group("year"), match.group("rel")
         explicit_year = _full_year(raw_year, today) if raw_year else None
@@ -360,12 +366,12 @@ def _dates(text: _Text, today: date, forward: bool) -> list[date]:
         else:
             year = parse_month(_month_of(month, today, year=None, forward=forward) or month_str(today)).year
         try:
-            found.append(date(year, month, day))
+            found.append((match.start(), match.end(), date(year, month, day)))
         except ValueError:
             continue
         text.take(match)
     for match in list(_RELATIVE_DAY_RE.finditer(text.s)):
-        found.append(today + timedelta(days=_RELATIVE_DAY[match.group(0)]))
+        found.append((match.start(), match.end(), today + timedelta(days=_RELATIVE_DAY[match.group(0)])))
         text.take(match)
     return found
 
@@ -387,8 +393,9 @@ def _expand(numbers: list[tuple[int, str]]) -> Iterator[tuple[int, bool]]:
 _RANGE_JOINERS = ("到", "至", "-", "~", "—", "－", "到今年", "至今年")
 
 
-def _months(text: _Text, today: date, forward: bool) -> list[str]:
-    mentions: list[tuple[int, int, list[str]]] = []  # (start, end, months), in text order
+def _months(text: _Text, today: date, forward: bool, dated: list[tuple[int, int, date]] | None = None) -> list[str]:
+    """Months named, in text order; `dated` adds the months of the dates found ("9月20号到11月5号")."""
+    mentions: list[tuple[int, int, list[str]]] = [(a, b, [month_str(day)]) for a, b, day in dated or []]
     for match in list(_MONTH_LIST.finditer(text.s)):
         rel, raw_year = match.group("rel"), match.group("year")
         year: int | None = None
@@ -754,7 +761,7 @@ def _left_month(text: str, today: date, forward: bool) -> str | None:
         _drop_identifiers(work)
         _birth(work, today)
         days = _dates(work, today, forward)
-        months = [month_str(day) for day in days] or _months(work, today, forward)
+        months = [month_str(day) for _, _, day in days] or _months(work, today, forward)
         if months:
             return months[0]
     return None
@@ -846,15 +853,13 @@ def understand(text: str, today: date, known: Mapping[str, Any] | None = None) -
     forward = bool(_FORWARD.search(original))
     dates = _dates(work, today, forward)
     # Months ("2026年3月", "25年10月") before durations, so a year-month is never read as "25年".
-    months = _months(work, today, forward)
+    months = _months(work, today, forward, dates)
     found = _durations(work, original)
-    for day in dates:
-        months.append(month_str(day))
     contribution = _contribution(found)
     sex = _sex(original)
     stated: dict[str, Any] = {
         "months": list(dict.fromkeys(months)),
-        "dates": dates,
+        "dates": [day for _, _, day in dates],
         "durations": [f.duration for f in found],
         **contribution,
         "birth_month": birth_month,

@@ -271,7 +271,7 @@ def test_age() -> None:
     ("text", "kind"),
     [
         ("我是劳务派遣的，派遣公司不给开证明", "dispatch"),
-        ("试用期被辞退能领失业金吗", "probation"),
+        ("还在试用期就被公司辞了", "probation"),
         ("我是农民工，单位交了两年失业保险", "rural_contract_worker"),
         ("灵活就业自己交的社保能领吗", "flexible"),
         ("做小时工的", "part_time"),
@@ -357,3 +357,13 @@ def test_facts_are_frozen_and_serialise() -> None:
 def test_only_separate_periods_are_added(text: str, months: int, summed: bool) -> None:
     facts = understand(text, FEB)
     assert (facts.contribution_months, facts.contribution_summed) == (months, summed)
+
+
+def test_months_of_dates_keep_their_place_in_the_text() -> None:
+    assert understand("12月12号离的职，1月份才去登记", FEB).months == ["2025-12", "2026-01"]
+    assert understand("9月20号到11月5号一直没发", FEB).months == ["2025-09", "2025-10", "2025-11"]
+
+
+def test_amounts_with_a_multiplier_are_whole_yuan() -> None:
+    facts = understand("给了补偿1.5万", FEB)
+    assert facts.as_dict()["amounts"][0]["yuan"] == "15000"
