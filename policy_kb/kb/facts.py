@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from policy_kb.kb.places import PlaceFinder
 from policy_kb.kb.text import read_numbers, simplify
@@ -136,6 +136,17 @@ class Facts(_Frozen):
     amounts: list[Amount] = Field(default_factory=list)
     # "我妈1970年出生…": the person described is not the sender (answers then avoid "您的").
     about_someone_else: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _exact_unless_said_otherwise(cls, data: Any) -> Any:
+        """A total given alone ({"contribution_months": 84} from an earlier turn) is exact."""
+        if isinstance(data, dict) and data.get("contribution_months") is not None:
+            if not data.get("contribution_approximate") and "contribution_least" not in data:
+                data = {**data, "contribution_least": data["contribution_months"]}
+            if not data.get("contribution_approximate") and "contribution_most" not in data:
+                data = {**data, "contribution_most": data["contribution_months"]}
+        return data
 
     @property
     def employment_type(self) -> EmploymentType | None:
@@ -787,6 +798,7 @@ PERSON_FIELDS = frozenset(
         "employment_types",
         "leaving_reason",
         "left_month",
+        "about_someone_else",
     }
 )
 

@@ -87,14 +87,24 @@ CUMULATIVE_CITATION = Citation(
 )
 
 # Which computed lines a topic (a knowledge-base entry id) asks for; None: every line the facts allow.
+# A topic not listed gets none: a figure in the story is not news to someone asking how to check in.
+_PAID_IN: frozenset[LineKind] = frozenset({"contribution"})
+_HOW_LONG: frozenset[LineKind] = frozenset({"contribution", "extension"})
+_RETIRING: frozenset[LineKind] = frozenset({"retirement", "extension"})
 TOPIC_LINES: dict[str, frozenset[LineKind]] = {
-    "duration": frozenset({"contribution", "extension"}),
-    "eligibility": frozenset({"contribution"}),
-    "moving_regions": frozenset({"contribution"}),
-    "reapply": frozenset({"contribution"}),
-    "carried_over": frozenset({"contribution"}),
-    "retirement_age": frozenset({"retirement", "extension"}),
-    "near_retirement": frozenset({"retirement", "extension"}),
+    "duration": _HOW_LONG,
+    "duration_contribution_bands": _HOW_LONG,
+    "eligibility": _PAID_IN,
+    "contribution_one_year": _PAID_IN,
+    "contribution_gaps": _PAID_IN,
+    "contributions_two_places": _PAID_IN,
+    "moving_regions": _PAID_IN,
+    "province_internal_transfer": _PAID_IN,
+    "reapply": _PAID_IN,
+    "carried_over": _PAID_IN,
+    "retirement_age": _RETIRING,
+    "near_retirement": _RETIRING,
+    "reached_retirement_stop": _RETIRING,
 }
 
 

@@ -193,3 +193,14 @@ def test_a_topic_gets_only_the_lines_it_asks_for(rules: RuleBase) -> None:
     assert [line.kind for line in lines(rules, text, topic="retirement_age")] == ["retirement", "extension"]
     assert lines(rules, text, topic="monthly_checkin") == []
     assert [line.kind for line in lines(rules, text, topic=None)] == ["contribution", "retirement", "extension"]
+
+
+def test_a_total_known_from_an_earlier_turn_is_exact(rules: RuleBase) -> None:
+    facts = understand("那我能领多久", ON, known={"contribution_months": 84})
+    [line] = personal_lines(facts, rule_base=rules, region_code="CN", on=ON, topic="duration")
+    assert line.text == f"按累计缴费7年计，最长可领{entitled(rules, 84)}个月。"
+
+
+def test_new_entries_on_contributions_get_the_line(rules: RuleBase) -> None:
+    [line] = lines(rules, "先在一个市交了3年，又在另一个市交了2年", topic="contributions_two_places")
+    assert "累计计算" in line.text and CUMULATIVE_CITATION in line.citations
