@@ -150,10 +150,16 @@ def _contribution_lines(facts: Facts, *, rule_base: RuleBase, region_code: str, 
         return []
     text, citations = line
     if facts.contribution_summed:
-        parts = "、".join(
-            (f"在{p.place}" if p.place else "") + f"缴费{p.text if p.approximate else _years_months(p.months)}"
-            for p in facts.contribution_periods
-        )
+        spans = [p.text if p.approximate else _years_months(p.months) for p in facts.contribution_periods]
+        if all(p.place for p in facts.contribution_periods):
+            parts = "、".join(
+                f"在{p.place}缴费{span}" for p, span in zip(facts.contribution_periods, spans, strict=True)
+            )
+        else:  # "先在一个市交了3年，又在另一个市交了2年"
+            parts = "先后缴费" + "、".join(
+                (f"{p.place}" if p.place else "") + span
+                for p, span in zip(facts.contribution_periods, spans, strict=True)
+            )
         total = _years_months(months) if exact else f"约{_years_months(months)}"
         text = f"您{parts}，缴费年限累计计算，合计{total}。{text}"
         citations = [CUMULATIVE_CITATION, *citations]
