@@ -739,7 +739,10 @@ _EMPLOYMENT: list[tuple[EmploymentType, re.Pattern[str]]] = [
 _LEAVING: list[tuple[LeavingReason, re.Pattern[str]]] = [
     ("forced_resignation", re.compile(r"被迫辞职|被迫离职|逼.{0,4}辞职|不交社保.{0,6}辞职|欠.{0,4}工资.{0,6}辞职")),
     ("employer_closed", re.compile(r"倒闭|破产|关门|关停|停产|注销|解散|撤销|黄了")),
-    ("dismissed", re.compile(r"辞退|开除|解雇|裁员|被裁|裁掉|炒了|劝退|解除.{0,2}劳动合同|解除合同|不要我")),
+    (
+        "dismissed",
+        re.compile(r"辞退|开除|解雇|裁员|被裁|裁掉|裁了|优化掉|炒了|劝退|解除.{0,2}劳动合同|解除合同|不要我"),
+    ),
     ("contract_expired", re.compile(r"合同到期|合同期满|到期不续|不续签|没续签|不再续签|终止劳动合同|合同终止")),
     ("resigned", re.compile(r"主动辞职|自己辞职|我辞职|辞职了|主动离职|自愿离职|自离|裸辞|辞的职|自己不干")),
 ]
@@ -756,7 +759,9 @@ def _leaving(original: str) -> LeavingReason | None:
     return None
 
 
-_LEFT_WORD = re.compile(r"离职|辞职|辞退|开除|解雇|裁员|被裁|到期|解除|倒闭|破产|失业|下岗|离开|不干了|走的|没干了")
+_LEFT_WORD = re.compile(
+    r"离职|辞职|辞退|开除|解雇|裁|到期|解除|倒闭|破产|失业(?!金|保险|险|登记|证|人员)|下岗|离开|不干了|走的|没干了"
+)
 _SOMEONE_ELSE = re.compile(
     r"我(?:妈|爸|母亲|父亲|老公|老婆|爱人|丈夫|妻子|媳妇|儿子|女儿|哥|姐|弟|妹|朋友|同事|亲戚)|帮(?:我)?(?:家人|别人|朋友)"
 )

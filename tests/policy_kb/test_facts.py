@@ -367,3 +367,20 @@ def test_months_of_dates_keep_their_place_in_the_text() -> None:
 def test_amounts_with_a_multiplier_are_whole_yuan() -> None:
     facts = understand("给了补偿1.5万", FEB)
     assert facts.as_dict()["amounts"][0]["yuan"] == "15000"
+
+
+def test_a_long_story() -> None:
+    facts = understand(
+        "您好，我2018年5月进的厂，干了7年多，去年12月厂里说订单少把我们车间裁了，给了补偿2万多，"
+        "我是女的，1977年3月出生，想问能领几个月",
+        FEB,
+    )
+    assert facts.leaving_reason == "dismissed" and facts.left_month == "2025-12"
+    assert (facts.contribution_months, facts.contribution_least, facts.contribution_most) == (84, 84, 95)
+    assert facts.birth_month == "1977-03" and facts.retirement_category == RetirementCategory.female_worker
+    assert [a.yuan for a in facts.amounts] == [Decimal(20000)]
+    assert facts.months == ["2018-05", "2025-12"]
+
+
+def test_the_benefit_is_not_the_job_ending() -> None:
+    assert understand("12月份和1月份的失业金为什么没发", FEB).left_month is None
