@@ -523,6 +523,8 @@ def _reading(match: re.Match[str]) -> _Reading | None:
         years = float(group("y"))
         months = round(years * 12) + (6 if group("yhalf") else 0)
         least, most = months, months
+        if group("ymore") == "来":  # "10来年": about ten years, either side
+            return _Reading(months, None, None, True)
         if group("ymore") == "几":  # "10几年": 11 to 19 years
             months = least = (int(years) + 1) * 12
             most = (int(years) + 9) * 12 + 11

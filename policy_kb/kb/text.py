@@ -204,4 +204,20 @@ def read_numbers(text: str) -> str:
         except (ValueError, KeyError, IndexError):
             return token
 
-    return _CN_QUANTITY.sub(convert, text.replace("俩", "两"))
+    def pair(match: re.Match[str]) -> str:
+        low, high = _PAIR_DIGITS[match.group(1)], _PAIR_DIGITS[match.group(2)]
+        return f"{low}到{high}" if high == low + 1 else match.group(0)  # "五八年参加工作": 1958
+
+    # "俩月"/"两月" are two months (两个月), never February.
+    text = re.sub(r"[两俩](?=月(?!份))", "两个", text).replace("俩", "两")
+    text = _CN_PAIR.sub(pair, text)
+    return _CN_QUANTITY.sub(convert, text)
+
+
+# "两三年", "三四个月": two neighbouring numerals are a span → "2到3年". Not "六七年的"/"六七年出生"
+# (a birth year: 67年) and not "七八年8月" (a year and month).
+_PAIR_DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_PAIR = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万是])(一|两|三|四|五|六|七|八)(两|三|四|五|六|七|八|九)"
+    r"(?=个月|个多月|年(?!的|出生|生|\s*[0-9一二三四五六七八九十]+\s*月))"
+)

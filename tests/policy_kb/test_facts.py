@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from policy_kb.kb.facts import Facts, understand
+from policy_kb.kb.text import read_numbers
 from policy_kb.vocab import RetirementCategory
 
 # Frozen "today"s: mid-February (bare months after February are last year's) and early January
@@ -384,3 +385,37 @@ def test_a_long_story() -> None:
 
 def test_the_benefit_is_not_the_job_ending() -> None:
     assert understand("12月份和1月份的失业金为什么没发", FEB).left_month is None
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("交了十一年", "交了11年"),
+        ("二〇二六年三月", "2026年3月"),
+        ("两千块", "2000块"),
+        ("三年零八个月", "3年8个月"),
+        ("十几年", "10几年"),
+        ("干了六七年", "干了6到7年"),  # neighbouring numerals: a span
+        ("我是六七年的", "我是67年的"),  # … but a birth year here
+        ("五八年参加工作", "58年参加工作"),  # not neighbours: a year
+        ("三四个月", "3到4个月"),
+        ("俩月", "2个月"),  # two months, not February
+        ("二月份", "2月份"),
+        ("一直在交", "一直在交"),  # 一 that is not a number
+    ],
+)
+def test_numerals_are_read(text: str, read: str) -> None:
+    assert read_numbers(text) == read
+
+
+@pytest.mark.parametrize(
+    ("text", "least", "most"),
+    [
+        ("社保交了两三年", 24, 47),
+        ("交了三四个月", 3, 4),
+        ("交了十来年", None, None),  # about ten years, either side
+    ],
+)
+def test_colloquial_spans(text: str, least: int | None, most: int | None) -> None:
+    facts = understand(text, FEB)
+    assert (facts.contribution_least, facts.contribution_most) == (least, most) and facts.contribution_approximate
