@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field, model_validator
 
 from policy_kb.kb.places import PlaceFinder
 from policy_kb.kb.text import read_numbers, simplify
@@ -141,6 +141,8 @@ class Facts(_Frozen):
     @classmethod
     def _exact_unless_said_otherwise(cls, data: Any) -> Any:
         """A total given alone ({"contribution_months": 84} from an earlier turn) is exact."""
+        if isinstance(data, dict) and "employment_type" in data:  # derived (as_dict shows it); not stored
+            data = {k: v for k, v in data.items() if k != "employment_type"}
         if isinstance(data, dict) and data.get("contribution_months") is not None:
             if not data.get("contribution_approximate") and "contribution_least" not in data:
                 data = {**data, "contribution_least": data["contribution_months"]}
@@ -148,6 +150,7 @@ class Facts(_Frozen):
                 data = {**data, "contribution_most": data["contribution_months"]}
         return data
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def employment_type(self) -> EmploymentType | None:
         """The most specific employment type named (试用期 or 派遣 over a plain 劳动合同)."""
@@ -273,7 +276,7 @@ _FEMALE = re.compile(
     r"(?:^|[我是本人性别为:：，,\s])女(?!朋友|友|孩|儿|婿|士们)|女(?:性|的|职工|同志|工人|干部|士)|妇女"
 )
 _CADRE = re.compile(r"女干部|干部|管理岗|技术岗|专业技术|管理人员|管理岗位|技术岗位|原55岁退休|55岁退休的")
-_WORKER = re.compile(r"女工人|工人|生产岗|一线|车间|普工|操作工|生产线|原50岁退休|50岁退休的")
+_WORKER = re.compile(r"女工人|女工(?!资|作)|工人|生产岗|一线|车间|普工|操作工|生产线|原50岁退休|50岁退休的")
 
 
 def _birth(text: _Text, today: date) -> tuple[str | None, int | None]:

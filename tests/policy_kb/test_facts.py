@@ -419,3 +419,10 @@ def test_numerals_are_read(text: str, read: str) -> None:
 def test_colloquial_spans(text: str, least: int | None, most: int | None) -> None:
     facts = understand(text, FEB)
     assert (facts.contribution_least, facts.contribution_most) == (least, most) and facts.contribution_approximate
+
+
+def test_the_json_names_the_employment_type() -> None:
+    facts = understand("我是女工，劳务派遣的，1978年2月出生", FEB)
+    data = facts.as_dict()
+    assert data["employment_type"] == "dispatch" and data["retirement_category"] == "female_worker"
+    assert Facts.model_validate(data) == facts
