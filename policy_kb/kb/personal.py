@@ -25,8 +25,10 @@ from policy_kb.rulebase import RuleBase, RuleNotFound
 from policy_kb.schemas import Contribution, EligibilityRequest, Person
 from policy_kb.vocab import RetirementCategory
 
-LineKind = Literal["contribution", "retirement", "extension"]
-ALL_LINES: frozenset[LineKind] = frozenset({"contribution", "retirement", "extension"})
+# contribution: entitlement from the (summed) contribution; retirement: the statutory retirement
+# month; extension: near-retirement findings; older: the older-claimant review where a region has one.
+LineKind = Literal["contribution", "retirement", "extension", "older"]
+ALL_LINES: frozenset[LineKind] = frozenset({"contribution", "retirement", "extension", "older"})
 
 # "缴费满3年", "交了11年", "交了18个月" (after numerals are read: "十一年" → "11年").
 _CONTRIBUTION = re.compile(r"(?:交|缴|满|保险|社保|工作|参保)[^\d，。？?]{0,4}?(\d{1,3})\s*(年|个月)")
@@ -105,6 +107,9 @@ TOPIC_LINES: dict[str, frozenset[LineKind]] = {
     "retirement_age": _RETIRING,
     "near_retirement": _RETIRING,
     "reached_retirement_stop": _RETIRING,
+    "documents_short_term_older": frozenset({"older"}),
+    "short_term_review": frozenset({"older"}),
+    "review_time": frozenset({"older"}),
 }
 
 
@@ -118,8 +123,8 @@ def personal_lines(
         lines.extend(_contribution_lines(facts, rule_base=rule_base, region_code=region_code, on=on))
     if "retirement" in wanted:
         lines.extend(_retirement_lines(facts, rule_base=rule_base, region_code=region_code, on=on))
-    if "extension" in wanted:
-        lines.extend(_extension_lines(facts, rule_base=rule_base, region_code=region_code, on=on))
+    if wanted & {"extension", "older"}:
+        lines.extend(_engine_lines(facts, wanted, rule_base=rule_base, region_code=region_code, on=on))
     return lines
 
 
@@ -284,34 +289,49 @@ _WHO = {
 }
 
 
-def _extension_lines(facts: Facts, *, rule_base: RuleBase, region_code: str, on: date) -> list[ComputedLine]:
-    """The engine's near-retirement findings (extension to retirement, transition, end at retirement)."""
+def _engine_lines(
+    facts: Facts, wanted: frozenset[LineKind], *, rule_base: RuleBase, region_code: str, on: date
+) -> list[ComputedLine]:
+    """The engine's findings for the person, as the engine words them.
+
+    extension: extension to retirement, the transition rule, the end at retirement (needs the
+    entitlement, so an exact enough contribution); older: the older-claimant review (Tianjin).
+    """
+    if facts.birth_month is None or facts.retirement_category is None or facts.about_someone_else:
+        return []  # (someone else: the findings are worded to the claimant, "您的领金期…")
     least, most = facts.contribution_least, facts.contribution_most
-    if facts.birth_month is None or facts.retirement_category is None or least is None or most is None:
+    contribution: Contribution | None = None
+    if least is not None and most is not None:
+        entitled = {
+            benefit_months(rule_base, region_code, total_months=months, previous_unused=0, on=on)
+            for months in (least, most)
+        }
+        if len(entitled) == 1:  # "4年多到5年" may straddle a bracket: its end is then not known
+            contribution = Contribution(total_months=least)
+    if contribution is None and "older" not in wanted:
         return []
-    if facts.about_someone_else:
-        return []  # the engine's findings are worded to the claimant ("您的领金期…")
-    entitled = {
-        benefit_months(rule_base, region_code, total_months=months, previous_unused=0, on=on)
-        for months in (least, most)
-    }
-    if len(entitled) != 1:
-        return []  # "4年多到5年": the entitlement, and so its end, is not known
     request = EligibilityRequest(
         region=region_code,
         application_date=on,
         person=Person(birth_date=parse_month(facts.birth_month), retirement_category=facts.retirement_category),
-        contribution=Contribution(total_months=least),
+        contribution=contribution,
     )
     try:
         decision = evaluate(rule_base, request)
     except UnknownRegionError:
         return []
-    return [
-        ComputedLine(kind="extension", text=flag.message, citations=list(flag.citations))
-        for flag in decision.flags
-        if flag.code in _EXTENSION_FLAGS
-    ]
+    lines: list[ComputedLine] = []
+    for flag in decision.flags:
+        kind = _FLAG_LINES.get(flag.code)
+        if kind is None or kind not in wanted or (kind == "extension" and contribution is None):
+            continue
+        lines.append(ComputedLine(kind=kind, text=flag.message, citations=list(flag.citations)))
+    return lines
 
 
-_EXTENSION_FLAGS = ("EXTENSION_TO_RETIREMENT", "TRANSITION_EXTENSION", "ENDS_AT_RETIREMENT")
+_FLAG_LINES: dict[str, LineKind] = {
+    "EXTENSION_TO_RETIREMENT": "extension",
+    "TRANSITION_EXTENSION": "extension",
+    "ENDS_AT_RETIREMENT": "extension",
+    "RISK_OLDER_CLAIMANT": "older",
+}

@@ -204,3 +204,13 @@ def test_a_total_known_from_an_earlier_turn_is_exact(rules: RuleBase) -> None:
 def test_new_entries_on_contributions_get_the_line(rules: RuleBase) -> None:
     [line] = lines(rules, "先在一个市交了3年，又在另一个市交了2年", topic="contributions_two_places")
     assert "累计计算" in line.text and CUMULATIVE_CITATION in line.citations
+
+
+def test_the_older_claimant_review_is_tianjins_and_only_while_in_force(rules: RuleBase) -> None:
+    text = "男，1966年12月出生，申请要交什么材料"
+    in_force = date(2026, 6, 10)
+    found = lines(rules, text, region="120000", topic="documents_short_term_older", on=in_force)
+    assert [line.kind for line in found] == ["older"]
+    assert found[0].citations == list(rules.value("120000", "risk.older_claimant", in_force).citations)
+    assert lines(rules, text, region="CN", topic="documents_short_term_older", on=in_force) == []
+    assert lines(rules, text, region="120000", topic="documents_short_term_older", on=date(2025, 6, 1)) == []
