@@ -163,7 +163,6 @@ class Facts(_Frozen):
 
 # -- normalisation ---------------------------------------------------------------------
 
-_PUNCT = "，。！？；、,.!?;:：\n"
 _CLAUSE_BREAK = re.compile(r"[，。！？；,!?;\n]|后来|然后|之后|以后又|再后来|接着")
 
 
@@ -185,7 +184,7 @@ def _prepare(text: str) -> str:
 # -- money, phones, ID numbers ---------------------------------------------------------
 
 _AMOUNT = re.compile(
-    r"(?:大概|大约|约|差不多|将近)?[¥￥]?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|千|百)?(?P<more>多)?\s*"
+    r"(?:大概|大约|约|差不多|将近)?[¥￥]?\s*(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|千|百)?(?P<more>多)?\s*"
     r"(?P<unit>元钱|元|块钱|块|rmb|人民币)|[¥￥]\s*(?P<num2>\d+(?:\.\d+)?)"
 )
 _MULT = {"万": 10000, "千": 1000, "百": 100}
@@ -196,7 +195,7 @@ _IDENTIFIER = re.compile(r"(?<![0-9])\d{5,}[0-9xX]?(?![0-9])|(?<![0-9])\d{17}[0-
 # A bare figure after a money word: "工资4500", "每个月1800", "月薪6千".
 _AMOUNT_CONTEXT = re.compile(
     r"(?:工资|月薪|薪水|薪资|底薪|收入|基数|每月|每个月|一个月|补偿金?|赔偿金?|领了|拿了|发了|到账|扣了)"
-    r"(?:是|有|才|就|大概|大约|差不多|只有|只|共|一共)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|千|k|K)?(?P<more>多)?"
+    r"(?:是|有|才|就|大概|大约|差不多|只有|只|共|一共)?\s*(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|千|k|K)?(?P<more>多)?"
     r"(?![\d年月个号日天岁%.])"
 )
 
@@ -350,7 +349,6 @@ _MONTH_LIST = re.compile(
 _RELATIVE_MONTH = re.compile(r"上上个?月|上个?月|这个?月|本月|当月|下个?月|(?P<n>\d{1,2})\s*个月(?:以|之)?前")
 # Words that put a bare month ahead of today ("打算12月离职"); past narratives ("离职之后") do not.
 _FORWARD = re.compile(r"下个?月|明年|打算|准备|计划|将来|马上|即将|快要|就要|将要")
-_YEAR_ONLY = re.compile(r"(?P<rel>前年|去年|今年|明年|后年)|(?P<year>\d{4})\s*年(?!\s*\d)")
 
 
 def _month_of(month: int, today: date, *, year: int | None, forward: bool) -> str | None:
@@ -404,7 +402,7 @@ def _expand(numbers: list[tuple[int, str]]) -> Iterator[tuple[int, bool]]:
         previous = number
 
 
-_RANGE_JOINERS = ("到", "至", "-", "~", "—", "－", "到今年", "至今年")
+_RANGE_JOINERS = ("到", "至", "-", "~", "—", "－")
 
 
 def _months(text: _Text, today: date, forward: bool, dated: list[tuple[int, int, date]] | None = None) -> list[str]:
@@ -554,9 +552,13 @@ def _reading(match: re.Match[str]) -> _Reading | None:
     return _Reading(months, least, most, loose or least != most)
 
 
+_MAX_FIGURES = 40  # a message with more durations than this is not a story about one person
+_CLAUSE_REACH = 30  # characters looked back for a figure's words and place: a clause, not the story
+
+
 def _clause_before(s: str, start: int) -> str:
-    """The text from the last clause break up to `start`."""
-    head = s[:start]
+    """The text from the last clause break up to `start` (at most _CLAUSE_REACH characters)."""
+    head = s[max(0, start - _CLAUSE_REACH) : start]
     breaks = list(_CLAUSE_BREAK.finditer(head))
     return head[breaks[-1].end() :] if breaks else head
 
@@ -624,6 +626,7 @@ def _durations(text: _Text, original: str) -> list[_Found]:
         if not any(a <= m.start() < b for a, b in taken) and (r := _reading(m)) is not None
     ]
     readings.sort(key=lambda pair: pair[0].start())
+    readings = readings[:_MAX_FIGURES]
     previous_end = first_start = -1
     for match, reading in readings:
         if not 0 < reading.months <= 720:
@@ -641,7 +644,7 @@ def _durations(text: _Text, original: str) -> list[_Found]:
             found[-1] = dataclasses.replace(found[-1], duration=merged)
             previous_end = match.end()
             continue
-        lead = s[max(previous_end, 0) : match.start()]
+        lead = s[max(previous_end, match.start() - _CLAUSE_REACH, 0) : match.start()]
         first_start, previous_end = match.start(), match.end()
         before = _clause_before(s, match.start())
         if not reading.approximate and _HEDGE.search(before + s[match.end() : match.end() + 4]):
@@ -676,6 +679,9 @@ def _durations(text: _Text, original: str) -> list[_Found]:
     for match, _ in readings:
         text.take(match)
     return found
+
+
+_MAX_CONTRIBUTION = 720  # 60 years
 
 
 def _sum(values: list[int | None]) -> int | None:
@@ -718,6 +724,8 @@ def _contribution(found: list[_Found]) -> dict[str, Any]:
         # for unemployment insurance itself wins, else the last one said.
         specific = [p for p, f in zip(added, kept, strict=True) if f.specific]
         added = [(specific or added)[-1]]
+    if sum(p.months for p in added) > _MAX_CONTRIBUTION:
+        return {"contribution_periods": periods}  # longer than a working life: not a reading to compute on
     return {
         "contribution_periods": periods,
         "contribution_months": sum(p.months for p in added),
