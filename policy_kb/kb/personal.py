@@ -166,7 +166,14 @@ def _contribution_lines(facts: Facts, *, rule_base: RuleBase, region_code: str, 
                 for p, span in zip(facts.contribution_periods, spans, strict=True)
             )
         total = _years_months(months) if exact else f"约{_years_months(months)}"
-        text = f"您{parts}，缴费年限累计计算，合计{total}。{text}"
+        # "…合计7年，最长可领18个月。": the total is said once.
+        joins = {f"按累计缴费{_span(months)}计，": "，", f"按累计缴费{said}计，": "，", f"您说缴费{said}：": "。"}
+        for said_total, join in joins.items():
+            if text.startswith(said_total):
+                text = f"您{parts}，缴费年限累计计算，合计{total}{join}{text.removeprefix(said_total)}"
+                break
+        else:
+            text = f"您{parts}，缴费年限累计计算，合计{total}。{text}"
         citations = [CUMULATIVE_CITATION, *citations]
     return [ComputedLine(kind="contribution", text=text, citations=citations)]
 

@@ -40,7 +40,7 @@ def month_zh(month: str) -> str:
 def test_periods_in_two_places_are_added_up_and_cited(rules: RuleBase) -> None:
     [line] = lines(rules, "我在鞍山交了5年，后来到锦州又交了2年半，能领几个月", region="210000", topic="duration")
     assert line.kind == "contribution"
-    assert line.text.startswith("您在鞍山缴费5年、在锦州缴费2年6个月，缴费年限累计计算，合计7年6个月。")
+    assert line.text.startswith("您在鞍山缴费5年、在锦州缴费2年6个月，缴费年限累计计算，合计7年6个月，")
     assert f"最长可领{entitled(rules, 90, '210000')}个月" in line.text
     assert line.citations[0] == CUMULATIVE_CITATION
     assert any(c.clause == "第十七条" for c in line.citations)
