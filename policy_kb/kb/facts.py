@@ -189,7 +189,11 @@ _AMOUNT = re.compile(
 )
 _MULT = {"万": 10000, "千": 1000, "百": 100}
 # Digits that are an identifier, never a quantity: ID numbers, mobiles, codes, 12333, long runs.
-_IDENTIFIER = re.compile(r"(?<![0-9])\d{5,}[0-9xX]?(?![0-9])|(?<![0-9])\d{17}[0-9xX](?![0-9a-zA-Z])")
+# Masked ones too ("1101**********123X", "138****5678"), and the gateway's handles (idref_…, letters only).
+_IDENTIFIER = re.compile(
+    r"(?<![0-9])\d{5,}[0-9xX]?(?![0-9])|(?<![0-9])\d{17}[0-9xX](?![0-9a-zA-Z])"
+    r"|\d*\*{3,}[\d*]*[0-9xX]?|(?:idref|coderef)_[a-z]+"
+)
 
 
 # A bare figure after a money word: "工资4500", "每个月1800", "月薪6千".

@@ -435,3 +435,18 @@ def test_long_odd_input_is_read_quickly_and_without_a_figure_to_compute_on(text:
     facts = understand(text, FEB)
     assert time.perf_counter() - started < 5  # linear, not quadratic (was 12 s for "1年" * 1000)
     assert facts.contribution_months is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我的身份证是idref_abcdefghijkm，10月的钱没发",  # the chat gateway's handle
+        "身份证1101**********123X，10月的钱没发",  # a masked number
+        "手机138****5678，10月的钱没发",
+        "11010519700101123X 10月的钱没发",
+    ],
+)
+def test_identifiers_leave_only_the_month(text: str) -> None:
+    facts = understand(text, FEB)
+    assert facts.months == ["2025-10"] and facts.dates == [] and facts.birth_month is None
+    assert facts.amounts == [] and facts.contribution_months is None
