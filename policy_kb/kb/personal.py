@@ -1,7 +1,13 @@
-"""Answers that use a figure from the question itself ("交了11年能领多久").
+"""Lines computed for the person from what they said ("交了11年能领多久", "男，1967年8月出生…").
 
-An entry opts in with `personalize: contribution_months`; the line is computed
-from the rule base (duration brackets, minimum contribution), never retyped.
+:func:`personal_lines` takes the facts :func:`policy_kb.kb.facts.understand` read
+and gives, for the topic asked about, the entitlement from the contribution
+(periods in several places added up, 社会保险法 第五十二条), the statutory
+retirement month, and the engine's near-retirement findings. Every figure comes
+from the rule base, the retirement module or the engine, never retyped here.
+
+:func:`contribution_months` / :func:`contribution_line` are the older single-figure
+path that `KnowledgeBase.render` uses for entries with `personalize: contribution_months`.
 """
 
 from __future__ import annotations
@@ -35,7 +41,8 @@ _CONTRIBUTION = re.compile(r"(?:交|缴|满|保险|社保|工作|参保)[^\d，�
 
 
 def contribution_months(normalized_question: str) -> int | None:
-    """Months of contribution the question states, if it states one."""
+    """Months of contribution the question states, if it states one (the first figure only;
+    :func:`policy_kb.kb.facts.understand` reads several periods and adds them up)."""
     match = _CONTRIBUTION.search(normalized_question)
     if match is None:
         return None
