@@ -11,7 +11,7 @@ used, so "3个月" is never a month and "2026年3月" never a duration.
 
 Months are "YYYY-MM". A month without a year ("10月") is the latest such month
 up to today (a claimant asks about months gone by: back pay, when they left),
-unless the message looks forward ("下个月", "打算", "明年" …).
+unless its clause looks forward ("打算12月辞职", "下个月", "明年" …).
 """
 
 from __future__ import annotations
@@ -163,6 +163,7 @@ class Facts(_Frozen):
 
 # -- normalisation ---------------------------------------------------------------------
 
+_CLAUSE_END = re.compile(r"[，。！？；,!?;\n]")
 _CLAUSE_BREAK = re.compile(r"[，。！？；,!?;\n]|后来|然后|之后|以后又|再后来|接着")
 
 
@@ -171,6 +172,15 @@ class _Text:
     """The message being read; every reader blanks what it used so no one reads it twice."""
 
     s: str
+
+    def __post_init__(self) -> None:
+        self.original = self.s  # as it came, for the words around a figure
+
+    def forward_at(self, start: int, end: int) -> bool:
+        """Whether the clause around [start, end) looks ahead ("打算12月辞职", "下个月…")."""
+        left = max((m.end() for m in _CLAUSE_END.finditer(self.original, 0, start)), default=0)
+        right = next((m.start() for m in _CLAUSE_END.finditer(self.original, end)), len(self.original))
+        return bool(_FORWARD.search(self.original, left, right))
 
     def take(self, match: re.Match[str]) -> None:
         start, end = match.span()
@@ -365,7 +375,7 @@ def _month_of(month: int, today: date, *, year: int | None, forward: bool) -> st
     return f"{year:04d}-{month:02d}"
 
 
-def _dates(text: _Text, today: date, forward: bool) -> list[tuple[int, int, date]]:
+def _dates(text: _Text, today: date) -> list[tuple[int, int, date]]:
     """Dates with their spans (the spans place each date's month among the months named)."""
     found: list[tuple[int, int, date]] = []
     for match in list(_FULL_DATE.finditer(text.s)):
@@ -380,6 +390,7 @@ def _dates(text: _Text, today: date, forward: bool) -> list[tuple[int, int, date
         elif rel:
             year = today.year + _RELATIVE_YEAR[rel]
         else:
+            forward = text.forward_at(*match.span())
             year = parse_month(_month_of(month, today, year=None, forward=forward) or month_str(today)).year
         try:
             found.append((match.start(), match.end(), date(year, month, day)))
@@ -409,7 +420,7 @@ def _expand(numbers: list[tuple[int, str]]) -> Iterator[tuple[int, bool]]:
 _RANGE_JOINERS = ("到", "至", "-", "~", "—", "－")
 
 
-def _months(text: _Text, today: date, forward: bool, dated: list[tuple[int, int, date]] | None = None) -> list[str]:
+def _months(text: _Text, today: date, dated: list[tuple[int, int, date]] | None = None) -> list[str]:
     """Months named, in text order; `dated` adds the months of the dates found ("9月20号到11月5号")."""
     mentions: list[tuple[int, int, list[str]]] = [(a, b, [month_str(day)]) for a, b, day in dated or []]
     for match in list(_MONTH_LIST.finditer(text.s)):
@@ -435,7 +446,7 @@ def _months(text: _Text, today: date, forward: bool, dated: list[tuple[int, int,
         for number, wraps in _expand(numbers):
             if year is None:
                 # The first month without a year fixes the year of the ones after it ("11到2月").
-                first = _month_of(number, today, year=None, forward=forward)
+                first = _month_of(number, today, year=None, forward=text.forward_at(*match.span()))
                 year = parse_month(first).year if first else None
             elif wraps:
                 year += 1
@@ -784,7 +795,7 @@ _SOMEONE_ELSE = re.compile(
 )
 
 
-def _left_month(text: str, today: date, forward: bool) -> str | None:
+def _left_month(text: str, today: date) -> str | None:
     """The month of the clause that says the job ended ("我3月份被辞退的", "2025年12月31日离职")."""
     for clause in re.split(r"[，。！？；,!?;\n]", text):
         if not _LEFT_WORD.search(clause):
@@ -793,8 +804,8 @@ def _left_month(text: str, today: date, forward: bool) -> str | None:
         _amounts(work)
         _drop_identifiers(work)
         _birth(work, today)
-        days = _dates(work, today, forward)
-        months = [month_str(day) for _, _, day in days] or _months(work, today, forward)
+        days = _dates(work, today)
+        months = [month_str(day) for _, _, day in days] or _months(work, today)
         if months:
             return months[0]
     return None
@@ -884,10 +895,9 @@ def understand(text: str, today: date, known: Mapping[str, Any] | None = None) -
     _drop_identifiers(work)
     birth_month, birth_year = _birth(work, today)
     age = _age(work)
-    forward = bool(_FORWARD.search(original))
-    dates = _dates(work, today, forward)
+    dates = _dates(work, today)
     # Months ("2026年3月", "25年10月") before durations, so a year-month is never read as "25年".
-    months = _months(work, today, forward, dates)
+    months = _months(work, today, dates)
     found = _durations(work, original)
     contribution = _contribution(found)
     sex = _sex(original)
@@ -902,7 +912,7 @@ def understand(text: str, today: date, known: Mapping[str, Any] | None = None) -
         "sex": sex,
         "employment_types": _employment(original),
         "leaving_reason": _leaving(original),
-        "left_month": _left_month(original, today, forward),
+        "left_month": _left_month(original, today),
         "amounts": amounts,
         "about_someone_else": bool(_SOMEONE_ELSE.search(original)),
     }

@@ -450,3 +450,8 @@ def test_identifiers_leave_only_the_month(text: str) -> None:
     facts = understand(text, FEB)
     assert facts.months == ["2025-10"] and facts.dates == [] and facts.birth_month is None
     assert facts.amounts == [] and facts.contribution_months is None
+
+
+def test_looking_ahead_is_a_clause_not_the_whole_message() -> None:
+    # "下个月" looks ahead; the 10月 of another clause is still last October.
+    assert understand("我10月份离职的，下个月能领吗", FEB).months == ["2025-10", "2026-03"]
