@@ -131,6 +131,7 @@ def test_exact_contribution(text: str, months: int, least: int, most: int) -> No
         ("交了超过5年", 60, 60, None),
         ("社保交了3到4年", 36, 36, 59),
         ("交了4年多到5年", 48, 48, 60),
+        ("断断续续交了五六年", 60, 60, 83),  # on and off, but paid in
     ],
 )
 def test_approximate_contribution_keeps_its_bounds(text: str, months: int, least: int | None, most: int | None) -> None:
