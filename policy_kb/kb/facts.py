@@ -780,10 +780,15 @@ def _employment(original: str) -> list[EmploymentType]:
     return [kind for kind, pattern in _EMPLOYMENT if pattern.search(original)]
 
 
+_DENIED = re.compile(r"(?:不是|没有|并非|并不是|没)(?:我)?(?:自己)?$")
+
+
 def _leaving(original: str) -> LeavingReason | None:
+    """The first reason (in _LEAVING's order) the message states and does not deny ("不是我主动辞职的")."""
     for reason, pattern in _LEAVING:
-        if pattern.search(original):
-            return reason
+        for match in pattern.finditer(original):
+            if not _DENIED.search(original[max(0, match.start() - 6) : match.start()]):
+                return reason
     return None
 
 
