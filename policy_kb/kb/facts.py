@@ -769,7 +769,9 @@ _LEAVING: list[tuple[LeavingReason, re.Pattern[str]]] = [
     ("employer_closed", re.compile(r"倒闭|破产|关门|关停|停产|注销|解散|撤销|黄了")),
     (
         "dismissed",
-        re.compile(r"辞退|开除|解雇|裁员|被裁|裁掉|裁了|优化掉|炒了|劝退|解除.{0,2}劳动合同|解除合同|不要我"),
+        re.compile(
+            r"辞退|开除|解雇|裁员|被裁|裁掉|裁了|优化掉|炒了|劝退|解除.{0,2}劳动合同|解除合同|不要我|让我走|叫我走|不让我干"
+        ),
     ),
     ("contract_expired", re.compile(r"合同到期|合同期满|到期不续|不续签|没续签|不再续签|终止劳动合同|合同终止")),
     ("resigned", re.compile(r"主动辞职|自己辞职|我辞职|辞职了|主动离职|自愿离职|自离|裸辞|辞的职|自己不干")),

@@ -294,7 +294,7 @@ def test_employment_type(text: str, kind: str | None) -> None:
         ("我自己辞职的能领吗", "resigned"),
         ("单位拖欠工资我被迫辞职", "forced_resignation"),
         ("厂子倒闭了", "employer_closed"),
-        ("不是我主动辞职的，是公司让我走", None),  # denied; 让我走 alone says too little
+        ("不是我主动辞职的，是公司让我走", "dismissed"),  # the resignation is denied
         ("我没有辞职，是单位把我辞退的", "dismissed"),
         ("能领多久", None),
     ],
