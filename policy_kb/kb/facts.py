@@ -275,14 +275,17 @@ _RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年"
 _BIRTH = re.compile(
     r"(?:出生于|生于|出生(?:年月|日期)?(?:是|为|[:：])?\s*)?"
     r"(?P<year>\d{4}|\d{2})\s*(?:年|\.|/|-)\s*(?P<month>\d{1,2})\s*(?:月份?)?(?:\s*\d{1,2}\s*[日号]?)?\s*"
-    r"(?P<tail>出生的?|出生|生人|生的|生)"
+    r"(?P<tail>出生的?|出生|生人|生的|生(?!了|孩|小|病|产|育|意|活))"
     r"|(?:出生于|生于|出生(?:年月|日期)(?:是|为|[:：])?\s*)"
     r"(?P<year2>\d{4}|\d{2})\s*(?:年|\.|/|-)\s*(?P<month2>\d{1,2})(?:\s*月份?)?(?:\s*\d{1,2}\s*[日号])?"
 )
 _BIRTH_YEAR = re.compile(
-    r"(?:我是|本人是?|是)?(?P<year>\d{4}|\d{2})\s*年(?:的人|的|出生|生人|生的|生)(?!\d)"
+    r"(?P<lead>我是|本人是?|他是|她是|是)?(?P<year>\d{4}|\d{2})\s*年"
+    r"(?P<tail>的人|的|出生|生人|生的|生(?!了|孩|小|病|产|育|意|活))(?!\d)"
     r"|(?:出生于|生于)(?P<year2>\d{4}|\d{2})\s*年"
 )
+# "交了10年的社保", "上了15年的班": a duration before 的, not a birth year.
+_DURATION_VERB = re.compile(r"(?:交|缴|干|上|做|工作|参保|待|领|满|够)了?\s*$")
 _AGE = re.compile(r"(?P<age>\d{2})\s*(?:周岁|岁)")
 _MALE = re.compile(r"(?:^|[我是本人性别为:：，,\s])男(?!朋友|友|孩|儿|生宿舍)|男(?:性|的|职工|同志|工人|士)")
 _FEMALE = re.compile(
@@ -302,12 +305,20 @@ def _birth(text: _Text, today: date) -> tuple[str | None, int | None]:
         if year is not None and 1 <= month <= 12 and year < today.year:
             text.take(match)
             return f"{year:04d}-{month:02d}", year
-    match = _BIRTH_YEAR.search(text.s)
-    if match is not None:
+    for match in _BIRTH_YEAR.finditer(text.s):
+        if match.group("year") is not None:
+            if _DURATION_VERB.search(text.s[max(0, match.start() - 4) : match.start()]):
+                continue
+            # "75年的" is a birth year when said of oneself ("我是75年的") or of a man or woman
+            # ("75年的女工人"); otherwise "2005年的" is just a year.
+            said_of_person = match.group("lead") or re.match(r"\s*(?:男|女|人)", text.s[match.end() :])
+            if match.group("tail") == "的" and not said_of_person:
+                continue
         year = _full_year(match.group("year") or match.group("year2"), today, birth=True)
         if year is not None and year < today.year - 14:
             text.take(match)
             return None, year
+        break
     return None, None
 
 

@@ -458,3 +458,21 @@ def test_identifiers_leave_only_the_month(text: str) -> None:
 def test_looking_ahead_is_a_clause_not_the_whole_message() -> None:
     # "下个月" looks ahead; the 10月 of another clause is still last October.
     assert understand("我10月份离职的，下个月能领吗", FEB).months == ["2025-10", "2026-03"]
+
+
+@pytest.mark.parametrize(
+    ("text", "months", "birth_year"),
+    [
+        ("交了10年的社保", 120, None),  # "10年的" after a verb: a duration
+        ("上了15年的班，交了15年", 180, None),
+        ("2005年的社保记录查不到", None, None),  # a year, not a birth year
+        ("我是75年的", None, 1975),
+        ("67年的男的，交了20年", 240, 1967),
+        ("我1990年5月生了孩子", None, None),  # a child's birth, not the sender's
+    ],
+)
+def test_a_year_with_的_is_a_birth_year_only_when_said_of_a_person(
+    text: str, months: int | None, birth_year: int | None
+) -> None:
+    facts = understand(text, FEB)
+    assert (facts.contribution_months, facts.birth_year) == (months, birth_year)
