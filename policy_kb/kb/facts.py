@@ -334,13 +334,15 @@ def _age(text: _Text) -> int | None:
 
 
 def _sex(original: str) -> Sex | None:
+    original = re.sub(r"男女|女男", "  ", original)  # "男女退休年龄" names both, and neither is the sender
     male, female = _MALE.search(original), _FEMALE.search(original)
     if male and not female:
         return "male"
     if female and not male:
         return "female"
-    if male and female:  # both named: the first is about the sender ("女，丈夫是男…" is rare)
-        return "male" if male.start() < female.start() else "female"
+    if male and female:  # "男女退休年龄一样吗": about people in general, unless the sender says which
+        own = re.search(r"(?:我是|本人|性别[:：]?|我)(男|女)", original)
+        return None if own is None else ("male" if own.group(1) == "男" else "female")
     return None
 
 

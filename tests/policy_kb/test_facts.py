@@ -476,3 +476,16 @@ def test_a_year_with_的_is_a_birth_year_only_when_said_of_a_person(
 ) -> None:
     facts = understand(text, FEB)
     assert (facts.contribution_months, facts.birth_year) == (months, birth_year)
+
+
+@pytest.mark.parametrize(
+    ("text", "sex"),
+    [
+        ("男女退休年龄一样吗", None),
+        ("男职工和女职工分别多少岁退休", None),
+        ("我是女的，我老公是男的，我们谁先退休", "female"),
+        ("性别：男", "male"),
+    ],
+)
+def test_both_sexes_named(text: str, sex: str | None) -> None:
+    assert understand(text, FEB).sex == sex
