@@ -23,7 +23,7 @@ from policy_kb.engine import evaluate
 from policy_kb.engine.duration import benefit_months, months_for
 from policy_kb.engine.retirement_check import _age_zh, _month_zh, _schedule_citations
 from policy_kb.kb.facts import Facts
-from policy_kb.months import month_index, parse_month
+from policy_kb.months import add_months, month_index, parse_month
 from policy_kb.regions import UnknownRegionError
 from policy_kb.retirement import statutory_retirement
 from policy_kb.rule_types import Bracket
@@ -249,7 +249,7 @@ def _range_line(
 
 def _retirement_lines(facts: Facts, *, rule_base: RuleBase, region_code: str, on: date) -> list[ComputedLine]:
     """The person's statutory retirement month and age from the schedule in force (a woman: both posts)."""
-    if facts.birth_month is None and facts.birth_year is None:
+    if facts.birth_month is None and facts.birth_year is None and facts.age is None:
         return []
     schedule = rule_base.get(region_code, "retirement.schedule", on)
     if schedule is None:
@@ -272,13 +272,30 @@ def _retirement_lines(facts: Facts, *, rule_base: RuleBase, region_code: str, on
                 f"{_when(ret.month, on)}达到。"
             )
         else:
-            year = int(facts.birth_year or 0)
-            first = statutory_retirement(date(year, 1, 1), category, schedule.value)
-            last = statutory_retirement(date(year, 12, 1), category, schedule.value)
+            if facts.birth_year is not None:  # born some month of that year
+                basis, earliest, latest = (
+                    f"{facts.birth_year}年出生",
+                    date(facts.birth_year, 1, 1),
+                    date(facts.birth_year, 12, 1),
+                )
+            else:  # "今年58岁" on 2026-02-10: born 1967-02-11 … 1968-02-10, so in one of 13 months
+                age = int(facts.age or 0)
+                latest = add_months(on.replace(day=1), -12 * age)
+                basis, earliest = f"现年{age}周岁", add_months(latest, -12)
+                missing = "出生年月"
+            first = statutory_retirement(earliest, category, schedule.value)
+            last = statutory_retirement(latest, category, schedule.value)
             ages = _age_zh(first.age) if first.age == last.age else f"{_age_zh(first.age)}到{_age_zh(last.age)}"
+            when = (
+                "已在"
+                if month_index(parse_month(last.month)) < month_index(on)
+                else "将在"
+                if month_index(parse_month(first.month)) > month_index(on)
+                else "在"
+            )
             text = (
-                f"{who}按{year}年出生计算，{whose}法定退休年龄是{ages}，在{_month_zh(first.month)}到"
-                f"{_month_zh(last.month)}之间达到，具体看出生月份；告诉我们出生月份可以算到月。"
+                f"{who}按{basis}计算，{whose}法定退休年龄是{ages}，{when}{_month_zh(first.month)}到"
+                f"{_month_zh(last.month)}之间达到，具体看{missing}；告诉我们{missing}可以算到月。"
             )
         lines.append(
             ComputedLine(kind="retirement", text=text, citations=_schedule_citations(schedule.citations, category))

@@ -214,3 +214,17 @@ def test_the_older_claimant_review_is_tianjins_and_only_while_in_force(rules: Ru
     assert found[0].citations == list(rules.value("120000", "risk.older_claimant", in_force).citations)
     assert lines(rules, text, region="CN", topic="documents_short_term_older", on=in_force) == []
     assert lines(rules, text, region="120000", topic="documents_short_term_older", on=date(2025, 6, 1)) == []
+
+
+def test_an_age_alone_gives_the_span_of_the_birth_months_it_allows(rules: RuleBase) -> None:
+    # 58 on 2026-02-10: born 1967-02-11 … 1968-02-10.
+    [line] = lines(rules, "男，今年58岁，什么时候退休", topic="retirement_age")
+    schedule = rules.value("CN", "retirement.schedule", ON).value
+    first = statutory_retirement(date(1967, 2, 1), "male", schedule)
+    last = statutory_retirement(date(1968, 2, 1), "male", schedule)
+    assert f"将在{month_zh(first.month)}到{month_zh(last.month)}之间达到" in line.text
+
+
+def test_a_span_already_past_is_said_so(rules: RuleBase) -> None:
+    found = lines(rules, "女，52岁，原来在车间", topic="retirement_age")
+    assert [line.kind for line in found] == ["retirement"] and "已在" in found[0].text
