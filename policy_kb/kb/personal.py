@@ -278,6 +278,7 @@ def _retirement_lines(facts: Facts, *, rule_base: RuleBase, region_code: str, on
                     date(facts.birth_year, 1, 1),
                     date(facts.birth_year, 12, 1),
                 )
+                missing = "出生月份"
             else:  # "今年58岁" on 2026-02-10: born 1967-02-11 … 1968-02-10, so in one of 13 months
                 age = int(facts.age or 0)
                 latest = add_months(on.replace(day=1), -12 * age)
