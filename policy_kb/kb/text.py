@@ -172,3 +172,52 @@ def char_ngrams(tokens: Iterable[str], n: int = 2) -> list[str]:
             continue
         grams.extend(token[i : i + n] for i in range(len(token) - n + 1))
     return grams
+
+
+# -- reading a person's facts (policy_kb.kb.facts) ------------------------------------------
+
+# Chinese numerals before a unit of time, age or money, or before 多/几/半 ("十多年", "两年半",
+# "两千块", "二〇二六年三月", "一月份"). Wider than _CN_NUMBER, which feeds the search index.
+_CN_QUANTITY = re.compile(
+    r"[零〇一二两三四五六七八九十百千万]+(?=个|年|月|天|日|号|周岁|岁|次|块|元|多|几|来|半|余|份|期|周)"
+)
+
+
+def simplify(text: str) -> str:
+    """Simplified characters, half-width forms, lower case (the same first step as the search text)."""
+    _load_zhconv()
+    return _basic(text)
+
+
+def read_numbers(text: str) -> str:
+    """Chinese numerals before a unit read as digits: 十一年 → 11年, 二〇二六年 → 2026年, 两千块 → 2000块.
+
+    A numeral that does not read (a lone 万) is left as it is.
+    """
+
+    def convert(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token in ("万", "千", "百"):
+            return token
+        try:
+            return str(cn2an.cn2an(token, "smart"))
+        except (ValueError, KeyError, IndexError):
+            return token
+
+    def pair(match: re.Match[str]) -> str:
+        low, high = _PAIR_DIGITS[match.group(1)], _PAIR_DIGITS[match.group(2)]
+        return f"{low}到{high}" if high == low + 1 else match.group(0)  # "五八年参加工作": 1958
+
+    # "俩月"/"两月" are two months (两个月), never February.
+    text = re.sub(r"[两俩](?=月(?!份))", "两个", text).replace("俩", "两")
+    text = _CN_PAIR.sub(pair, text)
+    return _CN_QUANTITY.sub(convert, text)
+
+
+# "两三年", "三四个月": two neighbouring numerals are a span → "2到3年". Not "六七年的"/"六七年出生"
+# (a birth year: 67年) and not "七八年8月" (a year and month).
+_PAIR_DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_PAIR = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万是])(一|两|三|四|五|六|七|八)(两|三|四|五|六|七|八|九)"
+    r"(?=个月|个多月|年(?!的|出生|生|\s*[0-9一二三四五六七八九十]+\s*月))"
+)
