@@ -12,7 +12,10 @@ fresh SQLite database, like the end-to-end tests) and stops it afterwards. Areas
 - knowledge base       data/kb_questions/heldout.yaml through GET /v1/kb/search: answer hit@1
                        (the first entry is the labelled one), off-topic questions left unanswered
                        (no entry reaches the score the bot answers from);
-- NLU                  data/nlu_heldout/messages.yml through Rasa's /model/parse: intent accuracy.
+- NLU                  data/nlu_heldout/messages.yml through Rasa's /model/parse: intent accuracy;
+- answers (held-out)   data/answers_heldout/questions.yaml through POST /v1/answers (bench/answers_eval.py):
+                       answer accuracy, wrong-confident rate, abstention precision and recall,
+                       per-group accuracy, region understood, and intent accuracy via /model/parse.
 
 An area whose data or endpoint does not exist prints "not available". Prints figures; exits 0
 unless the product cannot be started or reached.
@@ -37,6 +40,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import answers_eval  # noqa: E402
 from bench.shared_eval import run_eval  # noqa: E402
 from tests.e2e.stack import Stack  # noqa: E402
 
@@ -165,6 +169,39 @@ def nlu_heldout(rasa: str) -> Area:
     return area
 
 
+def _ratio_area(name: str, ratio: answers_eval.Ratio, metric: str, note: str = "") -> Area:
+    return Area(name, passed=ratio.hit, total=ratio.total, metric=metric, failures=ratio.failures, note=note)
+
+
+def answers_heldout(base: str, rasa: str, transport: httpx.BaseTransport | None = None) -> list[Area]:
+    name = "answers (held-out)"
+    figures, why = answers_eval.run(base, rasa, transport=transport)
+    if figures is None:
+        return [not_available(name, why)]
+    f = figures
+    areas = [
+        _ratio_area(
+            f"{name}: answer accuracy", f.accuracy, "right topic or abstained", f"goal ≥ {answers_eval.ACCURACY_GOAL:g}"
+        ),
+        _ratio_area(
+            f"{name}: wrong-confident",
+            f.wrong_confident,
+            "cited answer to another question",
+            f"goal ≤ {answers_eval.WRONG_CONFIDENT_GOAL:g}, lower is better",
+        ),
+        _ratio_area(f"{name}: abstention precision", f.abstain_precision, "abstained rightly"),
+        _ratio_area(f"{name}: abstention recall", f.abstain_recall, "abstain-labelled abstained"),
+    ]
+    areas += [_ratio_area(f"{name} · {c}", r, "accuracy") for c, r in sorted(f.by_coverage.items())]
+    areas += [_ratio_area(f"{name} · {g}", r, "group accuracy") for g, r in sorted(f.by_group.items())]
+    areas.append(_ratio_area(f"{name}: region understood", f.region, "city in the text → its region"))
+    if f.intent_unavailable:
+        areas.append(not_available(f"{name}: intent accuracy", f.intent_unavailable))
+    else:
+        areas.append(_ratio_area(f"{name}: intent accuracy", f.intent, "intent accuracy"))
+    return areas
+
+
 # --- running it -------------------------------------------------------------------------------
 
 
@@ -189,12 +226,13 @@ def evaluate(base: str, rasa: str) -> list[Area]:
             areas.append(not_available(f"shared eval: {label}", f"{type(exc).__name__}: {exc}"))
     areas.extend(a for a in kb_heldout(base) if a.name)
     areas.append(nlu_heldout(rasa))
+    areas.extend(answers_heldout(base, rasa))
     return areas
 
 
 def render(areas: list[Area], *, verbose: bool, seconds: float) -> str:
     width = max(len(a.name) for a in areas) + 2
-    lines = [f"{'area':<{width}}{'passed':>10}  {'rate':>7}  measure", "-" * (width + 40)]
+    lines = [f"{'area':<{width}}{'count':>10}  {'rate':>7}  measure", "-" * (width + 40)]
     for a in areas:
         if not a.available:
             lines.append(f"{a.name:<{width}}{'not available':>10}           ({a.note})")
