@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 from api.chat.rasa_client import RasaClient
 from api.db import make_engine, make_sessionmaker
 from api.errors import document_error_shape, install_error_handlers
-from api.notify import OutboxProvider
+from api.notify.providers import build_sms_provider
 from api.privacy import install_log_masking
 from api.routers import ROUTERS
 from api.settings import Settings, load_settings
@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             conf.rasa_url, timeout=conf.rasa_timeout_seconds,
             tracker_store=app.state.redis, action_server_url=conf.action_server_url,
         )
-        app.state.sms = OutboxProvider()
+        app.state.sms = build_sms_provider(conf)
         for hook in STARTUP_HOOKS:
             hook(app)
         try:

@@ -10,6 +10,7 @@ from api.eligibility.views import router as eligibility_router
 from api.health.views import router as health_router
 from api.identity.views import router as identity_router
 from api.kb.views import router as kb_router
+from api.notify.views import router as sms_reports_router
 from api.regions.views import router as regions_router
 from api.rules.views import router as rules_router
 from api.staff.views import router as staff_router
@@ -20,6 +21,7 @@ ROUTERS: list[APIRouter] = [
     health_router,
     chat_router,
     channels_router,
+    sms_reports_router,
     identity_router,
     web_router,
     eligibility_router,

@@ -34,9 +34,7 @@ class SettingsError(RuntimeError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore")
 
     environment: Environment = Environment.development
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'app.db'}"
@@ -90,6 +88,29 @@ class Settings(BaseSettings):
     # Aliyun SMS up-message (上行) HTTP push: the secret path segment configured in the console.
     sms_push_token: str = DEV_SMS_PUSH_TOKEN
     sms_max_body_bytes: int = 65_536
+    # Who sends SMS: outbox (development: recorded, nothing sent), aliyun or tencent (api/notify/providers).
+    sms_provider: str = "outbox"
+    # The approved 签名 and, per message kind (api/notify/templates.py codes), the provider's approved
+    # template id, as JSON: {"OTP": "SMS_123", "CHECKIN_REMINDER": "SMS_456", …}.
+    sms_sign_name: str = "失业保险服务"
+    sms_template_ids: dict[str, str] = Field(default_factory=dict)
+    # https in production; tests point the endpoints at local stand-ins over http.
+    sms_provider_protocol: str = Field(default="https", pattern=r"^https?$")
+    aliyun_access_key_id: str = ""
+    aliyun_access_key_secret: str = ""
+    aliyun_sms_endpoint: str = "dysmsapi.aliyuncs.com"
+    tencent_secret_id: str = ""
+    tencent_secret_key: str = ""
+    tencent_sms_sdk_app_id: str = ""
+    tencent_sms_region: str = "ap-guangzhou"
+    tencent_sms_endpoint: str = "sms.tencentcloudapi.com"
+    # Delivery receipts (状态报告) pushed by the provider: the secret path segment of their URL.
+    sms_report_token: str = DEV_SMS_PUSH_TOKEN
+    # The providers' own per-number frequency limits (both default to these for verification codes);
+    # checked before sending so that a message the provider would refuse waits instead.
+    sms_per_mobile_per_30s: int = Field(default=1, ge=1)
+    sms_per_mobile_per_hour: int = Field(default=5, ge=1)
+    sms_per_mobile_per_day: int = Field(default=10, ge=1)
     # Namespace of the channels' keys in a shared Redis.
     channels_redis_prefix: str = "ua:"
     # Per-sender limits on every channel (web, WeChat, SMS).
@@ -161,6 +182,33 @@ class Settings(BaseSettings):
             raise ValueError("必须是公众平台生成的 43 位 EncodingAESKey")
         return value
 
+    @field_validator("sms_provider")
+    @classmethod
+    def _sms_provider_name(cls, value: str) -> str:
+        if value not in ("outbox", "aliyun", "tencent"):
+            raise ValueError("只能是 outbox（只记录，不发送）、aliyun（阿里云短信）或 tencent（腾讯云短信）")
+        return value
+
+    @model_validator(mode="after")
+    def _sms_provider_configured(self) -> Settings:
+        needed = {
+            "aliyun": {
+                "ALIYUN_ACCESS_KEY_ID": self.aliyun_access_key_id,
+                "ALIYUN_ACCESS_KEY_SECRET": self.aliyun_access_key_secret,
+            },
+            "tencent": {
+                "TENCENT_SECRET_ID": self.tencent_secret_id,
+                "TENCENT_SECRET_KEY": self.tencent_secret_key,
+                "TENCENT_SMS_SDK_APP_ID": self.tencent_sms_sdk_app_id,
+            },
+        }.get(self.sms_provider, {})
+        for name, value in needed.items():
+            if not value:
+                raise ValueError(f"SMS_PROVIDER={self.sms_provider} 需要设置 {name}")
+        if needed and "OTP" not in self.sms_template_ids:
+            raise ValueError("SMS_TEMPLATE_IDS 至少要有验证码模板 OTP 的模板编号")
+        return self
+
     @field_validator("wechat_api")
     @classmethod
     def _wechat_api_mode(cls, value: str) -> str:
@@ -184,6 +232,10 @@ class Settings(BaseSettings):
                 raise ValueError("SMS_PUSH_TOKEN 在生产环境必须是至少 24 个字符的随机值")
             if self.wechat_api != "live":
                 raise ValueError("WECHAT_API 在生产环境必须是 live")
+            if self.sms_provider == "outbox":
+                raise ValueError("SMS_PROVIDER 在生产环境必须是 aliyun 或 tencent（outbox 不发送短信）")
+            if self.sms_report_token == DEV_SMS_PUSH_TOKEN or len(self.sms_report_token) < 24:
+                raise ValueError("SMS_REPORT_TOKEN 在生产环境必须是至少 24 个字符的随机值")
         return self
 
     @property

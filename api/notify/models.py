@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base, UtcDateTime, utcnow
@@ -22,7 +22,18 @@ class SmsMessage(Base):
     text: Mapped[str] = mapped_column(String(500))
     # Why the message was sent, e.g. "reminder:claim-12:2026-03"; a re-run finds it and sends nothing.
     dedup_key: Mapped[str] = mapped_column(String(160))
+    # recorded (development outbox) | sent (accepted by the provider) | retry | failed | alert
+    # (see api.notify.providers); then the receipt: delivery_status delivered | undelivered.
     status: Mapped[str] = mapped_column(String(20), default="recorded")
+    provider: Mapped[str | None] = mapped_column(String(20), nullable=True)
     provider_message_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    error_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    delivery_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    delivery_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
-    __table_args__ = (UniqueConstraint("dedup_key"),)
+    __table_args__ = (
+        UniqueConstraint("dedup_key"),
+        Index("ix_sms_outbox_provider_message_id", "provider_message_id"),
+        Index("ix_sms_outbox_phone_created_at", "phone", "created_at"),
+    )

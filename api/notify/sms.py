@@ -19,12 +19,18 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SendResult:
+    """What a provider said. status: recorded (development outbox), sent (accepted; a delivery
+    receipt follows), retry, failed or alert (see api.notify.providers)."""
+
     status: str
     provider_message_id: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
 
 
 class SmsProvider(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def send(self, *, phone: str, template_code: str, params: dict[str, str], text: str) -> SendResult: ...
 
@@ -50,9 +56,7 @@ def send_sms(
     """Send one templated SMS; returns None when this dedup_key was already sent."""
     template = get_template(template_code)
     text = template.render(params)
-    message = SmsMessage(
-        phone=phone, template_code=template_code, params=params, text=text, dedup_key=dedup_key
-    )
+    message = SmsMessage(phone=phone, template_code=template_code, params=params, text=text, dedup_key=dedup_key)
     try:
         with session.begin_nested():
             session.add(message)
@@ -60,10 +64,28 @@ def send_sms(
     except IntegrityError:
         log.info("sms %s already sent, skipped", dedup_key)
         return None
+    message.provider = provider.name
+    limits = getattr(provider, "mobile_limits", None)
+    window = limits.exceeded(session, phone) if limits is not None else None
+    if window is not None:
+        # The provider would refuse it (its per-number limit): keep it for a later attempt instead.
+        message.status, message.error_code = "retry", f"local_limit_{window}"
+        log.info("sms %s to %s held: per-mobile limit (%s)", template_code, mask_phone(phone), window)
+        return message
     result = provider.send(phone=phone, template_code=template_code, params=params, text=text)
     message.status = result.status
     message.provider_message_id = result.provider_message_id
-    log.info("sms %s to %s via %s: %s", template_code, mask_phone(phone), provider.name, result.status)
+    message.error_code = result.error_code
+    level = logging.ERROR if result.status == "alert" else logging.INFO
+    log.log(
+        level,
+        "sms %s to %s via %s: %s %s",
+        template_code,
+        mask_phone(phone),
+        provider.name,
+        result.status,
+        result.error_code or "",
+    )
     return message
 
 

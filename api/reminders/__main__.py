@@ -33,7 +33,7 @@ def _month(text: str) -> str:
 
 def _run(settings: Settings, args: argparse.Namespace) -> None:
     from api.db import make_engine
-    from api.notify import OutboxProvider
+    from api.notify.providers import build_sms_provider
     from api.reminders.runner import run_from_settings
     from policy_kb import default_rule_base
 
@@ -43,7 +43,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> None:
             settings,
             engine=engine,
             rule_base=default_rule_base(),
-            provider=OutboxProvider(),
+            provider=build_sms_provider(settings),
             month=args.month,
             as_of=args.as_of,
             lead_days=args.lead_days,

@@ -31,7 +31,7 @@ BEIJING = timezone(timedelta(hours=8))
 
 async def startup(ctx: dict[str, Any]) -> None:
     from api.db import make_engine
-    from api.notify import OutboxProvider
+    from api.notify.providers import build_sms_provider
     from api.settings import load_settings
     from policy_kb import default_rule_base
 
@@ -39,8 +39,8 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["settings"] = settings
     ctx["engine"] = make_engine(settings.database_url)
     ctx["rule_base"] = default_rule_base()
-    # Development provider (records to the outbox); a live provider plugs in here.
-    ctx["sms"] = ctx.get("sms") or OutboxProvider()
+    # The provider SMS_PROVIDER names (the development outbox records and sends nothing).
+    ctx["sms"] = ctx.get("sms") or build_sms_provider(settings)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:

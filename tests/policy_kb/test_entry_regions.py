@@ -14,8 +14,8 @@ Tianjin's notice expires). On each of those days the answer must
 A day on which the entry does not render at all (RenderError: no rule in force yet) shows
 nothing and passes. New entries are picked up automatically.
 
-Known defects (the issue's audit) are xfail(strict=True) with the defect named, so they
-flip to XPASS - a failure - the day they are fixed: remove the line then.
+The audit's defects (national answers citing regional notices, rules shown outside their
+dates) were fixed by the rendering rules in policy_kb/kb/render.py; this keeps them fixed.
 """
 
 from __future__ import annotations
@@ -31,11 +31,6 @@ from policy_kb.regions import resolve_region
 from policy_kb.rulebase import NATIONAL
 
 REGIONS = ("CN", "120000", "210000", "500000", "370000", "371500", "150000")
-ALL = frozenset(REGIONS)
-NOT_SHANDONG = ALL - {"370000", "371500"}
-NOT_TIANJIN = ALL - {"120000"}
-NOT_CHONGQING = ALL - {"500000"}
-SHANDONG = frozenset({"370000", "371500"})
 
 
 @dataclass(frozen=True)
@@ -129,87 +124,8 @@ def out_of_force_citations(entry_id: str, code: str, *, national: bool) -> list[
     return sorted(found)
 
 
-# --- known defects (issue 13 audit) -----------------------------------------------------------
-# entry -> (defect, the regions whose answer shows it). Only the coordinator's fixes should
-# shrink these; a new failure is a new defect, not a line to add here.
-
-AS_NATIONAL = "national answer states another region's rule as if national: {}"
-EXAMPLE = "national answer (used for other regions) cites another region's notice as an example: {}"
-OTHER_REGION: dict[str, tuple[str, frozenset[str]]] = {
-    "how_to_apply": (AS_NATIONAL.format("鲁人社函〔2020〕10号 二（四）"), NOT_SHANDONG),
-    "documents_short_term_older": (
-        AS_NATIONAL.format("鲁人社函〔2020〕10号 二（四）"),
-        frozenset({"CN", "120000", "150000", "500000"}),
-    ),
-    "overpayment": (AS_NATIONAL.format("天津 二, 渝人社办〔2025〕112号 三（四）"), ALL),
-    "stop_reporting": (AS_NATIONAL.format("天津 二, 渝人社办〔2025〕112号 一（五）、三（四）"), ALL),
-    "job_help": (AS_NATIONAL.format("渝人社办〔2025〕112号 二（三）、二（四）"), NOT_CHONGQING),
-    "job_retention_refund": (AS_NATIONAL.format("鲁人社函〔2020〕10号 一（二）, 渝人社办〔2025〕112号 二（一）"), ALL),
-    "online_apply": (AS_NATIONAL.format("鲁人社函〔2020〕10号 一（一）"), NOT_SHANDONG),
-    "progress_query": (AS_NATIONAL.format("鲁人社函〔2020〕10号 一（一）"), NOT_SHANDONG),
-    "backpay": (EXAMPLE.format("天津 一（二）, 渝人社办〔2025〕112号 一（四）"), NOT_CHONGQING),
-    "monthly_checkin": (EXAMPLE.format("天津 一（二）, 渝人社办〔2025〕112号 一（四）"), ALL),
-    "missed_checkin": (EXAMPLE.format("天津 一（二）, 渝人社办〔2025〕112号 一（四）"), ALL),
-    "non_concurrent": (EXAMPLE.format("天津 二, 渝人社办〔2025〕112号 一（五）"), NOT_TIANJIN),
-    "notice_form": (EXAMPLE.format("鲁人社函〔2020〕10号 五（九）"), NOT_SHANDONG),
-    "personnel_file": (EXAMPLE.format("鲁人社函〔2020〕10号 二（四）"), NOT_SHANDONG),
-    "sixty_day_window": (EXAMPLE.format("鲁人社函〔2020〕10号 二（四）"), NOT_SHANDONG),
-}
-
-EARLY = "KB answers ignore in-force dates: {} cited on a day it is not in force"
-TJ_EARLY = EARLY.format("天津 notice (2026-01-01 to 2028-12-31)")
-CQ_EARLY = EARLY.format("渝人社办〔2025〕112号 (from 2025-08-01)")
-SD_EARLY = EARLY.format("鲁人社函〔2020〕10号 (from 2020-03-20)")
-TJ, CQ = frozenset({"120000"}), frozenset({"500000"})
-OWN_REGION_EARLY: dict[str, tuple[str, frozenset[str]]] = {
-    "backpay": (CQ_EARLY, CQ),
-    "job_help": (CQ_EARLY, CQ),
-    "non_concurrent": (CQ_EARLY, CQ),
-    "job_retention_refund": (EARLY.format("渝人社办〔2025〕112号 / 鲁人社函〔2020〕10号"), CQ | SHANDONG),
-    "monthly_checkin": (EARLY.format("天津 notice / 渝人社办〔2025〕112号"), TJ | CQ),
-    "overpayment": (EARLY.format("天津 notice / 渝人社办〔2025〕112号"), TJ | CQ),
-    "stop_reporting": (EARLY.format("天津 notice / 渝人社办〔2025〕112号"), TJ | CQ),
-    "missed_checkin": (TJ_EARLY, TJ),
-    "how_to_apply": (SD_EARLY, SHANDONG),
-    "notice_form": (SD_EARLY, SHANDONG),
-    "online_apply": (SD_EARLY, SHANDONG),
-    "personnel_file": (SD_EARLY, SHANDONG),
-    "progress_query": (SD_EARLY, SHANDONG),
-    "sixty_day_window": (SD_EARLY, SHANDONG),
-}
-
-N60_EARLY = (EARLY.format("人社厅发〔2024〕60号 (from 2024-12-30)"), ALL)
-NATIONAL_EARLY: dict[str, tuple[str, frozenset[str]]] = {
-    **dict.fromkeys(
-        [
-            "benefit_amount",
-            "complaint",
-            "fraud_warning",
-            "how_to_apply",
-            "medical_insurance",
-            "medical_refund",
-            "moving_regions",
-            "progress_query",
-            "reapply",
-            "skill_subsidy",
-            "unemployment_registration",
-            "voluntary_resignation",
-        ],
-        N60_EARLY,
-    ),
-    "retirement_age": (EARLY.format("the retirement reform (from 2025-01-01)"), ALL),
-}
-
-
-def _case(entry_id: str, code: str, known: dict[str, tuple[str, frozenset[str]]]) -> object:
-    defect = known.get(entry_id)
-    if defect is not None and code in defect[1]:
-        return pytest.param(entry_id, code, marks=pytest.mark.xfail(strict=True, reason=defect[0]))
-    return pytest.param(entry_id, code)
-
-
-def _cases(known: dict[str, tuple[str, frozenset[str]]]) -> list[object]:
-    return [_case(entry.id, code, known) for entry in kb().entries for code in REGIONS]
+def _cases() -> list[tuple[str, str]]:
+    return [(entry.id, code) for entry in kb().entries for code in REGIONS]
 
 
 def test_notice_dates_cover_every_notice() -> None:
@@ -220,16 +136,16 @@ def test_notice_dates_cover_every_notice() -> None:
     assert date(2024, 12, 29) in days and date(2029, 1, 1) in days  # before 60号; after Tianjin's expiry
 
 
-@pytest.mark.parametrize(("entry_id", "code"), _cases(OTHER_REGION))
+@pytest.mark.parametrize(("entry_id", "code"), _cases())
 def test_cites_only_own_and_national_documents(entry_id: str, code: str) -> None:
     assert other_region_citations(entry_id, code) == []
 
 
-@pytest.mark.parametrize(("entry_id", "code"), _cases(OWN_REGION_EARLY))
+@pytest.mark.parametrize(("entry_id", "code"), _cases())
 def test_regional_rule_only_while_its_notice_is_in_force(entry_id: str, code: str) -> None:
     assert out_of_force_citations(entry_id, code, national=False) == []
 
 
-@pytest.mark.parametrize(("entry_id", "code"), _cases(NATIONAL_EARLY))
+@pytest.mark.parametrize(("entry_id", "code"), _cases())
 def test_national_text_only_once_in_force(entry_id: str, code: str) -> None:
     assert out_of_force_citations(entry_id, code, national=True) == []

@@ -18,6 +18,11 @@ PRODUCTION: dict[str, Any] = {
     "wechat_encoding_aes_key": "B" * 43,
     "sms_push_token": "p" * 32,
     "wechat_api": "live",
+    "sms_provider": "aliyun",
+    "aliyun_access_key_id": "LTAI" + "k" * 20,
+    "aliyun_access_key_secret": "s" * 30,
+    "sms_template_ids": {"OTP": "SMS_1"},
+    "sms_report_token": "r" * 32,
 }
 
 
@@ -34,6 +39,10 @@ def test_production_with_channel_secrets_set_starts() -> None:
         ("sms_push_token", "dev-sms-push-token", "SMS_PUSH_TOKEN"),
         ("sms_push_token", "short", "SMS_PUSH_TOKEN"),
         ("wechat_api", "record", "WECHAT_API"),
+        ("sms_provider", "outbox", "SMS_PROVIDER"),
+        ("sms_report_token", "dev-sms-push-token", "SMS_REPORT_TOKEN"),
+        ("aliyun_access_key_secret", "", "ALIYUN_ACCESS_KEY_SECRET"),
+        ("sms_template_ids", {}, "SMS_TEMPLATE_IDS"),
     ],
 )
 def test_production_refuses_development_channel_values(name: str, value: str, named: str) -> None:

@@ -246,6 +246,11 @@ def test_dev_code_is_refused_in_production(app_factory: Callable[..., FastAPI]) 
         "wechat_encoding_aes_key": "B" * 43,
         "sms_push_token": "p" * 32,
         "wechat_api": "live",
+        "sms_provider": "aliyun",
+        "aliyun_access_key_id": "LTAI" + "k" * 20,
+        "aliyun_access_key_secret": "s" * 30,
+        "sms_template_ids": {"OTP": "SMS_1"},
+        "sms_report_token": "r" * 32,
     }
     with TestClient(app_factory(**production)) as client:
         response = client.get("/v1/identity/dev/last-code", params={"sender": "web:web-1"})
