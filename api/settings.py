@@ -125,6 +125,10 @@ class Settings(BaseSettings):
     sms_per_mobile_per_30s: int = Field(default=1, ge=1)
     sms_per_mobile_per_hour: int = Field(default=5, ge=1)
     sms_per_mobile_per_day: int = Field(default=10, ge=1)
+    # The worker re-sends rows a provider asked to retry: waits base × 2^(attempt-1) seconds,
+    # gives up (status failed) after this many attempts (api/notify/retry.py).
+    sms_retry_max_attempts: int = Field(default=5, ge=1, le=20)
+    sms_retry_base_seconds: int = Field(default=60, ge=1)
     # Namespace of the channels' keys in a shared Redis.
     channels_redis_prefix: str = "ua:"
     # Per-sender limits on every channel (web, WeChat, SMS).

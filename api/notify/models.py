@@ -31,9 +31,13 @@ class SmsMessage(Base):
     delivery_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     delivery_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # Times handed to the provider; a retry row is sent again from next_attempt_at (api.notify.retry).
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
     __table_args__ = (
         UniqueConstraint("dedup_key"),
         Index("ix_sms_outbox_provider_message_id", "provider_message_id"),
         Index("ix_sms_outbox_phone_created_at", "phone", "created_at"),
+        Index("ix_sms_outbox_status_next_attempt_at", "status", "next_attempt_at"),
     )

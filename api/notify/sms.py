@@ -64,15 +64,26 @@ def send_sms(
     except IntegrityError:
         log.info("sms %s already sent, skipped", dedup_key)
         return None
+    deliver(session, provider, message)
+    return message
+
+
+def deliver(session: Session, provider: SmsProvider, message: SmsMessage) -> str | None:
+    """Hand one outbox row to the provider (first send or a re-send) and record what it said.
+
+    Returns the per-mobile window that held it back (nothing was sent), or None when sent."""
     message.provider = provider.name
     limits = getattr(provider, "mobile_limits", None)
-    window = limits.exceeded(session, phone) if limits is not None else None
+    window = limits.exceeded(session, message.phone) if limits is not None else None
     if window is not None:
         # The provider would refuse it (its per-number limit): keep it for a later attempt instead.
         message.status, message.error_code = "retry", f"local_limit_{window}"
-        log.info("sms %s to %s held: per-mobile limit (%s)", template_code, mask_phone(phone), window)
-        return message
-    result = provider.send(phone=phone, template_code=template_code, params=params, text=text)
+        log.info("sms %s to %s held: per-mobile limit (%s)", message.template_code, mask_phone(message.phone), window)
+        return str(window)
+    result = provider.send(
+        phone=message.phone, template_code=message.template_code, params=dict(message.params), text=message.text
+    )
+    message.attempts = (message.attempts or 0) + 1
     message.status = result.status
     message.provider_message_id = result.provider_message_id
     message.error_code = result.error_code
@@ -80,13 +91,13 @@ def send_sms(
     log.log(
         level,
         "sms %s to %s via %s: %s %s",
-        template_code,
-        mask_phone(phone),
+        message.template_code,
+        mask_phone(message.phone),
         provider.name,
         result.status,
         result.error_code or "",
     )
-    return message
+    return None
 
 
 def outbox(session: Session, *, phone: str | None = None, limit: int = 100) -> list[SmsMessage]:

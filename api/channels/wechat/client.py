@@ -3,9 +3,15 @@
 Every network call goes through a `WeChatTransport`. `RecordingTransport` (the
 development default, WECHAT_API=record) sends nothing and records what would
 have been sent; `HttpTransport` (WECHAT_API=live) calls api.weixin.qq.com.
-Above the transport, access tokens are cached (Redis when configured, else in
-this process) until shortly before they expire, and refreshed once when WeChat
-says the token is invalid.
+
+Access tokens come from `/cgi-bin/stable_token` (normal mode, force_refresh false):
+unlike `/cgi-bin/token`, fetching one does not invalidate the token another replica
+holds. They are cached in Redis when configured (shared by every replica; a Redis lock
+lets one replica fetch while the others wait for its result), else in this process,
+until REFRESH_MARGIN_SECONDS before they expire: WeChat hands out the next token in
+its last five minutes and keeps the old one valid meanwhile. When WeChat refuses a
+token it is fetched again; only when WeChat still returns the refused token is a new
+one forced (force_refresh true, limited per day by WeChat).
 """
 
 from __future__ import annotations
@@ -13,11 +19,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx
 from redis.asyncio import Redis
+from redis.exceptions import LockError, RedisError
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +40,8 @@ UNDELIVERABLE = {
     40003: "OpenID 无效",  # invalid openid
 }
 REFRESH_MARGIN_SECONDS = 300
+# How long one replica may hold the refresh lock (a fetch times out well before).
+TOKEN_LOCK_SECONDS = 15.0
 
 
 class WeChatUnavailable(Exception):
@@ -38,8 +49,8 @@ class WeChatUnavailable(Exception):
 
 
 class WeChatTransport(Protocol):
-    async def fetch_token(self) -> tuple[str, int]:
-        """A new access token and its lifetime in seconds."""
+    async def fetch_token(self, *, force_refresh: bool = False) -> tuple[str, int]:
+        """The current (or, forced, a new) access token and its remaining lifetime in seconds."""
         ...
 
     async def custom_send(self, access_token: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -59,7 +70,7 @@ class RecordingTransport:
     token_fetches: int = 0
     fail_with: list[int] = field(default_factory=list)
 
-    async def fetch_token(self) -> tuple[str, int]:
+    async def fetch_token(self, *, force_refresh: bool = False) -> tuple[str, int]:
         self.token_fetches += 1
         return f"dev-access-token-{self.token_fetches}", self.token_lifetime
 
@@ -88,10 +99,15 @@ class HttpTransport:
             raise WeChatUnavailable("wechat answered with unexpected JSON")
         return body
 
-    async def fetch_token(self) -> tuple[str, int]:
-        params = {"grant_type": "client_credential", "appid": self._app_id, "secret": self._secret}
+    async def fetch_token(self, *, force_refresh: bool = False) -> tuple[str, int]:
+        payload = {
+            "grant_type": "client_credential",
+            "appid": self._app_id,
+            "secret": self._secret,
+            "force_refresh": force_refresh,
+        }
         try:
-            body = await self._json(await self._http.get("/cgi-bin/token", params=params))
+            body = await self._json(await self._http.post("/cgi-bin/stable_token", json=payload))
         except httpx.HTTPError as exc:
             raise WeChatUnavailable(type(exc).__name__) from exc
         if "access_token" not in body:
@@ -120,6 +136,7 @@ class AccessTokenCache:
         self._key = prefix + "wechat:access_token"
         self._token: str | None = None
         self._expires_at = 0.0
+        # Tasks of this process queue here first, so only one of them waits on the Redis lock.
         self._lock = asyncio.Lock()
 
     async def _cached(self) -> str | None:
@@ -128,18 +145,58 @@ class AccessTokenCache:
             return raw.decode() if isinstance(raw, bytes) else raw
         return self._token if time.time() < self._expires_at else None
 
-    async def get(self, *, refresh: bool = False) -> str:
-        if not refresh and (token := await self._cached()) is not None:
-            return token
+    async def _store(self, token: str, lifetime: int) -> None:
+        # Kept until the margin before expiry; a token with less left than that is kept briefly.
+        keep = max(min(lifetime, 30), lifetime - REFRESH_MARGIN_SECONDS)
+        if self._redis is not None:
+            await self._redis.set(self._key, token, ex=max(1, keep))
+        else:
+            self._token, self._expires_at = token, time.time() + keep
+
+    @asynccontextmanager
+    async def _exclusive(self) -> AsyncIterator[None]:
         async with self._lock:
-            if not refresh and (token := await self._cached()) is not None:
-                return token
+            if self._redis is None:
+                yield
+                return
+            lock = self._redis.lock(
+                self._key + ":lock", timeout=TOKEN_LOCK_SECONDS, blocking_timeout=TOKEN_LOCK_SECONDS + 5
+            )
+            try:
+                acquired = await lock.acquire()
+            except RedisError as exc:
+                raise WeChatUnavailable(f"token lock: {type(exc).__name__}") from exc
+            if not acquired:
+                raise WeChatUnavailable("token lock: another replica is still fetching")
+            try:
+                yield
+            finally:
+                try:
+                    await lock.release()
+                except LockError:
+                    log.warning("wechat token lock expired before release")
+
+    async def get(self, *, refresh: bool = False) -> str:
+        """The cached token; refresh=True renews whatever is cached (as if WeChat refused it)."""
+        token = await self._cached()
+        if token is not None and not refresh:
+            return token
+        return await self._renew(stale=token if refresh else None)
+
+    async def refresh(self, stale: str) -> str:
+        """A token to use instead of `stale`, which WeChat refused."""
+        return await self._renew(stale=stale)
+
+    async def _renew(self, *, stale: str | None) -> str:
+        async with self._exclusive():
+            token = await self._cached()
+            if token is not None and token != stale:
+                return token  # renewed meanwhile by another task or replica
             token, lifetime = await self._transport.fetch_token()
-            keep = max(60, lifetime - REFRESH_MARGIN_SECONDS)
-            if self._redis is not None:
-                await self._redis.set(self._key, token, ex=keep)
-            else:
-                self._token, self._expires_at = token, time.time() + keep
+            if stale is not None and token == stale:
+                log.warning("wechat returned the refused access token again: forcing a new one")
+                token, lifetime = await self._transport.fetch_token(force_refresh=True)
+            await self._store(token, lifetime)
             return token
 
 
@@ -158,9 +215,10 @@ class CustomerService:
     async def send_text(self, *, openid: str, text: str) -> SendOutcome:
         payload = {"touser": openid, "msgtype": "text", "text": {"content": text}}
         try:
-            answer = await self.transport.custom_send(await self.tokens.get(), payload)
+            token = await self.tokens.get()
+            answer = await self.transport.custom_send(token, payload)
             if answer.get("errcode") in TOKEN_ERRORS:
-                answer = await self.transport.custom_send(await self.tokens.get(refresh=True), payload)
+                answer = await self.transport.custom_send(await self.tokens.refresh(token), payload)
         except WeChatUnavailable as exc:
             log.warning("wechat customer-service send failed: %s", exc)
             return SendOutcome(ok=False, retry=True, reason=f"微信接口不可用：{exc}")

@@ -64,5 +64,48 @@ def test_enqueued_job_runs_in_a_burst_worker(redis_url: str, queue: str, db_url:
 
 
 def test_daily_cron_is_beijing_time() -> None:
-    (job,) = WorkerSettings.cron_jobs
+    (job,) = [c for c in WorkerSettings.cron_jobs if c.name == "cron:daily_reminders"]
     assert job.hour == {9} and WorkerSettings.timezone.utcoffset(None).total_seconds() == 8 * 3600
+
+
+def test_scheduled_jobs_run_through_arq(redis_url: str, queue: str, db_url: str, engine: Engine) -> None:
+    settings = make_settings(db_url, redis_url=redis_url)
+    connection = RedisSettings.from_dsn(redis_url)
+    names = ("tickets_overdue", "tickets_remind", "sms_resend", "purge_expired")
+
+    async def scenario() -> list[object]:
+        pool = await create_pool(connection, default_queue_name=queue)
+        jobs = [await pool.enqueue_job(name) for name in names]
+        worker = create_worker(
+            WorkerSettings,
+            redis_settings=connection,
+            queue_name=queue,
+            burst=True,
+            poll_delay=0.05,
+            handle_signals=False,
+            cron_jobs=[],
+            ctx={"settings": settings},
+        )
+        try:
+            await worker.main()
+            return [await job.result(timeout=30) for job in jobs if job is not None]
+        finally:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", "Call to deprecated close", DeprecationWarning)
+                await worker.close()
+            await pool.aclose()
+
+    results = asyncio.run(scenario())
+    assert [r["job"] for r in results if isinstance(r, dict)] == list(names)
+    assert all(isinstance(r, dict) and r["skipped"] is False for r in results)
+
+
+def test_every_scheduled_job_has_a_cron() -> None:
+    crons = {job.name for job in WorkerSettings.cron_jobs}
+    assert crons == {
+        "cron:daily_reminders",
+        "cron:tickets_overdue",
+        "cron:tickets_remind",
+        "cron:sms_resend",
+        "cron:purge_expired",
+    }
