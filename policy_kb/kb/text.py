@@ -172,3 +172,35 @@ def char_ngrams(tokens: Iterable[str], n: int = 2) -> list[str]:
             continue
         grams.extend(token[i : i + n] for i in range(len(token) - n + 1))
     return grams
+
+
+# -- reading a person's facts (policy_kb.kb.facts) ------------------------------------------
+
+# Chinese numerals before a unit of time, age or money, or before 多/几/半 ("十多年", "两年半",
+# "两千块", "二〇二六年三月", "一月份"). Wider than _CN_NUMBER, which feeds the search index.
+_CN_QUANTITY = re.compile(
+    r"[零〇一二两三四五六七八九十百千万]+(?=个|年|月|天|日|号|周岁|岁|次|块|元|多|几|来|半|余|份|期|周)"
+)
+
+
+def simplify(text: str) -> str:
+    """Simplified characters, half-width forms, lower case (the same first step as the search text)."""
+    return _basic(text)
+
+
+def read_numbers(text: str) -> str:
+    """Chinese numerals before a unit read as digits: 十一年 → 11年, 二〇二六年 → 2026年, 两千块 → 2000块.
+
+    A numeral that does not read (a lone 万) is left as it is.
+    """
+
+    def convert(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token in ("万", "千", "百"):
+            return token
+        try:
+            return str(cn2an.cn2an(token, "smart"))
+        except (ValueError, KeyError, IndexError):
+            return token
+
+    return _CN_QUANTITY.sub(convert, text.replace("俩", "两"))
