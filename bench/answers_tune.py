@@ -4,7 +4,8 @@
 
 The held-out sets are never read here: the thresholds of policy_kb/kb/decide.py
 are chosen on these figures. Each question goes the answer path's way: the long
-message clipped to its last question, the knowledge base's decision on it.
+message clipped to its last question (with the story's reason for leaving), the
+knowledge base's decision on it.
 
 - answer accuracy: questions with an expected entry answered with that entry;
 - wrong-confident rate: questions answered (with citations) by another entry,
@@ -31,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from policy_kb.kb import KnowledgeBase  # noqa: E402
-from policy_kb.kb.decide import Thresholds, clip_question  # noqa: E402
+from policy_kb.kb.decide import Thresholds, clip_question, with_situation  # noqa: E402
+from policy_kb.kb.facts import understand  # noqa: E402
 
 ON = date(2026, 11, 21)
 TUNE = ROOT / "data" / "kb_questions" / "tune.yaml"
@@ -78,7 +80,10 @@ def rank(kb: KnowledgeBase, items: list[dict[str, str | None]]) -> list[Ranked]:
     """Each question's decision tokens and ranked entries: computed once, decided many times."""
     out: list[Ranked] = []
     for item in items:
-        question = clip_question(str(item["q"]))
+        text = str(item["q"])
+        question = clip_question(text)
+        if question != text:  # as the answer service does with a story
+            question = with_situation(question, understand(text, ON).leaving_reason)
         hits = kb.search(question, item.get("region"), 3, on=ON, include_clauses=False)
         out.append((kb.notion_tokens(question), [(hit.entry_id, hit.score) for hit in hits]))
     return out

@@ -9,8 +9,9 @@ word every entry uses says little about which one is meant; a word no entry uses
 weighs `unknown_weight`).
 
 The best entry answers when, on the tuning split only (data/kb_questions/tune.yaml):
-- the question is about unemployment insurance at all (an anchor word), and a
-  question with no notion of its own ("失业金怎么领") is matched by score alone;
+- the question is about unemployment insurance at all: an anchor word, a notion
+  some entry knows, or a figure ("交了6年能领多久"); a question with no notion of
+  its own ("失业金怎么领") is matched by score and margin alone;
 - its key notion (the rarest known notion) is addressed by the entry's title,
   keywords or sample questions (its answer text counts for less);
 - the notions it addresses weigh at least `min_coverage` of all of them (a notion
@@ -186,8 +187,13 @@ class Decider:
 
         if not ranked or ranked[0][1] <= 0:
             return abstain("no_match")
-        if not any(token in self._anchors for token in meaningful):
+        # Nothing about unemployment insurance and nothing the entries know ("今天天气怎么样");
+        # a figure with a question ("交了6年能领多久") is ranked on its own.
+        anchored = any(token in self._anchors for token in meaningful)
+        if notions and not anchored and not any(n in self._index.known_tokens for n in notions):
             return abstain("off_topic")
+        if not notions and not anchored and not any(_FIGURE.match(token) for token in raw_tokens):
+            return abstain("off_topic")  # "好的", "是吗"
         assessed = sorted(
             (self._assess(notions, entry_id, score) for entry_id, score in ranked[:3] if score > 0),
             key=lambda a: -a.adjusted,
@@ -251,3 +257,19 @@ def clip_question(text: str, limit: int = MAX_QUESTION, story: int = MAX_STORY) 
             start = index - 1 if len(clauses[index].strip("，,。.！!？? ")) < SHORT_QUESTION else index
             return "".join(clauses[max(0, start) : index + 1])[-limit:]
     return text[-limit:]
+
+
+# A story's reason for leaving, as the entries word it (policy_kb.kb.facts reads it from the whole story).
+LEAVING_CUES = {
+    "dismissed": "被辞退",
+    "contract_expired": "合同到期",
+    "resigned": "主动离职",
+    "forced_resignation": "被迫离职",
+    "employer_closed": "单位倒闭",
+}
+
+
+def with_situation(question: str, leaving_reason: str | None) -> str:
+    """A clipped question that says nothing of the person ("像我这种情况能领失业金吗") keeps the story's gist."""
+    cue = LEAVING_CUES.get(leaving_reason or "")
+    return f"{cue}，{question}" if cue else question

@@ -172,7 +172,7 @@ class KnowledgeBase:
             entry_id=entry.id,
             title=entry.title,
             score=round(score, 4),
-            answer_text=f"{body}{note}{self._cite(citations)}",
+            answer_text=f"{body}{note}{self.citation_label(citations)}",
             body=body,
             citations=citations,
             region_used=asker.code,
@@ -305,7 +305,7 @@ class KnowledgeBase:
             national_fallback=asker.fallback,
         )
 
-    def _cite(self, citations: list[Citation]) -> str:
+    def citation_label(self, citations: list[Citation]) -> str:
         """（依据：渝人社办〔2025〕112号 一（二）；…）: clauses grouped by document, at most three labels."""
         grouped: dict[str, list[str]] = {}
         for citation in citations:
