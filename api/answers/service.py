@@ -49,7 +49,7 @@ def answer(
     if question != text:  # a story: its question, with the reason for leaving the story gave
         question = with_situation(question, facts.leaving_reason)
     code = resolved.code if resolved is not None else None
-    decision, hits = kb.decide(question, code, on=on)
+    decision, _ = kb.decide(question, code, on=on)
     region_ref = _region_ref(resolved)
     candidates = [Candidate(topic=topic, score=score) for topic, score in decision.candidates]
     base = {
