@@ -12,8 +12,8 @@ The best entry answers when, on the tuning split only (data/kb_questions/tune.ya
 - the question is about unemployment insurance at all: an anchor word, a notion
   some entry knows, or a figure ("交了6年能领多久"); a question with no notion of
   its own ("失业金怎么领") is matched by score and margin alone;
-- its key notion (the rarest known notion) is addressed by the entry's title,
-  keywords or sample questions (its answer text counts for less);
+- no key notion of the question (one that carries `key_share` of its weight) is
+  absent from the entry's title, keywords, sample questions or answer text;
 - the notions it addresses weigh at least `min_coverage` of all of them (a notion
   no entry knows, "公积金", counts against every entry);
 - one of its sample questions is mostly covered by the question (`min_reverse`):
@@ -44,6 +44,8 @@ def _word_list(name: str) -> frozenset[str]:
 
 
 FILLER_WORDS = _word_list("filler")
+# Single characters of the generic list that make words of their own with others (年龄, 上班, 多领).
+_HEAVY = frozenset("年月天日号周时前后上下大小多少里点些一个")
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ class Thresholds:
     answer_credit: float = 0.5  # a notion only the entry's answer text mentions
     partial_credit: float = 0.7  # a notion inside a longer word of the entry, or the reverse
     weak_factor: float = 0.5
-    key_share: float = 0.3  # the heaviest notion, missing from the entry, abstains when it weighs this share
+    key_share: float = 0.4  # a notion missing from the entry abstains when it weighs this share
+    unknown_share: float = 0.35  # the same for a notion no entry knows
 
 
 @dataclass(frozen=True)
@@ -91,14 +94,15 @@ class Decider:
         self._anchors = anchors
         self.thresholds = thresholds or Thresholds()
         self._ignored = STOP_WORDS | GENERIC_WORDS | FILLER_WORDS
-        # jieba glues question words to their neighbours in words it does not know
-        # ("要开", "能批", "怎么弄"): such a word with its light parts taken out is no notion.
-        self._light = sorted((w for w in STOP_WORDS | GENERIC_WORDS), key=len, reverse=True)
+        # jieba glues question words to their neighbours ("要开", "能批", "我领", "内要"): such a
+        # word, unless a curated one ("多领"), is no notion when its light parts leave one character.
+        self._light = sorted((w for w in STOP_WORDS | GENERIC_WORDS if w not in _HEAVY), key=len, reverse=True)
         # An entry's own keywords (no other entry lists them) show what it is for (see _reverse).
         listed = [frozenset(text.tokens(" ".join(words))) for words in keywords]
         counts = Counter(word for words in listed for word in words)
         self._keywords = [frozenset(word for word in words if counts[word] == 1) for words in listed]
-        self._asked_words: frozenset[str] = frozenset().union(*index.vocabulary)
+        # Words someone chose (the domain dictionary, synonyms, entry keywords) are notions as they are.
+        self._curated = text.lexicon() | frozenset().union(*listed)
 
     # -- notions ------------------------------------------------------------------------
 
@@ -108,7 +112,7 @@ class Decider:
         for token in tokens:
             if len(token) < 2 or token in self._ignored or _FIGURE.match(token):
                 continue
-            if token not in self._asked_words and len(self._without_light(token)) < 2:
+            if token not in self._curated and len(self._without_light(token)) < 2:
                 continue
             if token not in out:
                 out.append(token)
@@ -164,9 +168,21 @@ class Decider:
         credits = [self._credit(n, position) for n in notions]
         coverage = sum(w * c for w, c in zip(weights, credits, strict=True)) / sum(weights)
         missing = tuple(n for n, c in zip(notions, credits, strict=True) if c == 0)
-        key = max(zip(weights, notions, strict=True))[1]
-        key_share = weights[notions.index(key)] / sum(weights)
-        key_missing = key if key in missing and key_share >= self.thresholds.key_share else None
+        total = sum(weights)
+        heavy_missing = [
+            n
+            for n, w, c in zip(notions, weights, credits, strict=True)
+            if c == 0 and w / total >= self.thresholds.key_share
+        ]
+        # A notion no entry knows at all is what the question is about more often than not
+        # ("公务员", "仲裁"): it abstains at a lower share than a notion another entry knows.
+        foreign = [
+            n
+            for n, w in zip(notions, weights, strict=True)
+            if n not in self._index.known_tokens and w / total >= self.thresholds.unknown_share
+        ]
+        missing_keys = heavy_missing + foreign
+        key_missing = missing_keys[0] if missing_keys else None
         return _Assessment(entry_id, score, coverage, self._reverse(notions, position), missing, key_missing)
 
     # -- the decision -------------------------------------------------------------------
@@ -212,7 +228,7 @@ class Decider:
             return abstain("coverage", confidence, best.missing)
         if best.reverse < t.min_reverse:
             return abstain("narrower", confidence, best.missing)
-        if margin < t.min_margin and best.coverage < 1.0:
+        if margin < t.min_margin and (not notions or best.coverage < 1.0):
             return abstain("margin", confidence, best.missing)
         return Decision(best.entry_id, round(confidence, 3), "answered", tuple(notions), best.missing, candidates)
 
