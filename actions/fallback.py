@@ -1,7 +1,7 @@
 """When the assistant did not understand: odd input gets a helpful reply, twice in a row a person.
 
 Order: emoji or symbols only → a nudge; English → a bilingual note; a message the
-knowledge base answers with confidence → that answer; otherwise "please rephrase",
+answers API answers (it did not abstain) → that answer; otherwise "please rephrase",
 and the second such turn in a row creates a ticket (the gateway then pauses the bot).
 """
 
@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.api_client import ApiError, ApiUnavailable
 from actions.handoff import create_ticket
-from actions.knowledge import RESCUE_SCORE, answer_events
+from actions.knowledge import answer_events
 from actions.text import is_emoji_only, is_foreign
 
 NOT_UNDERSTOOD = "utter_default"
@@ -51,7 +51,7 @@ class ActionDefaultFallback(Action):
             dispatcher.utter_message(response="utter_english")
             return []
         try:
-            answered = answer_events(text, tracker, dispatcher, domain, min_score=RESCUE_SCORE)
+            answered = answer_events(text, tracker, dispatcher, domain)
         except (ApiUnavailable, ApiError):
             answered = None
         if answered is not None:

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter
 
+from api.answers.views import router as answers_router
 from api.channels.views import router as channels_router
 from api.chat.views import router as chat_router
 from api.claims.views import router as claims_router
@@ -32,4 +33,5 @@ ROUTERS: list[APIRouter] = [
     console_router,
     claims_router,
     kb_router,
+    answers_router,
 ]

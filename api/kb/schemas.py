@@ -50,7 +50,8 @@ class SuggestionSource(BaseModel):
 
 class Suggestion(BaseModel):
     reply: str
-    score: float
+    score: float = Field(description="把握程度（0–1）")
+    title: str | None = Field(default=None, description="所答问题（条目标题），供坐席核对")
     source: SuggestionSource
 
 
@@ -60,3 +61,5 @@ class SuggestionsOut(BaseModel):
     claim_status: dict[str, Any] | None = Field(
         default=None, description="给出 claim_id 时该申领的当前状态（同 GET /v1/claims/{id}/status）"
     )
+    abstained: bool = Field(default=False, description="知识库中没有对应答复时为 true（suggestions 为空）")
+    note: str | None = Field(default=None, description="abstained 时给坐席的提示：12333、当地经办机构、受理工单")

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.answers import service as answers
 from api.claims import service as claims
 from api.errors import ValidationFailed
 from api.kb.schemas import (
@@ -23,8 +24,6 @@ from api.kb.schemas import (
 )
 from policy_kb import ResolvedRegion, RuleBase, UnknownRegionError, resolve_region
 from policy_kb.kb import Hit, KnowledgeBase
-
-SUGGESTION_LIMIT = 5
 
 
 def search(*, kb: KnowledgeBase, q: str, region: str | None, limit: int, on: date) -> KbSearchOut:
@@ -46,25 +45,31 @@ def suggestions(
     on: date,
 ) -> SuggestionsOut:
     query = _question(text, field="text")
-    resolved = _region_used(kb=kb, text=query, region=region)
     claim_status: dict[str, Any] | None = None
     if claim_id is not None:
         status = claims.get_status(
             session=session, claim_id=claim_id, as_of=on, rule_base=rule_base, config=claims.config_from(settings)
         )
         claim_status = status.model_dump(mode="json")
-    hits = kb.search(query, region, SUGGESTION_LIMIT, on=on)
-    return SuggestionsOut(
-        suggestions=[
+    # The same answer path as the claimant's: the selected region's and national text only,
+    # and "not sure" rather than the nearest entry.
+    answered = answers.answer(kb=kb, rule_base=rule_base, message=query, region=region, on=on, audience="operator")
+    suggestions = []
+    if not answered.abstained and answered.topic is not None:
+        suggestions.append(
             Suggestion(
-                reply=hit.answer_text,
-                score=hit.score,
-                source=SuggestionSource(kind=hit.kind, id=hit.entry_id, citations=hit.citations),
+                reply=answered.reply,
+                score=answered.confidence,
+                title=answered.title,
+                source=SuggestionSource(kind="entry", id=answered.topic, citations=answered.citations),
             )
-            for hit in hits
-        ],
-        region=resolved,
+        )
+    return SuggestionsOut(
+        suggestions=suggestions,
+        region=answered.region,
         claim_status=claim_status,
+        abstained=answered.abstained,
+        note=answered.reply if answered.abstained else None,
     )
 
 

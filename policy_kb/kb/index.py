@@ -78,6 +78,14 @@ class EntryIndex:
         )
         self._max_idf = max(self._profile.idf.values())
         self.known_tokens: frozenset[str] = frozenset(self._profile.idf) | frozenset(self._answers.idf)
+        # Per entry: the tokens of its title and sample questions, one list each (see decide.py).
+        self.samples: list[list[list[str]]] = [[] for _ in entries]
+        for doc, group in zip(q_docs, groups, strict=True):
+            self.samples[group].append(doc)
+        self.answer_vocabulary: list[frozenset[str]] = [
+            frozenset(text.tokens(" ".join(PLACEHOLDER.sub(" ", s.text) for s in entry.all_statements())))
+            for entry in entries
+        ]
         self.vocabulary: list[frozenset[str]] = [
             frozenset(
                 token for piece in [entry.title, *entry.keywords, *entry.questions] for token in text.tokens(piece)

@@ -18,6 +18,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from policy_kb.citations import Citation
+from policy_kb.kb.decide import Decider, Decision, Thresholds
 from policy_kb.kb.documents import SOURCES_DIR, Clause, DocumentSet
 from policy_kb.kb.index import ClauseIndex, EntryIndex, Weights
 from policy_kb.kb.loader import ENTRIES_DIR, load_entries
@@ -76,9 +77,6 @@ class _Asker:
 
 
 class KnowledgeBase:
-    # Below this confidence `answer` returns None (tuned on the tuning split and its off-topic questions).
-    answer_threshold = 0.15
-
     def __init__(
         self,
         *,
@@ -87,6 +85,7 @@ class KnowledgeBase:
         rule_base: RuleBase,
         text: TextProcessor | None = None,
         weights: Weights | None = None,
+        thresholds: Thresholds | None = None,
         today: Callable[[], date] = shanghai_today,
     ) -> None:
         self.entries = entries
@@ -101,10 +100,18 @@ class KnowledgeBase:
         self._clause_index = ClauseIndex(documents.clauses, self.text, self.weights)
         self._places = PlaceFinder()
         self._known_tokens = self._entry_index.known_tokens
-        # Words that show a question is about unemployment insurance at all (see confidence).
+        # Words that show a question is about unemployment insurance at all (see decide.py).
         keywords = {token for entry in entries for word in entry.keywords for token in self.text.tokens(word)}
         self._anchors = frozenset(
             word for word in (self.text.lexicon() | keywords) - GENERIC_WORDS - WEAK_WORDS if len(word) >= 2
+        )
+        self.decider = Decider(
+            self._entry_index,
+            [e.id for e in entries],
+            self.text,
+            self._anchors,
+            [e.keywords for e in entries],
+            thresholds,
         )
 
     @classmethod
@@ -165,7 +172,7 @@ class KnowledgeBase:
             entry_id=entry.id,
             title=entry.title,
             score=round(score, 4),
-            answer_text=f"{body}{note}{self._cite(citations)}",
+            answer_text=f"{body}{note}{self.citation_label(citations)}",
             body=body,
             citations=citations,
             region_used=asker.code,
@@ -211,42 +218,30 @@ class KnowledgeBase:
             hits = merged
         return hits
 
-    def answer(self, query: str, region_code: str | None = None, *, on: date | None = None) -> Answer | None:
-        """The best entry with a confidence in [0, 1]; None when the question is not understood."""
+    def decide(
+        self, query: str, region_code: str | None = None, *, on: date | None = None
+    ) -> tuple[Decision, list[Hit]]:
+        """Whether the best entry answers `query` (see decide.py), with the first three entries rendered."""
         on = on or self._today()
-        hits = self.search(query, region_code, limit=2, on=on, include_clauses=False)
-        if not hits:
+        hits = self.search(query, region_code, limit=3, on=on, include_clauses=False)
+        ranked = [(hit.entry_id, hit.score) for hit in hits]
+        return self.decider.decide(self.notion_tokens(query), ranked), hits
+
+    def answer(self, query: str, region_code: str | None = None, *, on: date | None = None) -> Answer | None:
+        """The best entry with a confidence in [0, 1]; None when it does not address the question."""
+        decision, hits = self.decide(query, region_code, on=on)
+        if decision.entry_id is None:
             return None
         best = hits[0]
-        confidence = self.confidence(query, best, hits[1] if len(hits) > 1 else None)
-        if confidence < self.answer_threshold:
-            return None
         return Answer(
             entry_id=best.entry_id,
             title=best.title,
             text=best.answer_text,
             citations=best.citations,
-            confidence=round(confidence, 3),
+            confidence=decision.confidence,
             region_used=best.region_used,
             national_fallback=best.national_fallback,
         )
-
-    def confidence(self, query: str, best: Hit, runner_up: Hit | None) -> float:
-        """How much of the question the best entry covers, and how clearly it beats the next one.
-
-        coverage: the share of the question's topic words (question words and
-        everyday verbs left out, each weighted by rarity) found among the entry's
-        title, keywords and sample questions; margin: the best score's lead.
-        """
-        tokens = [t for t in self._query_tokens(query) if t not in GENERIC_WORDS]
-        if not any(token in self._anchors for token in tokens):
-            return 0.0  # nothing in the question is about unemployment insurance
-        vocabulary = self._entry_index.vocabulary[self._position[best.entry_id]]
-        weights = [self._entry_index.rarity(token) for token in tokens]
-        covered = sum(w for token, w in zip(tokens, weights, strict=True) if token in vocabulary)
-        coverage = covered / sum(weights)
-        margin = 1.0 if runner_up is None or best.score <= 0 else 1 - runner_up.score / best.score
-        return float(coverage * (0.8 + 0.2 * min(1.0, 4 * margin)))
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -256,6 +251,26 @@ class KnowledgeBase:
         for place in self._places.find(basic):
             basic = basic.replace(place, " ")
         return self.text.back_off(self.text.tokens(basic), self._known_tokens)
+
+    def notion_tokens(self, query: str) -> list[str]:
+        """Tokens for the decision: like the ranking's, but an unknown word's unknown rest is kept.
+
+        Ranking backs "劳动仲裁" off to its known part 劳动; the decision must still see 仲裁,
+        the notion no entry covers.
+        """
+        basic = self.text.basic(query)
+        for place in self._places.find(basic):
+            basic = basic.replace(place, " ")
+        out: list[str] = []
+        for token in self.text.tokens(basic):
+            parts = self.text.back_off([token], self._known_tokens)
+            out.extend(parts)
+            if parts != [token]:
+                rest = token
+                for part in parts:
+                    rest = rest.replace(part, " ")
+                out.extend(piece for piece in rest.split() if len(piece) >= 2)
+        return out
 
     def _asker(self, region: ResolvedRegion | None) -> _Asker:
         if region is None or region.code == NATIONAL:
@@ -290,7 +305,7 @@ class KnowledgeBase:
             national_fallback=asker.fallback,
         )
 
-    def _cite(self, citations: list[Citation]) -> str:
+    def citation_label(self, citations: list[Citation]) -> str:
         """（依据：渝人社办〔2025〕112号 一（二）；…）: clauses grouped by document, at most three labels."""
         grouped: dict[str, list[str]] = {}
         for citation in citations:

@@ -194,19 +194,14 @@ def test_a_statement_classified_as_a_question_is_still_an_answer(api: FakeApi, d
 
 def test_a_question_instead_of_an_answer_is_answered_and_asked_again(api: FakeApi, dispatcher, domain) -> None:
     api.on(
-        "GET",
-        "/v1/kb/search",
+        "POST",
+        "/v1/answers",
         200,
         {
+            "reply": "重新就业的停止领取。（依据：社会保险法 第五十一条）",
+            "abstained": False,
+            "topic": "stop_events",
             "region": {"code": "CN", "matched": None},
-            "results": [
-                {
-                    "kind": "entry",
-                    "id": "stop_events",
-                    "score": 30.0,
-                    "answer": "重新就业的停止领取。（依据：社会保险法 第五十一条）",
-                }
-            ],
         },
     )
     text = "找到工作了还能领失业金吗？"

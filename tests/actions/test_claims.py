@@ -62,20 +62,15 @@ def test_lost_months_with_back_pay_offer_the_request(api: FakeApi, dispatcher, d
 
 def test_no_claim_under_that_number_gets_the_refusal_remedies(api: FakeApi, dispatcher, domain) -> None:
     api.on(
-        "GET",
-        "/v1/kb/search",
+        "POST",
+        "/v1/answers",
         200,
         {
-            "query": "q",
+            "reply": "审核不通过的可以补充材料再次申请。（依据：人社厅发〔2024〕60号 一）",
+            "abstained": False,
+            "topic": "reapply",
             "region": {"code": "CN", "matched": None},
-            "results": [
-                {
-                    "kind": "entry",
-                    "id": "reapply",
-                    "score": 30.0,
-                    "answer": "审核不通过的可以补充材料再次申请。（依据：人社厅发〔2024〕60号 一）",
-                }
-            ],
+            "citations": [],
         },
     )
     tracker = load_tracker(
@@ -84,7 +79,7 @@ def test_no_claim_under_that_number_gets_the_refusal_remedies(api: FakeApi, disp
     events = ActionExplainClaim().run(dispatcher, tracker, domain)
     assert texts(dispatcher, domain)[1] == "审核不通过的可以补充材料再次申请。（依据：人社厅发〔2024〕60号 一）"
     assert responses(dispatcher) == ["utter_no_claim_found", "utter_refusal_more", "utter_offer_ticket"]
-    questions = [r.query["q"][0] for r in api.sent("GET", "/v1/kb/search")]
+    questions = [r.body["message"] for r in api.sent("POST", "/v1/answers")]
     assert len(questions) == 2 and "重新认定" in questions[1]  # re-apply, then the dispute route
     assert slots(events)["pending_offer"] == "ticket"
     assert api.sent("GET", "/v1/claims/.*") == []

@@ -105,7 +105,7 @@ def test_odd_input_gets_a_helpful_reply_and_no_ticket(api: FakeApi, dispatcher, 
 
 
 def test_first_misunderstanding_asks_to_rephrase(api: FakeApi, dispatcher, domain) -> None:
-    api.on("GET", "/v1/kb/search", 200, {"region": {"code": "CN"}, "results": []})
+    api.on("POST", "/v1/answers", 200, {"reply": "没有把握…12333…人工", "abstained": True, "region": {"code": "CN"}})
     tracker = load_tracker("policy_question", text="那个东西弄好了没有啊", intent="nlu_fallback")
     assert not previous_turn_not_understood(tracker)
     ActionDefaultFallback().run(dispatcher, tracker, domain)
@@ -114,7 +114,7 @@ def test_first_misunderstanding_asks_to_rephrase(api: FakeApi, dispatcher, domai
 
 
 def test_second_misunderstanding_in_a_row_hands_over(api: FakeApi, dispatcher, domain) -> None:
-    api.on("GET", "/v1/kb/search", 200, {"region": {"code": "CN"}, "results": []})
+    api.on("POST", "/v1/answers", 200, {"reply": "没有把握…12333…人工", "abstained": True, "region": {"code": "CN"}})
     api.on("POST", "/v1/tickets", 201, TICKET)
     tracker = load_tracker("fallback_second")
     assert previous_turn_not_understood(tracker)
@@ -127,14 +127,14 @@ def test_second_misunderstanding_in_a_row_hands_over(api: FakeApi, dispatcher, d
 
 def test_fallback_answers_from_the_kb_when_it_is_sure(api: FakeApi, dispatcher, domain) -> None:
     api.on(
-        "GET",
-        "/v1/kb/search",
+        "POST",
+        "/v1/answers",
         200,
         {
+            "reply": "失业金按月发放到社保卡。（依据：X 一）",
+            "abstained": False,
+            "topic": "payment",
             "region": {"code": "CN", "matched": None},
-            "results": [
-                {"kind": "entry", "id": "payment", "score": 30.0, "answer": "失业金按月发放到社保卡。（依据：X 一）"}
-            ],
         },
     )
     ActionDefaultFallback().run(dispatcher, load_tracker("fallback_second", slots={"region_asked": True}), domain)

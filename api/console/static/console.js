@@ -26,21 +26,26 @@
     return c.quote ? parts + "：“" + c.quote + "”" : parts;
   }
 
+  // The card shows what an operator needs to check before reading out: which question it
+  // answers and on what it rests. No internal scores or entry ids.
   function render(box, body) {
     box.innerHTML = "";
     var list = (body && body.suggestions) || [];
-    if (!list.length) { box.appendChild(el("p", { "class": "muted" }, "没有找到合适的话术，请转相关业务科室或受理为工单。")); return; }
+    if (!list.length) {
+      box.appendChild(el("p", { "class": "muted" }, (body && body.note) ||
+        "没有找到合适的话术，请转相关业务科室或受理为工单。"));
+      return;
+    }
     list.forEach(function (s, i) {
       var card = el("div", { "class": "suggestion", "data-rank": String(i + 1) });
+      if (s.title) { card.appendChild(el("div", { "class": "meta" }, "所答问题：" + s.title)); }
       var reply = el("p", { "class": "reply" }, s.reply);
       var button = el("button", { "type": "button", "class": "copy" }, "复制");
       button.addEventListener("click", function () { copy(s.reply, button); });
-      var source = s.source || {};
-      var meta = el("div", { "class": "meta" }, "匹配度 " + Number(s.score || 0).toFixed(2) +
-        (source.kind ? " · 来源：" + source.kind + (source.id ? " " + source.id : "") : ""));
-      card.appendChild(reply); card.appendChild(button); card.appendChild(meta);
-      var cites = source.citations || [];
+      card.appendChild(reply); card.appendChild(button);
+      var cites = (s.source || {}).citations || [];
       if (cites.length) {
+        card.appendChild(el("div", { "class": "meta" }, "政策依据"));
         var ul = el("ul", { "class": "cites" });
         cites.forEach(function (c) { ul.appendChild(el("li", {}, citation(c))); });
         card.appendChild(ul);

@@ -87,14 +87,36 @@ def test_operator_suggestions_ready_to_read_out(client: TestClient, auth_headers
     suggestions = body["suggestions"]
     assert 1 <= len(suggestions) <= 5
     first = suggestions[0]
-    assert set(first) == {"reply", "score", "source"}
+    assert set(first) == {"reply", "score", "title", "source"}
     assert set(first["source"]) == {"kind", "id", "citations"}
     assert first["source"] == {"kind": "entry", "id": "dispute_reason", "citations": first["source"]["citations"]}
     assert "重新核实认定" in first["reply"] and "（依据：" in first["reply"]
     assert first["source"]["citations"][0]["quote"]
-    assert any(s["source"]["kind"] == "clause" for s in suggestions)  # the notice's own words too
-    assert body["region"]["code"] == "210000"
+    assert first["title"] and 0 < first["score"] <= 1
+    assert all(not c["document"].startswith(("渝", "鲁", "天津", "内蒙古")) for c in first["source"]["citations"])
+    assert body["region"]["code"] == "210000" and body["abstained"] is False
     assert body["claim_status"] is None
+
+
+def test_operator_suggestions_follow_the_selected_region(client: TestClient, auth_headers: dict[str, str]) -> None:
+    response = client.post(
+        "/v1/operator/suggestions",
+        json={"text": "来电人说他在重庆，问审核要几天", "region": "内蒙古"},
+        headers=auth_headers,
+    )
+    body = response.json()
+    assert body["region"]["code"] == "150000"
+    documents = {c["document"] for s in body["suggestions"] for c in s["source"]["citations"]}
+    assert documents and not any(d.startswith("渝") for d in documents)
+
+
+def test_operator_suggestions_say_when_there_is_no_answer(client: TestClient, auth_headers: dict[str, str]) -> None:
+    response = client.post(
+        "/v1/operator/suggestions", json={"text": "来电人问公积金怎么提取", "region": "重庆"}, headers=auth_headers
+    )
+    body = response.json()
+    assert body["suggestions"] == [] and body["abstained"] is True
+    assert "工单" in body["note"] and "区县失业保险经办机构" in body["note"]
 
 
 @pytest.mark.parametrize(

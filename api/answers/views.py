@@ -1,0 +1,32 @@
+"""POST /v1/answers (integration token or staff): one call per turn of a conversation."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.answers import service
+from api.answers.schemas import AnswerIn, AnswerOut
+from api.auth import IntegrationOrStaff
+from api.eligibility.deps import RuleBaseDep
+from api.kb.deps import KnowledgeBaseDep
+from policy_kb.kb import shanghai_today
+
+router = APIRouter(tags=["政策问答"])
+
+
+@router.post(
+    "/v1/answers",
+    response_model=AnswerOut,
+    summary="答复一条消息：本人情况、政策答复和依据，没有把握时说明并转人工",
+    responses={422: {"description": "消息为空或过长、日期格式不对、地区无法识别"}},
+)
+def answers(body: AnswerIn, kb: KnowledgeBaseDep, rule_base: RuleBaseDep, _caller: IntegrationOrStaff) -> AnswerOut:
+    return service.answer(
+        kb=kb,
+        rule_base=rule_base,
+        message=body.message,
+        region=body.region,
+        on=body.date or shanghai_today(),
+        known_facts=body.facts,
+        audience=body.audience,
+    )

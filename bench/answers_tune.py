@@ -1,0 +1,172 @@
+"""Answer-or-abstain figures on the TUNING split (data/kb_questions/tune.yaml) only.
+
+    .venv/bin/python bench/answers_tune.py [--failures] [--grid]
+
+The held-out sets are never read here: the thresholds of policy_kb/kb/decide.py
+are chosen on these figures. Each question goes the answer path's way: the long
+message clipped to its last question (with the story's reason for leaving), the
+knowledge base's decision on it.
+
+- answer accuracy: questions with an expected entry answered with that entry;
+- wrong-confident rate: questions answered (with citations) by another entry,
+  off-topic ones included, over all questions;
+- abstention precision / recall: of the abstentions, how many were right to
+  abstain (expected null); of the questions to abstain on, how many did.
+`--grid` tries threshold combinations and prints the best few by
+accuracy − 5 × wrong-confident rate (a wrong cited answer costs more than a
+"not sure").
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from policy_kb.kb import KnowledgeBase  # noqa: E402
+from policy_kb.kb.decide import Thresholds, clip_question, with_situation  # noqa: E402
+from policy_kb.kb.facts import understand  # noqa: E402
+
+ON = date(2026, 11, 21)
+TUNE = ROOT / "data" / "kb_questions" / "tune.yaml"
+
+
+@dataclass
+class Figures:
+    n: int
+    positives: int
+    negatives: int
+    right: int
+    wrong_confident: int
+    abstained: int
+    abstained_right: int
+    failures: list[tuple[str, str | None, str | None, str]]
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.positives if self.positives else 0.0
+
+    @property
+    def wrong_rate(self) -> float:
+        return self.wrong_confident / self.n if self.n else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.abstained_right / self.abstained if self.abstained else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.abstained_right / self.negatives if self.negatives else 1.0
+
+
+def questions() -> list[dict[str, str | None]]:
+    raw = yaml.safe_load(TUNE.read_text(encoding="utf-8"))
+    items: list[dict[str, str | None]] = raw["questions"]
+    return items
+
+
+Ranked = tuple[list[str], list[tuple[str, float]]]
+
+
+def rank(kb: KnowledgeBase, items: list[dict[str, str | None]]) -> list[Ranked]:
+    """Each question's decision tokens and ranked entries: computed once, decided many times."""
+    out: list[Ranked] = []
+    for item in items:
+        text = str(item["q"])
+        question = clip_question(text)
+        if question != text:  # as the answer service does with a story
+            question = with_situation(question, understand(text, ON).leaving_reason)
+        hits = kb.search(question, item.get("region"), 3, on=ON, include_clauses=False)
+        out.append((kb.notion_tokens(question), [(hit.entry_id, hit.score) for hit in hits]))
+    return out
+
+
+def measure(kb: KnowledgeBase, items: list[dict[str, str | None]], ranked: list[Ranked]) -> Figures:
+    figures = Figures(len(items), 0, 0, 0, 0, 0, 0, [])
+    for item, (tokens, entries) in zip(items, ranked, strict=True):
+        expected = item["expected"]
+        decision = kb.decider.decide(tokens, entries)
+        got = decision.entry_id
+        figures.positives += expected is not None
+        figures.negatives += expected is None
+        if got is None:
+            figures.abstained += 1
+            figures.abstained_right += expected is None
+        elif got == expected:
+            figures.right += 1
+        else:
+            figures.wrong_confident += 1
+        if got != expected:
+            detail = f"{decision.reason} {decision.candidates[:2]} missing={list(decision.missing)}"
+            figures.failures.append((str(item["q"]), expected, got, detail))
+    return figures
+
+
+def show(figures: Figures, label: str) -> None:
+    print(
+        f"{label}: {figures.n} questions ({figures.positives} with an entry, {figures.negatives} to abstain on)\n"
+        f"  answer accuracy {figures.accuracy:.3f} ({figures.right}/{figures.positives})"
+        f"   wrong-confident {figures.wrong_rate:.3f} ({figures.wrong_confident}/{figures.n})\n"
+        f"  abstention precision {figures.precision:.3f} ({figures.abstained_right}/{figures.abstained})"
+        f"   recall {figures.recall:.3f} ({figures.abstained_right}/{figures.negatives})"
+    )
+
+
+def grid(kb: KnowledgeBase, items: list[dict[str, str | None]], ranked: list[Ranked]) -> None:
+    base = kb.decider.thresholds
+    results = []
+    for score, coverage, reverse, margin, unknown, key in itertools.product(
+        (6.0, 8.0, 10.0, 12.0),
+        (0.4, 0.5, 0.6, 0.7),
+        (0.3, 0.4, 0.5, 0.6),
+        (0.0, 0.05, 0.1, 0.15),
+        (2.0, 3.0, 4.0),
+        (0.25, 0.35, 0.5),
+    ):
+        kb.decider.thresholds = replace(
+            base,
+            min_score=score,
+            min_coverage=coverage,
+            min_reverse=reverse,
+            min_margin=margin,
+            unknown_weight=unknown,
+            key_share=key,
+        )
+        f = measure(kb, items, ranked)
+        results.append((f.accuracy - 5 * f.wrong_rate, f, kb.decider.thresholds))
+    kb.decider.thresholds = base
+    for objective, f, t in sorted(results, key=lambda r: -r[0])[:8]:
+        print(
+            f"{objective:.3f}  acc {f.accuracy:.3f} wrong {f.wrong_rate:.3f} prec {f.precision:.3f} "
+            f"rec {f.recall:.3f}  score {t.min_score} cov {t.min_coverage} rev {t.min_reverse} "
+            f"margin {t.min_margin} unknown {t.unknown_weight} key {t.key_share}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--failures", action="store_true", help="list every question decided wrongly")
+    parser.add_argument("--grid", action="store_true", help="search the thresholds")
+    args = parser.parse_args()
+    kb = KnowledgeBase.load()
+    items = questions()
+    ranked = rank(kb, items)
+    if args.grid:
+        grid(kb, items, ranked)
+    figures = measure(kb, items, ranked)
+    show(figures, f"tune split, thresholds {Thresholds.__name__}={kb.decider.thresholds}")
+    if args.failures:
+        for question, expected, got, detail in figures.failures:
+            print(f"  {question!r}: expected {expected}, got {got} ({detail})")
+
+
+if __name__ == "__main__":
+    main()

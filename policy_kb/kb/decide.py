@@ -1,0 +1,291 @@
+"""Answer or abstain: does the best entry address the question that was asked?
+
+A ranked list always has a first entry, so ranking alone cannot tell "the answer"
+from "the nearest answer to something else". The decision looks at the question's
+*notions*: its words that carry meaning once question words, everyday verbs,
+fillers, figures and places are set aside ("单位不给我开离职证明" → 解除劳动关系证明;
+"公积金怎么取" → 公积金). Each notion weighs its rarity among the entries (a
+word every entry uses says little about which one is meant; a word no entry uses
+weighs `unknown_weight`).
+
+The best entry answers when, on the tuning split only (data/kb_questions/tune.yaml):
+- the question is about unemployment insurance at all: an anchor word, a notion
+  some entry knows, or a figure ("交了6年能领多久"); a question with no notion of
+  its own ("失业金怎么领") is matched by score and margin alone;
+- no key notion of the question (one that carries `key_share` of its weight) is
+  absent from the entry's title, keywords, sample questions or answer text;
+- the notions it addresses weigh at least `min_coverage` of all of them (a notion
+  no entry knows, "公积金", counts against every entry);
+- one of its sample questions is mostly covered by the question (`min_reverse`):
+  an entry for a narrower case ("快退休了…领完还能继续领吗") does not answer a
+  broader question that shares one word with it ("领完失业金还能再领吗");
+- it leads the runner-up by `min_margin`, unless it covers the question fully.
+Otherwise it abstains, saying why; no citation is attached to a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import yaml
+
+from policy_kb.kb.index import EntryIndex
+from policy_kb.kb.text import GENERIC_WORDS, STOP_WORDS, WEAK_WORDS, WORDS_PATH, TextProcessor
+
+_FIGURE = re.compile(r"^[\d.]+(年|月|月份|个月|日|号|天|岁|周岁|次|元|块)?$|^\d")
+
+
+def _word_list(name: str) -> frozenset[str]:
+    raw = yaml.safe_load(WORDS_PATH.read_text(encoding="utf-8"))
+    return frozenset(str(raw.get(name) or "").split())
+
+
+FILLER_WORDS = _word_list("filler")
+# Single characters of the generic list that make words of their own with others (年龄, 上班, 多领).
+_HEAVY = frozenset("年月天日号周时前后上下大小多少里点些一个")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Tuned with bench/answers_tune.py on the tuning split only."""
+
+    min_score: float = 9.0
+    min_coverage: float = 0.65
+    min_reverse: float = 0.45
+    min_margin: float = 0.1
+    unknown_weight: float = 2.0
+    answer_credit: float = 0.5  # a notion only the entry's answer text mentions
+    partial_credit: float = 0.7  # a notion inside a longer word of the entry, or the reverse
+    weak_factor: float = 0.5
+    key_share: float = 0.4  # a notion missing from the entry abstains when it weighs this share
+    unknown_share: float = 0.35  # the same for a notion no entry knows
+
+
+@dataclass(frozen=True)
+class Decision:
+    entry_id: str | None  # the entry that answers; None when abstaining
+    confidence: float
+    reason: str  # "answered", or why not: off_topic, no_match, low_score, key_notion, coverage, narrower, margin
+    notions: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()  # notions the best entry does not address
+    candidates: tuple[tuple[str, float], ...] = field(default=())
+
+    @property
+    def abstained(self) -> bool:
+        return self.entry_id is None
+
+
+class Decider:
+    def __init__(
+        self,
+        index: EntryIndex,
+        entry_ids: Sequence[str],
+        text: TextProcessor,
+        anchors: frozenset[str],
+        keywords: Sequence[Sequence[str]],
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self._index = index
+        self._position = {entry_id: i for i, entry_id in enumerate(entry_ids)}
+        self._text = text
+        self._anchors = anchors
+        self.thresholds = thresholds or Thresholds()
+        self._ignored = STOP_WORDS | GENERIC_WORDS | FILLER_WORDS
+        # jieba glues question words to their neighbours ("要开", "能批", "我领", "内要"): such a
+        # word, unless a curated one ("多领"), is no notion when its light parts leave one character.
+        self._light = sorted((w for w in STOP_WORDS | GENERIC_WORDS if w not in _HEAVY), key=len, reverse=True)
+        # An entry's own keywords (no other entry lists them) show what it is for (see _reverse).
+        listed = [frozenset(text.tokens(" ".join(words))) for words in keywords]
+        counts = Counter(word for words in listed for word in words)
+        self._keywords = [frozenset(word for word in words if counts[word] == 1) for words in listed]
+        # Words someone chose (the domain dictionary, synonyms, entry keywords) are notions as they are.
+        self._curated = text.lexicon() | frozenset().union(*listed)
+
+    # -- notions ------------------------------------------------------------------------
+
+    def notions(self, tokens: Sequence[str]) -> list[str]:
+        """The words of the question that say what it is about (raw tokens, places already removed)."""
+        out: list[str] = []
+        for token in tokens:
+            if len(token) < 2 or token in self._ignored or _FIGURE.match(token):
+                continue
+            if token not in self._curated and len(self._without_light(token)) < 2:
+                continue
+            if token not in out:
+                out.append(token)
+        return out
+
+    def _without_light(self, word: str) -> str:
+        for light in self._light:
+            word = word.replace(light, "")
+        return word
+
+    def _weight(self, notion: str) -> float:
+        if notion in WEAK_WORDS:  # 单位, 工作, 上班: present in many questions on any topic
+            return self.thresholds.weak_factor * self._index.rarity(notion)
+        if notion in self._index.known_tokens:
+            return self._index.rarity(notion)
+        return self.thresholds.unknown_weight
+
+    def _credit(self, notion: str, position: int) -> float:
+        vocabulary = self._index.vocabulary[position]
+        if notion in vocabulary:
+            return 1.0
+        t = self.thresholds
+        if any(len(word) >= 2 and (word in notion or notion in word) for word in vocabulary):
+            return t.partial_credit
+        if notion in self._index.answer_vocabulary[position]:
+            return t.answer_credit
+        return 0.0
+
+    def _reverse(self, notions: Sequence[str], position: int) -> float:
+        """Does the question ask what the entry is for: one of its keywords, or most of a sample question."""
+        asked = set(notions)
+        if asked & self._keywords[position]:
+            return 1.0
+        best = 0.0
+        for sample in self._index.samples[position]:
+            own = self.notions(sample)
+            if not own:
+                return 1.0
+            weights = [self._weight(word) for word in own]
+            covered = sum(
+                w
+                for word, w in zip(own, weights, strict=True)
+                if word in asked or any(len(a) >= 2 and (a in word or word in a) for a in asked)
+            )
+            best = max(best, covered / sum(weights))
+        return best
+
+    def _assess(self, notions: Sequence[str], entry_id: str, score: float) -> _Assessment:
+        position = self._position[entry_id]
+        if not notions:
+            return _Assessment(entry_id, score, 1.0, 1.0, (), None)
+        weights = [self._weight(n) for n in notions]
+        credits = [self._credit(n, position) for n in notions]
+        coverage = sum(w * c for w, c in zip(weights, credits, strict=True)) / sum(weights)
+        missing = tuple(n for n, c in zip(notions, credits, strict=True) if c == 0)
+        total = sum(weights)
+        heavy_missing = [
+            n
+            for n, w, c in zip(notions, weights, credits, strict=True)
+            if c == 0 and w / total >= self.thresholds.key_share
+        ]
+        # A notion no entry knows at all is what the question is about more often than not
+        # ("公务员", "仲裁"): it abstains at a lower share than a notion another entry knows.
+        foreign = [
+            n
+            for n, w in zip(notions, weights, strict=True)
+            if n not in self._index.known_tokens and w / total >= self.thresholds.unknown_share
+        ]
+        missing_keys = heavy_missing + foreign
+        key_missing = missing_keys[0] if missing_keys else None
+        return _Assessment(entry_id, score, coverage, self._reverse(notions, position), missing, key_missing)
+
+    # -- the decision -------------------------------------------------------------------
+
+    def decide(self, raw_tokens: Sequence[str], ranked: Sequence[tuple[str, float]]) -> Decision:
+        """Answer with one of the first entries of `ranked` ((entry id, score), best first) or abstain.
+
+        The first three are re-ordered by score × coverage: the ranking counts words, the
+        coverage asks whether the question's notions are the entry's.
+        """
+        t = self.thresholds
+        candidates = tuple((entry_id, round(score, 4)) for entry_id, score in ranked[:3])
+        notions = self.notions(raw_tokens)
+        meaningful = [token for token in raw_tokens if token not in GENERIC_WORDS]
+
+        def abstain(reason: str, confidence: float = 0.0, missing: Sequence[str] = ()) -> Decision:
+            return Decision(None, round(confidence, 3), reason, tuple(notions), tuple(missing), candidates)
+
+        if not ranked or ranked[0][1] <= 0:
+            return abstain("no_match")
+        # Nothing about unemployment insurance and nothing the entries know ("今天天气怎么样");
+        # a figure with a question ("交了6年能领多久") is ranked on its own.
+        anchored = any(token in self._anchors for token in meaningful)
+        if notions and not anchored and not any(n in self._index.known_tokens for n in notions):
+            return abstain("off_topic")
+        if not notions and not anchored and not any(_FIGURE.match(token) for token in raw_tokens):
+            return abstain("off_topic")  # "好的", "是吗"
+        assessed = sorted(
+            (self._assess(notions, entry_id, score) for entry_id, score in ranked[:3] if score > 0),
+            key=lambda a: -a.adjusted,
+        )
+        best = assessed[0]
+        runner_up = assessed[1].adjusted if len(assessed) > 1 else 0.0
+        margin = 1 - runner_up / best.adjusted if best.adjusted > 0 else 0.0
+        score_factor = min(1.0, best.score / (2 * t.min_score))
+        margin_factor = 0.8 + 0.2 * min(1.0, 4 * margin)
+        confidence = best.coverage * min(1.0, 0.5 + best.reverse) * margin_factor * (0.7 + 0.3 * score_factor)
+        if best.score < t.min_score:
+            return abstain("low_score", confidence, best.missing)
+        if best.key_missing is not None:
+            return abstain("key_notion", confidence, best.missing)
+        if best.coverage < t.min_coverage:
+            return abstain("coverage", confidence, best.missing)
+        if best.reverse < t.min_reverse:
+            return abstain("narrower", confidence, best.missing)
+        if margin < t.min_margin and (not notions or best.coverage < 1.0):
+            return abstain("margin", confidence, best.missing)
+        return Decision(best.entry_id, round(confidence, 3), "answered", tuple(notions), best.missing, candidates)
+
+
+@dataclass(frozen=True)
+class _Assessment:
+    entry_id: str
+    score: float
+    coverage: float
+    reverse: float
+    missing: tuple[str, ...]
+    key_missing: str | None
+
+    @property
+    def adjusted(self) -> float:
+        return self.score * (0.5 + 0.5 * self.coverage)
+
+
+MAX_QUESTION = 200
+MAX_STORY = 60  # longer than this, a message is a story with a question at its end
+SHORT_QUESTION = 8
+_CLAUSE_END = re.compile(r"(?<=[。！？!?；;，,\n])")
+_ASKING = re.compile(r"[吗么嘛呢？?]|怎么|怎样|如何|多久|多少|几个|能不能|可不可以|是否|哪里|哪儿|去哪")
+
+
+def clip_question(text: str, limit: int = MAX_QUESTION, story: int = MAX_STORY) -> str:
+    """What to decide on: a short message as it is; from a story, its last question.
+
+    People tell their story first and ask at the end ("…公司裁员了，想问一下我这种情况能领失业金吗"):
+    the story's words would outvote the question (a layoff story full of 裁员, 补偿 and
+    社保 words ranks the fraud warning first) and leave most of its notions uncovered.
+    The last clause with a question word is the question; the clause before it joins
+    when the question alone is too short to say anything ("能领吗？"). The facts of the
+    story are read from the whole message elsewhere (policy_kb.kb.facts).
+    """
+    text = " ".join(text.split())
+    if len(text) <= story:
+        return text
+    clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
+    for index in range(len(clauses) - 1, -1, -1):
+        if _ASKING.search(clauses[index]):
+            start = index - 1 if len(clauses[index].strip("，,。.！!？? ")) < SHORT_QUESTION else index
+            return "".join(clauses[max(0, start) : index + 1])[-limit:]
+    return text[-limit:]
+
+
+# A story's reason for leaving, as the entries word it (policy_kb.kb.facts reads it from the whole story).
+LEAVING_CUES = {
+    "dismissed": "被辞退",
+    "contract_expired": "合同到期",
+    "resigned": "主动离职",
+    "forced_resignation": "被迫离职",
+    "employer_closed": "单位倒闭",
+}
+
+
+def with_situation(question: str, leaving_reason: str | None) -> str:
+    """A clipped question that says nothing of the person ("像我这种情况能领失业金吗") keeps the story's gist."""
+    cue = LEAVING_CUES.get(leaving_reason or "")
+    return f"{cue}，{question}" if cue else question

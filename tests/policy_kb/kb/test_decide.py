@@ -1,0 +1,105 @@
+"""Answer or abstain: the best entry answers only when it addresses the question's notions.
+
+The cases are written for this test (not taken from any held-out set): questions the
+entries answer in other words, and questions whose key notion no entry covers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from policy_kb.kb import KnowledgeBase
+from policy_kb.kb.decide import clip_question, with_situation
+from policy_kb.kb.facts import understand
+
+MUST_ANSWER = [
+    ("失业金一个月能拿多少钱", "benefit_amount"),
+    ("我是被公司裁掉的，能领失业金吗", "eligibility"),
+    ("重庆失业保险金审核需要几个工作日", "review_time"),
+    ("这个月的资格核验忘了做怎么办", "missed_checkin"),
+    ("领失业金的时候医保谁给交", "medical_insurance"),
+    ("单位把我写成了主动离职，我其实是被辞退的", "dispute_reason"),
+    ("交了6年能领多久", "duration"),
+    ("领失业金期间找到新工作了要停吗", "stop_events"),
+    ("来电人问失业金审核要几天", "review_time"),
+]
+MUST_ABSTAIN = [
+    "公积金怎么提取出来",
+    "劳动仲裁去哪里申请",
+    "驾照到期了怎么换",
+    "住房补贴去哪申请",
+    "失业了想考公务员有年龄限制吗",
+    "领失业金期间可以炒股吗",
+    "今天天气怎么样",
+    "好的",
+    "asdfgh",
+    # answered before with an entry for another question (issue 13)
+    "领完失业金还能再领吗",
+    "单位不给我开离职证明",
+]
+
+
+@pytest.mark.parametrize(("question", "entry"), MUST_ANSWER)
+def test_questions_the_entries_address_are_answered(kb: KnowledgeBase, on: date, question: str, entry: str) -> None:
+    decision, _ = kb.decide(question, None, on=on)
+    assert decision.entry_id == entry, decision
+    assert decision.reason == "answered" and 0 < decision.confidence <= 1
+
+
+@pytest.mark.parametrize("question", MUST_ABSTAIN)
+def test_questions_no_entry_addresses_abstain(kb: KnowledgeBase, on: date, question: str) -> None:
+    decision, _ = kb.decide(question, None, on=on)
+    assert decision.abstained, decision
+    assert kb.answer(question, None, on=on) is None
+
+
+def test_a_notion_no_entry_knows_is_what_abstains(kb: KnowledgeBase, on: date) -> None:
+    decision, _ = kb.decide("劳动仲裁去哪里申请", None, on=on)
+    assert "仲裁" in decision.notions  # kept although the ranking backs 劳动仲裁 off to 劳动
+    assert "仲裁" in decision.missing
+
+
+def test_a_narrower_entry_does_not_answer_a_broader_question(kb: KnowledgeBase, on: date) -> None:
+    """The near-retirement entry shares 领完 with the question but not what it is for (快退休)."""
+    decision, _ = kb.decide("领完失业金还能再领吗", None, on=on)
+    assert decision.candidates[0][0] == "near_retirement"  # ranked first, and still not the answer
+    assert decision.abstained
+    answered, _ = kb.decide("快退休了失业金领完了还能继续领吗", None, on=on)
+    assert answered.entry_id == "near_retirement"
+
+
+def test_a_close_runner_up_abstains_unless_the_question_is_fully_covered(kb: KnowledgeBase, on: date) -> None:
+    t = kb.decider.thresholds
+    tokens = kb.notion_tokens("交了6年能领多久")  # no notion of its own: score and margin decide
+    assert kb.decider.notions(tokens) == []
+    assert kb.decider.decide(tokens, [("duration", 20.0), ("review_time", 19.5)]).reason == "margin"
+    assert kb.decider.decide(tokens, [("duration", 20.0), ("review_time", 10.0)]).entry_id == "duration"
+    assert kb.decider.decide(tokens, [("duration", t.min_score - 1)]).reason == "low_score"
+
+
+def test_fillers_and_figures_are_not_notions(kb: KnowledgeBase) -> None:
+    notions = kb.decider.notions(kb.notion_tokens("我老公3月份被辞退了，上个月到现在还能申请吗"))
+    assert "辞退" in notions
+    assert not {"老公", "3", "月份", "上个月"} & set(notions)
+
+
+def test_a_story_is_decided_on_its_last_question_and_its_reason_for_leaving(kb: KnowledgeBase, on: date) -> None:
+    story = (
+        "我在一家物流公司干了五年，上个月公司说经营困难要裁员，我们整个部门二十多个人都被辞退了，"
+        "公司给了一个月工资的补偿，社保交到了上个月，中介打电话说能帮忙办，想问一下像我这种情况能领失业金吗"
+    )
+    question = clip_question(story)
+    assert question == "想问一下像我这种情况能领失业金吗"
+    question = with_situation(question, understand(story, on).leaving_reason)
+    decision, _ = kb.decide(question, None, on=on)
+    assert decision.entry_id == "eligibility"  # not the fraud warning the story's words rank first
+    fraud, _ = kb.decide(story, None, on=on)
+    assert fraud.entry_id != "eligibility" or fraud.abstained  # the whole story would not say it
+
+
+def test_short_messages_are_decided_whole() -> None:
+    assert clip_question("  失业金 怎么领  ") == "失业金 怎么领"
+    long_story = "我在厂里干了十年" * 40
+    assert clip_question(long_story) == long_story[-200:]
