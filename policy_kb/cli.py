@@ -1,4 +1,4 @@
-"""``python -m policy_kb evaluate case.json``: print the decision and its explanation in Chinese."""
+"""``python -m policy_kb evaluate case.json`` (the decision explained in Chinese), ``check``, ``audit``."""
 
 from __future__ import annotations
 
@@ -24,7 +24,12 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("case", help="案例文件，内容同 POST /v1/eligibility/evaluate 的请求")
     ev.add_argument("--json", action="store_true", help="输出完整 JSON 结果")
     sub.add_parser("check", help="校验规则库并打印版本")
+    sub.add_parser("audit", help="审核规则库与问答库的每条引用：逐字见于原文、只引用本地区与国家的文件")
     args = parser.parse_args(argv)
+    if args.command == "audit":
+        from policy_kb.audit import run
+
+        return run()
     try:
         rules = load_rule_base()
     except RuleBaseError as exc:

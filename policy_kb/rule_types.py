@@ -21,8 +21,9 @@ class Bracket(_Value):
 
 class StopEvents(_Value):
     events: list[EventType]
-    # "event_month": payment stops with the event; "next_month": from the month after it.
-    stops_from: Literal["event_month", "next_month"]
+    # "next_month": from the month after the event (a notice says so); "event_month": with the event;
+    # "unspecified": the texts say payment stops but not from which month (社会保险法 第五十一条).
+    stops_from: Literal["event_month", "next_month", "unspecified"]
     resumable: list[EventType] = []
 
 
@@ -121,6 +122,7 @@ RULE_TYPES: dict[str, Any] = {
     "retirement.schedule": dict[RetirementCategory, Schedule],
     "retirement.benefit": RefusalCheck,
     "risk.short_term": Threshold,
+    "risk.short_term_local": Threshold,  # a region's own check in addition to the national one
     "risk.short_term_documents": list[str],
     "risk.older_claimant": OlderClaimant,
     "risk.employer_mass_claims": MassClaims,

@@ -27,6 +27,7 @@ class EventType(StrEnum):
     emigrated = "emigrated"
     enlisted = "enlisted"
     refused_job_offer = "refused_job_offer"
+    refused_training = "refused_training"
 
 
 BENEFIT_NAMES_ZH: dict[BenefitKind, str] = {
@@ -41,8 +42,9 @@ EVENT_NAMES_ZH: dict[EventType, str] = {
     EventType.flexible_employment_registered: "办理了灵活就业登记",
     EventType.legal_representative: "担任企业法定代表人或负责人",
     EventType.deceased: "死亡",
-    EventType.imprisoned: "被判刑收监执行或被限制人身自由",
+    EventType.imprisoned: "被判刑收监执行",
     EventType.emigrated: "移居境外",
     EventType.enlisted: "应征服兵役",
     EventType.refused_job_offer: "无正当理由拒不接受介绍的工作",
+    EventType.refused_training: "无正当理由拒不接受提供的培训",
 }

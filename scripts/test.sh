@@ -7,6 +7,9 @@ mkdir -p var artifacts
 scripts/bootstrap.sh
 scripts/train.sh
 
+echo "==> 引用审核（python -m policy_kb audit：每条引用逐字见于原文，只引用本地区与国家的文件）"
+.venv/bin/python -m policy_kb audit
+
 echo "==> 代码检查（ruff、mypy）"
 .venv/bin/ruff check api policy_kb tests scripts bench
 .venv/bin/mypy

@@ -261,7 +261,15 @@ def _record_stop(
         else None
     )
     events_zh = [ANSWER_ZH[a] for a in stops]
-    message = f"您报告的情况（{'、'.join(events_zh)}）属于停发情形，失业保险金自{month_zh(stop_from)}起停止发放。"
+    if policy.stops_from == "unspecified":
+        # The texts do not say from which month: the ledger stops with the event month (nothing is paid
+        # for a month the claimant may not be owed) and the claimant is told the office decides.
+        message = (
+            f"您报告的情况（{'、'.join(events_zh)}）属于停发情形，失业保险金应停止领取；"
+            f"从哪个月起停发由经办机构核定（系统暂按{month_zh(stop_from)}起记录）。"
+        )
+    else:
+        message = f"您报告的情况（{'、'.join(events_zh)}）属于停发情形，失业保险金自{month_zh(stop_from)}起停止发放。"
     if deadline is not None:
         message += (
             f"请于{day_zh(deadline.date)}前（自情形发生之日起{policy.report_within_working_days}个工作日内）"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from policy_kb.engine.context import Ctx
+from policy_kb.rulebase import RuleValue
 from policy_kb.schemas import Review
 from policy_kb.workdays import add_working_days
 
@@ -15,10 +16,7 @@ def review_deadline(ctx: Ctx) -> Review:
     rule = ctx.rule("review.working_days")
     joint = ctx.rule("review.joint_review_working_days")
     if joint is not None and any(f.code in JOINT_REVIEW_FLAGS for f in ctx.flags):
-        rule = joint  # Tianjin: joint review of short-term and older claimants
-        form = ctx.rule("review.form")
-        if form is not None:
-            ctx.step("JOINT_REVIEW", f"经办机构会对材料进行联合审查，并填写{form.value}。", form.citations)
+        return _joint_review(ctx, joint)
     if rule is None:
         return Review(working_days=None, deadline=None, provisional=None)
     days: int = rule.value
@@ -30,6 +28,24 @@ def review_deadline(ctx: Ctx) -> Review:
         rule.citations,
     )
     return Review(working_days=days, deadline=deadline.date, provisional=deadline.provisional)
+
+
+def _joint_review(ctx: Ctx, joint: RuleValue) -> Review:
+    """Tianjin's joint review of short-term and older claimants.
+
+    Its working days run from the day the employer's materials are complete
+    ("用人单位提交材料齐全后…10个工作日内审核完毕"), not from the application, and that day
+    is not an input: the engine states the period and gives no date rather than a wrong one.
+    """
+    form = ctx.rule("review.form")
+    form_text = f"，并填写{form.value}" if form is not None else ""
+    days: int = joint.value
+    ctx.step(
+        "JOINT_REVIEW",
+        f"经办机构会在用人单位提交的材料齐全后共同进行联合审查{form_text}，自材料齐全起{days}个工作日内审核完毕。",
+        [*joint.citations, *(form.citations if form is not None else [])],
+    )
+    return Review(working_days=days, deadline=None, provisional=None)
 
 
 def _date_zh(day: date) -> str:

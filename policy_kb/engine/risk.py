@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from policy_kb.citations import Citation
 from policy_kb.engine.context import Ctx
 from policy_kb.months import add_months
 from policy_kb.retirement import retirement_date
@@ -20,27 +21,34 @@ def _documents(ctx: Ctx) -> None:
 
 
 def check_short_term(ctx: Ctx) -> None:
-    rule = ctx.rule("risk.short_term")
-    if rule is None:
-        return
-    threshold: Threshold = rule.value
+    """The national (or a region's replacing) short-term check, and a region's additional one.
+
+    One flag: the first check that hits speaks, in rule order (national first)."""
+    for key in ("risk.short_term", "risk.short_term_local"):
+        rule = ctx.rule(key)
+        if rule is not None and _short_term_hit(ctx, rule.value, rule.citations):
+            _documents(ctx)
+            return
+
+
+def _short_term_hit(ctx: Ctx, threshold: Threshold, citations: list[Citation]) -> bool:
     contrib = ctx.req.contribution
     months = getattr(contrib, threshold.field) if contrib else None
     if months is None:
         ctx.cannot_check(f"contribution.{threshold.field}")
-        return
+        return False
     hit = months <= threshold.months if threshold.comparison == "lte" else months < threshold.months
     if not hit:
-        return
+        return False
     bound = f"{threshold.months}个月及以下" if threshold.comparison == "lte" else f"不足{threshold.months}个月"
     ctx.flag(
         "RISK_SHORT_TERM_INSURED",
         f"您{_FIELD_ZH[threshold.field]}{months}个月（{bound}），属于短期参保，"
         "经办机构需要先核实真实的劳动关系，再继续办理。",
-        rule.citations,
+        citations,
         details={"months": months, "threshold": threshold.model_dump()},
     )
-    _documents(ctx)
+    return True
 
 
 def check_older_claimant(ctx: Ctx) -> None:

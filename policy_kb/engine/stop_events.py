@@ -32,21 +32,27 @@ def _check_event(ctx: Ctx, event: Event) -> None:
         )
         return
     start = first_of_next_month(event.date) if config.stops_from == "next_month" else event.date.replace(day=1)
-    from_text = "次月" if config.stops_from == "next_month" else "当月"
-    message = f"您{when}{name}，按规定自{from_text}（{start.year}年{start.month}月）起停止发放失业保险金。"
+    if config.stops_from == "unspecified":
+        # The law says payment stops, not from which month: say so instead of picking one.
+        stop = "按规定应停止领取失业保险金，从哪个月起停发由经办机构核定"
+    else:
+        from_text = "次月" if config.stops_from == "next_month" else "当月"
+        stop = f"按规定自{from_text}（{start.year}年{start.month}月）起停止发放失业保险金"
+    message = f"您{when}{name}，{stop}。"
     if event.type in config.resumable:
         message += "刑满释放或解除隔离后，可以恢复申领。"
     if event.type == EventType.deceased:
-        message = (
-            f"领取人于{when}死亡，按规定自{from_text}（{start.year}年{start.month}月）起停止发放失业保险金；"
-            "家属可以按规定申请丧葬补助金和抚恤金。"
-        )
+        message = f"领取人于{when}死亡，{stop}；家属可以按规定申请丧葬补助金和抚恤金。"
     ctx.reason(
         "STOP_EVENT",
         "fail",
         message,
         rule.citations,
-        {"event": str(event.type), "date": event.date.isoformat(), "stop_from_month": month_str(start)},
+        {
+            "event": str(event.type),
+            "date": event.date.isoformat(),
+            "stop_from_month": None if config.stops_from == "unspecified" else month_str(start),
+        },
     )
     report = ctx.rule("stop.report_within_working_days", event.date)
     if report is not None:

@@ -1,9 +1,15 @@
 """Render an entry's answer for a region and a date from the rule base.
 
 Placeholders (`{review.working_days}`) take the value in force for the region on
-the date, and the rule value's citations join the statement's own. A regional
-variant is used only while the regional documents it cites are in force; outside
-their dates the national answer applies.
+the date, and the rule value's citations join the statement's own. Dates decide
+what may be said:
+
+- a regional variant is used only while its own layer has a notice in force and every
+  document it cites (directly or through a placeholder's rule) is in force; outside
+  those dates the national answer applies, so a region's rule is never told before it
+  starts or after it ends;
+- a statement (national or regional) that cites a document not yet or no longer in
+  force is left out; an answer left with nothing to say is a RenderError.
 """
 
 from __future__ import annotations
@@ -44,20 +50,24 @@ def _candidates(
     if region_code != NATIONAL:
         for layer in rule_base.chain(region_code):
             statements = entry.variants.get(layer.code)
-            if statements is not None and _documents_in_force(
-                statements, rule_base=rule_base, region_code=region_code, on=on
-            ):
+            if statements is not None and _layer_in_force(rule_base, layer.code, on):
                 out.append((statements, layer.code))
                 break
     out.append((entry.answer, None))
     return out
 
 
-def _documents_in_force(statements: list[Statement], *, rule_base: RuleBase, region_code: str, on: date) -> bool:
+def _layer_in_force(rule_base: RuleBase, layer_code: str, on: date) -> bool:
+    """Whether the layer has a notice of its own in force on `on` (its variant speaks for it then)."""
+    own = rule_base.layer(layer_code).documents
+    return any(doc.effective_from <= on and (doc.effective_to is None or on <= doc.effective_to) for doc in own)
+
+
+def _out_of_force(citations: list[Citation], *, rule_base: RuleBase, region_code: str, on: date) -> list[str]:
+    """Cited documents that the region's layers list but that are not in force on `on`."""
     listed = {doc.document for doc in rule_base.documents_in_force(region_code)}
     current = {doc.document for doc in rule_base.documents_in_force(region_code, on)}
-    cited = {c.document for s in statements for c in s.citations}
-    return all(doc in current for doc in cited if doc in listed)
+    return [c.document for c in citations if c.document in listed and c.document not in current]
 
 
 def render_entry(entry: Entry, *, rule_base: RuleBase, region_code: str, on: date) -> Rendered:
@@ -90,6 +100,11 @@ def _render(
             if not _names_other_region(statement):
                 raise
             continue  # an example from another region whose rule is not in force on this date
+        stale = _out_of_force(cited, rule_base=rule_base, region_code=region_code, on=on)
+        if stale:
+            if variant is not None:
+                raise RenderError(f"{entry.id}: variant {variant} cites {stale[0]}, not in force on {on}")
+            continue  # a national statement resting on a text not (yet) in force on this date
         texts.append(text)
         for citation in cited:
             if citation not in citations:

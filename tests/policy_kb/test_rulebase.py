@@ -60,10 +60,17 @@ def test_loader_rejects_bad_rule_files(fixture: str, message: str) -> None:
 
 
 def test_tianjin_layer_only_inside_its_dates(rules: RuleBase) -> None:
-    assert rules.value("120000", "risk.short_term", date(2025, 12, 31)).region_code == "CN"
-    assert rules.value("120000", "risk.short_term", date(2026, 1, 1)).region_code == "120000"
-    assert rules.value("120000", "risk.short_term", date(2028, 12, 31)).region_code == "120000"
-    assert rules.value("120000", "risk.short_term", date(2029, 1, 1)).region_code == "CN"
+    assert rules.get("120000", "review.joint_review_working_days", date(2025, 12, 31)) is None
+    assert rules.value("120000", "review.joint_review_working_days", date(2026, 1, 1)).region_code == "120000"
+    assert rules.value("120000", "review.joint_review_working_days", date(2028, 12, 31)).region_code == "120000"
+    assert rules.get("120000", "review.joint_review_working_days", date(2029, 1, 1)) is None
+
+
+def test_tianjin_short_term_check_adds_to_the_national_one(rules: RuleBase) -> None:
+    """60号 七 (continuous < 3 months) holds in Tianjin too; Tianjin adds its own ≤ 6 months check."""
+    on = date(2026, 6, 1)
+    assert rules.value("120000", "risk.short_term", on).region_code == "CN"
+    assert rules.value("120000", "risk.short_term_local", on).region_code == "120000"
 
 
 def test_liaocheng_inherits_shandong(rules: RuleBase) -> None:

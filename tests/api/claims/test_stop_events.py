@@ -62,7 +62,9 @@ def test_chongqing_stop_from_the_event_month_with_given_event_date(client: TestC
     assert r.status_code == 201, r.text
     stop = r.json()["stop"]
     assert stop["events"] == ["business_registered", "receiving_pension"]
-    assert stop["stops_from_month"] == "2026-03"  # national rule: from the month of the event
+    # No text says from which month: recorded from the event month, and the claimant is told so.
+    assert stop["stops_from_month"] == "2026-03"
+    assert "由经办机构核定" in stop["message"]
     assert stop["report_by"] == add_working_days(date(2026, 3, 2), 20).date.isoformat()
     assert any("20 个工作日内" in c["quote"] for c in stop["citations"])
 

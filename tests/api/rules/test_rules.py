@@ -17,8 +17,11 @@ def test_tianjin_before_and_after_its_notice(client: TestClient) -> None:
     before = _rules(client, "120000", "2025-12-31")
     after = _rules(client, "天津", "2026-01-01")
     assert before["risk.short_term"]["region_code"] == "CN"
-    assert after["risk.short_term"]["region_code"] == "120000"
-    assert after["risk.short_term"]["replaces"] == "CN:risk.short_term"
+    assert "risk.short_term_local" not in before
+    # Tianjin's own short-term check adds to the national one (60号 七), it does not replace it.
+    assert after["risk.short_term"]["region_code"] == "CN"
+    assert after["risk.short_term_local"]["region_code"] == "120000"
+    assert after["stop.events"]["replaces"] == "CN:stop.events"
     assert after["monthly.window"]["value"] == {"start_day": 5, "end_day": 25}
     assert "monthly.window" not in before
     for rule in after.values():
