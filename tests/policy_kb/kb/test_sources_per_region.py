@@ -18,35 +18,23 @@ from policy_kb.kb.loader import ENTRIES_DIR
 from policy_kb.kb.render import render_entry
 from policy_kb.rulebase import NATIONAL
 
-# Existing entries whose national answer still quotes a regional notice (issue 13's audit);
-# remove an id once its entry is fixed (strict xfail: a fixed entry makes the test fail until it is removed).
-AWAITING_AUDIT_FIX = {
-    "backpay", "documents_short_term_older", "how_to_apply", "job_help", "job_retention_refund",
-    "missed_checkin", "monthly_checkin", "non_concurrent", "notice_form", "online_apply", "overpayment",
-    "personnel_file", "progress_query", "sixty_day_window", "stop_reporting",
-}  # fmt: skip
+# The national baseline every answer builds on (人社厅发〔2024〕60号 from 2024-12-30, the retirement
+# reform from 2025-01-01): earlier dates are out of scope.
+BASELINE_START = date(2025, 1, 1)
 
 
 def _dates(rules: RuleBase) -> list[date]:
-    """The day before, of and after each regional notice's start and end (from 2025: the KB assumes 60号)."""
+    """The day before, of and after each notice's start and end, from the national baseline on."""
     days: set[date] = set()
     for code in rules.region_codes:
         for doc in rules.documents_in_force(code):
             for edge in (doc.effective_from, doc.effective_to):
                 if edge is not None:
                     days |= {edge - timedelta(days=1), edge, edge + timedelta(days=1)}
-    return sorted(day for day in days if day >= date(2025, 1, 1))
+    return sorted(day for day in days if day >= BASELINE_START)
 
 
-def _entry_params() -> list[object]:
-    audit = pytest.mark.xfail(strict=True, reason="national answer quotes a regional notice (issue 13 audit)")
-    return [
-        pytest.param(stem, marks=audit) if stem in AWAITING_AUDIT_FIX else stem
-        for stem in sorted(path.stem for path in ENTRIES_DIR.glob("*.yaml"))
-    ]
-
-
-@pytest.mark.parametrize("entry_id", _entry_params())
+@pytest.mark.parametrize("entry_id", sorted(path.stem for path in ENTRIES_DIR.glob("*.yaml")))
 def test_citations_belong_to_the_askers_layers_and_are_in_force(kb: KnowledgeBase, entry_id: str) -> None:
     rules = default_rule_base()
     region_of = {doc.name: doc.region for doc in kb.documents.documents.values()}
