@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -39,6 +41,9 @@ class Stack:
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    # One browser (cookie jar) per web sender: a conversation belongs to the browser session
+    # that started it (api/chat/owners.py), as on the chat page.
+    browsers: dict[str, httpx.Client] = field(default_factory=dict)
 
     @property
     def api(self) -> str:
@@ -108,6 +113,9 @@ class Stack:
     def stop_all(self) -> None:
         for name in list(self.procs):
             self.stop(name)
+        for client in self.browsers.values():
+            client.close()
+        self.browsers.clear()
 
     def wait_ready(self, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
@@ -126,7 +134,28 @@ class Stack:
             time.sleep(1)
         raise TimeoutError(f"stack not ready: {last}")
 
+    def browser(self, sender: str) -> httpx.Client:
+        """The browser of web conversation `sender`: it loaded the chat page (its session cookie)."""
+        if sender not in self.browsers:
+            client = httpx.Client(base_url=self.api, timeout=30)
+            client.get("/chat").raise_for_status()
+            self.browsers[sender] = client
+        return self.browsers[sender]
+
     def chat(self, sender: str, message: str) -> list[str]:
-        r = httpx.post(f"{self.api}/v1/chat", json={"sender": sender, "message": message}, timeout=30)
+        r = self.browser(sender).post("/v1/chat", json={"sender": sender, "message": message})
         r.raise_for_status()
         return [m["text"] for m in r.json()["messages"]]
+
+    def dev_code(self, sender: str) -> str | None:
+        """The demo code shown on that browser's chat page (development only)."""
+        r = self.browser(sender).get("/v1/identity/dev/last-code", params={"sender": f"web:{sender}"})
+        return str(r.json()["code"]) if r.status_code == 200 else None
+
+    def tracker(self, sender_id: str) -> dict[str, Any]:
+        """Rasa's tracker of a conversation ("web:…", "sms:p…", "wx:…"), as Rasa stores it."""
+        r = httpx.get(f"http://127.0.0.1:{self.rasa_port}/conversations/{quote(sender_id, safe='')}/tracker",
+                      timeout=30)
+        r.raise_for_status()
+        body: dict[str, Any] = r.json()
+        return body
