@@ -4,10 +4,17 @@ The identity API (api/identity) decides: a bound WeChat account or the registere
 mobile on SMS is verified at once; otherwise it sends a one-time code to the
 registered mobile, counts wrong attempts and lets codes expire. The bot only asks,
 relays and explains. Nothing about a claim is read before `identity_verified`.
+
+The bot never sees an ID number or a code: the conversation gateway replaced them
+with handles ("idref_…", "coderef_…", api/identity/handles.py) that only this
+sender can use, and the API resolves them. A number in clear (a message that did
+not pass through the gateway, e.g. `rasa shell`) is still relayed as such, and the
+tracker keeps only its mask.
 """
 
 from __future__ import annotations
 
+import re
 from abc import abstractmethod
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +26,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.api_client import ApiError, ApiUnavailable, call
 from actions.text import find_code, find_id_number
+
+ID_HANDLE = re.compile(r"idref_[a-z]{12}")
+CODE_HANDLE = re.compile(r"coderef_[a-z]{12}")
 
 MAX_ID_ATTEMPTS = 3
 IDENTITY_SLOTS = ("id_number", "sms_code")
@@ -92,34 +102,38 @@ class IdentityFormValidation(FormValidationAction):
     ) -> dict[str, Any]:
         if value is None:  # a reset by action_identity_status, not an answer
             return {"id_number": None}
-        id_number = find_id_number(str(value))
+        text = str(value)
+        handle = ID_HANDLE.search(text)
+        id_number = None if handle else find_id_number(text)
         attempts = int(tracker.get_slot("id_attempts") or 0) + 1
-        if id_number is None and declined(tracker):
+        if handle is None and id_number is None and declined(tracker):
             return self._cancel(dispatcher, "id_number")
-        if id_number is None:
+        if handle is None and id_number is None:
             return self._id_retry(dispatcher, attempts, "utter_id_number_invalid")
+        asked = {"id_handle": handle.group()} if handle else {"id_number": id_number}
+        # The slot keeps the handle (it means nothing to anyone else) or a mask, never the number.
+        kept = handle.group() if handle else f"{(id_number or '')[:4]}**********{(id_number or '')[-4:]}"
         try:
-            answer = call("POST", "/v1/identity/challenges", json={"sender": tracker.sender_id, "id_number": id_number})
+            answer = call("POST", "/v1/identity/challenges", json={"sender": tracker.sender_id, **asked})
         except ApiUnavailable:
             dispatcher.utter_message(response="utter_service_unavailable")
             return {"id_number": None, "identity_failure": "unavailable", "requested_slot": None}
         except ApiError as exc:
-            if exc.status == 422:  # malformed or wrong check digit: the API says which
+            if exc.status in (403, 422):  # malformed, wrong check digit, an expired or foreign handle
                 dispatcher.utter_message(text=exc.message)
                 return self._id_retry(dispatcher, attempts, None)
             if exc.status == 429:
                 dispatcher.utter_message(response="utter_identity_locked")
                 return {"id_number": None, "identity_failure": "locked", "requested_slot": None}
-            # 404: no claim for this number. The form ends; the flow's own action says what
-            # can be done (for "why refused": the remedies), worded neutrally.
+            # 404 (from an older API: no claim for this number). The form ends; the flow's own
+            # action says what can be done (for "why refused": the remedies), worded neutrally.
             return {"id_number": None, "identity_failure": "not_found", "requested_slot": None}
-        # The slot keeps a mask only: the clear number never stays in the tracker.
-        masked = id_number[:4] + "**********" + id_number[-4:]
         if answer.get("verified"):
-            return {"id_number": masked, **_verified_events(answer, dispatcher)}
-        dispatcher.utter_message(response="utter_code_sent", phone_masked=answer.get("phone_masked", ""))
+            return {"id_number": kept, **_verified_events(answer, dispatcher)}
+        # The same words whether the number has a claim or not: the API does not tell either.
+        dispatcher.utter_message(response="utter_code_sent")
         return {
-            "id_number": masked,
+            "id_number": kept,
             "challenge_id": answer["challenge_id"],
             "phone_masked": answer.get("phone_masked"),
             "id_attempts": float(attempts),
@@ -157,19 +171,22 @@ class IdentityFormValidation(FormValidationAction):
             return {"sms_code": None, "id_number": None}
         if any(word in text for word in RESEND_WORDS):
             return self._resend(dispatcher, tracker, expired=False)
-        code = find_code(text)
-        if code is None and declined(tracker):
+        handle = CODE_HANDLE.search(text)
+        code = None if handle else find_code(text)
+        if handle is None and code is None and declined(tracker):
             return self._cancel(dispatcher, "sms_code")
-        if code is None:
+        if handle is None and code is None:
             dispatcher.utter_message(response="utter_code_invalid")
             return {"sms_code": None}
+        given = {"code_handle": handle.group()} if handle else {"code": code}
         try:
-            answer = call("POST", f"/v1/identity/challenges/{quote(challenge_id, safe='')}/verify", json={"code": code})
+            path = f"/v1/identity/challenges/{quote(challenge_id, safe='')}/verify"
+            answer = call("POST", path, json=given)
         except ApiUnavailable:
             dispatcher.utter_message(response="utter_service_unavailable")
             return {"sms_code": None, "identity_failure": "unavailable", "requested_slot": None}
         except ApiError as exc:
-            if exc.status == 422:
+            if exc.status in (403, 422):
                 dispatcher.utter_message(text=exc.message)  # "验证码不正确，还可以再试N次。"
                 return {"sms_code": None}
             if exc.status == 410:

@@ -134,6 +134,13 @@ class Settings(BaseSettings):
     # Per-sender limits on every channel (web, WeChat, SMS).
     channel_rate_per_minute: int = 20
     channel_rate_per_day: int = 500
+    # Per client address on the anonymous routes (web chat, its later messages, the dev code),
+    # so that changing the sender id escapes nothing; generous for offices behind one NAT.
+    channel_rate_per_ip_per_minute: int = 120
+    channel_rate_per_ip_per_day: int = 20_000
+    # Comma-separated addresses or networks of reverse proxies (nginx) whose X-Forwarded-For is
+    # believed; from any other peer the header is ignored and the peer address is the client.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # How long a delivered message id is remembered (WeChat retries within ~15 s; SMS pushes longer).
     channel_dedup_ttl_seconds: int = 86_400
     # Queued outbound messages are retried this often (and at once when queued in this process).
@@ -146,11 +153,23 @@ class Settings(BaseSettings):
     identity_sms_binding_days: int = 30
     identity_web_binding_minutes: int = 30
 
-    @field_validator("integration_tokens", "dialogue_tokens", mode="before")
+    @field_validator("integration_tokens", "dialogue_tokens", "trusted_proxies", mode="before")
     @classmethod
     def _split_tokens(cls, value: object) -> object:
         if isinstance(value, str):
             return [t.strip() for t in value.split(",") if t.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"TRUSTED_PROXIES 中的 {item} 不是 IP 地址或网段") from None
         return value
 
     @field_validator("redis_url", "action_server_url", mode="before")

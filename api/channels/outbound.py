@@ -9,7 +9,8 @@ sweep). Delivery by channel:
                 user's last message and within the per-window count; otherwise
                 the row is marked undeliverable with the reason.
 - sms:<mobile>  only through an approved template (api.notify.send_sms); text
-                without a template is shortened into REPLY_POINTER.
+                without a template is shortened into REPLY_POINTER. The mobile of a
+                pseudonymous sender (sms:p…) comes from api/channels/sms/senders.py.
 - web:<id>      stored for the chat page to fetch.
 """
 
@@ -30,6 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from api.channels.enums import ChannelKind, OutboundStatus
 from api.channels.models import ChannelContact, OutboundMessage
 from api.channels.sms.replies import POINTER_TEMPLATE, pointer_params
+from api.channels.sms.senders import delivery_phone
 from api.channels.wechat.client import CustomerService
 from api.db import utcnow
 from api.errors import ValidationFailed
@@ -339,9 +341,11 @@ class OutboundDispatcher:
         await run_in_threadpool(self._finish, claimed.id, OutboundStatus.sent)
 
     def _deliver_sms(self, claimed: _Claimed) -> None:
-        phone = claimed.sender.partition(":")[2]
         try:
             with self._sessions() as session:
+                phone = delivery_phone(session, claimed.sender)
+                if phone is None:
+                    raise ValidationFailed("找不到该短信会话对应的手机号")
                 send_sms(
                     session,
                     self._sms,

@@ -39,6 +39,8 @@ class ChannelRuntime:
     transport: WeChatTransport
     dispatcher: OutboundDispatcher
     replay: ReplayGuard
+    # Per client address on the anonymous web routes (keys "chat:<ip>", "read:<ip>", "dev:<ip>").
+    ip_limiter: RateLimiter | None = None
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
@@ -84,18 +86,22 @@ def build_runtime(app: FastAPI) -> ChannelRuntime:
     prefix = settings.channels_redis_prefix
     dedup: DedupStore
     limiter: RateLimiter
+    ip_limiter: RateLimiter
     replay: ReplayGuard
+    per_ip = {"per_minute": settings.channel_rate_per_ip_per_minute, "per_day": settings.channel_rate_per_ip_per_day}
     replay_ttl = 2 * settings.wechat_timestamp_tolerance_seconds
     if redis is not None:
         dedup = RedisDedup(redis, prefix=prefix, ttl_seconds=settings.channel_dedup_ttl_seconds)
         limiter = RedisRateLimiter(
             redis, prefix=prefix, per_minute=settings.channel_rate_per_minute, per_day=settings.channel_rate_per_day
         )
+        ip_limiter = RedisRateLimiter(redis, prefix=f"{prefix}ip-", **per_ip)
         replay = RedisReplayGuard(redis, prefix=prefix, ttl_seconds=replay_ttl)
     else:
         replay = MemoryReplayGuard(ttl_seconds=replay_ttl)
         dedup = DatabaseDedup(app.state.sessionmaker, ttl_seconds=settings.channel_dedup_ttl_seconds)
         limiter = MemoryRateLimiter(per_minute=settings.channel_rate_per_minute, per_day=settings.channel_rate_per_day)
+        ip_limiter = MemoryRateLimiter(**per_ip)
     transport: WeChatTransport
     if settings.wechat_api == "live":
         transport = HttpTransport(
@@ -113,7 +119,13 @@ def build_runtime(app: FastAPI) -> ChannelRuntime:
         database_url=app.state.engine.url.render_as_string(hide_password=False),
     )
     return ChannelRuntime(
-        settings=settings, dedup=dedup, limiter=limiter, transport=transport, dispatcher=dispatcher, replay=replay
+        settings=settings,
+        dedup=dedup,
+        limiter=limiter,
+        ip_limiter=ip_limiter,
+        transport=transport,
+        dispatcher=dispatcher,
+        replay=replay,
     )
 
 

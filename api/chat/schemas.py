@@ -2,14 +2,32 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 MAX_MESSAGE_CHARS = 1000
+# The chat page makes "web-" + 32 hex digits (128 random bits); a short id is guessable.
+MIN_SENDER_CHARS = 16
+SENDER_TOO_SHORT = f"会话标识太短（至少{MIN_SENDER_CHARS}个字符），请刷新网页后重试"
+
+
+def check_sender(value: str) -> str:
+    if len(value) < MIN_SENDER_CHARS:
+        raise ValueError(SENDER_TOO_SHORT)
+    return value
 
 
 class ChatRequest(BaseModel):
-    sender: str = Field(min_length=1, max_length=128, description="会话标识，如 web-123")
+    sender: str = Field(
+        min_length=1,
+        max_length=128,
+        description=f"会话标识，至少{MIN_SENDER_CHARS}个字符的随机值，如 web-<32位十六进制>",
+    )
     message: str = Field(max_length=MAX_MESSAGE_CHARS * 4, description="用户输入的文字")
+
+    @field_validator("sender")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        return check_sender(value)
 
 
 class ChatMessage(BaseModel):

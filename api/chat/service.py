@@ -5,6 +5,11 @@ answers a policy question itself; it only guards the path (empty or oversized
 input, engine down) so the claimant always gets a reply, never silence.
 Per-sender rate limits and body-size limits are applied by each channel before
 it calls `converse` (WeChat must not count its own retries).
+
+Trackers hold no personal data: before Rasa sees a message, ID numbers (and,
+while a code challenge is pending for the sender, 6-digit codes) are replaced by
+handles the identity API resolves (api/identity/handles.py). SMS senders arrive
+here already pseudonymous (api/channels/sms/senders.py).
 """
 
 from __future__ import annotations
@@ -14,10 +19,12 @@ import unicodedata
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from api.chat.rasa_client import DialogueUnavailable, RasaClient
 from api.chat.schemas import MAX_MESSAGE_CHARS, ChatMessage
 from api.handoff.gateway import handoff_reply
+from api.identity.handles import mask_in_place, substitute
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +50,14 @@ async def converse(
     channel: str,
     metadata: dict[str, Any] | None = None,
     sessions: sessionmaker[Session] | None = None,
+    secret_key: str | None = None,
+    origin: str | None = None,
 ) -> list[ChatMessage]:
-    """The replies to one message from `sender` ("web:<id>", "wx:<openid>", "sms:<mobile>").
+    """The replies to one message from `sender` ("web:<id>", "wx:<openid>", "sms:p<pseudonym>").
 
-    `sessions` lets hooks that need the database (e.g. the human hand-off) open
-    their own short transaction; every channel passes the app's sessionmaker.
+    `sessions` lets hooks that need the database (e.g. the human hand-off, the handles)
+    open their own short transaction; every channel passes the app's sessionmaker and
+    SECRET_KEY. `origin` is the quota key of the client's address, where the channel knows it.
     """
     clean = normalise(text)
     if not clean:
@@ -62,8 +72,9 @@ async def converse(
             return [ChatMessage(text=held)]
     # Personal data in the text is masked by the log-record factory (api/privacy.py).
     log.info("message from %s via %s: %s", sender, channel, clean[:LOGGED_CHARS])
+    for_rasa = await _without_personal_data(sessions, secret_key=secret_key, sender=sender, text=clean, origin=origin)
     try:
-        raw = await rasa.send(sender=sender, text=clean, metadata={"channel": channel, **(metadata or {})})
+        raw = await rasa.send(sender=sender, text=for_rasa, metadata={"channel": channel, **(metadata or {})})
     except DialogueUnavailable as exc:
         log.error("dialogue engine unavailable for %s: %s", channel, exc)
         return [ChatMessage(text=UNAVAILABLE_REPLY)]
@@ -75,3 +86,23 @@ async def converse(
         log.error("empty answer for %s via %s; conversation restarted: %s", sender, channel, restarted)
         return [ChatMessage(text=SILENT_REPLY)]
     return messages
+
+
+async def _without_personal_data(
+    sessions: sessionmaker[Session] | None, *, secret_key: str | None, sender: str, text: str, origin: str | None
+) -> str:
+    """The text Rasa may see: ID numbers and pending codes as handles, stored in their own
+    committed transaction (the action server resolves them through the API at once)."""
+    if sessions is None or secret_key is None:
+        # Nowhere to keep a handle: mask rather than let a number into the tracker.
+        log.warning("no handle store for %s: ID numbers masked in place", sender)
+        return mask_in_place(text)
+
+    def run() -> str:
+        with sessions() as session:
+            replaced, changed = substitute(session, secret_key=secret_key, sender=sender, text=text, origin=origin)
+            if changed:
+                session.commit()
+            return replaced
+
+    return await run_in_threadpool(run)

@@ -5,14 +5,27 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
-from api.channels.limits import read_limited_body
+from api.channels.limits import limit_address, read_limited_body
 from api.channels.outbound import web_messages
 from api.channels.runtime import channels
-from api.chat.schemas import ChatMessage, ChatRequest, ChatResponse, WebOutbox, WebOutboxMessage
+from api.chat.owners import browser_token, check_or_bind, require_owner
+from api.chat.schemas import (
+    MIN_SENDER_CHARS,
+    SENDER_TOO_SHORT,
+    ChatMessage,
+    ChatRequest,
+    ChatResponse,
+    WebOutbox,
+    WebOutboxMessage,
+)
 from api.chat.service import converse
 from api.db import SessionDep
-from api.errors import TooManyRequests
+from api.errors import TooManyRequests, ValidationFailed
+from api.identity.handles import network_origin
+from api.settings import Settings
 
 router = APIRouter(tags=["对话"])
 
@@ -25,14 +38,26 @@ _BODY_DOC = {
 }
 
 
+def _own(sessions: sessionmaker[Session], sender: str, token: str | None) -> None:
+    with sessions() as session:
+        check_or_bind(session, sender=sender, token=token)
+        session.commit()
+
+
 @router.post(
     "/v1/chat",
     response_model=ChatResponse,
     summary="网页对话（与微信、短信同一路径）",
     openapi_extra=_BODY_DOC,
-    responses={413: {"description": "内容过大"}, 429: {"description": "发送过于频繁"}},
+    responses={
+        403: {"description": "该会话属于另一个浏览器"},
+        413: {"description": "内容过大"},
+        429: {"description": "发送过于频繁"},
+    },
 )
 async def chat(request: Request) -> ChatResponse:
+    settings: Settings = request.app.state.settings
+    address = await limit_address(request, "chat")
     # The body is read with a cap before parsing, so an oversized upload is refused unread.
     raw = await read_limited_body(request, MAX_BODY_BYTES)
     try:
@@ -40,6 +65,7 @@ async def chat(request: Request) -> ChatResponse:
     except ValidationError as exc:
         raise RequestValidationError(exc.errors()) from None
     sender = f"web:{body.sender}"
+    await run_in_threadpool(_own, request.app.state.sessionmaker, sender, browser_token(request))
     refusal = await channels(request).limiter.hit(sender)
     if refusal is not None:
         raise TooManyRequests(refusal)
@@ -49,15 +75,32 @@ async def chat(request: Request) -> ChatResponse:
         text=body.message,
         channel="web",
         sessions=request.app.state.sessionmaker,
+        secret_key=settings.secret_key,
+        origin=network_origin(settings.secret_key, address),
     )
     return ChatResponse(messages=[ChatMessage(text=m.text) for m in messages])
 
 
-@router.get("/v1/chat/messages", response_model=WebOutbox, summary="网页会话的后续消息（如工单答复）")
-def later_messages(
+@router.get(
+    "/v1/chat/messages",
+    response_model=WebOutbox,
+    summary="网页会话的后续消息（如工单答复），只答复发起会话的浏览器",
+    responses={403: {"description": "不是发起该会话的浏览器"}, 429: {"description": "请求过于频繁"}},
+)
+async def later_messages(
+    request: Request,
     session: SessionDep,
     sender: Annotated[str, Query(min_length=1, max_length=128, description="与 POST /v1/chat 相同的会话标识")],
     after: Annotated[int, Query(ge=0, description="只返回编号大于此值的消息")] = 0,
 ) -> WebOutbox:
-    rows = web_messages(session, sender=f"web:{sender}", after_id=after)
-    return WebOutbox(messages=[WebOutboxMessage(id=r.id, text=r.text, created_at=r.created_at) for r in rows])
+    await limit_address(request, "read")
+    if len(sender) < MIN_SENDER_CHARS:
+        raise ValidationFailed(SENDER_TOO_SHORT, fields={"sender": SENDER_TOO_SHORT})
+    full = f"web:{sender}"
+
+    def read() -> WebOutbox:
+        require_owner(session, sender=full, token=browser_token(request))
+        rows = web_messages(session, sender=full, after_id=after)
+        return WebOutbox(messages=[WebOutboxMessage(id=r.id, text=r.text, created_at=r.created_at) for r in rows])
+
+    return await run_in_threadpool(read)

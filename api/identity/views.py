@@ -1,4 +1,8 @@
-"""Claimant identity verification, called by the bot's check-in form (dialogue token)."""
+"""Claimant identity verification, called by the bot's check-in form (dialogue token).
+
+The ID number and the code come in clear (`id_number`, `code`: other integrations) or as
+the handles the conversation gateway put in their place (`id_handle`, `code_handle`).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import require_roles
+from api.channels.limits import limit_address
+from api.chat.owners import browser_token, require_owner
 from api.db import SessionDep
 from api.errors import NotFoundError, TooManyRequests, error_body
 from api.identity import service
+from api.identity.models import IdentityChallenge
 from api.identity.schemas import (
     ChallengeOut,
     ChallengeRequest,
@@ -30,24 +38,31 @@ Integration = Depends(require_roles("operator", "reviewer", "supervisor", dialog
 @router.post(
     "/challenges",
     summary="开始身份核验：已绑定或本人手机号直接通过，否则向预留手机发送验证码",
+    description="无论该身份证号有没有申领记录，回答都一样（201，“如果有申领记录，验证码已发送”），不泄露谁在领取。",
     responses={
         200: {"model": VerifiedOut, "description": "已核验"},
-        201: {"model": ChallengeOut, "description": "验证码已发送"},
-        404: {"description": "没有对应的申领记录"},
-        422: {"description": "身份证号码无效"},
+        201: {"model": ChallengeOut, "description": "如有申领记录，验证码已发送"},
+        403: {"description": "代号不属于该会话"},
+        422: {"description": "身份证号码无效，或代号已过期"},
+        429: {"description": "验证码发送次数过多"},
     },
     dependencies=[Integration],
 )
 def create_challenge(body: ChallengeRequest, request: Request, session: SessionDep) -> JSONResponse:
     settings: Settings = request.app.state.settings
     outcome = service.start(
-        session, settings=settings, sms=request.app.state.sms, sender=body.sender, id_number=body.id_number
+        session,
+        settings=settings,
+        sms=request.app.state.sms,
+        sender=body.sender,
+        id_number=body.id_number,
+        id_handle=body.id_handle,
     )
     if isinstance(outcome, service.Verified):
         out = VerifiedOut(claim_id=outcome.claim_id, verified_until=outcome.verified_until)
         return JSONResponse(out.model_dump(mode="json"), 200)
     challenge = ChallengeOut(
-        challenge_id=outcome.challenge_id, phone_masked=outcome.phone_masked, expires_at=outcome.expires_at
+        challenge_id=outcome.challenge_id, expires_at=outcome.expires_at, message=service.CODE_SENT_MESSAGE
     )
     return JSONResponse(challenge.model_dump(mode="json"), 201)
 
@@ -65,7 +80,9 @@ def create_challenge(body: ChallengeRequest, request: Request, session: SessionD
 )
 def verify_challenge(challenge_id: str, body: VerifyRequest, request: Request, session: SessionDep) -> JSONResponse:
     settings: Settings = request.app.state.settings
-    outcome = service.verify(session, settings=settings, challenge_id=challenge_id, code=body.code)
+    outcome = service.verify(
+        session, settings=settings, challenge_id=challenge_id, code=body.code, code_handle=body.code_handle
+    )
     if isinstance(outcome, service.Verified):
         out = VerifiedOut(claim_id=outcome.claim_id, verified_until=outcome.verified_until)
         return JSONResponse(out.model_dump(mode="json"), 200)
@@ -97,9 +114,9 @@ def sender_status(sender: str, session: SessionDep) -> SenderOut:
 @router.get(
     "/dev/last-code",
     response_model=DevCodeOut,
-    summary="（仅开发、测试环境）查看最近一次“发送”的验证码，供网页演示完成核验",
+    summary="（仅开发、测试环境）查看最近一次“发送”的验证码，供网页演示完成核验；只答复发起该网页会话的浏览器",
 )
-def dev_last_code(
+async def dev_last_code(
     request: Request,
     session: SessionDep,
     sender: Annotated[str, Query(min_length=3, max_length=160)],
@@ -107,7 +124,15 @@ def dev_last_code(
     settings: Settings = request.app.state.settings
     if settings.environment == Environment.production:
         raise NotFoundError("没有这个地址")
-    found = service.dev_last_code(session, sender=sender)
+    await limit_address(request, "dev")
+    token = browser_token(request)
+
+    def read() -> tuple[IdentityChallenge, str] | None:
+        # Never any sender by id: only the web conversation this browser's cookie owns.
+        require_owner(session, sender=sender, token=token)
+        return service.dev_last_code(session, sms=request.app.state.sms, sender=sender)
+
+    found = await run_in_threadpool(read)
     if found is None:
         raise NotFoundError("该会话还没有发送过验证码", code="no_code")
     challenge, code = found

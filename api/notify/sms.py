@@ -1,8 +1,18 @@
-"""Sending SMS through a provider, exactly once per purpose (dedup_key)."""
+"""Sending SMS through a provider, exactly once per purpose (dedup_key).
+
+Secret variables (a one-time code) never reach the database: the outbox row keeps
+them redacted ("******" in `params` and in `text`), and the provider is handed the
+real values in memory. The first send happens in the request that writes the row; the
+worker's re-send (api/notify/retry.py) has only the row, so a row whose secret was
+redacted is never re-sent: it is marked failed ("secret_not_kept"): a one-time code
+that could not go out at once is dead anyway, and the claimant asks for a new one.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -35,10 +45,37 @@ class SmsProvider(Protocol):
     def send(self, *, phone: str, template_code: str, params: dict[str, str], text: str) -> SendResult: ...
 
 
+REDACTED = "******"
+
+
+class DevHandset:
+    """What the development provider "delivered", in process memory (bounded), by dedup_key.
+
+    Stands in for the claimant's phone so that the web demo can show the code it would have
+    received (GET /v1/identity/dev/last-code, refused in production), without the code being
+    stored in the database.
+    """
+
+    def __init__(self, max_messages: int = 1000) -> None:
+        self._max = max_messages
+        self._params: OrderedDict[str, dict[str, str]] = OrderedDict()
+
+    def deliver(self, key: str, params: dict[str, str]) -> None:
+        self._params[key] = dict(params)
+        while len(self._params) > self._max:
+            self._params.popitem(last=False)
+
+    def received(self, key: str) -> dict[str, str] | None:
+        return self._params.get(key)
+
+
 class OutboxProvider:
     """Development provider: sends nothing; the outbox row is the record of what would go out."""
 
     name = "outbox"
+
+    def __init__(self) -> None:
+        self.handset = DevHandset()
 
     def send(self, *, phone: str, template_code: str, params: dict[str, str], text: str) -> SendResult:
         return SendResult(status="recorded")
@@ -52,11 +89,23 @@ def send_sms(
     template_code: str,
     params: dict[str, str],
     dedup_key: str,
+    secret_params: Iterable[str] = (),
 ) -> SmsMessage | None:
-    """Send one templated SMS; returns None when this dedup_key was already sent."""
+    """Send one templated SMS; returns None when this dedup_key was already sent.
+
+    `secret_params` name the variables (a code) that are redacted in the stored row.
+    """
     template = get_template(template_code)
     text = template.render(params)
-    message = SmsMessage(phone=phone, template_code=template_code, params=params, text=text, dedup_key=dedup_key)
+    secret = set(secret_params)
+    stored = {k: (REDACTED if k in secret else v) for k, v in params.items()}
+    message = SmsMessage(
+        phone=phone,
+        template_code=template_code,
+        params=stored,
+        text=template.render(stored) if secret else text,
+        dedup_key=dedup_key,
+    )
     try:
         with session.begin_nested():
             session.add(message)
@@ -64,15 +113,29 @@ def send_sms(
     except IntegrityError:
         log.info("sms %s already sent, skipped", dedup_key)
         return None
-    deliver(session, provider, message)
+    deliver(session, provider, message, params=params, text=text)
+    handset = getattr(provider, "handset", None)
+    if isinstance(handset, DevHandset):
+        handset.deliver(dedup_key, params)
     return message
 
 
-def deliver(session: Session, provider: SmsProvider, message: SmsMessage) -> str | None:
+def deliver(
+    session: Session,
+    provider: SmsProvider,
+    message: SmsMessage,
+    *,
+    params: dict[str, str] | None = None,
+    text: str | None = None,
+) -> str | None:
     """Hand one outbox row to the provider (first send or a re-send) and record what it said.
 
-    Returns the per-mobile window that held it back (nothing was sent), or None when sent."""
+    `params`/`text` are the real values on the first send (the row may hold them redacted).
+    Returns the per-mobile window that held it back (nothing was sent), or None."""
     message.provider = provider.name
+    if params is None and REDACTED in dict(message.params).values():
+        message.status, message.error_code = "failed", "secret_not_kept"
+        return None
     limits = getattr(provider, "mobile_limits", None)
     window = limits.exceeded(session, message.phone) if limits is not None else None
     if window is not None:
@@ -81,7 +144,10 @@ def deliver(session: Session, provider: SmsProvider, message: SmsMessage) -> str
         log.info("sms %s to %s held: per-mobile limit (%s)", message.template_code, mask_phone(message.phone), window)
         return str(window)
     result = provider.send(
-        phone=message.phone, template_code=message.template_code, params=dict(message.params), text=message.text
+        phone=message.phone,
+        template_code=message.template_code,
+        params=params if params is not None else dict(message.params),
+        text=text if text is not None else message.text,
     )
     message.attempts = (message.attempts or 0) + 1
     message.status = result.status

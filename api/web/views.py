@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse
+
+from api.chat.owners import give_cookie
+from api.settings import Environment, Settings
 
 STATIC = Path(__file__).parent / "static"
 
@@ -18,5 +21,9 @@ async def index() -> RedirectResponse:
 
 
 @router.get("/chat")
-async def chat_page() -> FileResponse:
-    return FileResponse(STATIC / "chat.html", media_type="text/html; charset=utf-8")
+async def chat_page(request: Request) -> FileResponse:
+    # The browser's session cookie: its conversations answer only it (api/chat/owners.py).
+    settings: Settings = request.app.state.settings
+    response = FileResponse(STATIC / "chat.html", media_type="text/html; charset=utf-8")
+    give_cookie(request, response, secure=settings.environment == Environment.production)
+    return response

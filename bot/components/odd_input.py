@@ -23,6 +23,8 @@ from rasa.shared.nlu.training_data.message import Message
 FALLBACK_INTENT = "nlu_fallback"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# What the gateway puts in place of an ID number or a code (api/identity/handles.py): not English.
+_HANDLE = re.compile(r"(?:idref|coderef)_[a-z]{12}")
 # Latin words that are real messages here (greetings, yes/no, thanks, abbreviations).
 KNOWN_LATIN = frozenset(
     [
@@ -51,6 +53,8 @@ KNOWN_LATIN = frozenset(
 
 def is_odd(text: str) -> bool:
     """Emoji/symbols only, or Latin words without Chinese that are not all known short replies."""
+    if _HANDLE.search(text):
+        return False  # an ID number or a code, whatever surrounds it
     if not text.strip():
         return False
     if not any(unicodedata.category(c)[0] in "LN" for c in text):

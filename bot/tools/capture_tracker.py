@@ -1,8 +1,9 @@
 """Save a conversation's tracker state as a test fixture (tests/actions/trackers/NAME.json).
 
 Needs the whole product running (`make run`). Talks through the gateway
-(POST /v1/chat), so the sender id is "web:<id>" as in production; the word CODE
-in the turns is replaced by the last one-time code sent to that sender (dev only).
+(POST /v1/chat), so the sender id is "web:<id>" as in production, with the chat
+page's session cookie; the word CODE in the turns is replaced by the last one-time
+code sent to that sender (dev only: the code route answers that cookie only).
 The saved state keeps what actions read: slots, the latest message, the events
 (masked of nothing: only demo data is used) trimmed to the fields actions use.
 
@@ -11,6 +12,7 @@ The saved state keeps what actions read: slots, the latest message, the events
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import sys
@@ -23,6 +25,7 @@ RASA = "http://127.0.0.1:5005"
 # Rasa's HTTP API wants its --auth-token (scripts/run.sh: RASA_TOKEN, dev-rasa-token by default).
 RASA_TOKEN = os.environ.get("RASA_TOKEN", "dev-rasa-token")
 OUT = Path(__file__).resolve().parents[2] / "tests" / "actions" / "trackers"
+_BROWSER = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
 
 def _call(url: str, body: dict | None = None, token: bool = False) -> dict:
@@ -31,7 +34,7 @@ def _call(url: str, body: dict | None = None, token: bool = False) -> dict:
     if token:
         headers["authorization"] = "Bearer dev-token"
     request = urllib.request.Request(url, data=data, headers=headers, method="POST" if data else "GET")
-    with urllib.request.urlopen(request, timeout=30) as response:
+    with _BROWSER.open(request, timeout=30) as response:
         return json.loads(response.read())
 
 
@@ -47,7 +50,8 @@ def _trim_event(event: dict) -> dict:
 
 
 def capture(name: str, turns: list[str]) -> Path:
-    sender = f"capture-{uuid.uuid4().hex[:8]}"
+    sender = f"capture-{uuid.uuid4().hex}"
+    _BROWSER.open(f"{API}/chat", timeout=30).read()  # the page's session cookie
     for turn in turns:
         if turn == "CODE":
             turn = _call(f"{API}/v1/identity/dev/last-code?sender=web:{sender}", token=True)["code"]

@@ -12,11 +12,15 @@ from actions.offers import ActionAffirm
 from tests.actions.conftest import FakeApi, load_tracker, responses, slots, texts
 
 ID = "120101197102110018"
+ID_HANDLE = "idref_kenwbctdmubs"  # what the gateway puts in place of an ID number
+CODE_HANDLE = "coderef_xctukkymvruq"
+CODE_SENT = "如果该身份证号有申领记录，验证码已发送到预留手机，请在5分钟内回复短信中的6位数字。没收到可以回复“重发”。"
 CHALLENGE = {
     "challenge_id": "ch_1",
-    "phone_masked": "199****0001",
+    "phone_masked": None,
     "expires_at": "2026-03-10T10:05:00+08:00",
     "verified": False,
+    "message": "如果该身份证号有申领记录，验证码已发送到预留手机，5分钟内有效。",
 }
 
 
@@ -55,13 +59,42 @@ def test_identity_service_down_means_not_verified(monkeypatch, dispatcher, domai
     assert events["identity_verified"] is False
 
 
-def test_id_number_sends_a_code_and_keeps_only_a_mask(api: FakeApi, dispatcher, domain) -> None:
+def test_id_handle_is_relayed_and_the_same_words_whether_or_not_there_is_a_claim(
+    api: FakeApi, dispatcher, domain
+) -> None:
+    api.on("POST", "/v1/identity/challenges", 201, CHALLENGE)
+    result = validate_id(f"我的身份证是{ID_HANDLE}", dispatcher, domain)
+    assert api.sent("POST", "/v1/identity/challenges")[0].body == {"sender": "web:test-sender", "id_handle": ID_HANDLE}
+    assert result["id_number"] == ID_HANDLE and result["challenge_id"] == "ch_1"
+    assert texts(dispatcher, domain) == [CODE_SENT]
+
+
+def test_id_number_in_clear_is_still_relayed_and_only_its_mask_kept(api: FakeApi, dispatcher, domain) -> None:
+    # A message that did not pass through the gateway (rasa shell): relayed, never kept.
     api.on("POST", "/v1/identity/challenges", 201, CHALLENGE)
     result = validate_id(f"我的身份证是{ID}", dispatcher, domain)
     assert api.sent("POST", "/v1/identity/challenges")[0].body == {"sender": "web:test-sender", "id_number": ID}
     assert result["id_number"] == "1201**********0018" and ID not in str(result)
-    assert result["challenge_id"] == "ch_1"
-    assert texts(dispatcher, domain) == ["验证码已发送到您登记的手机199****0001，请在短信提示的有效期内回复6位数字。"]
+
+
+def test_a_masked_id_number_is_asked_again(api: FakeApi, dispatcher, domain) -> None:
+    # The gateway masks an ID-shaped number that fails the check digit: nothing to relay.
+    result = validate_id("1201**********0019", dispatcher, domain, id_attempts=0.0)
+    assert result == {"id_number": None, "id_attempts": 1.0}
+    assert responses(dispatcher) == ["utter_id_number_invalid"] and api.requests == []
+
+
+@pytest.mark.parametrize("status", [403, 422])
+def test_a_refused_or_expired_handle_is_explained_and_asked_again(api: FakeApi, dispatcher, domain, status) -> None:
+    api.on(
+        "POST",
+        "/v1/identity/challenges",
+        status,
+        {"error": {"code": "handle", "message": "这条信息已过期，请重新输入。"}},
+    )
+    result = validate_id(ID_HANDLE, dispatcher, domain, id_attempts=0.0)
+    assert result == {"id_number": None, "id_attempts": 1.0}
+    assert texts(dispatcher, domain) == ["这条信息已过期，请重新输入。"]
 
 
 def test_registered_mobile_or_bound_wechat_needs_no_code(api: FakeApi, dispatcher, domain) -> None:
@@ -155,6 +188,13 @@ def test_right_code_verifies(api: FakeApi, dispatcher, domain) -> None:
     api.on("POST", "/v1/identity/challenges/ch_1/verify", 200, {"verified": True, "claim_id": 3, "verified_until": "…"})
     result = validate_code("验证码 482913", dispatcher, domain, challenge_id="ch_1")
     assert result["identity_verified"] is True and result["claim_id"] == "3"
+
+
+def test_code_handle_is_relayed(api: FakeApi, dispatcher, domain) -> None:
+    api.on("POST", "/v1/identity/challenges/ch_1/verify", 200, {"verified": True, "claim_id": 3, "verified_until": "…"})
+    result = validate_code(f"验证码 {CODE_HANDLE}", dispatcher, domain, challenge_id="ch_1")
+    assert result["identity_verified"] is True
+    assert api.sent("POST", "/v1/identity/challenges/ch_1/verify")[0].body == {"code_handle": CODE_HANDLE}
 
 
 def test_form_asks_only_what_is_missing(dispatcher, domain) -> None:

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -51,6 +52,9 @@ class Stack:
     action_server_token: str = field(default_factory=_secret)
     dialogue_token: str = field(default_factory=_secret)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    # One browser (cookie jar) per web sender: a conversation belongs to the browser session
+    # that started it (api/chat/owners.py), as on the chat page.
+    browsers: dict[str, httpx.Client] = field(default_factory=dict)
 
     @property
     def api(self) -> str:
@@ -61,8 +65,10 @@ class Stack:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     def tracker(self, sender: str) -> dict[str, Any]:
-        """Rasa's tracker of a conversation, through its HTTP API with the token."""
-        r = httpx.get(f"{self.rasa}/conversations/{sender}/tracker", params={"token": self.rasa_token}, timeout=30)
+        """Rasa's tracker of a conversation ("web:…", "sms:p…", "wx:…"), through its HTTP API with the token."""
+        r = httpx.get(
+            f"{self.rasa}/conversations/{quote(sender, safe='')}/tracker", params={"token": self.rasa_token}, timeout=30
+        )
         r.raise_for_status()
         state: dict[str, Any] = r.json()
         return state
@@ -135,6 +141,9 @@ class Stack:
     def stop_all(self) -> None:
         for name in list(self.procs):
             self.stop(name)
+        for client in self.browsers.values():
+            client.close()
+        self.browsers.clear()
 
     def wait_ready(self, timeout: float = 300) -> None:  # model load takes minutes on a busy 2-core machine
         deadline = time.monotonic() + timeout
@@ -153,7 +162,20 @@ class Stack:
             time.sleep(1)
         raise TimeoutError(f"stack not ready: {last}")
 
+    def browser(self, sender: str) -> httpx.Client:
+        """The browser of web conversation `sender`: it loaded the chat page (its session cookie)."""
+        if sender not in self.browsers:
+            client = httpx.Client(base_url=self.api, timeout=30)
+            client.get("/chat").raise_for_status()
+            self.browsers[sender] = client
+        return self.browsers[sender]
+
     def chat(self, sender: str, message: str) -> list[str]:
-        r = httpx.post(f"{self.api}/v1/chat", json={"sender": sender, "message": message}, timeout=30)
+        r = self.browser(sender).post("/v1/chat", json={"sender": sender, "message": message})
         r.raise_for_status()
         return [m["text"] for m in r.json()["messages"]]
+
+    def dev_code(self, sender: str) -> str | None:
+        """The demo code shown on that browser's chat page (development only)."""
+        r = self.browser(sender).get("/v1/identity/dev/last-code", params={"sender": f"web:{sender}"})
+        return str(r.json()["code"]) if r.status_code == 200 else None

@@ -15,7 +15,8 @@ from typing import Any
 import httpx
 import xmltodict
 
-from api.settings import DEV_SMS_PUSH_TOKEN, DEV_WECHAT_TOKEN
+from api.channels.sms.senders import pseudonym
+from api.settings import DEV_SECRET, DEV_SMS_PUSH_TOKEN, DEV_WECHAT_TOKEN
 from tests.e2e.stack import Stack
 
 AUTH = {"Authorization": "Bearer dev-token"}
@@ -94,16 +95,21 @@ def wechat(stack: Stack, openid: str, text: str) -> list[str]:
     return ([reply] if reply else []) + later
 
 
+def sms_sender(phone: str) -> str:
+    """The pseudonymous sender an SMS conversation runs under (the stack keeps the dev SECRET_KEY)."""
+    return pseudonym(DEV_SECRET, phone)
+
+
 def sms(stack: Stack, phone: str, text: str) -> list[str]:
     """An up-message through the Aliyun push; the replies are the SMS queued to that phone."""
-    before = outbound_ids(stack, f"sms:{phone}")
+    before = outbound_ids(stack, sms_sender(phone))
     body = [{"phone_number": phone, "send_time": time.strftime("%Y-%m-%d %H:%M:%S"), "content": text,
              "sign_name": "失业保险服务", "dest_code": "1234", "sequence_id": random.randrange(10**9)}]
     r = httpx.post(f"{stack.api}/channels/sms/aliyun/{DEV_SMS_PUSH_TOKEN}", json=body, timeout=60)
     assert r.status_code == 200 and r.json()["code"] == 0, r.text
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        new = [t for i, t in outbound(stack, f"sms:{phone}") if i not in before]
+        new = [t for i, t in outbound(stack, sms_sender(phone)) if i not in before]
         if new:
             return new
         time.sleep(0.2)

@@ -19,6 +19,12 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """API + action server + Rasa with the trained model, shared by the end-to-end security tests.
 
     The API logs at INFO, as deployed (access log included), so the log test greps everything
-    production would write."""
-    with Stack(workdir=tmp_path_factory.mktemp("secstack"), api_log_level="info").running() as s:
+    production would write. Requests from loopback count as from a trusted proxy, so a test can
+    speak for several client addresses (X-Forwarded-For) as nginx would."""
+    stack = Stack(
+        workdir=tmp_path_factory.mktemp("secstack"),
+        api_log_level="info",
+        env_overrides={"TRUSTED_PROXIES": "127.0.0.1"},
+    )
+    with stack.running() as s:
         yield s

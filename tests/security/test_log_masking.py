@@ -28,11 +28,10 @@ def _full_run(stack: Stack) -> list[str]:
     stranger_id = id_number("11010519900307123")
     used = [a.id_number, a.phone, b.id_number, b.phone, stranger_phone, stranger_id]
 
-    web_sender = f"log-{uuid.uuid4().hex[:8]}"
+    web_sender = f"log-{uuid.uuid4().hex}"
     for text in ("我要办理按月申领", a.id_number):
         assert web(stack, web_sender, text)
-    code = httpx.get(f"{stack.api}/v1/identity/dev/last-code", params={"sender": f"web:{web_sender}"},
-                     timeout=30).json().get("code", "000000")
+    code = stack.dev_code(web_sender) or "000000"
     for text in (code, "没有", f"我的手机是{a.phone}，身份证{a.id_number}", "我要转人工"):
         web(stack, web_sender, text)
 

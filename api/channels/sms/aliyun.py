@@ -52,10 +52,6 @@ class SmsUp(BaseModel):
         return digits
 
     @property
-    def sender(self) -> str:
-        return f"sms:{self.phone_number}"
-
-    @property
     def dedup_key(self) -> str:
         return f"sms:aliyun:{self.sequence_id}"
 

@@ -11,6 +11,7 @@ from api.channels.outbound import queue_message, record_inbound, take_pending
 from api.channels.runtime import ChannelRuntime
 from api.channels.sms.aliyun import SmsUp
 from api.channels.sms.replies import POINTER_TEMPLATE, pointer_params
+from api.channels.sms.senders import pseudonym, remember
 from api.channels.txn import in_transaction
 from api.chat.rasa_client import RasaClient
 from api.chat.service import converse
@@ -21,20 +22,27 @@ log = logging.getLogger(__name__)
 async def answer_sms(
     message: SmsUp, *, runtime: ChannelRuntime, rasa: RasaClient, sessions: sessionmaker[Session]
 ) -> None:
-    """Run after the push was acknowledged; the message's key was claimed by the caller."""
+    """Run after the push was acknowledged; the message's key was claimed by the caller.
 
-    def remember(session: Session) -> None:
-        record_inbound(session, sender=message.sender)
+    The conversation runs under the mobile's pseudonym (api/channels/sms/senders.py), never the
+    mobile itself; the mapping is recorded first, so the reply and the identity check can use it.
+    """
+    secret_key = runtime.settings.secret_key
+    sender = pseudonym(secret_key, message.phone_number)
 
-    await in_transaction(sessions, remember)
-    if await runtime.limiter.hit(message.sender) is not None:
+    def arrived(session: Session) -> None:
+        remember(session, secret_key=secret_key, phone=message.phone_number)
+        record_inbound(session, sender=sender)
+
+    await in_transaction(sessions, arrived)
+    if await runtime.limiter.hit(sender) is not None:
         # No reply: every SMS we send costs money and a rate-limited sender would only get more.
-        log.info("sms from %s rate limited, not answered", message.sender)
+        log.info("sms from %s rate limited, not answered", sender)
         await runtime.dedup.update(message.dedup_key, state=DedupState.done)
         return
     replies = await converse(
         rasa,
-        sender=message.sender,
+        sender=sender,
         text=message.content,
         channel="sms",
         metadata={"sequence_id": message.sequence_id},
@@ -45,7 +53,7 @@ async def answer_sms(
     def queue(session: Session) -> int:
         row = queue_message(
             session,
-            sender=message.sender,
+            sender=sender,
             text=text,
             sms_template=POINTER_TEMPLATE,
             sms_params=pointer_params(text),
@@ -66,4 +74,4 @@ async def answer_sms_logged(
     try:
         await answer_sms(message, runtime=runtime, rasa=rasa, sessions=sessions)
     except Exception:  # logged with its traceback; the push was already acknowledged
-        log.exception("sms %s from %s could not be answered", message.dedup_key, message.sender)
+        log.exception("sms %s could not be answered", message.dedup_key)

@@ -122,6 +122,7 @@ class WeChatHandler:
                 channel="wechat",
                 metadata={"msg_id": str(inbound.msg_id)},
                 sessions=self.sessions,
+                secret_key=self.runtime.settings.secret_key,
             ),
             name=f"converse {key}",
         )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from api.channels.models import ChannelContact, OutboundMessage
 from api.channels.outbound import OutboundDispatcher, queue_message, record_inbound, split_text, take_pending
 from api.channels.wechat.client import AccessTokenCache, CustomerService, RecordingTransport
+from api.chat.owners import COOKIE, check_or_bind
 from api.db import make_sessionmaker, utcnow
 from api.errors import ValidationFailed
 from api.notify import OutboxProvider
@@ -193,15 +194,22 @@ def test_dedup_key_queues_once(session: Session) -> None:
 
 
 def test_web_messages_are_stored_for_the_page(client: TestClient, session: Session) -> None:
-    queue_message(session, sender="web:web-abc123", text="您的诉求已有答复：请携带身份证到窗口办理。")
+    sender = "web-abc123-0123456789abcdef"
+    queue_message(session, sender=f"web:{sender}", text="您的诉求已有答复：请携带身份证到窗口办理。")
+    check_or_bind(session, sender=f"web:{sender}", token="browser-session-token-0001")  # the page's first message
     session.flush()
-    first = client.get("/v1/chat/messages", params={"sender": "web-abc123"})
+    # Only the browser that owns the conversation reads it (its session cookie), nobody by sender id.
+    assert client.get("/v1/chat/messages", params={"sender": sender}).status_code == 403
+    client.cookies.set(COOKIE, "browser-session-token-0001")
+    first = client.get("/v1/chat/messages", params={"sender": sender})
     assert first.status_code == 200
     (message,) = first.json()["messages"]
     assert message["text"] == "您的诉求已有答复：请携带身份证到窗口办理。"
-    after = client.get("/v1/chat/messages", params={"sender": "web-abc123", "after": message["id"]})
+    after = client.get("/v1/chat/messages", params={"sender": sender, "after": message["id"]})
     assert after.json() == {"messages": []}
-    assert client.get("/v1/chat/messages", params={"sender": "web-other"}).json() == {"messages": []}
+    assert client.get("/v1/chat/messages", params={"sender": "web-other-0123456789abcdef"}).status_code == 403
+    short = client.get("/v1/chat/messages", params={"sender": "web-1"})
+    assert short.status_code == 422 and "会话标识太短" in short.json()["error"]["message"]
 
 
 def test_committed_rows_are_delivered_by_the_running_app(channel_client: Callable[..., Any], engine: Engine) -> None:

@@ -13,9 +13,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from api.channels.sms.replies import shorten_summary
+from api.channels.sms.senders import pseudonym
 from api.notify.models import SmsMessage
 from api.notify.templates import SIGN, TEMPLATES
-from api.settings import DEV_SMS_PUSH_TOKEN
+from api.settings import DEV_SECRET, DEV_SMS_PUSH_TOKEN
 from bench.fake_rasa import FakeRasa
 from tests.api.channels.conftest import fixture_text
 
@@ -25,6 +26,11 @@ ACK = {"code": 0, "msg": "接收成功"}
 
 def new_phone() -> str:
     return "139" + f"{random.randrange(10**8):08d}"
+
+
+def sms_sender(phone: str) -> str:
+    """The pseudonymous sender id an SMS conversation runs under (never the mobile)."""
+    return pseudonym(DEV_SECRET, phone)
 
 
 def push_of(name: str, **changes: Any) -> list[dict[str, Any]]:
@@ -56,7 +62,8 @@ def test_recorded_push_is_acknowledged_and_answered_through_a_template(
         response = client.post(PUSH_URL, json=push)
     assert response.status_code == 200
     assert response.json() == ACK
-    assert fake_rasa.calls_for(f"sms:{phone}") == ["失业金每月几号发放?"]
+    assert fake_rasa.calls_for(sms_sender(phone)) == ["失业金每月几号发放?"]
+    assert all(phone not in sender for sender, *_ in fake_rasa.calls)  # Rasa never sees the mobile
     assert fake_rasa.calls[-1][2] == {"channel": "sms", "sequence_id": str(push[0]["sequence_id"])}
     sent = sms_to(engine, phone)
     assert len(sent) == 1
@@ -73,7 +80,7 @@ def test_repushed_sequence_id_is_answered_once(
     with channel_client(rasa_url=fake_rasa.url, **dedup_backend) as client:
         answers = [client.post(PUSH_URL, json=push) for _ in range(3)]
     assert [a.json() for a in answers] == [ACK, ACK, ACK]
-    assert len(fake_rasa.calls_for(f"sms:{phone}")) == 1
+    assert len(fake_rasa.calls_for(sms_sender(phone))) == 1
     assert len(sms_to(engine, phone)) == 1
 
 
@@ -87,8 +94,9 @@ def test_batch_push_with_country_prefix(
     with channel_client(rasa_url=fake_rasa.url) as client:
         response = client.post(PUSH_URL, json=push)
     assert response.json() == ACK
-    assert fake_rasa.calls_for(f"sms:{first}") == ["我上个月没办按月申领,还能补吗"]  # NFKC folds the full-width comma
-    assert fake_rasa.calls_for(f"sms:{second}") == ["12333电话打不通"]  # full-width digits folded
+    # NFKC folds the full-width comma
+    assert fake_rasa.calls_for(sms_sender(first)) == ["我上个月没办按月申领,还能补吗"]
+    assert fake_rasa.calls_for(sms_sender(second)) == ["12333电话打不通"]  # full-width digits folded
     for phone in (first, second):
         (message,) = sms_to(engine, phone)
         assert_templated(message)
@@ -137,8 +145,8 @@ def test_one_bad_message_does_not_sink_the_batch(
     with channel_client(rasa_url=fake_rasa.url) as client:
         response = client.post(PUSH_URL, json=push)
     assert response.json() == ACK
-    assert fake_rasa.calls_for(f"sms:{good}") == ["失业金每月几号发放?"]
-    assert fake_rasa.calls_for(f"sms:{long_text}") == []  # too long for the dialogue: told so by template
+    assert fake_rasa.calls_for(sms_sender(good)) == ["失业金每月几号发放?"]
+    assert fake_rasa.calls_for(sms_sender(long_text)) == []  # too long for the dialogue: told so by template
     (message,) = sms_to(engine, long_text)
     assert message.params == {"summary": "您的消息太长了，请分几次发送"}
     assert_templated(message)
@@ -152,7 +160,7 @@ def test_rate_limited_sender_gets_no_more_sms(
         for _ in range(3):
             push = push_of("aliyun_up.json", phone_number=phone, sequence_id=random.randrange(10**12))
             assert client.post(PUSH_URL, json=push).json() == ACK
-    assert len(fake_rasa.calls_for(f"sms:{phone}")) == 1
+    assert len(fake_rasa.calls_for(sms_sender(phone))) == 1
     assert len(sms_to(engine, phone)) == 1
 
 

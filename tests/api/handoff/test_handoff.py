@@ -28,16 +28,18 @@ def _chat(client: TestClient, sender: str, text: str) -> str:
 def test_paused_conversation_goes_to_the_ticket_not_the_bot(
     staff_client: TestClient, auth_headers: dict[str, str], session: Session
 ) -> None:
-    assert _chat(staff_client, "h-free", "你好") == UNAVAILABLE_REPLY  # not paused: sent to the (down) engine
-    t = staff_client.post("/v1/tickets", json={**TICKET, "sender": "web:h-1"}, headers=auth_headers).json()
+    assert (
+        _chat(staff_client, "h-free-0123456789ab", "你好") == UNAVAILABLE_REPLY
+    )  # not paused: sent to the (down) engine
+    t = staff_client.post("/v1/tickets", json={**TICKET, "sender": "web:h-1-0123456789ab"}, headers=auth_headers).json()
     assert t["conversation_paused"] is True
-    reply = _chat(staff_client, "h-1", "我还想补充一下单位还拖欠我两个月工资")
+    reply = _chat(staff_client, "h-1-0123456789ab", "我还想补充一下单位还拖欠我两个月工资")
     assert reply.startswith(f"您的诉求已转人工（工单号 {t['number']}），工作人员会尽快联系您")
     event = session.scalars(
         select(TicketEvent).where(TicketEvent.ticket_id == t["id"], TicketEvent.action == "claimant_message")
     ).one()
-    assert event.note == "我还想补充一下单位还拖欠我两个月工资" and event.actor == "claimant:web:h-1"
-    assert _chat(staff_client, "h-other", "你好") == UNAVAILABLE_REPLY  # other conversations untouched
+    assert event.note == "我还想补充一下单位还拖欠我两个月工资" and event.actor == "claimant:web:h-1-0123456789ab"
+    assert _chat(staff_client, "h-other-0123456789ab", "你好") == UNAVAILABLE_REPLY  # other conversations untouched
 
 
 def test_staff_release_hands_back_to_the_bot(
@@ -46,14 +48,14 @@ def test_staff_release_hands_back_to_the_bot(
     make_staff("op1", "operator")
     make_staff("far", "operator", unit="别的单位")
     login(staff_client, "op1")
-    t = staff_client.post("/v1/tickets", json={**TICKET, "sender": "web:h-2"}).json()
+    t = staff_client.post("/v1/tickets", json={**TICKET, "sender": "web:h-2-0123456789ab"}).json()
     login(staff_client, "far")
     assert staff_client.post(f"/v1/tickets/{t['id']}/release", json={}).status_code == 403
     login(staff_client, "op1")
     r = staff_client.post(f"/v1/tickets/{t['id']}/release", json={"note": "已电话答复"})
     assert r.status_code == 200 and r.json()["conversation_paused"] is False
     assert r.json()["events"][-1]["action"] == "release_conversation"
-    assert _chat(staff_client, "h-2", "还有一个问题") == UNAVAILABLE_REPLY
+    assert _chat(staff_client, "h-2-0123456789ab", "还有一个问题") == UNAVAILABLE_REPLY
     assert staff_client.post(f"/v1/tickets/{t['id']}/release", json={}).status_code == 409
     audit = session.scalars(
         select(AuditEvent).where(AuditEvent.action == "handoff.release", AuditEvent.entity_id == str(t["id"]))
@@ -66,14 +68,14 @@ def test_closing_the_ticket_releases_the_conversation(
 ) -> None:
     make_staff("op1", "operator")
     login(staff_client, "op1")
-    n = staff_client.post("/v1/tickets", json={**TICKET, "sender": "web:h-3"}).json()["number"]
+    n = staff_client.post("/v1/tickets", json={**TICKET, "sender": "web:h-3-0123456789ab"}).json()["number"]
     for step in ("accept", "start"):
         staff_client.post(f"/v1/tickets/{n}/{step}")
     staff_client.post(f"/v1/tickets/{n}/resolve", json={"answer": "已办理"})
     assert staff_client.get(f"/v1/tickets/{n}").json()["conversation_paused"] is True
     body = staff_client.post(f"/v1/tickets/{n}/follow-up", json={"satisfaction": "satisfied", "solved": True}).json()
     assert body["conversation_paused"] is False
-    assert _chat(staff_client, "h-3", "谢谢") == UNAVAILABLE_REPLY
+    assert _chat(staff_client, "h-3-0123456789ab", "谢谢") == UNAVAILABLE_REPLY
 
 
 def test_a_conversation_stays_with_its_first_ticket(session: Session) -> None:
