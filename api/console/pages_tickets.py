@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from api.console.web import back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
 from api.errors import AppError, ValidationFailed, validation_fields
+from api.fields import CONTROL_MESSAGE, has_controls
 from api.staff.sessions import StaffContext
 from api.tickets import actions, service
 from api.tickets.actions import Actor
@@ -230,6 +231,8 @@ def act(
         "reason": reason,
         "working_days": working_days,
     }
+    if any(has_controls(value) for value in form.values()):  # as the JSON routes refuse (api/fields.py)
+        return back(f"/console/tickets/{ticket_id}", f"填写的内容{CONTROL_MESSAGE}", error=True)
     try:
         message = _run(request, session, ctx, ticket_id, action, form)
     except AppError as exc:
