@@ -7,7 +7,9 @@ dicts by hand.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -81,6 +83,19 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
+def render_error(body: dict[str, Any]) -> bytes:
+    """JSON bytes of an error body that always encode: a message may quote what the caller sent."""
+    text = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.encode("utf-8", "replace")
+
+
+class ErrorResponse(JSONResponse):
+    """The error shape as a response; rendering it can never fail (see render_error)."""
+
+    def render(self, content: Any) -> bytes:
+        return render_error(content)
+
+
 _PYDANTIC_MESSAGES = {
     "missing": "必填",
     "int_type": "应为整数",
@@ -114,6 +129,38 @@ _PYDANTIC_MESSAGES = {
 }
 
 
+_HTTP_MESSAGES = {
+    400: "请求格式有误，请检查后重新提交。",
+    401: "请先登录或提供访问令牌",
+    403: "当前账号没有此操作的权限",
+    404: "没有这个地址",
+    405: "不支持这种请求方法",
+    413: "内容过大",
+    415: "不支持这种内容类型",
+}
+# Starlette's and FastAPI's own (English) details, by how they begin.
+_FRAMEWORK_DETAILS = (
+    ("There was an error parsing the body", "请求内容无法解析，请检查 JSON 或表单格式后重新提交。"),
+    ("Field exceeded maximum size", "表单中某一项内容过大（上限 1 MB），请精简后重新提交。"),
+    ("Part exceeded maximum size", "表单中某一项内容过大（上限 1 MB），请精简后重新提交。"),
+    ("Too many fields", "表单项过多，请检查后重新提交。"),
+    ("Too many files", "不接受上传文件。"),
+    ("Missing boundary", "表单格式有误（缺少分隔符），请检查后重新提交。"),
+    ('The Content-Disposition header field "name"', "表单格式有误（缺少字段名），请检查后重新提交。"),
+)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def http_message(status_code: int, detail: str) -> str:
+    """A Chinese message for an HTTPException: ours are Chinese already, the framework's are translated."""
+    if _CJK.search(detail):
+        return detail
+    for prefix, message in _FRAMEWORK_DETAILS:
+        if detail.startswith(prefix):
+            return message
+    return _HTTP_MESSAGES.get(status_code, "请求未能处理，请检查后重试。")
+
+
 def _field_name(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
@@ -125,6 +172,9 @@ def validation_fields(errors: list[Any]) -> dict[str, str]:
     for err in errors:
         name = _field_name(tuple(err.get("loc", ())))
         msg = err.get("msg", "")
+        if err.get("type") == "json_invalid":
+            # loc is ("body", <character offset>): the field is the body itself.
+            name = "body"
         if err.get("type") == "value_error":
             # Our own validators raise ValueError with a Chinese message.
             text = str(msg).removeprefix("Value error, ")
@@ -137,36 +187,36 @@ def validation_fields(errors: list[Any]) -> dict[str, str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, exc.fields), exc.status_code)
+        return ErrorResponse(error_body(exc.code, exc.message, exc.fields), exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         fields = validation_fields(list(exc.errors()))
         summary = "；".join(f"{k}：{v}" for k, v in list(fields.items())[:3])
-        return JSONResponse(
+        return ErrorResponse(
             error_body("validation_error", f"请求内容有误（{summary}）", fields), 422
         )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        messages = {404: "没有这个地址", 405: "不支持这种请求方法", 413: "内容过大"}
-        message = messages.get(exc.status_code, str(exc.detail))
-        return JSONResponse(
-            error_body(f"http_{exc.status_code}", message), exc.status_code, headers=exc.headers
+        return ErrorResponse(
+            error_body(f"http_{exc.status_code}", http_message(exc.status_code, str(exc.detail))),
+            exc.status_code,
+            headers=exc.headers,
         )
 
     @app.exception_handler(OperationalError)
     async def _db_down(_: Request, exc: OperationalError) -> JSONResponse:
         # The database is unreachable: the request's transaction was rolled back.
         log.error("database unavailable: %s: %s", type(exc.orig).__name__, str(exc.orig).strip()[:200])
-        return JSONResponse(
+        return ErrorResponse(
             error_body("database_unavailable", "系统暂时无法处理，请稍后再试或拨打12333。"), 503
         )
 
     async def _redis_down(_: Request, exc: Exception) -> JSONResponse:
         # Redis (rate limits, de-duplication, conversation state) is unreachable: fail closed, never a 500.
         log.error("redis unavailable: %s", type(exc).__name__)
-        return JSONResponse(
+        return ErrorResponse(
             error_body("service_unavailable", "系统暂时无法处理，请稍后再试或拨打12333。"), 503
         )
 
@@ -177,12 +227,19 @@ def install_error_handlers(app: FastAPI) -> None:
         # A value the database cannot hold or compare (a 2**70 id on SQLite, an over-long string on
         # PostgreSQL): the input is at fault, the request's transaction was rolled back.
         log.warning("value out of range for the database: %s", type(exc).__name__)
-        return JSONResponse(
+        return ErrorResponse(
             error_body("value_out_of_range", "输入的数值或文字超出允许范围，请检查后重试。"), 422
         )
 
     app.add_exception_handler(DataError, _out_of_range)
     app.add_exception_handler(OverflowError, _out_of_range)
+
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # A defect, not bad input: still the contracts' shape and Chinese (the server logs the trace).
+        log.error("unhandled %s", type(exc).__name__)
+        return ErrorResponse(error_body("internal_error", "系统内部错误，请稍后再试或拨打12333。"), 500)
+
+    app.add_exception_handler(Exception, _unexpected)
 
 
 ERROR_SCHEMA: dict[str, Any] = {

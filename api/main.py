@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 from api.chat.rasa_client import RasaClient
 from api.db import make_engine, make_sessionmaker
 from api.errors import document_error_shape, install_error_handlers
+from api.inputs import InputGuard
 from api.notify.providers import build_sms_provider
 from api.privacy import install_log_masking
 from api.routers import ROUTERS
@@ -59,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    # Checks every request's text (UTF-8, lone surrogates, size) before any route parses it.
+    app.add_middleware(InputGuard)
     document_error_shape(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -31,6 +31,9 @@ _PROVINCE_SHORT = {
     "新疆维吾尔自治区": "新疆",
 }
 _SPACE = re.compile(r"\s+")
+# The longest full name (province + city + county) is 25 characters; anything longer is not a
+# region, and refusing it keeps resolution cheap whatever a caller sends.
+MAX_REGION_CHARS = 64
 
 
 class UnknownRegionError(ValueError):
@@ -92,6 +95,7 @@ class _Index:
             for short in _short_names(name, level):
                 if short and short != name:
                     self.by_name[short].add(code)
+        self.longest = max(len(name) for name in self.by_name)
 
     def parent_codes(self, code: str) -> list[str]:
         level = _level(code)
@@ -108,7 +112,8 @@ class _Index:
     @lru_cache(maxsize=4096)  # noqa: B019 - the index lives as long as the process
     def _match(self, text: str) -> set[str]:
         found = set(self.by_name.get(text, ()))
-        for split in range(len(text) - 1, 1, -1):
+        # A head longer than the longest name matches nothing: O(len(text) * longest) in all.
+        for split in range(min(len(text) - 1, self.longest), 1, -1):
             heads = self.by_name.get(text[:split])
             if not heads:
                 continue
@@ -194,7 +199,12 @@ def _full_name(code: str) -> str:
 def resolve_region(text: str, layers: Iterable[str] | None = None) -> ResolvedRegion:
     """Resolve a code (``210100``), name (``沈阳市``) or short name (``沈阳``) to its rule layer."""
     layer_set = frozenset(layers) if layers is not None else _layer_codes()
-    return _resolve(str(text), layer_set)
+    text = str(text)
+    if len(text) > MAX_REGION_CHARS:
+        raise UnknownRegionError(
+            text[:MAX_REGION_CHARS], f"地区名称过长（最多 {MAX_REGION_CHARS} 个字），请写明省、市或区县名称。"
+        )
+    return _resolve(text, layer_set)
 
 
 def division_name(code: str) -> str:

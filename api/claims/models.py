@@ -1,7 +1,8 @@
 """Claims ORM: claimant, claim, month-by-month check-ins, stop events, back-pay requests.
 
 Months are stored as ``YYYY-MM`` text (sortable, the same on SQLite and PostgreSQL).
-One check-in per claim and month is enforced by the database (UNIQUE(claim_id, month)).
+One check-in per claim and month is enforced by the database (UNIQUE(claim_id, month)), and
+one claim per claimant, region layer and start month (UNIQUE natural_key).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.claims.enums import BackpayStatus, ClaimStatus
@@ -45,8 +46,14 @@ class Claim(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(120))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    # "<claimant id>:<region layer>:<start month>", UNIQUE: a repeated or concurrent registration of
+    # the same entitlement finds this row instead of adding a second (see records.natural_key).
+    # NULL only on rows older than the constraint that duplicated an earlier one (migration 0006).
+    natural_key: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
     claimant: Mapped[Claimant] = relationship(back_populates="claims", lazy="joined", innerjoin=True)
+
+    __table_args__ = (Index("uq_claims_natural_key", "natural_key", unique=True),)
 
 
 class Checkin(Base):

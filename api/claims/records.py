@@ -136,6 +136,17 @@ def claim_snapshot(claim: Claim) -> dict[str, Any]:
 # ---- creating ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Registered:
+    claim: Claim
+    created: bool  # False: the same entitlement was registered before (a repeated or concurrent request)
+
+
+def natural_key(claimant_id: int, region_code: str, start_month: str) -> str:
+    """One claim per claimant, rule layer and first benefit month (UNIQUE in the database)."""
+    return f"{claimant_id}:{region_code}:{start_month}"
+
+
 def create_claim(
     *,
     session: Session,
@@ -145,7 +156,25 @@ def create_claim(
     config: ClaimsConfig | None = None,
     sms: SmsProvider | None = None,
 ) -> Claim:
-    """Record an approved entitlement and tell the claimant the review result by SMS."""
+    """Record an approved entitlement (or find it, if registered already); see register_claim."""
+    return register_claim(session=session, data=data, actor=actor, rule_base=rule_base, config=config, sms=sms).claim
+
+
+def register_claim(
+    *,
+    session: Session,
+    data: ClaimCreate,
+    actor: str,
+    rule_base: RuleBase,
+    config: ClaimsConfig | None = None,
+    sms: SmsProvider | None = None,
+) -> Registered:
+    """Record an approved entitlement and tell the claimant the review result by SMS.
+
+    Idempotent: the same person, region layer and start month registered again (a retry, a
+    double click, ten concurrent deliveries) answers with the existing claim, writes nothing and
+    sends nothing; the same key with different details is a 409 naming the existing claim.
+    """
     conf = config or default_config()
     try:
         region = resolve_region(data.region, rule_base.region_codes)
@@ -156,7 +185,13 @@ def create_claim(
     if cap is not None and data.benefit_months > cap.value:
         text = f"超过最长领取期限 {cap.value} 个月"
         raise ValidationFailed(f"领取月数{text}", fields={"benefit_months": text})
+    known = repo.claimant_by_hash(session, id_hash(data.claimant.id_number, secret_key=conf.secret_key))
+    if known is not None:
+        found = repo.claim_by_natural_key(session, natural_key(known.id, region.code, data.start_month))
+        if found is not None:
+            return _registered_before(found, data)
     claimant = _claimant(session, data, conf, actor)
+    key = natural_key(claimant.id, region.code, data.start_month)
     claim = Claim(
         claimant_id=claimant.id,
         region_code=region.code,
@@ -165,10 +200,15 @@ def create_claim(
         benefit_months=data.benefit_months,
         status=ClaimStatus.active.value,
         created_by=actor,
+        natural_key=key,
     )
+    # claim.claimant is left unset until the row exists: through the relationship's cascade a
+    # claim that lost the race would stay attached to the claimant and be inserted again at commit.
+    if repo.add_claim(session, claim) is None:  # a concurrent request registered it first
+        found = repo.claim_by_natural_key(session, key)
+        assert found is not None
+        return _registered_before(found, data)
     claim.claimant = claimant
-    session.add(claim)
-    session.flush()
     record_audit(
         session,
         actor=actor,
@@ -187,7 +227,28 @@ def create_claim(
             params={"result": f"通过，可领取{claim.benefit_months}个月"},
             dedup_key=f"review:claim-{claim.id}",
         )
-    return claim
+    return Registered(claim=claim, created=True)
+
+
+def _registered_before(claim: Claim, data: ClaimCreate) -> Registered:
+    """The existing claim for a repeated registration; a 409 if the repeat says something else."""
+    differs = [
+        name
+        for name, same in (
+            ("claimant.name", claim.claimant.name == data.claimant.name),
+            ("claimant.phone", claim.claimant.phone == data.claimant.phone),
+            ("benefit_months", claim.benefit_months == data.benefit_months),
+        )
+        if not same
+    ]
+    if differs:
+        text = f"与已登记的待遇（编号 {claim.id}）不一致"
+        raise ConflictError(
+            f"该身份证号在该地区、该起始月份已登记待遇（编号 {claim.id}），本次内容不一致，请核对",
+            code="claim_exists",
+            fields=dict.fromkeys(differs, text),
+        )
+    return Registered(claim=claim, created=False)
 
 
 def _claimant(session: Session, data: ClaimCreate, conf: ClaimsConfig, actor: str) -> Claimant:

@@ -28,6 +28,23 @@ def claims_by_phone(session: Session, phone: str) -> list[Claim]:
     return list(session.scalars(stmt).unique())
 
 
+def claim_by_natural_key(session: Session, key: str) -> Claim | None:
+    return session.scalars(select(Claim).where(Claim.natural_key == key)).unique().one_or_none()
+
+
+def add_claim(session: Session, claim: Claim) -> Claim | None:
+    """Insert a claim; None when one with the same natural key exists (a concurrent request won the race)."""
+    try:
+        with session.begin_nested():
+            session.add(claim)
+            session.flush()
+    except IntegrityError:
+        if claim.natural_key is None or claim_by_natural_key(session, claim.natural_key) is None:
+            raise
+        return None
+    return claim
+
+
 def claimant_by_hash(session: Session, digest: str) -> Claimant | None:
     return session.scalars(select(Claimant).where(Claimant.id_hash == digest)).one_or_none()
 

@@ -10,10 +10,11 @@ from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
 from api.claims.enums import BackpayStatus, Channel, CheckinStatus, ClaimStatus, MonthState
 from api.claims.identity import normalize_id_number, normalize_phone
+from api.fields import IsoDateTime, Line, StrictInt, Text
 from policy_kb import Citation
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -35,10 +36,12 @@ def validate_as_of(value: date) -> date:
     return value
 
 
-Month = Annotated[str, AfterValidator(validate_month)]
+Month = Annotated[str, Field(max_length=16), AfterValidator(validate_month)]
 AsOf = Annotated[date, AfterValidator(validate_as_of)]
-IdNumber = Annotated[str, AfterValidator(normalize_id_number)]
-Phone = Annotated[str, AfterValidator(normalize_phone)]
+# Lengths bound the work done before the format checks (an 18-digit number or 11-digit mobile,
+# written with spaces or dashes at most).
+IdNumber = Annotated[str, Field(max_length=32), AfterValidator(normalize_id_number)]
+Phone = Annotated[str, Field(max_length=24), AfterValidator(normalize_phone)]
 # Times leave the API in Asia/Shanghai with their offset (contracts.md).
 LocalDateTime = Annotated[datetime, PlainSerializer(lambda d: d.astimezone(SHANGHAI).isoformat(), return_type=str)]
 
@@ -48,16 +51,17 @@ class _In(BaseModel):
 
 
 class ClaimantIn(_In):
-    name: str = Field(min_length=1, max_length=50)
+    name: Line = Field(min_length=1, max_length=50)
     id_number: IdNumber
     phone: Phone
 
 
 class ClaimCreate(_In):
     claimant: ClaimantIn
-    region: str = Field(min_length=1, max_length=40)
+    region: Line = Field(min_length=1, max_length=40)
     start_month: Month
-    benefit_months: int = Field(ge=1)
+    # Strict: JSON `true` is not 1 (the region's cap is checked by the service).
+    benefit_months: StrictInt = Field(ge=1)
 
 
 class CheckinAnswers(_In):
@@ -77,7 +81,7 @@ class CheckinAnswers(_In):
 class CheckinIn(_In):
     month: Month
     # Honoured from integrations and staff (records made elsewhere); absent: the server's clock.
-    at: AwareDatetime | None = None
+    at: IsoDateTime | None = None
     channel: Channel
     answers: CheckinAnswers
     # When the stop event happened, if one is reported; absent: the check-in day.
@@ -87,14 +91,14 @@ class CheckinIn(_In):
 class BackpayRequestIn(_In):
     # Absent: every month that may still be asked for.
     months: list[Month] | None = Field(default=None, min_length=1, max_length=24)
-    at: AwareDatetime | None = None
-    place: str | None = Field(default=None, max_length=60)
-    note: str | None = Field(default=None, max_length=500)
+    at: IsoDateTime | None = None
+    place: Line | None = Field(default=None, max_length=60)
+    note: Text | None = Field(default=None, max_length=500)
 
 
 class BackpayDecisionIn(_In):
     approve: bool
-    note: str | None = Field(default=None, max_length=500)
+    note: Text | None = Field(default=None, max_length=500)
 
 
 # ---- answers ------------------------------------------------------------------------------

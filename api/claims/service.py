@@ -6,7 +6,9 @@ and are gathered here:
 
 - ``get_claim(session=, claim_id=)`` → ORM ``Claim`` (404 when absent)
 - ``find_claims_by_id_number(session=, id_number=)`` (keyed hash), ``find_claims_by_phone(session=, phone=)``
-- ``create_claim(...)``, ``claim_out(claim, rule_base)`` (masked answer)
+- ``register_claim(...)`` → ``Registered(claim, created)`` (idempotent: the same person, region
+  layer and start month answers with the existing claim), ``create_claim(...)`` (its claim),
+  ``claim_out(claim, rule_base)`` (masked answer)
 - ``record_checkin(...)`` (``at=None``: the server's clock, as for a claimant's own check-in)
 - ``get_status(session=, claim_id=, as_of=, rule_base=)``, ``get_backpay(...)``
 - ``request_backpay(...)``, ``decide_backpay(...)``, ``list_backpay_requests(...)``
@@ -18,6 +20,7 @@ from api.claims.backpay import decide_backpay, list_backpay_requests, request_ba
 from api.claims.checkins import record_checkin
 from api.claims.records import (
     ClaimsConfig,
+    Registered,
     claim_out,
     config_from,
     create_claim,
@@ -25,12 +28,14 @@ from api.claims.records import (
     find_claims_by_id_number,
     find_claims_by_phone,
     get_claim,
+    register_claim,
     today,
 )
 from api.claims.status import get_backpay, get_status
 
 __all__ = [
     "ClaimsConfig",
+    "Registered",
     "claim_out",
     "config_from",
     "create_claim",
@@ -43,6 +48,7 @@ __all__ = [
     "get_status",
     "list_backpay_requests",
     "record_checkin",
+    "register_claim",
     "request_backpay",
     "today",
 ]

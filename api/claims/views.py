@@ -51,9 +51,9 @@ def _config(request: Request) -> service.ClaimsConfig:
 
 @router.post("", status_code=201, response_model=ClaimOut, summary="登记一笔失业保险金待遇")
 def create_claim(
-    body: ClaimCreate, request: Request, session: SessionDep, caller: Writer, rule_base: RuleBaseDep
+    body: ClaimCreate, request: Request, response: Response, session: SessionDep, caller: Writer, rule_base: RuleBaseDep
 ) -> ClaimOut:
-    claim = service.create_claim(
+    done = service.register_claim(
         session=session,
         data=body,
         actor=caller.actor,
@@ -61,7 +61,8 @@ def create_claim(
         config=_config(request),
         sms=request.app.state.sms,
     )
-    return service.claim_out(claim, rule_base)
+    response.status_code = 201 if done.created else 200  # 200: registered before, the existing claim
+    return service.claim_out(done.claim, rule_base)
 
 
 @router.get("/{claim_id}", response_model=ClaimOut, summary="查看待遇（身份证号、手机号脱敏）")

@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -76,7 +76,7 @@ def _find(claims: Any, session: Session, q: str) -> list[Any]:
 
 
 @router.get("/claims")
-def lookup(request: Request, session: SessionDep, q: str = "") -> Response:
+def lookup(request: Request, session: SessionDep, q: Annotated[str, Query(max_length=64)] = "") -> Response:
     ctx = page_user(request, *ROLES)
     claims = _claims()
     q = q.strip().replace(" ", "")
@@ -159,7 +159,7 @@ def verify(
     claim_id: int,
     request: Request,
     session: SessionDep,
-    csrf: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form(max_length=100)] = "",
     method: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """The operator records that (and how) the caller proved to be the claimant."""

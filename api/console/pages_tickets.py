@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
 from api.console.web import back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
 from api.errors import AppError, ValidationFailed, validation_fields
+from api.fields import CONTROL_MESSAGE, has_controls
 from api.staff.sessions import StaffContext
 from api.tickets import actions, service
 from api.tickets.actions import Actor
 from api.tickets.deps import HANDLE_ROLES, READ_ROLES, get_limits, get_sms
 from api.tickets.enums import Category, Satisfaction, TicketStatus
-from api.tickets.schemas import TicketCreate
+from api.tickets.schemas import MAX_TRANSCRIPT_CHARS, TicketCreate
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -30,10 +31,10 @@ def _actor(ctx: StaffContext) -> Actor:
 def queue(
     request: Request,
     session: SessionDep,
-    status: str | None = None,
-    overdue: str | None = None,
-    category: str | None = None,
-    page: int = 1,
+    status: Annotated[str | None, Query(max_length=200)] = None,
+    overdue: Annotated[str | None, Query(max_length=8)] = None,
+    category: Annotated[str | None, Query(max_length=40)] = None,
+    page: Annotated[int, Query(le=100_000)] = 1,
 ) -> Response:
     ctx = page_user(request, *READ_ROLES)
     now = utcnow()
@@ -73,14 +74,14 @@ def queue(
 def create(
     request: Request,
     session: SessionDep,
-    csrf: Annotated[str, Form()] = "",
-    category: Annotated[str, Form()] = "",
-    urgency: Annotated[str, Form()] = "normal",
-    region: Annotated[str, Form()] = "",
-    summary: Annotated[str, Form()] = "",
-    transcript: Annotated[str, Form()] = "",
-    phone: Annotated[str, Form()] = "",
-    claim_id: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    category: Annotated[str, Form(max_length=40)] = "",
+    urgency: Annotated[str, Form(max_length=20)] = "normal",
+    region: Annotated[str, Form(max_length=40)] = "",
+    summary: Annotated[str, Form(max_length=500)] = "",
+    transcript: Annotated[str, Form(max_length=MAX_TRANSCRIPT_CHARS)] = "",
+    phone: Annotated[str, Form(max_length=24)] = "",
+    claim_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     ctx = page_user(request, *HANDLE_ROLES)
     check_csrf(request, ctx, csrf)
@@ -116,7 +117,7 @@ def create(
 
 
 @router.get("/tickets/{ref}")
-def detail(ref: str, request: Request, session: SessionDep) -> Response:
+def detail(ref: Annotated[str, Path(max_length=40)], request: Request, session: SessionDep) -> Response:
     ctx = page_user(request, *READ_ROLES)
     ticket = service.get_ticket(session, ref=ref)
     view = service.to_detail(session, ticket, now=utcnow())
@@ -207,17 +208,17 @@ def _run(
 @router.post("/tickets/{ticket_id}/do/{action}")
 def act(
     ticket_id: int,
-    action: str,
+    action: Annotated[str, Path(max_length=40)],
     request: Request,
     session: SessionDep,
-    csrf: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form(max_length=100)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
     answer: Annotated[str, Form(max_length=4000)] = "",
-    satisfaction: Annotated[str, Form()] = "",
-    solved: Annotated[str, Form()] = "",
+    satisfaction: Annotated[str, Form(max_length=40)] = "",
+    solved: Annotated[str, Form(max_length=8)] = "",
     to_unit: Annotated[str, Form(max_length=80)] = "",
     reason: Annotated[str, Form(max_length=500)] = "",
-    working_days: Annotated[str, Form()] = "",
+    working_days: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     ctx = page_user(request, *HANDLE_ROLES)
     check_csrf(request, ctx, csrf)
@@ -230,6 +231,8 @@ def act(
         "reason": reason,
         "working_days": working_days,
     }
+    if any(has_controls(value) for value in form.values()):  # as the JSON routes refuse (api/fields.py)
+        return back(f"/console/tickets/{ticket_id}", f"填写的内容{CONTROL_MESSAGE}", error=True)
     try:
         message = _run(request, session, ctx, ticket_id, action, form)
     except AppError as exc:

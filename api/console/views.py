@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from api.console import pages_claims, pages_dashboard, pages_tickets
@@ -29,7 +29,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/static/{name}")
-def static(name: str) -> FileResponse:
+def static(name: Annotated[str, Path(max_length=40)]) -> FileResponse:
     if name not in STATIC:
         raise NotFoundError("没有这个文件")
     return FileResponse(HERE / "static" / name, media_type=f"{STATIC[name]}; charset=utf-8")
@@ -41,7 +41,7 @@ def home() -> RedirectResponse:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str | None = None) -> Response:
+def login_page(request: Request, next: Annotated[str | None, Query(max_length=300)] = None) -> Response:
     if staff_context(request) is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     return render(request, None, "login.html", next=_safe_next(next), error=None)
@@ -79,7 +79,7 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, session: SessionDep, csrf: Annotated[str, Form()] = "") -> Response:
+def logout(request: Request, session: SessionDep, csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
     ctx = staff_context(request)
     if ctx is not None:
         check_csrf(request, ctx, csrf)

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from api.fields import RegionText, StrictInt, Text
 from policy_kb import Citation
 
 
@@ -37,9 +38,9 @@ class KbSearchOut(BaseModel):
 
 
 class SuggestionsIn(BaseModel):
-    text: str = Field(description="来电人所说的话或坐席概括的问题", max_length=500)
-    region: str | None = Field(default=None, description="地区代码或名称，如 210000、沈阳")
-    claim_id: int | None = Field(default=None, description="已知的申领记录编号")
+    text: Text = Field(description="来电人所说的话或坐席概括的问题", max_length=500)
+    region: RegionText | None = Field(default=None, description="地区代码或名称，如 210000、沈阳")
+    claim_id: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1, description="已知的申领记录编号")
 
 
 class SuggestionSource(BaseModel):

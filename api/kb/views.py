@@ -10,6 +10,7 @@ from api.auth import IntegrationOrStaff
 from api.claims.access import authorize
 from api.db import SessionDep
 from api.eligibility.deps import RuleBaseDep
+from api.fields import MAX_REGION_CHARS
 from api.kb import service
 from api.kb.deps import KnowledgeBaseDep
 from api.kb.schemas import KbSearchOut, SuggestionsIn, SuggestionsOut
@@ -28,7 +29,9 @@ def kb_search(
     kb: KnowledgeBaseDep,
     _caller: IntegrationOrStaff,
     q: Annotated[str, Query(description="问题，如“重庆失业金审核要几天”", max_length=200)],
-    region: Annotated[str | None, Query(description="地区代码或名称；问题中写明的地名优先")] = None,
+    region: Annotated[
+        str | None, Query(max_length=MAX_REGION_CHARS, description="地区代码或名称；问题中写明的地名优先")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=20, description="最多返回几条")] = 5,
 ) -> KbSearchOut:
     return service.search(kb=kb, q=q, region=region, limit=limit, on=shanghai_today())

@@ -6,9 +6,10 @@ from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from api.eligibility.deps import CallerDep, RuleBaseDep
+from api.fields import MAX_REGION_CHARS
 from api.rules.schemas import RulesInForce
 from api.rules.service import rules_in_force
 
@@ -18,7 +19,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 @router.get("/{region}", summary="某地区某日有效的规则及其依据", response_model=RulesInForce)
 async def rules_view(
-    region: str,
+    region: Annotated[str, Path(max_length=MAX_REGION_CHARS)],
     rules: RuleBaseDep,
     _caller: CallerDep,
     on: Annotated[date | None, Query(description="日期 YYYY-MM-DD；不填为北京时间今天")] = None,

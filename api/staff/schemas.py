@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.fields import Line
 from api.tickets.schemas import LocalTime
+
+RoleName = Annotated[str, Field(min_length=1, max_length=32)]
 
 
 class LoginRequest(BaseModel):
@@ -12,14 +17,14 @@ class LoginRequest(BaseModel):
 
 class StaffCreate(BaseModel):
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
-    display_name: str = Field(min_length=1, max_length=64)
-    unit: str = Field(min_length=1, max_length=80)
+    display_name: Line = Field(min_length=1, max_length=64)
+    unit: Line = Field(min_length=1, max_length=80)
     password: str = Field(min_length=1, max_length=200)
-    roles: list[str] = Field(min_length=1, max_length=4)
+    roles: list[RoleName] = Field(min_length=1, max_length=4)
 
 
 class RolesUpdate(BaseModel):
-    roles: list[str] = Field(min_length=1, max_length=4)
+    roles: list[RoleName] = Field(min_length=1, max_length=4)
 
 
 class ActiveUpdate(BaseModel):

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, PlainSerializer
 
+from api.fields import Line, StrictInt, Text
 from api.tickets.deadlines import SHANGHAI
 from api.tickets.enums import Category, Channel, Satisfaction, Urgency
 
@@ -14,23 +15,29 @@ def _local(value: datetime) -> str:
 
 
 LocalTime = Annotated[datetime, PlainSerializer(_local, return_type=str)]
+MAX_TRANSCRIPT_CHARS = 20_000
 
 
 class TranscriptLine(BaseModel):
-    role: str = Field(min_length=1, max_length=20, description="claimant / bot / staff")
-    text: str = Field(min_length=1, max_length=4000)
+    role: Line = Field(min_length=1, max_length=20, description="claimant / bot / staff")
+    text: Text = Field(min_length=1, max_length=4000)
     at: datetime | None = None
 
 
 class TicketCreate(BaseModel):
     category: Category
     channel: Channel
-    region: str = Field(min_length=1, max_length=40, description="地区代码或名称，如 500000、重庆、沈阳")
-    claim_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    summary: str = Field(min_length=2, max_length=500)
-    transcript: str | list[TranscriptLine] | None = Field(default=None, max_length=200)
+    region: Line = Field(min_length=1, max_length=40, description="地区代码或名称，如 500000、重庆、沈阳")
+    claim_id: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
+    summary: Text = Field(min_length=2, max_length=500)
+    # Free text (at most MAX_TRANSCRIPT_CHARS) or at most 200 lines.
+    transcript: (
+        Annotated[Text, Field(max_length=MAX_TRANSCRIPT_CHARS)]
+        | Annotated[list[TranscriptLine], Field(max_length=200)]
+        | None
+    ) = None
     urgency: Urgency = Field(default=Urgency.normal, description="normal（一般）或 urgent（紧急，涉及人身财产安全）")
-    sender: str | None = Field(
+    sender: Line | None = Field(
         default=None,
         min_length=3,
         max_length=160,
@@ -104,31 +111,31 @@ class TicketPage(BaseModel):
 
 
 class NoteBody(BaseModel):
-    note: str = Field(min_length=1, max_length=2000)
+    note: Text = Field(min_length=1, max_length=2000)
 
 
 class OptionalNote(BaseModel):
-    note: str | None = Field(default=None, max_length=2000)
+    note: Text | None = Field(default=None, max_length=2000)
 
 
 class ResolveBody(BaseModel):
-    answer: str = Field(min_length=2, max_length=4000, description="答复诉求人的内容")
+    answer: Text = Field(min_length=2, max_length=4000, description="答复诉求人的内容")
 
 
 class FollowUpBody(BaseModel):
     satisfaction: Satisfaction
     solved: bool = Field(description="诉求人认为问题是否已解决")
-    note: str | None = Field(default=None, max_length=2000)
+    note: Text | None = Field(default=None, max_length=2000)
 
 
 class TransferBody(BaseModel):
-    to_unit: str = Field(min_length=2, max_length=80)
-    reason: str = Field(min_length=2, max_length=500, description="转办理由（首接负责，转办须说明理由）")
+    to_unit: Line = Field(min_length=2, max_length=80)
+    reason: Text = Field(min_length=2, max_length=500, description="转办理由（首接负责，转办须说明理由）")
 
 
 class ExtensionBody(BaseModel):
-    working_days: int = Field(ge=1, le=15)
-    reason: str = Field(min_length=2, max_length=500)
+    working_days: StrictInt = Field(ge=1, le=15)
+    reason: Text = Field(min_length=2, max_length=500)
 
 
 class RateRead(BaseModel):

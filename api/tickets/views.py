@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from api.claims.access import authorize_claimant_action, authorize_conversation
 from api.db import SessionDep, utcnow
@@ -26,6 +26,8 @@ from api.tickets.schemas import (
 from api.tickets.stats import ticket_stats
 
 router = APIRouter(prefix="/v1/tickets", tags=["接诉即办工单"])
+# A ticket id (18) or its number (JS20260302-0001).
+TicketRef = Annotated[str, Path(max_length=40)]
 
 
 @router.post("", response_model=TicketRead, status_code=201, summary="受理工单（带 sender 时该会话转人工）")
@@ -52,9 +54,9 @@ def create(
 def queue(
     _: Reader,
     session: SessionDep,
-    status: Annotated[str | None, Query(description="状态，可用逗号分隔多个；默认未办结的全部")] = None,
+    status: Annotated[str | None, Query(max_length=200, description="状态，可用逗号分隔多个；默认未办结的全部")] = None,
     overdue: Annotated[bool | None, Query(description="true 只看已超期，false 只看未超期")] = None,
-    category: Annotated[str | None, Query(pattern=r"^[a-z_]+$")] = None,
+    category: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z_]+$")] = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> TicketPage:
@@ -79,7 +81,7 @@ def stats(_: Reader, session: SessionDep) -> TicketStats:
 
 
 @router.get("/{ref}", response_model=TicketDetail, summary="工单详情（含全部事件）")
-def detail(ref: str, _: Reader, session: SessionDep) -> TicketDetail:
+def detail(ref: TicketRef, _: Reader, session: SessionDep) -> TicketDetail:
     return service.to_detail(session, service.get_ticket(session, ref=ref), now=utcnow())
 
 
@@ -88,19 +90,19 @@ def _done(session: SessionDep, ref: str) -> TicketDetail:
 
 
 @router.post("/{ref}/accept", response_model=TicketDetail, summary="签收（首接负责）")
-def accept(ref: str, actor: Handler, session: SessionDep) -> TicketDetail:
+def accept(ref: TicketRef, actor: Handler, session: SessionDep) -> TicketDetail:
     actions.accept(session, ticket=service.get_ticket(session, ref=ref, lock=True), actor=actor, now=utcnow())
     return _done(session, ref)
 
 
 @router.post("/{ref}/start", response_model=TicketDetail, summary="开始办理")
-def start(ref: str, actor: Handler, session: SessionDep) -> TicketDetail:
+def start(ref: TicketRef, actor: Handler, session: SessionDep) -> TicketDetail:
     actions.start(session, ticket=service.get_ticket(session, ref=ref, lock=True), actor=actor, now=utcnow())
     return _done(session, ref)
 
 
 @router.post("/{ref}/resolve", response_model=TicketDetail, summary="答复诉求人")
-def resolve(ref: str, body: ResolveBody, actor: Handler, session: SessionDep, sms: Sms) -> TicketDetail:
+def resolve(ref: TicketRef, body: ResolveBody, actor: Handler, session: SessionDep, sms: Sms) -> TicketDetail:
     ticket = service.get_ticket(session, ref=ref, lock=True)
     actions.resolve(session, ticket=ticket, actor=actor, answer=body.answer, now=utcnow(), sms=sms)
     return _done(session, ref)
@@ -108,7 +110,7 @@ def resolve(ref: str, body: ResolveBody, actor: Handler, session: SessionDep, sm
 
 @router.post("/{ref}/follow-up", response_model=TicketDetail, summary="回访：满意则办结，不满意则重办")
 def follow_up(
-    ref: str, body: FollowUpBody, actor: Handler, session: SessionDep, limits: Limits, sms: Sms
+    ref: TicketRef, body: FollowUpBody, actor: Handler, session: SessionDep, limits: Limits, sms: Sms
 ) -> TicketDetail:
     actions.follow_up(
         session,
@@ -125,7 +127,7 @@ def follow_up(
 
 
 @router.post("/{ref}/transfer", response_model=TicketDetail, summary="转办（须说明理由）")
-def transfer(ref: str, body: TransferBody, actor: Handler, session: SessionDep, limits: Limits) -> TicketDetail:
+def transfer(ref: TicketRef, body: TransferBody, actor: Handler, session: SessionDep, limits: Limits) -> TicketDetail:
     actions.transfer(
         session,
         ticket=service.get_ticket(session, ref=ref, lock=True),
@@ -139,7 +141,7 @@ def transfer(ref: str, body: TransferBody, actor: Handler, session: SessionDep, 
 
 
 @router.post("/{ref}/extension", response_model=TicketDetail, summary="申请延期")
-def request_extension(ref: str, body: ExtensionBody, actor: Handler, session: SessionDep) -> TicketDetail:
+def request_extension(ref: TicketRef, body: ExtensionBody, actor: Handler, session: SessionDep) -> TicketDetail:
     actions.request_extension(
         session,
         ticket=service.get_ticket(session, ref=ref, lock=True),
@@ -153,7 +155,7 @@ def request_extension(ref: str, body: ExtensionBody, actor: Handler, session: Se
 
 @router.post("/{ref}/extension/grant", response_model=TicketDetail, summary="批准延期（不能批准本人的申请）")
 def grant_extension(
-    ref: str, body: OptionalNote, actor: Supervisor, session: SessionDep, limits: Limits
+    ref: TicketRef, body: OptionalNote, actor: Supervisor, session: SessionDep, limits: Limits
 ) -> TicketDetail:
     actions.decide_extension(
         session,
@@ -169,7 +171,7 @@ def grant_extension(
 
 @router.post("/{ref}/extension/deny", response_model=TicketDetail, summary="驳回延期")
 def deny_extension(
-    ref: str, body: OptionalNote, actor: Supervisor, session: SessionDep, limits: Limits
+    ref: TicketRef, body: OptionalNote, actor: Supervisor, session: SessionDep, limits: Limits
 ) -> TicketDetail:
     actions.decide_extension(
         session,
@@ -184,7 +186,7 @@ def deny_extension(
 
 
 @router.post("/{ref}/remind", response_model=TicketDetail, summary="催办")
-def remind(ref: str, body: OptionalNote, actor: Supervisor, session: SessionDep) -> TicketDetail:
+def remind(ref: TicketRef, body: OptionalNote, actor: Supervisor, session: SessionDep) -> TicketDetail:
     actions.remind(
         session, ticket=service.get_ticket(session, ref=ref, lock=True), actor=actor, note=body.note, now=utcnow()
     )
@@ -192,7 +194,7 @@ def remind(ref: str, body: OptionalNote, actor: Supervisor, session: SessionDep)
 
 
 @router.post("/{ref}/notes", response_model=TicketDetail, summary="添加备注")
-def add_note(ref: str, body: NoteBody, actor: Handler, session: SessionDep) -> TicketDetail:
+def add_note(ref: TicketRef, body: NoteBody, actor: Handler, session: SessionDep) -> TicketDetail:
     actions.add_note(
         session, ticket=service.get_ticket(session, ref=ref, lock=True), actor=actor, note=body.note, now=utcnow()
     )
@@ -200,7 +202,7 @@ def add_note(ref: str, body: NoteBody, actor: Handler, session: SessionDep) -> T
 
 
 @router.post("/{ref}/release", response_model=TicketDetail, summary="会话交还智能客服")
-def release(ref: str, body: OptionalNote, actor: Handler, session: SessionDep) -> TicketDetail:
+def release(ref: TicketRef, body: OptionalNote, actor: Handler, session: SessionDep) -> TicketDetail:
     actions.release_conversation(
         session, ticket=service.get_ticket(session, ref=ref, lock=True), actor=actor, note=body.note, now=utcnow()
     )

@@ -49,11 +49,12 @@ def test_concurrent_claims_of_one_person_share_one_claimant(committed_client: Te
     phone = f"137{uuid.uuid4().int % 10**8:08d}"
     body = claim_body("500000", "2026-01", 12, id_number=number, phone=phone, name="王五")
 
-    def create(_: int) -> int:
-        return committed_client.post("/v1/claims", json=body, headers=AUTH).status_code
+    def create(start: str) -> int:
+        return committed_client.post("/v1/claims", json={**body, "start_month": start}, headers=AUTH).status_code
 
+    # Ten claims of one person (different start months): ten rows, one claimant.
     with ThreadPoolExecutor(10) as pool:
-        codes = list(pool.map(create, range(10)))
+        codes = list(pool.map(create, [f"2025-{m:02d}" for m in range(1, 11)]))
     assert codes == [201] * 10
     with engine.connect() as conn:
         count = conn.scalar(select(func.count()).select_from(Claimant).where(Claimant.phone == phone))
