@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bot")]
 
 from actions.api_client import ApiError, ApiUnavailable, call  # noqa: E402
-from actions.knowledge import MIN_SCORE, RESCUE_SCORE, clip_question  # noqa: E402
+from actions.knowledge import ask  # noqa: E402
 from actions.text import is_emoji_only, is_foreign  # noqa: E402
 
 ROUTE = {
@@ -48,13 +48,10 @@ def route(intent: str) -> str:
     return ROUTE.get(intent, intent)
 
 
-def kb_top(text: str, region: str | None, min_score: float) -> str | None:
-    params: dict[str, Any] = {"q": clip_question(text), "limit": 1}
-    if region:
-        params["region"] = region
-    found = call("GET", "/v1/kb/search", params=params)
-    hits = [r for r in found.get("results") or [] if float(r.get("score") or 0) >= min_score]
-    return hits[0]["id"] if hits else None
+def kb_top(text: str, region: str | None) -> str | None:
+    """The topic the assistant answers with (POST /v1/answers, as the actions ask), None when it abstains."""
+    found = ask(text, region)
+    return None if found.get("abstained") else found.get("topic")
 
 
 def answer_ok(item: dict[str, Any], predicted: str, api: bool) -> bool | None:
@@ -70,9 +67,9 @@ def answer_ok(item: dict[str, Any], predicted: str, api: bool) -> bool | None:
     if not api:
         return None
     if route(predicted) == "answer":
-        return kb_top(text, item.get("region"), MIN_SCORE) in entries
+        return kb_top(text, item.get("region")) in entries
     if predicted == "nlu_fallback" and not (is_emoji_only(text) or is_foreign(text)):
-        return kb_top(text, item.get("region"), RESCUE_SCORE) in entries
+        return kb_top(text, item.get("region")) in entries
     return False
 
 
