@@ -206,10 +206,10 @@ class Decider:
         # Nothing about unemployment insurance and nothing the entries know ("今天天气怎么样");
         # a figure with a question ("交了6年能领多久") is ranked on its own.
         anchored = any(token in self._anchors for token in meaningful)
-        if notions and not anchored and not any(n in self._index.known_tokens for n in notions):
-            return abstain("off_topic")
-        if not notions and not anchored and not any(_FIGURE.match(token) for token in raw_tokens):
-            return abstain("off_topic")  # "好的", "是吗"
+        figured = any(_FIGURE.match(token) for token in raw_tokens)
+        known = any(n in self._index.known_tokens for n in notions)
+        if not anchored and not figured and not known:
+            return abstain("off_topic")  # "今天天气怎么样", "好的"
         assessed = sorted(
             (self._assess(notions, entry_id, score) for entry_id, score in ranked[:3] if score > 0),
             key=lambda a: -a.adjusted,
