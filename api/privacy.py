@@ -10,10 +10,19 @@ from collections.abc import Mapping
 # longer digit runs; a run longer than an ID (an ID and a mobile typed together) is masked whole.
 # A digit that ends a percent-escape (a URL in an access log: "电" is %E7%94%B5) does not count as
 # part of the run, or "%B513911112222" would hide the mobile number from the patterns.
-_START = r"(?<!%[0-9A-Fa-f])(?:(?<![0-9])|(?<=%[0-9A-Fa-f][0-9]))"
-_ID_RE = re.compile(_START + r"([1-9][0-9]{3})[0-9]{10}([0-9]{3}[0-9Xx])(?![0-9])")
-_PHONE_RE = re.compile(_START + r"((?:86)?1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
-_LONG_RUN_RE = re.compile(_START + r"[0-9][0-9Xx]{18,}")
+# Digits may be full-width (１３８…, as Chinese input methods type them), and the usual grouped
+# spellings are found too: an ID as 6-8-4 and a mobile as 3-4-4, with spaces or hyphens.
+_D = "[0-9\uff10-\uff19]"
+_X = "[0-9\uff10-\uff19Xx\uff38\uff58]"
+_START = rf"(?<!%[0-9A-Fa-f])(?:(?<!{_D})|(?<=%[0-9A-Fa-f][0-9]))"
+_ID_RE = re.compile(_START + rf"([1-9\uff11-\uff19]{_D}{{3}}){_D}{{10}}({_D}{{3}}{_X})(?!{_D})")
+_PHONE_RE = re.compile(_START + rf"((?:[8８][6６])?[1１][3-9\uff13-\uff19]{_D}){_D}{{4}}({_D}{{4}})(?!{_D})")
+_LONG_RUN_RE = re.compile(_START + rf"{_D}{_X}{{18,}}")
+_SEP = r"[ \-\u3000\uff0d]"
+_ID_GROUPED_RE = re.compile(
+    rf"(?<!{_D})([1-9\uff11-\uff19]{_D}{{3}}){_D}{{2}}{_SEP}{_D}{{8}}{_SEP}({_D}{{3}}{_X})(?!{_D})"
+)
+_PHONE_GROUPED_RE = re.compile(rf"(?<!{_D})([1１][3-9\uff13-\uff19]{_D}){_SEP}{_D}{{4}}{_SEP}({_D}{{4}})(?!{_D})")
 
 
 def mask_id_number(id_number: str) -> str:
@@ -34,6 +43,8 @@ def mask_text(text: str) -> str:
     """Mask every ID number and mobile number found in free text."""
     text = _LONG_RUN_RE.sub(lambda m: m.group()[:4] + "*" * (len(m.group()) - 8) + m.group()[-4:], text)
     text = _ID_RE.sub(lambda m: m.group(1) + "*" * 10 + m.group(2), text)
+    text = _ID_GROUPED_RE.sub(lambda m: m.group(1) + "*" * 10 + m.group(2), text)
+    text = _PHONE_GROUPED_RE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
     return _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
 
 

@@ -1,4 +1,9 @@
-"""Tickets and their append-only event trail (the migration blocks UPDATE/DELETE on events)."""
+"""Tickets and their append-only event trail (the migration blocks UPDATE/DELETE on events).
+
+Every text a claimant or staff member writes (summary, transcript, answer, reasons, notes) is
+masked as it is set (api.privacy.mask_text): the queue page, exports and the database itself
+never hold an ID number or a mobile number in clear, whichever route or job wrote the text.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from api.db import Base, UtcDateTime, utcnow
+from api.privacy import mask_text
+
+
+def _masked(value: str | None) -> str | None:
+    return mask_text(value) if value is not None else None
 
 
 class Ticket(Base):
@@ -60,6 +70,14 @@ class Ticket(Base):
         Index("ix_tickets_sender", "sender"),
     )
 
+    @validates("summary", "answer", "extension_reason")
+    def _mask_text(self, _key: str, value: str | None) -> str | None:
+        return _masked(value)
+
+    @validates("transcript")
+    def _mask_transcript(self, _key: str, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**line, "text": mask_text(str(line.get("text", "")))} for line in lines]
+
 
 class TicketEvent(Base):
     """Who did what to a ticket, when, from which status to which; never updated or deleted."""
@@ -77,3 +95,7 @@ class TicketEvent(Base):
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
     __table_args__ = (Index("ix_ticket_events_ticket_id", "ticket_id", "id"),)
+
+    @validates("note")
+    def _mask_note(self, _key: str, value: str | None) -> str | None:
+        return _masked(value)
