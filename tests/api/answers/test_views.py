@@ -55,7 +55,8 @@ def test_retirement_date_is_computed_for_the_person(client: TestClient, auth_hea
 
 @pytest.mark.parametrize(
     "message",
-    ["公积金怎么提取", "领完失业金还能再领吗", "单位不给我开离职证明", "失业了信用卡还不上怎么办", "好的"],
+    # (公积金, a second claim and the leaving certificate now have entries of their own)
+    ["驾照到期了怎么换", "住房补贴去哪申请", "失业了信用卡还不上怎么办", "好的"],
 )
 def test_not_sure_says_so_without_a_citation(client: TestClient, auth_headers: dict[str, str], message: str) -> None:
     body = _answer(client, auth_headers, message=message, region="内蒙古")
@@ -72,7 +73,7 @@ def test_a_story_is_answered_by_its_last_question(client: TestClient, auth_heade
         "家里还有老人孩子要养，中介打电话说能帮忙办，想问一下像我这种情况能领失业金吗"
     )
     body = _answer(client, auth_headers, message=story)
-    assert body["topic"] == "eligibility", body
+    assert body["topic"] in {"eligibility", "dismissed_eligible"}, body
     assert "不要相信" not in body["reply"]  # not the fraud warning
 
 
@@ -87,7 +88,7 @@ def test_operator_region_wins_over_a_place_in_the_text(client: TestClient, auth_
 
 
 def test_abstention_for_an_operator_is_worded_for_the_console(client: TestClient, auth_headers: dict[str, str]) -> None:
-    body = _answer(client, auth_headers, message="公积金怎么提取", audience="operator", region="重庆")
+    body = _answer(client, auth_headers, message="驾照到期了怎么换", audience="operator", region="重庆")
     assert body["abstained"] and "工单" in body["reply"] and "区县失业保险经办机构" in body["reply"]
 
 

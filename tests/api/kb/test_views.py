@@ -112,7 +112,7 @@ def test_operator_suggestions_follow_the_selected_region(client: TestClient, aut
 
 def test_operator_suggestions_say_when_there_is_no_answer(client: TestClient, auth_headers: dict[str, str]) -> None:
     response = client.post(
-        "/v1/operator/suggestions", json={"text": "来电人问公积金怎么提取", "region": "重庆"}, headers=auth_headers
+        "/v1/operator/suggestions", json={"text": "来电人问驾照到期了怎么换", "region": "重庆"}, headers=auth_headers
     )
     body = response.json()
     assert body["suggestions"] == [] and body["abstained"] is True
