@@ -50,7 +50,8 @@ def test_inventory_has_at_least_120_well_formed_topics() -> None:
 
 def test_existing_entries_keep_their_ids() -> None:
     existing = {t["id"] for t in _topics_file()["topics"] if t.get("existing")}
-    assert existing == {p.stem for p in ENTRIES.glob("*.yaml")}
+    # The first 35 entries are marked existing; the inventory's new topics have entries since.
+    assert existing <= {p.stem for p in ENTRIES.glob("*.yaml")}
 
 
 def test_every_group_has_new_topics() -> None:
