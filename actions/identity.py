@@ -69,7 +69,7 @@ class ActionIdentityStatus(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         events = fresh_flow_slots()
         try:
-            status = call("GET", f"/v1/identity/senders/{quote(tracker.sender_id, safe='')}")
+            status = call("GET", f"/v1/identity/senders/{quote(tracker.sender_id, safe='')}", sender=tracker.sender_id)
         except (ApiUnavailable, ApiError):
             status = {"verified": False}
         if status.get("verified") and status.get("claim_id"):
@@ -114,7 +114,9 @@ class IdentityFormValidation(FormValidationAction):
         # The slot keeps the handle (it means nothing to anyone else) or a mask, never the number.
         kept = handle.group() if handle else f"{(id_number or '')[:4]}**********{(id_number or '')[-4:]}"
         try:
-            answer = call("POST", "/v1/identity/challenges", json={"sender": tracker.sender_id, **asked})
+            answer = call(
+                "POST", "/v1/identity/challenges", json={"sender": tracker.sender_id, **asked}, sender=tracker.sender_id
+            )
         except ApiUnavailable:
             dispatcher.utter_message(response="utter_service_unavailable")
             return {"id_number": None, "identity_failure": "unavailable", "requested_slot": None}
@@ -181,7 +183,7 @@ class IdentityFormValidation(FormValidationAction):
         given = {"code_handle": handle.group()} if handle else {"code": code}
         try:
             path = f"/v1/identity/challenges/{quote(challenge_id, safe='')}/verify"
-            answer = call("POST", path, json=given)
+            answer = call("POST", path, json=given, sender=tracker.sender_id)
         except ApiUnavailable:
             dispatcher.utter_message(response="utter_service_unavailable")
             return {"sms_code": None, "identity_failure": "unavailable", "requested_slot": None}

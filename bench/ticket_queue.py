@@ -156,7 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         engine.dispose()
         username, password = DEMO_ACCOUNTS[0][0], DEMO_ACCOUNTS[0][3]
         with TestClient(create_app(settings)) as client:
-            assert client.post("/v1/staff/login", json={"username": username, "password": password}).status_code == 200
+            r = client.post("/v1/staff/login", json={"username": username, "password": password})
+            assert r.status_code == 200
+            client.headers["X-CSRF-Token"] = r.headers["X-CSRF-Token"]
             results = {
                 "队列页面 GET /console/tickets": _time(client, "/console/tickets", args.runs),
                 "超期筛选 GET /console/tickets?overdue=1": _time(client, "/console/tickets?overdue=1", args.runs),

@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import json
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from api.fields import RegionText
 from api.kb.schemas import RegionRef
 from policy_kb import Citation
 
 Audience = Literal["claimant", "operator"]
+# The known facts are a handful of short values (months, a birth month, a category).
+MAX_FACTS_CHARS = 2000
+
+
+def _bounded_facts(value: dict[str, Any]) -> dict[str, Any]:
+    if len(json.dumps(value, ensure_ascii=False)) > MAX_FACTS_CHARS:
+        raise ValueError(f"已知情况内容过长（上限 {MAX_FACTS_CHARS} 个字符）")
+    return value
 
 
 class AnswerIn(BaseModel):
+    # An unknown field is a caller's mistake (a misspelt `region` would silently answer nationally).
+    model_config = ConfigDict(extra="forbid")
+
     message: str = Field(min_length=1, max_length=2000, description="对方发来的原话，可以很长（先讲经过、最后提问）")
-    region: str | None = Field(default=None, description="已知地区代码或名称；消息里写明的地名优先（坐席所选地区除外）")
+    region: RegionText | None = Field(
+        default=None, description="已知地区代码或名称；消息里写明的地名优先（坐席所选地区除外）"
+    )
     date: dt.date | None = Field(default=None, description="按哪一天的规定答复，默认今天（北京时间）")
-    facts: dict[str, Any] | None = Field(
+    facts: Annotated[dict[str, Any], AfterValidator(_bounded_facts)] | None = Field(
         default=None,
         description="此前已知的本人情况，如 contribution_months、birth_month、category；无法识别的值被忽略",
     )

@@ -31,6 +31,16 @@ PROBE_SECONDS = 1.0
 WEBHOOK = "/webhooks/gateway/webhook"
 
 
+def conversation_path(sender: str) -> str:
+    """A sender id as Rasa's /conversations/<id>/… path segment.
+
+    Rasa's server (Sanic) does not percent-decode path parameters: "web%3Aabc" would be a new,
+    empty conversation, not "web:abc". So ":" stays as it is; the channels' ids ("web:<id>",
+    "wx:<openid>", "sms:p<pseudonym>") hold no other character that needs quoting.
+    """
+    return quote(sender, safe=":")
+
+
 class DialogueUnavailable(Exception):
     """Rasa could not be reached or answered with an error."""
 
@@ -99,7 +109,7 @@ class RasaClient:
     async def restart(self, *, sender: str) -> bool:
         """Reset a conversation (Rasa's `restart` event): the way out when its state keeps
         predicting an action that fails, which otherwise answers nothing until the session expires."""
-        path = f"/conversations/{quote(sender, safe='')}/tracker/events"
+        path = f"/conversations/{conversation_path(sender)}/tracker/events"
         try:
             response = await self._http.post(
                 path, params={"include_events": "NONE", **self._api_auth}, json={"event": "restart"}

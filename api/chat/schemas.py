@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from pydantic import BaseModel, Field, field_validator
@@ -8,11 +9,17 @@ MAX_MESSAGE_CHARS = 1000
 # The chat page makes "web-" + 32 hex digits (128 random bits); a short id is guessable.
 MIN_SENDER_CHARS = 16
 SENDER_TOO_SHORT = f"会话标识太短（至少{MIN_SENDER_CHARS}个字符），请刷新网页后重试"
+# The id becomes part of Rasa's URL path (/conversations/web:<id>/…), which Rasa's server does
+# not percent-decode: an id with any other character would name a different conversation there.
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]+")
+SENDER_CHARACTERS = "会话标识只能由字母、数字和 - _ . ~ 组成，请刷新网页后重试"
 
 
 def check_sender(value: str) -> str:
     if len(value) < MIN_SENDER_CHARS:
         raise ValueError(SENDER_TOO_SHORT)
+    if not _URL_SAFE.fullmatch(value):
+        raise ValueError(SENDER_CHARACTERS)
     return value
 
 

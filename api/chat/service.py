@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from api.chat.rasa_client import DialogueUnavailable, RasaClient
 from api.chat.schemas import MAX_MESSAGE_CHARS, ChatMessage
 from api.handoff.gateway import handoff_reply
-from api.identity.handles import mask_in_place, substitute
+from api.identity.handles import substitute
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +48,18 @@ async def converse(
     sender: str,
     text: str,
     channel: str,
+    sessions: sessionmaker[Session],
+    secret_key: str,
     metadata: dict[str, Any] | None = None,
-    sessions: sessionmaker[Session] | None = None,
-    secret_key: str | None = None,
     origin: str | None = None,
 ) -> list[ChatMessage]:
     """The replies to one message from `sender` ("web:<id>", "wx:<openid>", "sms:p<pseudonym>").
 
     `sessions` lets hooks that need the database (e.g. the human hand-off, the handles)
-    open their own short transaction; every channel passes the app's sessionmaker and
-    SECRET_KEY. `origin` is the quota key of the client's address, where the channel knows it.
+    open their own short transaction; `secret_key` keys the handles that replace ID numbers
+    and codes before Rasa sees the text. Both are required: a channel that left them out once
+    sent every ID number to Rasa masked, so no claimant on it could verify. `origin` is the
+    quota key of the client's address, where the channel knows it.
     """
     clean = normalise(text)
     if not clean:
@@ -65,11 +67,10 @@ async def converse(
     if len(clean) > MAX_MESSAGE_CHARS:
         log.info("message from %s via %s refused: %d characters", sender, channel, len(clean))
         return [ChatMessage(text=TOO_LONG_REPLY)]
-    if sessions is not None:
-        # A conversation handed to people (a ticket with this sender) does not reach the bot.
-        held = await handoff_reply(sessions, sender=sender, text=clean)
-        if held is not None:
-            return [ChatMessage(text=held)]
+    # A conversation handed to people (a ticket with this sender) does not reach the bot.
+    held = await handoff_reply(sessions, sender=sender, text=clean)
+    if held is not None:
+        return [ChatMessage(text=held)]
     # Personal data in the text is masked by the log-record factory (api/privacy.py).
     log.info("message from %s via %s: %s", sender, channel, clean[:LOGGED_CHARS])
     for_rasa = await _without_personal_data(sessions, secret_key=secret_key, sender=sender, text=clean, origin=origin)
@@ -89,14 +90,10 @@ async def converse(
 
 
 async def _without_personal_data(
-    sessions: sessionmaker[Session] | None, *, secret_key: str | None, sender: str, text: str, origin: str | None
+    sessions: sessionmaker[Session], *, secret_key: str, sender: str, text: str, origin: str | None
 ) -> str:
     """The text Rasa may see: ID numbers and pending codes as handles, stored in their own
     committed transaction (the action server resolves them through the API at once)."""
-    if sessions is None or secret_key is None:
-        # Nowhere to keep a handle: mask rather than let a number into the tracker.
-        log.warning("no handle store for %s: ID numbers masked in place", sender)
-        return mask_in_place(text)
 
     def run() -> str:
         with sessions() as session:

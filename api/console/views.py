@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from api.channels.limits import client_address
 from api.console import pages_claims, pages_dashboard, pages_tickets
 from api.console.web import HERE, check_csrf, page_user, render
 from api.db import SessionDep
@@ -60,6 +61,7 @@ def login(
             session,
             username=username.strip(),
             password=password,
+            address=client_address(request, request.app.state.settings.trusted_proxies),
             refused_passwords=refused_passwords(request.app.state.settings),
         )
     except AppError as exc:

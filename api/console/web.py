@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.staff.enums import ROLE_LABELS, Role
-from api.staff.service import csrf_token
-from api.staff.sessions import StaffContext, staff_context
+from api.staff.sessions import StaffContext, csrf_ok, session_csrf, staff_context
 from api.tickets.deadlines import SHANGHAI
 from api.tickets.enums import (
     ACTION_LABELS,
@@ -73,19 +71,15 @@ def page_user(request: Request, *roles: str) -> StaffContext:
     return ctx
 
 
-def csrf_for(request: Request, ctx: StaffContext) -> str:
-    return csrf_token(secret=request.app.state.settings.secret_key, token=ctx.token)
-
-
 def check_csrf(request: Request, ctx: StaffContext, submitted: str) -> None:
-    if not hmac.compare_digest(csrf_for(request, ctx), submitted or ""):
+    if not csrf_ok(request, ctx, submitted):
         raise HTTPException(403, detail="页面已过期，请刷新后重试")
 
 
 def render(request: Request, ctx: StaffContext | None, name: str, status_code: int = 200, **context: Any) -> Response:
     base: dict[str, Any] = {"user": ctx, "now": datetime.now(SHANGHAI)}
     if ctx is not None:
-        base.update(csrf=csrf_for(request, ctx), roles=ctx.caller.roles, role_labels=role_labels(ctx))
+        base.update(csrf=session_csrf(request, ctx), roles=ctx.caller.roles, role_labels=role_labels(ctx))
     base["flash"] = request.query_params.get("msg")
     base["flash_kind"] = "error" if request.query_params.get("kind") == "error" else "ok"
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)

@@ -90,17 +90,6 @@ def valid_id_number(candidate: str) -> str | None:
         return None
 
 
-def mask_in_place(text: str) -> str:
-    """ID numbers and ID-shaped runs masked, for when no handle can be stored (fail closed)."""
-
-    def mask(match: re.Match[str]) -> str:
-        if " " in match.group() and valid_id_number(match.group()) is None:
-            return match.group()
-        return masked_id(match.group().replace(" ", ""))
-
-    return _ID_SHAPED.sub(mask, text)
-
-
 def _pending_challenge(session: Session, sender: str, now: datetime) -> IdentityChallenge | None:
     return session.scalar(
         select(IdentityChallenge)

@@ -277,15 +277,17 @@ def verify(
     challenge_id: str,
     code: str | None = None,
     code_handle: str | None = None,
+    for_sender: str | None = None,
 ) -> Verified | WrongCode:
     """Check a code (in clear, or the handle the gateway put in its place).
 
-    A wrong code counts an attempt (the caller must commit it before answering).
+    `for_sender`: the conversation a dialogue caller acts for; another sender's challenge is
+    "not found" to it. A wrong code counts an attempt (the caller must commit it before answering).
     """
     if (code is None) == (code_handle is None):
         raise ValidationFailed("请提供验证码（code）或其代号（code_handle）之一", fields={"code": "必填"})
     challenge = session.get(IdentityChallenge, challenge_id, with_for_update=True)
-    if challenge is None:
+    if challenge is None or (for_sender is not None and challenge.sender != for_sender):
         raise NotFoundError("没有这个验证请求，请重新获取验证码。", code="challenge_not_found")
     if challenge.status == ChallengeStatus.locked or challenge.attempts >= settings.identity_otp_max_attempts:
         raise TooManyRequests("验证码输错次数过多，本次验证已失效，请重新获取验证码。", code="otp_locked")

@@ -12,11 +12,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.auth import require_roles
+from api.auth import Caller, require_roles
 from api.channels.limits import limit_address
 from api.chat.owners import browser_token, require_owner
 from api.db import SessionDep
-from api.errors import NotFoundError, TooManyRequests, error_body
+from api.errors import ForbiddenError, NotFoundError, TooManyRequests, error_body
 from api.identity import service
 from api.identity.models import IdentityChallenge
 from api.identity.schemas import (
@@ -33,6 +33,27 @@ router = APIRouter(prefix="/v1/identity", tags=["身份核验"])
 # The action server, integrations and business staff; an auditor performs no business action
 # (a challenge sends an SMS code to the claimant).
 Integration = Depends(require_roles("operator", "reviewer", "supervisor", dialogue=True))
+IdentityCaller = Annotated[Caller, Integration]
+WRONG_SENDER = "对话引擎只能为它所代表的会话（X-Claimant-Sender）办理身份核验。"
+
+
+def _acting_for(caller: Caller) -> str | None:
+    """The one sender a dialogue caller may act for (its X-Claimant-Sender); None for others.
+
+    The action server names the conversation it runs for; a forged tracker or /execute call
+    cannot make it start or read another conversation's verification.
+    """
+    if not caller.is_dialogue:
+        return None
+    if caller.claimant_sender is None:
+        raise ForbiddenError(WRONG_SENDER, code="sender_mismatch")
+    return caller.claimant_sender
+
+
+def _same_sender(caller: Caller, sender: str) -> None:
+    acting = _acting_for(caller)
+    if acting is not None and acting != sender:
+        raise ForbiddenError(WRONG_SENDER, code="sender_mismatch")
 
 
 @router.post(
@@ -46,9 +67,11 @@ Integration = Depends(require_roles("operator", "reviewer", "supervisor", dialog
         422: {"description": "身份证号码无效，或代号已过期"},
         429: {"description": "验证码发送次数过多"},
     },
-    dependencies=[Integration],
 )
-def create_challenge(body: ChallengeRequest, request: Request, session: SessionDep) -> JSONResponse:
+def create_challenge(
+    body: ChallengeRequest, caller: IdentityCaller, request: Request, session: SessionDep
+) -> JSONResponse:
+    _same_sender(caller, body.sender)
     settings: Settings = request.app.state.settings
     outcome = service.start(
         session,
@@ -76,12 +99,18 @@ def create_challenge(body: ChallengeRequest, request: Request, session: SessionD
         422: {"description": "验证码不正确（含 attempts_left）"},
         429: {"description": "输错次数过多，本次验证已失效"},
     },
-    dependencies=[Integration],
 )
-def verify_challenge(challenge_id: str, body: VerifyRequest, request: Request, session: SessionDep) -> JSONResponse:
+def verify_challenge(
+    challenge_id: str, body: VerifyRequest, caller: IdentityCaller, request: Request, session: SessionDep
+) -> JSONResponse:
     settings: Settings = request.app.state.settings
     outcome = service.verify(
-        session, settings=settings, challenge_id=challenge_id, code=body.code, code_handle=body.code_handle
+        session,
+        settings=settings,
+        challenge_id=challenge_id,
+        code=body.code,
+        code_handle=body.code_handle,
+        for_sender=_acting_for(caller),
     )
     if isinstance(outcome, service.Verified):
         out = VerifiedOut(claim_id=outcome.claim_id, verified_until=outcome.verified_until)
@@ -102,9 +131,9 @@ def verify_challenge(challenge_id: str, body: VerifyRequest, request: Request, s
     "/senders/{sender}",
     response_model=SenderOut,
     summary="会话是否已核验身份（及有效期）",
-    dependencies=[Integration],
 )
-def sender_status(sender: str, session: SessionDep) -> SenderOut:
+def sender_status(sender: str, caller: IdentityCaller, session: SessionDep) -> SenderOut:
+    _same_sender(caller, sender)
     binding = service.sender_status(session, sender=sender)
     if binding is None:
         return SenderOut(verified=False, claim_id=None, verified_until=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.fields import RegionText, StrictInt, Text
 from policy_kb import Citation
@@ -38,6 +38,9 @@ class KbSearchOut(BaseModel):
 
 
 class SuggestionsIn(BaseModel):
+    # An unknown field is a caller's mistake (a misspelt `region` would silently answer nationally).
+    model_config = ConfigDict(extra="forbid")
+
     text: Text = Field(description="来电人所说的话或坐席概括的问题", max_length=500)
     region: RegionText | None = Field(default=None, description="地区代码或名称，如 210000、沈阳")
     claim_id: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1, description="已知的申领记录编号")

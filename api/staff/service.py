@@ -7,6 +7,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +20,7 @@ from api.errors import ConflictError, NotFoundError, UnauthorizedError, Validati
 from api.staff.duties import check_role_combination
 from api.staff.models import StaffAccount, StaffSession
 from api.staff.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
+from api.staff.throttle import FAILED_ACTION, check_login_allowed, failed_actor
 
 SESSION_HOURS = 12
 LOGIN_FAILED = "用户名或密码错误"
@@ -29,6 +31,11 @@ class LoggedIn:
     account: StaffAccount
     session: StaffSession
     token: str
+
+
+@lru_cache(maxsize=1)
+def _unknown_user_hash() -> str:
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def _token_hash(token: str) -> str:
@@ -140,17 +147,25 @@ def set_active(session: Session, *, actor: Caller, staff_id: int, active: bool) 
     return account
 
 
-def login(session: Session, *, username: str, password: str, refused_passwords: frozenset[str]) -> LoggedIn:
-    """Check the password and open a session; every attempt is audited."""
+def login(
+    session: Session, *, username: str, password: str, address: str, refused_passwords: frozenset[str]
+) -> LoggedIn:
+    """Check the password and open a session; every attempt is audited, failures are throttled
+    (api/staff/throttle.py) per account and per client `address`."""
+    check_login_allowed(session, username=username, address=address, now=utcnow())
     account = find_account(session, username=username)
-    ok = account is not None and account.active and verify_password(account.password_hash, password)
+    # An unknown name costs the same Argon2 check as a wrong password: the answer's timing
+    # must not tell which user names exist.
+    stored = account.password_hash if account is not None else _unknown_user_hash()
+    ok = verify_password(stored, password) and account is not None and account.active
     if not ok or account is None:
         record_audit(
             session,
-            actor=f"anonymous:{username[:60]}",
-            action="staff.login_failed",
+            actor=failed_actor(username),
+            action=FAILED_ACTION,
             entity_type="staff",
             entity_id=account.id if account else "-",
+            after={"address": address},
         )
         raise UnauthorizedError(LOGIN_FAILED)
     if password in refused_passwords:

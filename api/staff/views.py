@@ -8,12 +8,13 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.auth import Caller, require_staff_roles
+from api.channels.limits import client_address
 from api.db import SessionDep
 from api.errors import UnauthorizedError, error_body
 from api.staff import service
 from api.staff.schemas import ActiveUpdate, LoginRequest, PasswordChange, RolesUpdate, StaffCreate, StaffRead
 from api.staff.seed import refused_passwords
-from api.staff.sessions import clear_session_cookie, cookie_token, set_session_cookie
+from api.staff.sessions import CSRF_HEADER, clear_session_cookie, cookie_token, csrf_token_of, set_session_cookie
 
 router = APIRouter(prefix="/v1/staff", tags=["工作人员"])
 
@@ -25,7 +26,9 @@ SupervisorOrAuditor = Annotated[Caller, Depends(require_staff_roles("supervisor"
 @router.post(
     "/login",
     response_model=StaffRead,
-    summary="工作人员登录（设置会话 Cookie）",
+    summary="工作人员登录（设置会话 Cookie；防伪令牌见响应头 X-CSRF-Token）",
+    description="此后每个修改请求（POST/PUT/PATCH/DELETE）须在 X-CSRF-Token 请求头中带上该令牌；"
+    "它也在可由本站脚本读取的 staff_csrf Cookie 中。",
     responses={401: {"description": "登录失败"}},
 )
 def login(body: LoginRequest, request: Request, response: Response, session: SessionDep) -> StaffRead | JSONResponse:
@@ -34,6 +37,7 @@ def login(body: LoginRequest, request: Request, response: Response, session: Ses
             session,
             username=body.username,
             password=body.password,
+            address=client_address(request, request.app.state.settings.trusted_proxies),
             refused_passwords=refused_passwords(request.app.state.settings),
         )
     except UnauthorizedError as exc:
@@ -53,10 +57,13 @@ def logout(request: Request, session: SessionDep) -> Response:
     return response
 
 
-@router.get("/me", response_model=StaffRead, summary="当前登录的工作人员")
-def me(caller: AnyStaff, session: SessionDep) -> StaffRead:
+@router.get("/me", response_model=StaffRead, summary="当前登录的工作人员（响应头 X-CSRF-Token 为本会话的防伪令牌）")
+def me(caller: AnyStaff, request: Request, response: Response, session: SessionDep) -> StaffRead:
     if caller.staff_id is None:
         raise UnauthorizedError("请先登录")
+    token = cookie_token(request)
+    if token is not None:
+        response.headers[CSRF_HEADER] = csrf_token_of(request, token)
     return StaffRead.model_validate(service.get_account(session, staff_id=caller.staff_id))
 
 

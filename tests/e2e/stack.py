@@ -19,9 +19,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
+
+from api.chat.rasa_client import conversation_path
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "assistant.tar.gz"
@@ -66,9 +67,8 @@ class Stack:
 
     def tracker(self, sender: str) -> dict[str, Any]:
         """Rasa's tracker of a conversation ("web:…", "sms:p…", "wx:…"), through its HTTP API with the token."""
-        r = httpx.get(
-            f"{self.rasa}/conversations/{quote(sender, safe='')}/tracker", params={"token": self.rasa_token}, timeout=30
-        )
+        url = f"{self.rasa}/conversations/{conversation_path(sender)}/tracker"
+        r = httpx.get(url, params={"token": self.rasa_token}, timeout=30)
         r.raise_for_status()
         state: dict[str, Any] = r.json()
         return state

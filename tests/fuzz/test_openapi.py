@@ -45,10 +45,12 @@ class Fuzzed:
         self.client = client
         self.routes = {(r.method, r.path): r for r in app_routes(client.app)}  # type: ignore[arg-type]
         self.cookies: dict[str, str] = {}
+        self.csrf: dict[str, str] = {}
         for username, _, _, password in DEMO_ACCOUNTS:
             r = client.post("/v1/staff/login", json={"username": username, "password": password})
             assert r.status_code == 200, r.text
             self.cookies[username] = r.cookies[COOKIE_NAME]
+            self.csrf[username] = r.headers["X-CSRF-Token"]
         client.cookies.clear()
 
     def caller(self, method: str, path: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -58,7 +60,7 @@ class Fuzzed:
             return {"Authorization": "Bearer dev-token"}, {}
         for username, _, roles, _ in DEMO_ACCOUNTS:
             if route.admits(integration=False, roles=frozenset(roles)):
-                return {}, {COOKIE_NAME: self.cookies[username]}
+                return {"X-CSRF-Token": self.csrf[username]}, {COOKIE_NAME: self.cookies[username]}
         return {}, {}
 
 

@@ -36,7 +36,11 @@ WORKERS = 10
 
 
 def _person() -> dict[str, str]:
-    return {"id_number": id_number(prefix="110101", birth="19820304", serial=uuid.uuid4().int % 1000),
+    # A random birth date as well as serial: the committed database keeps earlier runs' claims, and
+    # 1,000 serials alone collided (the same ID number, region and month is the same claim).
+    u = uuid.uuid4().int
+    birth = f"{1960 + u % 40}{1 + u // 40 % 12:02d}{1 + u // 480 % 28:02d}"
+    return {"id_number": id_number(prefix="110101", birth=birth, serial=u // 13_440 % 1000),
             "phone": phone(uuid.uuid4().int % 10**8), "name": "周九"}
 
 

@@ -44,7 +44,9 @@ def app_client(private_db_url: str) -> Iterator[TestClient]:
 
 def _supervisor(client: TestClient) -> None:
     username, _, _, password = next(a for a in DEMO_ACCOUNTS if "supervisor" in a[2])
-    assert client.post("/v1/staff/login", json={"username": username, "password": password}).status_code == 200
+    r = client.post("/v1/staff/login", json={"username": username, "password": password})
+    assert r.status_code == 200
+    client.headers["X-CSRF-Token"] = r.headers["X-CSRF-Token"]
 
 
 def _chinese_error(response: object, status: int) -> dict[str, object]:

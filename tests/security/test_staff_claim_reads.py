@@ -26,6 +26,7 @@ from api.settings import DEV_DIALOGUE_TOKEN, SettingsError, load_settings
 from tests.api.claims.helpers import NO_STOP, claim_body
 from tests.api.staff import fixtures
 from tests.api.staff.fixtures import TICKET, console_login, login
+from tests.production import PRODUCTION
 
 pytestmark = pytest.mark.security
 
@@ -250,20 +251,6 @@ def test_operator_may_still_start_an_identity_challenge(
 # --- settings -----------------------------------------------------------------------------------
 
 
-PRODUCTION: dict[str, Any] = {
-    "_env_file": None,
-    "environment": "production",
-    "integration_tokens": ["i" * 40],
-    "dialogue_tokens": ["d" * 40],
-    "rasa_token": "r" * 40,
-    "action_server_token": "x" * 40,
-    "secret_key": "s" * 40,
-    "wechat_token": "t" * 32,
-    "wechat_app_secret": "a" * 32,
-    "wechat_encoding_aes_key": "B" * 43,
-    "sms_push_token": "p" * 32,
-    "wechat_api": "live",
-}
 
 
 def test_production_with_the_engines_secrets_set_starts() -> None:

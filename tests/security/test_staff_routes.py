@@ -68,6 +68,8 @@ def _call(client: TestClient, route: Route, who: Identity | None) -> Response:
     if route.console:  # a form post with the session's CSRF token, so only the role can refuse it
         return client.request(route.method, path, headers=headers, data={"csrf": who.csrf if who else ""},
                               follow_redirects=False)
+    if who is not None and who.csrf:  # the JSON API's CSRF header, as the console's pages send it
+        headers = {**headers, "X-CSRF-Token": who.csrf}
     return client.request(route.method, path, headers=headers, json={}, follow_redirects=False)
 
 

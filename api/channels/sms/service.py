@@ -47,6 +47,7 @@ async def answer_sms(
         channel="sms",
         metadata={"sequence_id": message.sequence_id},
         sessions=sessions,
+        secret_key=secret_key,
     )
     text = "\n".join(m.text for m in replies)
 

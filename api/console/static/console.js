@@ -54,6 +54,12 @@
     });
   }
 
+  // The JSON API takes a cookie-authenticated change only with the session's token (api/staff/sessions.py).
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
   var form = document.getElementById("suggest-form");
   if (form) {
     form.addEventListener("submit", function (event) {
@@ -66,7 +72,7 @@
       box.innerHTML = ""; box.appendChild(el("p", { "class": "muted" }, "正在查找…"));
       fetch(form.getAttribute("data-endpoint"), {
         method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload)
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() }, body: JSON.stringify(payload)
       }).then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           var missing = response.status === 404 && (!body.error || body.error.code === "http_404");

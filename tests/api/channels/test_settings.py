@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from api.settings import SettingsError, load_settings
-
-PRODUCTION: dict[str, Any] = {
-    "_env_file": None,
-    "environment": "production",
-    "integration_tokens": ["i" * 40],
-    "dialogue_tokens": ["d" * 40],
-    "rasa_token": "r" * 40,
-    "action_server_token": "x" * 40,
-    "secret_key": "s" * 40,
-    "wechat_token": "t" * 32,
-    "wechat_app_secret": "a" * 32,
-    "wechat_encoding_aes_key": "B" * 43,
-    "sms_push_token": "p" * 32,
-    "wechat_api": "live",
-    "sms_provider": "aliyun",
-    "aliyun_access_key_id": "LTAI" + "k" * 20,
-    "aliyun_access_key_secret": "s" * 30,
-    "sms_template_ids": {"OTP": "SMS_1"},
-    "sms_report_token": "r" * 32,
-}
+from tests.production import PRODUCTION
 
 
 def test_production_with_channel_secrets_set_starts() -> None:

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.chat.owners import COOKIE
-from api.chat.schemas import SENDER_TOO_SHORT
+from api.chat.schemas import SENDER_CHARACTERS, SENDER_TOO_SHORT
 from api.chat.service import EMPTY_REPLY, TOO_LONG_REPLY, UNAVAILABLE_REPLY
 from bench.fake_rasa import FakeRasa
 
@@ -97,7 +97,8 @@ def test_an_empty_answer_restarts_the_conversation_instead_of_leaving_it_stuck(
     assert r.json() == {"messages": [{"text": SILENT_REPLY}]}
     assert silent.tracker_events == [
         (
-            "/conversations/web%3Aweb-stuck-0123456789ab/tracker/events?include_events=NONE&token=dev-rasa-token",
+            # Not "web%3A…": Rasa does not decode the path, so that would restart another conversation.
+            "/conversations/web:web-stuck-0123456789ab/tracker/events?include_events=NONE&token=dev-rasa-token",
             {"event": "restart"},
         )
     ]
@@ -108,6 +109,19 @@ def test_short_sender_ids_are_refused_in_chinese(chat: Callable[..., TestClient]
         short = client.post("/v1/chat", json={"sender": "w", "message": "你好"})
     assert short.status_code == 422
     assert short.json()["error"]["fields"] == {"sender": SENDER_TOO_SHORT}
+    assert rasa.calls == []
+
+
+@pytest.mark.parametrize(
+    "sender", ["web-0123456789ab/../x", "web-0123456789ab?x=1", "web 0123456789abcdef", "会话0123456789abcdef"]
+)
+def test_sender_ids_that_would_change_rasas_url_are_refused(
+    chat: Callable[..., TestClient], rasa: FakeRasa, sender: str
+) -> None:
+    with chat() as client:
+        refused = client.post("/v1/chat", json={"sender": sender, "message": "你好"})
+    assert refused.status_code == 422
+    assert refused.json()["error"]["fields"] == {"sender": SENDER_CHARACTERS}
     assert rasa.calls == []
 
 

@@ -17,7 +17,6 @@ from api.identity.enums import ChallengeStatus
 from api.identity.handles import (
     HANDLE,
     code_digest,
-    mask_in_place,
     resolve_code,
     resolve_id,
     substitute,
@@ -56,7 +55,6 @@ NOT_ID_NUMBERS = [
 def test_months_dates_amounts_and_phones_are_never_replaced(session: Session, text: str) -> None:
     out, changed = substitute(session, secret_key=KEY, sender=a_sender(), text=text)
     assert (out, changed) == (text, False)
-    assert mask_in_place(text) == text
 
 
 @pytest.mark.parametrize("template", ["{}", "我的身份证是{}", "身份证号：{}，麻烦了", "{} 签到"])

@@ -25,6 +25,8 @@ from api.db import utcnow
 from api.identity.models import IdentityChallenge
 from api.identity.service import CODE_SENT_MESSAGE
 from api.notify.models import SmsMessage
+from api.settings import DEV_DIALOGUE_TOKEN
+from tests.production import PRODUCTION_SETTINGS
 
 OTHER_ID = "110105199003070025"  # valid check digit, no claim
 
@@ -283,24 +285,30 @@ def test_codes_are_not_resent_within_a_minute_and_limited_per_hour(
 
 
 def test_dev_code_is_refused_in_production(app_factory: Callable[..., FastAPI]) -> None:
-    production: dict[str, Any] = {
-        "environment": "production",
-        "integration_tokens": ["i" * 40],
-        "dialogue_tokens": ["d" * 40],
-        "rasa_token": "r" * 40,
-        "action_server_token": "x" * 40,
-        "secret_key": "s" * 40,
-        "wechat_token": "t" * 32,
-        "wechat_app_secret": "a" * 32,
-        "wechat_encoding_aes_key": "B" * 43,
-        "sms_push_token": "p" * 32,
-        "wechat_api": "live",
-        "sms_provider": "aliyun",
-        "aliyun_access_key_id": "LTAI" + "k" * 20,
-        "aliyun_access_key_secret": "s" * 30,
-        "sms_template_ids": {"OTP": "SMS_1"},
-        "sms_report_token": "r" * 32,
-    }
-    with TestClient(app_factory(**production)) as client:
+    with TestClient(app_factory(**PRODUCTION_SETTINGS)) as client:
         response = client.get("/v1/identity/dev/last-code", params={"sender": "web:web-1"})
     assert response.status_code == 404
+
+
+def test_the_dialogue_engine_acts_only_for_the_conversation_it_names(
+    client: TestClient, auth_headers: dict[str, str], person: Person
+) -> None:
+    """A forged tracker or /execute cannot make the action server verify or read another sender."""
+    mine, theirs = "web:iso-own-0123456789ab", "web:iso-other-0123456789ab"
+    engine = {"Authorization": f"Bearer {DEV_DIALOGUE_TOKEN}", "X-Claimant-Sender": mine}
+    nameless = {"Authorization": f"Bearer {DEV_DIALOGUE_TOKEN}"}
+
+    for headers in (engine, nameless):
+        refused = challenge(client, headers, theirs, person.id_number)
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "sender_mismatch"
+        assert client.get(f"/v1/identity/senders/{theirs}", headers=headers).status_code == 403
+    assert client.get(f"/v1/identity/senders/{mine}", headers=engine).status_code == 200
+
+    # Their challenge (made by an agency system) is "not found" to the engine acting for `mine`.
+    started = challenge(client, auth_headers, theirs, person.id_number)
+    assert started.status_code == 201, started.text
+    challenge_id = started.json()["challenge_id"]
+    code = dev_code(client, challenge_id)
+    assert verify(client, engine, challenge_id, code).status_code == 404
+    assert sender_status(client, auth_headers, theirs)["verified"] is False
+    assert verify(client, {**engine, "X-Claimant-Sender": theirs}, challenge_id, code).status_code == 200

@@ -72,6 +72,7 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[s
     client.cookies.clear()
     response = client.post("/v1/staff/login", json={"username": username, "password": password})
     assert response.status_code == 200, response.text
+    client.headers["X-CSRF-Token"] = response.headers["X-CSRF-Token"]  # as the console's pages send it
     return dict(response.json())
 
 
