@@ -47,6 +47,9 @@ def is_public(method: str, path: str) -> bool:
 # What a claim route answers a caller its role guards admit but who has not proved more: staff
 # without a recorded caller verification, the dialogue engine without a verified sender.
 CLAIM_ACCESS_CODES = frozenset({"caller_not_verified", "claimant_not_verified"})
+# What an identity route answers the dialogue engine acting for another conversation than the
+# one it names in X-Claimant-Sender (api/identity/views.py): past the role guard, refused per sender.
+SENDER_MISMATCH = "sender_mismatch"
 
 
 @dataclass(frozen=True)

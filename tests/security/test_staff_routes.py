@@ -18,7 +18,7 @@ from api.staff.service import csrf_token
 from api.staff.sessions import _SALT as SESSION_SALT
 from api.staff.sessions import COOKIE_NAME
 from tests.conftest import make_settings
-from tests.security.routes import CLAIM_ACCESS_CODES, Route, app_routes, concrete_path, is_public
+from tests.security.routes import CLAIM_ACCESS_CODES, SENDER_MISMATCH, Route, app_routes, concrete_path, is_public
 
 pytestmark = pytest.mark.security
 
@@ -103,9 +103,12 @@ def test_anonymous_and_forged_callers_are_refused_everywhere_private(app_client:
     assert failures == []
 
 
-def _next_check_refused(route: Route, r: Response) -> bool:
-    """Past the role guard, refused by the claim's own check (a 403 with its code)."""
-    return route.claim_access and r.status_code == 403 and r.json()["error"]["code"] in CLAIM_ACCESS_CODES
+def _next_check_refused(route: Route, r: Response, who: Identity) -> bool:
+    """Past the role guard, refused by the claim's or the sender's own check (a 403 with its code)."""
+    if r.status_code != 403:
+        return False
+    code = r.json()["error"]["code"]
+    return (route.claim_access and code in CLAIM_ACCESS_CODES) or (who.dialogue and code == SENDER_MISMATCH)
 
 
 def test_wrong_roles_get_403_and_right_roles_get_past_the_guard(app_client: TestClient) -> None:
@@ -122,7 +125,7 @@ def test_wrong_roles_get_403_and_right_roles_get_past_the_guard(app_client: Test
                 continue  # the console knows staff sessions only: covered by the anonymous test
             r = _call(app_client, route, who)
             admitted = route.admits(integration=who.integration, roles=who.roles, dialogue=who.dialogue)
-            if admitted and r.status_code in (401, 403) and not _next_check_refused(route, r):
+            if admitted and r.status_code in (401, 403) and not _next_check_refused(route, r, who):
                 failures.append(f"{route.id} as {who.name}: refused ({r.status_code}) but its guard admits it")
             elif not admitted:
                 refused += 1
