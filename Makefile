@@ -16,5 +16,10 @@ bench:          ## start the product and print its figures (also written to READ
 lint:
 	.venv/bin/ruff check api policy_kb tests scripts bench && .venv/bin/mypy
 
-lock:           ## re-pin the service environment after editing requirements/api.in
-	.venv/bin/pip install -q -r requirements/api.in && .venv/bin/pip freeze --exclude-editable > requirements/api.lock
+# Both locks with hashes, by uv (in dev.lock). Versions already pinned are kept; to move one, add
+# --upgrade-package NAME. dev.in is constrained by runtime.lock, so shared packages agree.
+LOCK = .venv/bin/uv pip compile --universal --python-version 3.11 --generate-hashes --no-header --annotation-style line --quiet
+
+lock:           ## re-pin requirements/runtime.lock and dev.lock after editing runtime.in or dev.in
+	$(LOCK) requirements/runtime.in -o requirements/runtime.lock
+	$(LOCK) requirements/dev.in -o requirements/dev.lock

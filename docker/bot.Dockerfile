@@ -10,6 +10,13 @@ COPY policy_kb/kb/dictionary.txt policy_kb/kb/dictionary.txt
 # The model is trained at build time so every replica serves the same one.
 RUN rasa train --config bot/config.yml --domain bot/domain.yml --data bot/data \
       --out models --fixed-model-name assistant
+# Files stay root's and readable; the processes run as an unprivileged numeric user whose home
+# takes what Rasa writes at run time (its telemetry settings under ~/.config).
+RUN groupadd --system --gid 10001 app \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /home/app --create-home app \
+ && chmod -R a+rX /app
+USER 10001:10001
+ENV HOME=/home/app
 # Reached only inside the deployment's private network (compose publishes neither port).
 EXPOSE 5005 5055
 # Rasa's HTTP API needs RASA_TOKEN (--auth-token, from the environment at start); the gateway

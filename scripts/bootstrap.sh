@@ -11,7 +11,7 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 
 hash_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
-ensure_env() {  # ensure_env DIR "PIP ARGS" LOCK...
+ensure_env() {  # ensure_env DIR "PIP ARGS" LOCK...   (JOINT=1: all locks in one pip run)
   local dir=$1 args=$2; shift 2
   local want; want=$(hash_of "$@")
   if [ -f "$dir/.lock-hash" ] && [ "$(cat "$dir/.lock-hash")" = "$want" ]; then
@@ -19,11 +19,16 @@ ensure_env() {  # ensure_env DIR "PIP ARGS" LOCK...
   fi
   echo "==> 安装依赖到 $dir（$*）"
   [ -x "$dir/bin/python" ] || "$PYTHON" -m venv "$dir"
-  local lock log
+  local lock log runs=()
+  if [ "${JOINT:-0}" = 1 ]; then
+    runs=("$(printf -- '-r %s ' "$@")")
+  else
+    for lock in "$@"; do runs+=("-r $lock"); done
+  fi
   log=$(mktemp)
-  for lock in "$@"; do
+  for lock in "${runs[@]}"; do
     # shellcheck disable=SC2086
-    if ! "$dir/bin/python" -m pip install -q --disable-pip-version-check $args -r "$lock" >"$log" 2>&1; then
+    if ! "$dir/bin/python" -m pip install -q --disable-pip-version-check $args $lock >"$log" 2>&1; then
       grep -v '^WARNING: Location' "$log" >&2
       echo "安装 $lock 失败" >&2
       exit 1
@@ -33,7 +38,9 @@ ensure_env() {  # ensure_env DIR "PIP ARGS" LOCK...
   echo "$want" > "$dir/.lock-hash"
 }
 
-ensure_env .venv "" requirements/api.lock
+# The service environment: what the API image installs (runtime.lock) plus the tests and tools
+# (dev.lock), every file checked against its hash. The kept hash covers both locks.
+JOINT=1 ensure_env .venv "--require-hashes" requirements/runtime.lock requirements/dev.lock
 # Rasa 3.6 declares Python <3.11; the lock is a verified set for 3.11 (bot/README.md).
 ensure_env .venv-bot "--no-deps --ignore-requires-python" bot/requirements.lock bot/requirements-test.lock
 

@@ -58,3 +58,16 @@ def test_worker_gets_redis_url_through_the_cli(services: dict[str, Any]) -> None
 @pytest.mark.parametrize("name", ["api", "rasa", "actions", "worker", "entry"])
 def test_long_running_services_restart(services: dict[str, Any], name: str) -> None:
     assert services[name].get("restart") == "unless-stopped"
+
+
+def test_migrations_run_once_before_the_api_and_the_worker(services: dict[str, Any]) -> None:
+    migrate = services["migrate"]
+    assert migrate["command"] == ["python", "-m", "api", "migrate"]
+    assert migrate.get("restart", "no") == "no" and "deploy" not in migrate  # one-shot, one container
+    for name in ("api", "worker"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    # Neither the image's start command nor a service's command migrates on its own.
+    cmd = next(line for line in (ROOT / "docker" / "api.Dockerfile").read_text().splitlines()
+               if line.startswith("CMD"))
+    assert "migrate" not in cmd and "uvicorn" in cmd
+    assert all("migrate" not in " ".join(s.get("command") or []) for n, s in services.items() if n != "migrate")

@@ -3,6 +3,7 @@
 python -m api.reminders run [--month 2026-03] [--as-of 2026-03-20] [--lead-days 5] [--batch-size 2000]
 python -m api.reminders enqueue [--month 2026-03] [--as-of 2026-03-20]   # onto the arq queue (REDIS_URL)
 python -m api.reminders worker [--burst]                                  # the arq worker
+python -m api.reminders health                                            # 0 while a worker is alive
 """
 
 from __future__ import annotations
@@ -77,6 +78,24 @@ async def _enqueue(settings: Settings, args: argparse.Namespace) -> None:
     print(f"已加入提醒队列：{job.job_id if job else '已在队列中'}")
 
 
+async def _health(settings: Settings) -> int:
+    # A live worker rewrites arq's health-check key every health_check_interval (api/reminders/
+    # worker.py); it expires a second after that, so a worker whose loop hangs or dies fails this.
+    # (arq's own async_check_health closes its pool with a deprecated call.)
+    from arq import create_pool
+    from arq.constants import health_check_key_suffix
+
+    from api.reminders.worker import QUEUE
+
+    pool = await create_pool(_redis(settings))  # type: ignore[arg-type]
+    try:
+        alive = await pool.get(QUEUE + health_check_key_suffix)
+    finally:
+        await pool.aclose()
+    print("提醒进程存活" if alive else "没有存活的提醒进程", file=sys.stdout if alive else sys.stderr)
+    return 0 if alive else 1
+
+
 def _worker(settings: Settings, args: argparse.Namespace) -> None:
     from arq.worker import run_worker
 
@@ -97,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--batch-size", type=int, help="每批读取的待遇数")
     worker = sub.add_parser("worker")
     worker.add_argument("--burst", action="store_true", help="处理完队列中的任务后退出")
+    sub.add_parser("health", help="有存活的提醒进程时退出码为 0（容器探针用）")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -104,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             _run(settings, args)
         elif args.command == "enqueue":
             asyncio.run(_enqueue(settings, args))
+        elif args.command == "health":
+            return asyncio.run(_health(settings))
         else:
             _worker(settings, args)
     except SettingsError as exc:

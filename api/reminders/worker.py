@@ -128,5 +128,7 @@ class WorkerSettings:
     on_startup = startup
     on_shutdown = shutdown
     queue_name = QUEUE
+    # `python -m api.reminders health` (the container's liveness probe) reads the key this refreshes.
+    health_check_interval = 60
     timezone = BEIJING
     max_jobs = 2

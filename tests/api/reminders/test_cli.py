@@ -33,3 +33,26 @@ def test_bad_arguments_and_missing_redis(monkeypatch: pytest.MonkeyPatch, capsys
     monkeypatch.setenv("REDIS_URL", "")
     assert main(["enqueue", "--month", "2026-03"]) == 1
     assert "REDIS_URL" in capsys.readouterr().err
+
+
+def test_health_follows_the_workers_sentinel(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker's liveness probe: exit 0 only while a worker keeps arq's health-check key fresh."""
+    import redis
+
+    from api.reminders.worker import QUEUE, WorkerSettings
+
+    key = QUEUE + ":health-check"
+    client = redis.Redis.from_url(redis_url)
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    client.delete(key)
+    try:
+        assert main(["health"]) == 1
+        # What a live worker writes (arq Worker.record_health), expiring after the interval + 1 s.
+        client.set(key, b"Nov-01 09:00:00 j_complete=0 j_failed=0 j_retried=0 j_ongoing=0 queued=0",
+                   px=(WorkerSettings.health_check_interval + 1) * 1000)
+        assert main(["health"]) == 0
+    finally:
+        client.delete(key)
+    assert WorkerSettings.health_check_interval <= 60  # a hung worker is noticed within minutes, not an hour
+    monkeypatch.setenv("REDIS_URL", "")
+    assert main(["health"]) == 1
