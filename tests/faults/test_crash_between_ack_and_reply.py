@@ -34,7 +34,8 @@ from tests.security.channels import sms_sender, wechat_post, wechat_query, wecha
 pytestmark = [pytest.mark.faults, pytest.mark.e2e]
 
 RASA_DELAY = 6.0  # longer than the 4 s passive window
-LEASE = 8  # a pending reply left by a dead process is taken over this many seconds after it was written
+TURN_TIMEOUT = 7.5  # the API's RASA_TIMEOUT_SECONDS: the slow turn still succeeds
+LEASE = 9  # a pending reply left by a dead process is taken over this many seconds after it was written
 SETTLE = 2 * LEASE + RASA_DELAY  # long enough for any second delivery to have happened
 
 
@@ -54,6 +55,7 @@ def stack(standins: tuple[RasaStandIn, WeChatStandIn], tmp_path: Path) -> Iterat
         "WECHAT_API_BASE": wechat.base_url,
         "WECHAT_APP_ID": wechat.app_id,
         "WECHAT_APP_SECRET": wechat.secret,
+        "RASA_TIMEOUT_SECONDS": str(TURN_TIMEOUT),
         "OUTBOUND_SWEEP_SECONDS": "1",
         "PENDING_REPLY_LEASE_SECONDS": str(LEASE),
     }
@@ -105,6 +107,8 @@ def test_a_late_wechat_answer_survives_a_kill_after_success(
     _wait_for(sent, timeout=SETTLE + 30)
     time.sleep(SETTLE)  # a second delivery (the old task, a second sweep) would have happened by now
     assert sent() == [f"{ANSWER_PREFIX}{question}"]
+    # The killed turn and the one after the restart: at least once towards the engine, once to the user.
+    assert rasa.turns_of(f"wx:{openid}") == [question, question]
     statuses = _rows(stack, "SELECT status FROM outbound_messages WHERE sender = ?", f"wx:{openid}")
     assert statuses == [("sent",)]
 
@@ -131,5 +135,6 @@ def test_an_sms_answer_survives_a_kill_after_the_push_acknowledgement(
     time.sleep(SETTLE)
     assert len(texts()) == 1, texts()
     assert question[:4] in texts()[0]  # the answer's summary in the pointer template
+    assert rasa.turns_of(sms_sender(phone)) == [question, question]
     statuses = _rows(stack, "SELECT status FROM outbound_messages WHERE sender = ?", sms_sender(phone))
     assert statuses == [("sent",)]
