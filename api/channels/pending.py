@@ -88,8 +88,9 @@ def claim_due(session: Session, *, lease: timedelta, limit: int = 10, now: datet
     """Take over pending replies whose lease ended (their process died or gave up); caller commits.
 
     On PostgreSQL the candidates are locked with SKIP LOCKED, so concurrent sweeps take disjoint
-    rows without waiting. SQLite has no row locks (the clause is left out); there the conditional
-    UPDATE decides, since SQLite runs one writer at a time and re-checks the condition.
+    rows without waiting. SQLite has no row locks (the clause is left out): there the whole
+    transaction holds the database's write lock (api.db begins IMMEDIATE), and the conditional
+    UPDATE would refuse a row another sweep took anyway.
     """
     now = now or utcnow()
     due = (OutboundMessage.status == OutboundStatus.answering) & (OutboundMessage.next_attempt_at <= now)
