@@ -93,8 +93,9 @@ class Answerer:
         taken = await in_transaction(self._sessions, take)
         if taken:
             log.warning("taking over %d pending replies left unanswered", len(taken))
-        results = await asyncio.gather(*(self.answer(p, metadata={"retry_of": p.dedup_key}) for p in taken),
-                                       return_exceptions=True)
+        results = await asyncio.gather(
+            *(self.answer(p, metadata={"retry_of": p.dedup_key}) for p in taken), return_exceptions=True
+        )
         for pending, result in zip(taken, results, strict=True):
             if isinstance(result, BaseException):  # the row stays pending: tried again after its lease
                 log.error("pending reply %s failed: %s", pending.id, type(result).__name__, exc_info=result)

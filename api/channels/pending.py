@@ -100,7 +100,11 @@ def claim_due(session: Session, *, lease: timedelta, limit: int = 10, now: datet
         .values(status=OutboundStatus.failed, reason=GAVE_UP, text="")  # the question is not kept
     )
     ids = session.scalars(
-        select(OutboundMessage.id).where(due).order_by(OutboundMessage.id).limit(limit).with_for_update(skip_locked=True)
+        select(OutboundMessage.id)
+        .where(due)
+        .order_by(OutboundMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
     ).all()
     taken: list[int] = []
     for row_id in ids:

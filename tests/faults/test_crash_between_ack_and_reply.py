@@ -119,8 +119,16 @@ def test_an_sms_answer_survives_a_kill_after_the_push_acknowledgement(
     rasa, _ = standins
     phone = f"13{random.randrange(5, 9)}{random.randrange(10**8):08d}"
     question = "失业金领多久"
-    push = [{"phone_number": phone, "send_time": time.strftime("%Y-%m-%d %H:%M:%S"), "content": question,
-             "sign_name": "失业保险服务", "dest_code": "1234", "sequence_id": random.randrange(10**9)}]
+    push = [
+        {
+            "phone_number": phone,
+            "send_time": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "content": question,
+            "sign_name": "失业保险服务",
+            "dest_code": "1234",
+            "sequence_id": random.randrange(10**9),
+        }
+    ]
 
     r = httpx.post(f"{stack.api}/channels/sms/aliyun/{DEV_SMS_PUSH_TOKEN}", json=push, timeout=30)
     assert r.status_code == 200 and r.json()["code"] == 0, r.text
