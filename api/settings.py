@@ -145,6 +145,10 @@ class Settings(BaseSettings):
     channel_dedup_ttl_seconds: int = 86_400
     # Queued outbound messages are retried this often (and at once when queued in this process).
     outbound_sweep_seconds: float = 30.0
+    # A reply acknowledged before it was answered (WeChat past the passive window, every SMS) is
+    # a pending row; if its process has not answered it this long after, another process's sweep
+    # does. Longer than a dialogue turn may take (RASA_TIMEOUT_SECONDS), or a slow turn is answered twice.
+    pending_reply_lease_seconds: float = 60.0
     # One-time codes and how long a verified sender stays bound to its claim.
     identity_otp_ttl_seconds: int = 300
     identity_otp_max_attempts: int = 5
@@ -263,6 +267,12 @@ class Settings(BaseSettings):
                 raise ValueError(f"SMS_PROVIDER={self.sms_provider} 需要设置 {name}")
         if needed and "OTP" not in self.sms_template_ids:
             raise ValueError("SMS_TEMPLATE_IDS 至少要有验证码模板 OTP 的模板编号")
+        return self
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_turn(self) -> Settings:
+        if self.pending_reply_lease_seconds <= self.rasa_timeout_seconds:
+            raise ValueError("PENDING_REPLY_LEASE_SECONDS 必须大于 RASA_TIMEOUT_SECONDS（否则一条消息可能被回答两次）")
         return self
 
     @field_validator("wechat_api")

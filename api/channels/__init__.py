@@ -7,6 +7,9 @@
             once, de-duplicated on sequence_id, answered only through approved templates.
 - outbound  `queue_message(session, *, sender, text, sms_template=None, sms_params=None)`:
             durable messages to any sender (wx:/sms:/web:), delivered by the dispatcher.
+- pending, answerer: an answer still to come when the message is acknowledged (WeChat past
+            the passive window, every SMS) is first a pending outbound row, answered by the
+            process that took it or, if that one dies, by any process's sweep after a lease.
 - dedup, ratelimit, limits: shared by every channel (Redis when configured, else the
             database / process memory).
 

@@ -14,6 +14,7 @@ class ChannelKind(StrEnum):
 
 
 class OutboundStatus(StrEnum):
+    answering = "answering"  # a pending reply: the text is the question until its answer replaces it
     queued = "queued"  # waiting for delivery (or a retry)
     sending = "sending"  # claimed by one deliverer
     sent = "sent"  # accepted by WeChat / the SMS provider (or recorded by the development one)

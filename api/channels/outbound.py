@@ -1,5 +1,8 @@
 """Messages we send on our own initiative: late answers, ticket replies, reminders.
 
+A late answer starts as a pending reply (status answering, api/channels/pending.py) that
+the dispatcher leaves alone until its answer has made it a queued message.
+
 `queue_message` writes a durable row in the caller's transaction; once that
 transaction commits, the `OutboundDispatcher` of this process delivers it
 (other processes' rows, e.g. the reminders job's, are picked up by its periodic

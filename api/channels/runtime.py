@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
+from api.channels.answerer import Answerer
 from api.channels.dedup import DatabaseDedup, DedupStore, RedisDedup
 from api.channels.outbound import OutboundDispatcher
 from api.channels.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
@@ -39,6 +40,7 @@ class ChannelRuntime:
     transport: WeChatTransport
     dispatcher: OutboundDispatcher
     replay: ReplayGuard
+    answerer: Answerer
     # Per client address on the anonymous web routes (keys "chat:<ip>", "read:<ip>", "dev:<ip>").
     ip_limiter: RateLimiter | None = None
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -51,7 +53,8 @@ class ChannelRuntime:
         return task
 
     async def maintain(self) -> None:
-        """Until the app stops: retry queued outbound messages, forget expired delivery ids.
+        """Until the app stops: answer pending replies left by a dead process, retry queued
+        outbound messages, forget expired delivery ids.
 
         Cancelled with the event loop when the app shuts down; the WeChat HTTP client is closed then.
         """
@@ -64,6 +67,7 @@ class ChannelRuntime:
             while True:
                 await asyncio.sleep(interval)
                 try:
+                    await self.answerer.sweep()
                     await self.dispatcher.sweep()
                     if isinstance(self.dedup, DatabaseDedup) and loop.time() - last_purge > PURGE_SECONDS:
                         last_purge = loop.time()
@@ -118,6 +122,13 @@ def build_runtime(app: FastAPI) -> ChannelRuntime:
         max_per_window=settings.wechat_cs_max_per_window,
         database_url=app.state.engine.url.render_as_string(hide_password=False),
     )
+    answerer = Answerer(
+        rasa=app.state.rasa,
+        sessions=app.state.sessionmaker,
+        dispatcher=dispatcher,
+        secret_key=settings.secret_key,
+        lease=timedelta(seconds=settings.pending_reply_lease_seconds),
+    )
     return ChannelRuntime(
         settings=settings,
         dedup=dedup,
@@ -126,6 +137,7 @@ def build_runtime(app: FastAPI) -> ChannelRuntime:
         transport=transport,
         dispatcher=dispatcher,
         replay=replay,
+        answerer=answerer,
     )
 
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from api.channels.limits import read_limited_body
 from api.channels.runtime import channels
 from api.channels.sms.aliyun import ACK, ITEMS, MAX_ITEMS, SmsUp
-from api.channels.sms.service import answer_sms_logged
+from api.channels.sms.service import accept_sms, answer_sms_logged
 from api.errors import AppError, ForbiddenError, ValidationFailed, validation_fields
 from api.settings import Settings
 
@@ -28,16 +28,12 @@ async def aliyun_push(token: str, request: Request, background: BackgroundTasks)
     messages = parse_push(body)
     runtime = channels(request)
     for message in messages:
-        if await runtime.dedup.claim(message.dedup_key) is not None:
-            continue  # a re-push of a message already taken: acknowledged, not answered again
-        # Answered after the acknowledgement has been sent (Aliyun wants the answer at once).
-        background.add_task(
-            answer_sms_logged,
-            message,
-            runtime=runtime,
-            rasa=request.app.state.rasa,
-            sessions=request.app.state.sessionmaker,
-        )
+        pending = await accept_sms(message, runtime=runtime, sessions=request.app.state.sessionmaker)
+        if pending is None:
+            continue  # a re-push of a message already taken (or rate limited): acknowledged only
+        # Answered after the acknowledgement has been sent (Aliyun wants the answer at once); the
+        # pending row, committed before, makes sure it is answered even if this process dies.
+        background.add_task(answer_sms_logged, message, pending, runtime=runtime)
     return ACK
 
 

@@ -4,6 +4,11 @@ The first delivery of a message claims its key and does the work; a retry of
 the same message (WeChat retries when it got no answer within 5 s) never calls
 the dialogue engine again: it gets the same passive reply if there was one,
 else "success" (the answer is on its way through the customer-service API).
+
+An answer that misses the passive window is durable work before "success" goes
+back: the question is written as a pending reply (api/channels/pending.py), which
+this process answers when the running turn ends, or any process's sweep after
+the lease if this one dies first.
 """
 
 from __future__ import annotations
@@ -13,11 +18,14 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.channels.answerer import join
 from api.channels.dedup import DatabaseDedup, DedupRecord, wait_for_outcome
 from api.channels.enums import DedupState
 from api.channels.outbound import queue_message, record_inbound, split_text, take_pending
+from api.channels.pending import Pending, add_pending
 from api.channels.runtime import ChannelRuntime
 from api.channels.txn import in_transaction
 from api.channels.wechat.protocol import Inbound
@@ -44,10 +52,6 @@ _CONVERSE = "\x00converse"  # marker: the message goes to the dialogue engine
 # WeChat waits 5 s; the passive deadline (WECHAT_PASSIVE_REPLY_SECONDS, 4 s) plus this stays below it.
 REPLY_MARGIN_SECONDS = 0.5
 REST_DELAY_SECONDS = 1.5  # the rest of a long answer waits for the passive reply (first part) to arrive
-
-
-def join(messages: list[ChatMessage]) -> str:
-    return "\n\n".join(m.text for m in messages if m.text.strip())
 
 
 class WeChatHandler:
@@ -144,11 +148,27 @@ class WeChatHandler:
                 self.runtime.spawn(self._deliver_after(rest_id, REST_DELAY_SECONDS), name=f"rest {key}")
             await self._record(key, DedupState.answered, parts[0], deadline=deadline)
             return parts[0]
-        # Too slow for a passive reply: answer "success" now (nothing more may delay the answer to
-        # WeChat) and send the answer when it comes.
-        self.runtime.spawn(self._deliver_later(inbound, task), name=f"deliver {key}")
+        # Too slow for a passive reply: answer "success" once the question is a pending reply
+        # (durable), and send the answer when it comes.
+        write = await self._defer(inbound, deadline=deadline)
+        self.runtime.spawn(self._deliver_later(inbound, task, write), name=f"deliver {key}")
         log.info("wechat %s deferred to the customer-service path", key)
         return None
+
+    async def _defer(self, inbound: Inbound, *, deadline: float) -> asyncio.Future[Pending | None]:
+        """Write the pending reply, waiting at most until WeChat's limit is near (a slow database
+        must not cost the "success": the write then goes on and is awaited before the answer)."""
+        lease = self.runtime.answerer.lease
+
+        def pending(session: Session) -> Pending | None:
+            key = f"late:{inbound.dedup_key}"
+            return add_pending(session, sender=inbound.sender, question=inbound.text, dedup_key=key, lease=lease)
+
+        write = asyncio.ensure_future(self._db(pending))
+        done, _ = await asyncio.wait({write}, timeout=max(0.05, deadline + REPLY_MARGIN_SECONDS - _now()))
+        if not done:
+            log.warning("wechat %s: pending reply not written in time, answered success anyway", inbound.dedup_key)
+        return write
 
     async def _record(self, key: str, state: DedupState, reply: str | None, *, deadline: float) -> None:
         """Store the outcome (the passive reply) for retries, waiting at most until WeChat's limit is near.
@@ -165,10 +185,25 @@ class WeChatHandler:
         await asyncio.sleep(delay)
         await self.runtime.dispatcher.deliver([message_id])
 
-    async def _deliver_later(self, inbound: Inbound, task: asyncio.Task[list[ChatMessage]]) -> None:
+    async def _deliver_later(
+        self, inbound: Inbound, task: asyncio.Task[list[ChatMessage]], write: asyncio.Future[Pending | None]
+    ) -> None:
         key = inbound.dedup_key
         await self.runtime.dedup.update(key, state=DedupState.deferred)  # a retry now answers "success"
-        text = join(await task)
+        messages = await task
+        try:
+            pending = await write
+        except SQLAlchemyError as exc:
+            # No pending row: nothing durable to finish, so send from memory as before (best effort).
+            log.error("wechat %s: pending reply not written (%s)", key, type(exc).__name__)
+            await self._queue_late(inbound, join(messages))
+        else:
+            if pending is not None:  # None: the row was someone else's (a concurrent delivery)
+                await self.runtime.answerer.finish(pending, messages)
+        await self.runtime.dedup.update(key, state=DedupState.done)
+
+    async def _queue_late(self, inbound: Inbound, text: str) -> None:
+        key = inbound.dedup_key
         if text:
 
             def queue(session: Session) -> int:
@@ -178,7 +213,6 @@ class WeChatHandler:
 
             message_id = await self._db(queue)
             await self.runtime.dispatcher.deliver([message_id])
-        await self.runtime.dedup.update(key, state=DedupState.done)
 
 
 async def _finish(future: asyncio.Future[None]) -> None:

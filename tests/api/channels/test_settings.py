@@ -36,3 +36,10 @@ def test_production_refuses_development_channel_values(name: str, value: str, na
 def test_malformed_channel_settings_are_one_clear_line(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name.upper()):
         load_settings(_env_file=None, **{name: value})
+
+
+def test_a_pending_reply_lease_shorter_than_a_dialogue_turn_is_refused() -> None:
+    # Another process would take over a reply whose turn is still running: answered twice.
+    with pytest.raises(SettingsError, match="PENDING_REPLY_LEASE_SECONDS"):
+        load_settings(_env_file=None, rasa_timeout_seconds=10, pending_reply_lease_seconds=10)
+    assert load_settings(_env_file=None, pending_reply_lease_seconds=11).pending_reply_lease_seconds == 11
