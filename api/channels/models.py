@@ -63,6 +63,10 @@ class OutboundMessage(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # Why it was queued, e.g. "wx-answer:<MsgId>"; queuing the same key twice returns the first row.
     dedup_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # "staff" for a staff member's answer (the chat page labels it 工作人员); None: the assistant.
+    author: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # Answers the chat page offers as buttons (满意/基本满意/不满意).
+    quick_replies: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
 
     __table_args__ = (
         UniqueConstraint("dedup_key"),

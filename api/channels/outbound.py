@@ -71,8 +71,14 @@ def queue_message(
     sms_template: str | None = None,
     sms_params: dict[str, str] | None = None,
     dedup_key: str | None = None,
+    author: str | None = None,
+    quick_replies: list[str] | None = None,
 ) -> OutboundMessage:
-    """Queue one message for `sender`; with `dedup_key`, queuing it again returns the first row."""
+    """Queue one message for `sender`; with `dedup_key`, queuing it again returns the first row.
+
+    `author` "staff" marks a staff member's words; `quick_replies` are offered as buttons where
+    the channel can show them (the web chat page); other channels have them in the text.
+    """
     kind, _ = channel_of(sender)
     text = text.strip()
     if not text and not (kind == ChannelKind.sms and sms_template):
@@ -92,6 +98,8 @@ def queue_message(
         status=OutboundStatus.stored if kind == ChannelKind.web else OutboundStatus.queued,
         attempts=0,
         dedup_key=dedup_key,
+        author=author,
+        quick_replies=list(quick_replies) if quick_replies else None,
         created_at=utcnow(),
     )
     if dedup_key is not None:

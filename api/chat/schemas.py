@@ -49,6 +49,8 @@ class WebOutboxMessage(BaseModel):
     id: int
     text: str
     created_at: datetime
+    author: str = Field(default="assistant", description="assistant（智能客服）或 staff（工作人员）")
+    quick_replies: list[str] = Field(default_factory=list, description="可点选的回复，如 满意、基本满意、不满意")
 
 
 class WebOutbox(BaseModel):

@@ -101,6 +101,17 @@ async def later_messages(
     def read() -> WebOutbox:
         require_owner(session, sender=full, token=browser_token(request))
         rows = web_messages(session, sender=full, after_id=after)
-        return WebOutbox(messages=[WebOutboxMessage(id=r.id, text=r.text, created_at=r.created_at) for r in rows])
+        return WebOutbox(
+            messages=[
+                WebOutboxMessage(
+                    id=r.id,
+                    text=r.text,
+                    created_at=r.created_at,
+                    author=r.author or "assistant",
+                    quick_replies=r.quick_replies or [],
+                )
+                for r in rows
+            ]
+        )
 
     return await run_in_threadpool(read)

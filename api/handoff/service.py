@@ -2,7 +2,8 @@
 
 While paused, what the claimant writes is added to the ticket (a `claimant_message`
 event) instead of going to the dialogue engine, and the claimant is told the
-ticket number. Staff release the conversation from the console (audited).
+ticket number and when the answer is due. The answer (resolve) releases the
+conversation by itself; staff may also release it from the console (audited).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.audit import record_audit
 from api.handoff.models import ConversationPause
+from api.tickets.deadlines import deadline_phrase
 from api.tickets.enums import TicketAction
 from api.tickets.models import Ticket
 from api.tickets.transitions import transition
@@ -22,8 +24,10 @@ from api.tickets.transitions import transition
 MAX_MESSAGE_CHARS = 1000
 
 
-def paused_reply(number: str) -> str:
-    return f"您的诉求已转人工（工单号 {number}），工作人员会尽快联系您。您可以继续留言补充情况，我们会一并记录。"
+def paused_reply(ticket: Ticket, *, now: datetime) -> str:
+    # The deadline, not "尽快": the claimant knows when to expect the answer, and that it ends the wait.
+    when = f"会在{deadline_phrase(now, ticket.respond_by)}" if ticket.respond_by > now else "会尽快"
+    return f"您的留言已转给工作人员（工单号 {ticket.number}），{when}答复您。答复后我会继续为您服务。"
 
 
 def active_pause(session: Session, *, sender: str) -> ConversationPause | None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from api.audit import record_audit
 from api.auth import Caller
 from api.errors import ConflictError, ForbiddenError
+from api.handoff import rating
 from api.handoff import service as handoff
 from api.notify import SmsProvider
 from api.staff.duties import ensure_not_own_request
@@ -22,7 +23,7 @@ from api.tickets.deadlines import compute_deadlines, deadline_after, extend
 from api.tickets.enums import Satisfaction, TicketAction
 from api.tickets.limits import TicketLimits
 from api.tickets.models import Ticket
-from api.tickets.progress import tell_claimant
+from api.tickets.progress import Kind, tell_claimant
 from api.tickets.transitions import check, transition
 
 
@@ -110,6 +111,10 @@ def resolve(
     )
     _audit(session, actor, TicketAction.resolve, ticket, before)
     tell_claimant(session, ticket=ticket, kind="answered", sms=sms)
+    # The answer ends the hand-off: the assistant is back, says so and asks for the claimant's rating.
+    handoff.release(session, ticket=ticket, actor=actor.name, now=now, note="工单已答复，会话交还智能客服")
+    if rating.ask(session, ticket=ticket, now=now) is not None:
+        tell_claimant(session, ticket=ticket, kind="rate", sms=sms)
     return ticket
 
 
@@ -125,12 +130,18 @@ def follow_up(
     limits: TicketLimits,
     sms: SmsProvider | None,
 ) -> Ticket:
-    """回访: satisfied (or basically) closes the ticket; unsatisfied reopens it (重办) with new deadlines."""
+    """回访: satisfied (or basically) closes the ticket; unsatisfied reopens it (重办) with new deadlines.
+
+    A rating the claimant gave in the chat stays the ticket's satisfaction (the 满意率 is the
+    claimant's word); the operator's choice then only decides closing or reopening.
+    """
     _owning_unit(ticket, actor)
     before = ticket.status
     action = TicketAction.reopen if satisfaction is Satisfaction.unsatisfied else TicketAction.close
     check(ticket, action)
-    ticket.satisfaction = satisfaction.value
+    if ticket.satisfaction_by != "claimant":
+        ticket.satisfaction = satisfaction.value
+        ticket.satisfaction_by = "staff"
     ticket.solved = solved
     data: dict[str, object] = {"satisfaction": satisfaction.value, "solved": solved}
     if action is TicketAction.reopen:
@@ -147,7 +158,8 @@ def follow_up(
     _audit(session, actor, action, ticket, before, satisfaction=satisfaction.value, solved=solved)
     if action is TicketAction.close:
         handoff.release(session, ticket=ticket, actor=actor.name, now=now, note="工单办结，会话交还智能客服")
-    tell_claimant(session, ticket=ticket, kind="closed" if action is TicketAction.close else "reopened", sms=sms)
+    kind: Kind = "closed" if action is TicketAction.close else "reopened"
+    tell_claimant(session, ticket=ticket, kind=kind, sms=sms, now=now)
     return ticket
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from api.tickets.limits import Limit, StageLimits
 from policy_kb import add_working_days as kb_add_working_days
+from policy_kb.workdays import is_workday as kb_is_workday
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
@@ -52,3 +54,26 @@ def extend(deadline: datetime, working_days: int, *, day_ends: time) -> tuple[da
     local = deadline.astimezone(SHANGHAI)
     day, provisional = add_working_days(local.date(), working_days)
     return datetime.combine(day, day_ends, tzinfo=SHANGHAI), provisional
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Chinese working days after `start` up to and including `end` (as add_working_days counts)."""
+    days, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        days += kb_is_workday(day)
+    return days
+
+
+def deadline_phrase(start: datetime, deadline: datetime) -> str:
+    """How a claimant is told a deadline, the one format everywhere: "7个工作日内（3月23日前）".
+
+    A limit in clock hours (urgent tickets) reads "2小时内（3月10日15:30前）": a day alone would
+    say nothing about an answer due this afternoon.
+    """
+    local = deadline.astimezone(SHANGHAI)
+    if deadline - start <= timedelta(hours=24):
+        hours = max(1, math.ceil((deadline - start).total_seconds() / 3600))
+        return f"{hours}小时内（{local.month}月{local.day}日{local:%H:%M}前）"
+    days = max(1, working_days_between(start.astimezone(SHANGHAI).date(), local.date()))
+    return f"{days}个工作日内（{local.month}月{local.day}日前）"

@@ -52,6 +52,7 @@ class TicketAction(StrEnum):
     note = "note"
     claimant_message = "claimant_message"
     release_conversation = "release_conversation"
+    claimant_rating = "claimant_rating"  # 好差评 given by the claimant in the chat
 
 
 class Satisfaction(StrEnum):
@@ -100,6 +101,7 @@ ACTION_LABELS: dict[str, str] = {
     "note": "备注",
     "claimant_message": "诉求人留言",
     "release_conversation": "交还智能客服",
+    "claimant_rating": "诉求人评价",
 }
 SATISFACTION_LABELS: dict[str, str] = {
     "satisfied": "满意",

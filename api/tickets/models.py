@@ -62,6 +62,9 @@ class Ticket(Base):
     extensions_granted: Mapped[int] = mapped_column(Integer, default=0)
     reopened_count: Mapped[int] = mapped_column(Integer, default=0)
     satisfaction: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    # "claimant" when the claimant rated in the chat (their word is the 满意率), "staff" for a 回访.
+    satisfaction_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    satisfaction_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     solved: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     __table_args__ = (
@@ -70,7 +73,7 @@ class Ticket(Base):
         Index("ix_tickets_sender", "sender"),
     )
 
-    @validates("summary", "answer", "extension_reason")
+    @validates("summary", "answer", "extension_reason", "satisfaction_reason")
     def _mask_text(self, _key: str, value: str | None) -> str | None:
         return _masked(value)
 

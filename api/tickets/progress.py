@@ -3,7 +3,9 @@
 Messages go through the channels' outbound queue (api/channels/outbound.py,
 `queue_message`): WeChat customer-service messages, the web chat's later
 messages, or SMS through an approved template (TICKET_CREATED / TICKET_ANSWERED;
-other texts are shortened into REPLY_POINTER by the queue). Each message is sent
+other texts are shortened into REPLY_POINTER by the queue). The answer is marked
+as a staff member's (the chat page labels it 工作人员); the rating prompt that
+follows it offers 满意/基本满意/不满意 as quick replies. Each message is sent
 once per ticket, kind and round of 重办 (dedup key).
 
 Where the outbound queue is not installed, SMS senders still get the two
@@ -15,19 +17,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from api.channels.sms.replies import POINTER_TEMPLATE
 from api.notify import SmsProvider, send_sms
-from api.tickets.deadlines import SHANGHAI
+from api.tickets.deadlines import deadline_phrase
 from api.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["created", "answered", "closed", "reopened"]
+Kind = Literal["created", "answered", "rate", "closed", "reopened"]
 SMS_VAR_MAX = 20
 _SMS_FORBIDDEN = str.maketrans("", "", "【】[]{}<>$#\\")
+RATING_CHOICES = ["满意", "基本满意", "不满意"]
+RATE_PROMPT = (
+    "智能客服已回到对话，您可以继续问我；需要再找工作人员，回复“人工”。\n"
+    "这次答复您满意吗？请回复：满意、基本满意或不满意。"
+)
+RATE_SMS_SUMMARY = "请回复满意、基本满意或不满意评价"
 
 
 def _short(text: str, limit: int = SMS_VAR_MAX) -> str:
@@ -35,23 +45,41 @@ def _short(text: str, limit: int = SMS_VAR_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def message_text(ticket: Ticket, kind: Kind) -> str:
-    respond_by = ticket.respond_by.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+def respond_within(ticket: Ticket, now: datetime | None = None) -> str:
+    """ "7个工作日内（3月23日前）", counted from `now` (default: when the ticket was received)."""
+    return deadline_phrase(now or ticket.created_at, ticket.respond_by)
+
+
+def _respond_date(ticket: Ticket) -> str:
+    """The date alone, for the SMS template "我们将于${respond_by}前答复您" (same wording as the chat)."""
+    phrase = respond_within(ticket)
+    return phrase[phrase.index("（") + 1 : -2]
+
+
+def message_text(ticket: Ticket, kind: Kind, now: datetime | None = None) -> str:
+    thanks = "感谢您的评价。" if ticket.satisfaction_by == "claimant" else ""
     if kind == "created":
-        return f"您的诉求已受理，工单号 {ticket.number}，我们将于{respond_by}前答复您。"
+        return f"您的诉求已受理（工单号 {ticket.number}），工作人员会在{respond_within(ticket)}答复您。"
     if kind == "answered":
-        return f"您的诉求（工单号 {ticket.number}）已有答复：{ticket.answer or ''}"
+        return f"工作人员答复（工单号 {ticket.number}）：\n{ticket.answer or ''}"
+    if kind == "rate":
+        return RATE_PROMPT
     if kind == "reopened":
-        return f"感谢您的回访评价。您的诉求（工单号 {ticket.number}）将重新办理，我们会尽快再次答复您。"
-    return f"感谢您的回访评价，您的诉求（工单号 {ticket.number}）已办结。如有新的问题，欢迎随时咨询。"
+        return (
+            f"{thanks}您的诉求（工单号 {ticket.number}）将重新办理，"
+            f"工作人员会在{respond_within(ticket, now)}再次答复您。"
+        )
+    # The operator's 回访 thanks the claimant only for a rating they really gave.
+    return f"{thanks}您的诉求（工单号 {ticket.number}）已办结。如有新的问题，欢迎随时咨询。"
 
 
 def sms_template(ticket: Ticket, kind: Kind) -> tuple[str, dict[str, str]] | None:
     if kind == "created":
-        respond_by = ticket.respond_by.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-        return "TICKET_CREATED", {"number": ticket.number, "respond_by": respond_by}
+        return "TICKET_CREATED", {"number": ticket.number, "respond_by": _respond_date(ticket)}
     if kind == "answered":
         return "TICKET_ANSWERED", {"number": ticket.number, "summary": _short(ticket.answer or "")}
+    if kind == "rate":
+        return POINTER_TEMPLATE, {"summary": RATE_SMS_SUMMARY}
     return None  # no template of its own: the outbound queue shortens the text into REPLY_POINTER
 
 
@@ -63,7 +91,9 @@ def _outbound_queue() -> Callable[..., Any] | None:
     return queue_message
 
 
-def tell_claimant(session: Session, *, ticket: Ticket, kind: Kind, sms: SmsProvider | None) -> bool:
+def tell_claimant(
+    session: Session, *, ticket: Ticket, kind: Kind, sms: SmsProvider | None, now: datetime | None = None
+) -> bool:
     """Queue the progress message for the ticket's sender; False when it cannot be sent."""
     if not ticket.sender:
         return False
@@ -74,10 +104,12 @@ def tell_claimant(session: Session, *, ticket: Ticket, kind: Kind, sms: SmsProvi
         queue(
             session,
             sender=ticket.sender,
-            text=message_text(ticket, kind),
+            text=message_text(ticket, kind, now),
             sms_template=template[0] if template else None,
             sms_params=template[1] if template else None,
             dedup_key=dedup,
+            author="staff" if kind == "answered" else None,
+            quick_replies=RATING_CHOICES if kind == "rate" else None,
         )
         return True
     channel, _, address = ticket.sender.partition(":")

@@ -44,6 +44,10 @@ class TicketCreate(BaseModel):
         pattern=r"^(web|wx|sms):.+$",
         description="发起诉求的会话，如 web:web-123、wx:<openid>、sms:<手机号>；建单后该会话转人工",
     )
+    acknowledged: bool = Field(
+        default=False,
+        description="true：发起的对话已把工单号和答复时限告诉诉求人（智能客服的回复），不再另发受理通知",
+    )
 
 
 class RegionRead(BaseModel):
@@ -84,6 +88,10 @@ class TicketRead(BaseModel):
     solved: bool | None
     extension: ExtensionRead | None
     conversation_paused: bool
+    # How the claimant is told the answer deadline, the same wording on every channel.
+    respond_within: str | None = Field(default=None, description="如 7个工作日内（3月23日前）")
+    satisfaction_by: str | None = Field(default=None, description="claimant（诉求人在对话中评价）或 staff（回访）")
+    satisfaction_reason: str | None = None
 
 
 class EventRead(BaseModel):
@@ -151,5 +159,7 @@ class TicketStats(BaseModel):
     response_rate: RateRead
     resolution_rate: RateRead
     satisfaction_rate: RateRead
+    # Of the rated tickets, those the claimant rated in the chat (好差评) rather than at a 回访.
+    rated_by_claimant: int = 0
     by_category: dict[str, int]
     by_status: dict[str, int]

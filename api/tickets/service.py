@@ -20,7 +20,7 @@ from api.tickets.deadlines import SHANGHAI, compute_deadlines
 from api.tickets.enums import ACTION_LABELS, STATUS_LABELS, TicketAction, TicketStatus
 from api.tickets.limits import TicketLimits
 from api.tickets.models import Ticket, TicketEvent
-from api.tickets.progress import tell_claimant
+from api.tickets.progress import respond_within, tell_claimant
 from api.tickets.regions import resolve_region
 from api.tickets.schemas import (
     EventRead,
@@ -119,7 +119,8 @@ def create_ticket(
             "owner_unit": owner_unit,
         },
     )
-    tell_claimant(session, ticket=ticket, kind="created", sms=sms)
+    if not body.acknowledged:  # the assistant's own reply already gave the number: one acknowledgement
+        tell_claimant(session, ticket=ticket, kind="created", sms=sms)
     return ticket
 
 
@@ -254,6 +255,9 @@ def to_read(ticket: Ticket, *, now: datetime, paused: bool) -> TicketRead:
         solved=ticket.solved,
         extension=extension,
         conversation_paused=paused,
+        respond_within=respond_within(ticket),
+        satisfaction_by=ticket.satisfaction_by,
+        satisfaction_reason=mask_text(ticket.satisfaction_reason) if ticket.satisfaction_reason else None,
     )
 
 

@@ -3,7 +3,8 @@
 - 响应率: tickets signed for within the acceptance limit, over tickets that were
   signed for or whose acceptance limit has passed.
 - 解决率: tickets the claimant called solved at the follow-up (回访), over followed-up tickets.
-- 满意率: satisfied or basically satisfied at the follow-up, over followed-up tickets.
+- 满意率: satisfied or basically satisfied, over rated tickets: the claimant's own rating in the
+  chat (好差评) where they gave one, else the operator's follow-up.
 The latest follow-up of a reopened ticket counts.
 """
 
@@ -42,9 +43,12 @@ def ticket_stats(session: Session, *, now: datetime) -> TicketStats:
             _sum(Ticket.solved.is_(True)),
             _sum(followed),
             _sum(Ticket.satisfaction.in_(["satisfied", "basically_satisfied"])),
+            _sum(and_(followed, Ticket.satisfaction_by == "claimant")),
         ).select_from(Ticket)
     ).one()
-    total, open_, overdue, on_time, due_accept, solved, followed_n, satisfied = (int(v or 0) for v in row)
+    total, open_, overdue, on_time, due_accept, solved, followed_n, satisfied, by_claimant = (
+        int(v or 0) for v in row
+    )
     by_category = {c.value: 0 for c in Category}
     for category, count in session.execute(select(Ticket.category, func.count()).group_by(Ticket.category)):
         by_category[category] = int(count)
@@ -58,6 +62,7 @@ def ticket_stats(session: Session, *, now: datetime) -> TicketStats:
         response_rate=_rate(on_time, due_accept),
         resolution_rate=_rate(solved, followed_n),
         satisfaction_rate=_rate(satisfied, followed_n),
+        rated_by_claimant=by_claimant,
         by_category=by_category,
         by_status=by_status,
     )

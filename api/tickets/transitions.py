@@ -46,6 +46,7 @@ TRANSITIONS: dict[TicketAction, dict[TicketStatus | None, TicketStatus]] = {
     A.note: _same(*_ALL),
     A.claimant_message: _same(*_ALL),
     A.release_conversation: _same(*_ALL),
+    A.claimant_rating: _same(*_ALL),
 }
 
 

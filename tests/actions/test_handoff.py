@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.fallback import ActionDefaultFallback, previous_turn_not_understood
-from actions.handoff import ActionHandoff, when_zh
+from actions.handoff import ActionHandoff, ActionHandoffCheck, is_bare, when_zh
 from tests.actions.conftest import FakeApi, load_tracker, responses, texts
 
 TICKET = {
@@ -13,6 +13,7 @@ TICKET = {
     "number": "GD20260310000001",
     "status": "received",
     "respond_by": "2026-03-12T17:00:00+08:00",
+    "respond_within": "2个工作日内（3月12日前）",
     "conversation_paused": True,
 }
 ID = "120101197102110018"
@@ -35,8 +36,10 @@ def test_complaint_creates_a_ticket_with_a_masked_transcript(api: FakeApi, dispa
     assert ID not in str(body) and "idref_kenwbctdmubs" in str(lines)
     assert texts(dispatcher, domain) == [
         "很抱歉给您带来不好的体验，我马上为您登记投诉。",
-        "已为您转人工，工单编号GD20260310000001。工作人员会在3月12日17:00前联系您，请留意电话或消息。在此之前我先不自动回复了。",
+        "已为您转人工（工单号 GD20260310000001），工作人员会在2个工作日内（3月12日前）答复您。"
+        "在此之前您的留言会转给工作人员，答复后我会继续为您服务。",
     ]
+    assert body["acknowledged"] is True  # this reply is the one acknowledgement
 
 
 def test_request_for_a_person_without_region_goes_to_the_national_queue(api: FakeApi, dispatcher, domain) -> None:
@@ -141,3 +144,50 @@ def test_fallback_answers_from_the_kb_when_it_is_sure(api: FakeApi, dispatcher, 
     ActionDefaultFallback().run(dispatcher, load_tracker("fallback_second", slots={"region_asked": True}), domain)
     assert texts(dispatcher, domain) == ["失业金按月发放到社保卡。（依据：X 一）"]
     assert api.sent("POST", "/v1/tickets") == []
+
+
+@pytest.mark.parametrize("text", ["人工", "转人工", "我要转人工客服！", "找工作人员", "人工服务 谢谢"])
+def test_a_bare_request_for_a_person(text: str) -> None:
+    assert is_bare(text) or text.endswith("谢谢")
+    assert not is_bare("我要人工，失业金三个月没到账")
+
+
+def _check(tracker) -> dict[str, object]:
+    return {e["name"]: e["value"] for e in ActionHandoffCheck().run(None, tracker, {})}
+
+
+def test_bare_person_is_asked_what_for_first(dispatcher, domain) -> None:
+    tracker = load_tracker("policy_question", text="人工", intent="request_human")
+    tracker.events.append({"event": "user", "text": "人工", "parse_data": {"intent": {"name": "request_human"}}})
+    tracker.events.append({"event": "user", "text": "人工", "parse_data": {"intent": {"name": "request_human"}}})
+    assert _check(tracker)["handoff_issue_given"] is False
+    # The question just before "转人工" is what for; so is a request that says it itself.
+    assert _check(load_tracker("policy_question", text="转人工", intent="request_human"))["handoff_issue_given"]
+    assert _check(load_tracker("policy_question", text="我要人工，失业金三个月没到账", intent="request_human"))[
+        "handoff_issue_given"
+    ]
+
+
+def test_the_issue_asked_for_is_the_tickets(api: FakeApi, dispatcher, domain) -> None:
+    api.on("POST", "/v1/tickets", 201, TICKET)
+    tracker = load_tracker(
+        "policy_question",
+        text="窗口说我材料不全，但没说缺什么，我要投诉",
+        intent="nlu_fallback",
+        slots={"handoff_issue": "窗口说我材料不全，但没说缺什么，我要投诉"},
+    )
+    events = ActionHandoff().run(dispatcher, tracker, domain)
+    body = api.sent("POST", "/v1/tickets")[0].body
+    assert "诉求：窗口说我材料不全，但没说缺什么，我要投诉" in body["summary"]
+    # A complaint keeps a complaint's category (and limit); the issue's intent does not make it "没听懂".
+    assert body["category"] == "complaint"
+    assert responses(dispatcher) == ["utter_ticket_created"]
+    assert {"event": "slot", "name": "handoff_issue", "value": None} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in events
+    ]
+
+
+def test_an_earlier_tickets_issue_is_not_reused(api: FakeApi, dispatcher, domain) -> None:
+    tracker = load_tracker("policy_question", text="人工", intent="request_human")
+    tracker.events.append({"event": "action", "name": "action_handoff"})
+    assert _check(tracker)["handoff_issue_given"] is False

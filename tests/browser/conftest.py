@@ -22,6 +22,7 @@ import pytest
 from api.db import make_engine, make_sessionmaker
 from api.migrate import upgrade
 from api.staff.seed import seed_staff
+from bench.fake_rasa import FakeRasa
 from tests.conftest import REQUIRE_SERVICES, make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,12 +72,16 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         seed_staff(session, make_settings(url))
     engine.dispose()
     port = _free_port()
+    # A stand-in assistant ("已收到：<message>"): the chat tests see which messages reach it.
+    rasa = FakeRasa()
+    rasa.__enter__()
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "ENVIRONMENT": "test",
         "REDIS_URL": "",
-        "RASA_URL": "http://127.0.0.1:9",
+        "RASA_URL": rasa.url,
+        "ACTION_SERVER_URL": rasa.url,
         "OUTBOUND_SWEEP_SECONDS": "0",
         "PYTHONPATH": str(ROOT),
     }
@@ -113,11 +118,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         claim = httpx.post(f"{base}/v1/claims", json=DEMO_CLAIM, headers=auth, timeout=10)
         ticket = httpx.post(f"{base}/v1/tickets", json=DEMO_TICKET, headers=auth, timeout=10)
         assert claim.status_code == 201 and ticket.status_code == 201, (claim.text, ticket.text)
-        yield {"base": base, "claim": claim.json(), "ticket": ticket.json()}
+        yield {"base": base, "claim": claim.json(), "ticket": ticket.json(), "rasa": rasa}
     finally:
         proc.terminate()
         proc.wait(timeout=15)
         log.close()
+        rasa.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="session")

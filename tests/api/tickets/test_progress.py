@@ -42,10 +42,15 @@ def test_sms_claimant_gets_templated_messages(session: Session) -> None:
     )
     session.flush()
     rows = _sent(session, sender)
-    assert [r.sms_template for r in rows] == ["TICKET_CREATED", "TICKET_ANSWERED", "REPLY_POINTER"]
-    assert rows[0].sms_params == {"number": ticket.number, "respond_by": "2026-03-23 23:59"}
+    assert [r.sms_template for r in rows] == ["TICKET_CREATED", "TICKET_ANSWERED", "REPLY_POINTER", "REPLY_POINTER"]
+    # One date format everywhere: the template's date is the chat's "15个工作日内（3月23日前）".
+    assert rows[0].sms_params == {"number": ticket.number, "respond_by": "3月23日"}
+    assert "15个工作日内（3月23日前）" in rows[0].text
     assert rows[1].sms_params == {"number": ticket.number, "summary": "单位已更正离职原因，请重新申领"}
-    assert ticket.number in rows[0].text and "已办结" in rows[2].text
+    assert rows[2].sms_params == {"summary": "请回复满意、基本满意或不满意评价"}
+    assert ticket.number in rows[0].text and "已办结" in rows[3].text
+    # Nobody rated in the chat: the 回访 does not thank them for a rating.
+    assert "感谢您的回访评价" not in rows[3].text and "评价" not in rows[3].text
 
 
 def test_web_claimant_gets_the_full_answer(session: Session) -> None:
@@ -56,9 +61,12 @@ def test_web_claimant_gets_the_full_answer(session: Session) -> None:
     answer = "您的离职原因已由单位更正为合同到期，请在三个工作日后重新提交申领。" * 2
     actions.resolve(session, ticket=ticket, actor=ACTOR, answer=answer, now=NOW, sms=None)
     session.flush()
-    texts = [r.text for r in _sent(session, sender)]
-    assert texts[0].startswith(f"您的诉求已受理，工单号 {ticket.number}")
-    assert texts[1].endswith(answer)
+    rows = _sent(session, sender)
+    texts = [r.text for r in rows]
+    assert texts[0].startswith(f"您的诉求已受理（工单号 {ticket.number}）")
+    assert texts[1].endswith(answer) and rows[1].author == "staff"
+    assert "智能客服已回到对话" in texts[2] and rows[2].author is None
+    assert rows[2].quick_replies == ["满意", "基本满意", "不满意"]
 
 
 def test_no_sender_no_message(session: Session) -> None:

@@ -36,6 +36,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "note": {s: s for s in (R, AC, IP, RS, CL, RO)},
     "claimant_message": {s: s for s in (R, AC, IP, RS, CL, RO)},
     "release_conversation": {s: s for s in (R, AC, IP, RS, CL, RO)},
+    "claimant_rating": {s: s for s in (R, AC, IP, RS, CL, RO)},
 }
 ACTIONS = [a for a in TicketAction if a is not TicketAction.create]
 
@@ -107,5 +108,6 @@ def test_allowed_actions_lists_what_the_page_offers() -> None:
         TicketAction.note,
         TicketAction.claimant_message,
         TicketAction.release_conversation,
+        TicketAction.claimant_rating,
     ]
     assert TicketAction.accept not in allowed_actions(TicketStatus.closed)
