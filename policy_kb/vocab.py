@@ -84,9 +84,9 @@ class MonthState(StrEnum):
     future = "future"  # a later month of the (projected) benefit period
 
 
+# Status of a back-pay (补发) request for a month (stored by api.claims, read by the ledger).
+# No docstring: it would become the enum's description in the API's OpenAPI document.
 class BackpayStatus(StrEnum):
-    """Status of a back-pay (补发) request for a month (stored by api.claims, read by the ledger)."""
-
     pending_review = "pending_review"
     approved = "approved"
     rejected = "rejected"
