@@ -24,6 +24,9 @@ from actions.knowledge import answer_events
 from actions.render import response_text, with_citations
 from actions.text import yes_no
 
+# The check-in's stop-event questions, in order: a copy of policy_kb.vocab.CheckinAnswer (the action
+# server does not ship policy_kb; it talks to the API over HTTP only).
+# tests/policy_kb/test_vocab_copies.py fails when the two differ.
 STOP_EVENTS = ("reemployed", "business_registered", "receiving_pension", "enlisted", "emigrated", "refused_job_offer")
 _KEYWORDS = {
     "reemployed": ("工作", "上班", "就业", "入职", "打工", "上岗", "单位", "灵活就业"),

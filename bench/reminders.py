@@ -35,12 +35,12 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from api.claims.ledger import month_index, month_text  # noqa: E402
 from api.db import make_engine  # noqa: E402
 from api.migrate import upgrade  # noqa: E402
 from api.notify import OutboxProvider  # noqa: E402
 from api.reminders.job import ReminderReport, run_reminders  # noqa: E402
 from policy_kb import default_rule_base  # noqa: E402
+from policy_kb.benefits.ledger import month_index, month_text  # noqa: E402
 
 MONTH = "2026-03"
 AS_OF = date(2026, 3, 20)

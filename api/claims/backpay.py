@@ -15,11 +15,8 @@ from sqlalchemy.orm import Session
 from api.audit import record_audit
 from api.auth import Caller
 from api.claims import repository as repo
-from api.claims.enums import BACKPAY_TRANSITIONS, BackpayStatus
-from api.claims.explain import months_zh
-from api.claims.ledger import month_index
+from api.claims.enums import BACKPAY_TRANSITIONS
 from api.claims.models import BackpayMonth, BackpayRequest, Claim
-from api.claims.policy import ClaimsPolicy
 from api.claims.records import ClaimsConfig, default_config, get_claim, local_day
 from api.claims.schemas import BackpayOut, BackpayRequestOut
 from api.claims.status import backpay_out, ledger_for
@@ -28,6 +25,10 @@ from api.errors import ConflictError, NotFoundError, ValidationFailed
 from api.notify import SmsProvider, send_sms
 from api.staff.duties import ensure_not_own_request
 from policy_kb import RuleBase
+from policy_kb.benefits.duties import ClaimsPolicy
+from policy_kb.benefits.explain import months_zh
+from policy_kb.benefits.ledger import month_index
+from policy_kb.vocab import BackpayStatus
 
 
 def request_backpay(

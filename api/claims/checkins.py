@@ -14,16 +14,24 @@ from sqlalchemy.orm import Session
 from api.audit import record_audit
 from api.claims import repository as repo
 from api.claims.enums import CheckinStatus, ClaimStatus
-from api.claims.explain import ANSWER_ZH, checkin_window_text, day_zh, month_zh
-from api.claims.ledger import month_index, month_of, month_text
 from api.claims.models import Checkin, Claim, StopEvent
-from api.claims.policy import ClaimsPolicy, MonthPolicy, StopPolicy, dedupe
 from api.claims.records import ClaimsConfig, claim_snapshot, default_config, get_claim, local_day, transition
 from api.claims.schemas import CheckinAnswers, CheckinOut, CheckinResult, Reason, StopOut, Window
 from api.claims.status import backpay_out, ledger_for
 from api.db import utcnow
 from api.errors import ConflictError, ValidationFailed
 from policy_kb import RuleBase, add_working_days
+from policy_kb.benefits.duties import ClaimsPolicy, MonthPolicy, StopPolicy, dedupe
+from policy_kb.benefits.explain import (
+    answer_names_zh,
+    checkin_notes,
+    checkin_window_text,
+    day_zh,
+    month_zh,
+    stop_report_message,
+)
+from policy_kb.benefits.ledger import month_index, month_of, month_text
+from policy_kb.engine.stop_events import first_unpaid_month
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -120,7 +128,7 @@ def record_checkin(
             stop=stop,
             citations=dedupe(stop.citations + month_policy.cite("monthly.duty")),
         )
-    effects = _accepted_effects(month_policy, index, ledger.suspended and index >= month_of(day))
+    effects = [Reason.of(n) for n in checkin_notes(month_policy, index, ledger.suspended and index >= month_of(day))]
     if month_policy.by_default:
         source = rule_base.layer(month_policy.source_region).name
         effects.append(
@@ -178,32 +186,6 @@ def _duplicate(claim: Claim, first: Checkin, policy: MonthPolicy) -> CheckinResu
     )
 
 
-def _accepted_effects(policy: MonthPolicy, index: int, suspended: bool) -> list[Reason]:
-    rules = policy.rules
-    if rules.duty == "monthly_claim":
-        text = f"已办理{month_zh(index)}按月申领，当月失业保险金按规定发放。"
-        return [Reason(code="MONTH_CLAIMED", message=text, citations=policy.cite("monthly.duty", "monthly.window"))]
-    if rules.duty == "qualification_check":
-        effects = [
-            Reason(
-                code="QUALIFICATION_CHECKED",
-                message=f"已完成{month_zh(index)}资格核验。",
-                citations=policy.cite("monthly.duty"),
-            )
-        ]
-        if suspended:
-            effects.append(
-                Reason(
-                    code="PAYMENT_RESUMES",
-                    message=f"待遇暂停发放期间重新核验，符合发放条件的，从{month_zh(index + 1)}起恢复发放。",
-                    citations=policy.cite("monthly.resume", "monthly.suspension_keeps_months"),
-                )
-            )
-        return effects
-    text = f"已记录{month_zh(index)}的情况。本地区无需每月办理手续，失业保险金按月发放。"
-    return [Reason(code="NO_MONTHLY_DUTY", message=text, citations=policy.cite("monthly.duty"))]
-
-
 def _outside_window(
     claim: Claim,
     month: str,
@@ -253,42 +235,14 @@ def _outside_window(
 def _record_stop(
     session: Session, claim: Claim, row: Checkin, stops: list[str], event_date: date, policy: StopPolicy, actor: str
 ) -> StopOut:
-    event_month = month_of(event_date)
-    stop_from = event_month + 1 if policy.stops_from == "next_month" else event_month
+    stop_from = month_of(first_unpaid_month(event_date, policy.stops_from))
     deadline = (
         add_working_days(event_date, policy.report_within_working_days)
         if policy.report_within_working_days is not None
         else None
     )
-    events_zh = [ANSWER_ZH[a] for a in stops]
-    if policy.stops_from == "unspecified":
-        # The texts do not say from which month: the ledger stops with the event month (nothing is paid
-        # for a month the claimant may not be owed) and the claimant is told the office decides.
-        message = (
-            f"您报告的情况（{'、'.join(events_zh)}）属于停发情形，失业保险金应停止领取；"
-            f"从哪个月起停发由经办机构核定（系统暂按{month_zh(stop_from)}起记录）。"
-        )
-    else:
-        message = f"您报告的情况（{'、'.join(events_zh)}）属于停发情形，失业保险金自{month_zh(stop_from)}起停止发放。"
-    if deadline is not None:
-        message += (
-            f"请于{day_zh(deadline.date)}前（自情形发生之日起{policy.report_within_working_days}个工作日内）"
-            "告知失业保险经办机构，办理停发失业保险待遇手续。"
-        )
-        if deadline.provisional:
-            message += f"（{deadline.date.year}年节假日安排尚未公布，截止日期按周一至周五计算，仅供参考。）"
-    else:
-        message += "请及时告知失业保险经办机构，办理停发失业保险待遇手续。"
-    citations = dedupe(
-        [
-            c
-            for a in stops
-            for c in (
-                policy.pension_citations if a == "receiving_pension" and policy.pension_excluded else policy.citations
-            )
-        ]
-        + policy.report_citations
-    )
+    message = stop_report_message(stops, policy=policy, stop_from=stop_from, deadline=deadline)
+    citations = policy.citations_for(stops)
     session.add(
         StopEvent(
             claim_id=claim.id,
@@ -318,7 +272,7 @@ def _record_stop(
         transition(session, locked, ClaimStatus.stopped, actor=actor, reason="stop_reported")
     return StopOut(
         events=stops,
-        events_zh=events_zh,
+        events_zh=answer_names_zh(stops),
         event_date=event_date,
         stops_from_month=month_text(stop_from),
         report_within_working_days=policy.report_within_working_days,

@@ -1,8 +1,13 @@
-"""Statuses of claims, months, check-ins and back-pay requests."""
+"""Statuses of claims and check-ins, and the allowed transitions of stored statuses.
+
+Month states and back-pay request statuses are rule vocabulary: ``policy_kb.vocab``.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from policy_kb.vocab import BackpayStatus
 
 
 class ClaimStatus(StrEnum):
@@ -16,15 +21,6 @@ CLAIM_TRANSITIONS: dict[ClaimStatus, frozenset[ClaimStatus]] = {
     ClaimStatus.active: frozenset({ClaimStatus.stopped}),
     ClaimStatus.stopped: frozenset(),
 }
-
-
-class MonthState(StrEnum):
-    paid = "paid"  # payable for this month (checked in, or no duty applies)
-    lost = "lost"  # no check-in and the window closed: the month's benefit is not paid (Tianjin)
-    suspended = "suspended"  # payment suspended; the month is not used up (Chongqing)
-    backpaid = "backpaid"  # lost, then paid on an approved back-pay request
-    pending = "pending"  # this month's window has not closed and there is no check-in yet
-    future = "future"  # a later month of the (projected) benefit period
 
 
 class CheckinStatus(StrEnum):
@@ -42,12 +38,6 @@ class Channel(StrEnum):
     hotline = "hotline"
     counter = "counter"  # at a service counter (街镇党群服务中心, 社保分中心)
     integration = "integration"  # recorded by another agency system
-
-
-class BackpayStatus(StrEnum):
-    pending_review = "pending_review"
-    approved = "approved"
-    rejected = "rejected"
 
 
 BACKPAY_TRANSITIONS: dict[BackpayStatus, frozenset[BackpayStatus]] = {

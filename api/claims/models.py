@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.claims.enums import BackpayStatus, ClaimStatus
+from api.claims.enums import ClaimStatus
 from api.db import Base, UtcDateTime, utcnow
+from policy_kb.vocab import BackpayStatus
 
 
 class Claimant(Base):

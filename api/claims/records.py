@@ -18,7 +18,6 @@ from api.audit import record_audit
 from api.claims import repository as repo
 from api.claims.enums import CLAIM_TRANSITIONS, ClaimStatus
 from api.claims.identity import id_hash, masked_id, normalize_id_number, normalize_phone
-from api.claims.ledger import last_day, month_index, month_text
 from api.claims.models import Claim, Claimant
 from api.claims.schemas import SHANGHAI, ClaimantOut, ClaimCreate, ClaimOut, RegionOut
 from api.db import utcnow
@@ -26,6 +25,7 @@ from api.errors import ConflictError, NotFoundError, ValidationFailed
 from api.notify import SmsProvider, send_sms
 from api.privacy import mask_phone
 from policy_kb import RuleBase, UnknownRegionError, resolve_region
+from policy_kb.benefits.ledger import last_day, month_index, month_text
 
 
 @dataclass(frozen=True)

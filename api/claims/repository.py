@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.claims.enums import BackpayStatus
-from api.claims.ledger import month_index
 from api.claims.models import BackpayMonth, BackpayRequest, Checkin, Claim, Claimant
+from policy_kb.benefits.ledger import month_index
+from policy_kb.vocab import BackpayStatus
 
 
 def claim_by_id(session: Session, claim_id: int, *, for_update: bool = False) -> Claim | None:

@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
-from api.claims.enums import BackpayStatus, Channel, CheckinStatus, ClaimStatus, MonthState
+from api.claims.enums import Channel, CheckinStatus, ClaimStatus
 from api.claims.identity import normalize_id_number, normalize_phone
 from api.fields import IsoDateTime, Line, StrictInt, Text
 from policy_kb import Citation
+from policy_kb.benefits.explain import Note
+from policy_kb.vocab import BackpayStatus, MonthState
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -108,6 +110,11 @@ class Reason(BaseModel):
     code: str
     message: str
     citations: list[Citation]
+
+    @classmethod
+    def of(cls, note: Note) -> Reason:
+        """The answer form of an explanation from ``policy_kb.benefits.explain``."""
+        return cls(code=note.code, message=note.message, citations=list(note.citations))
 
 
 class RegionOut(BaseModel):

@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 from api.claims import repository as repo
 from api.claims.checkins import record_checkin
 from api.claims.identity import check_digit, id_hash
-from api.claims.ledger import month_of, month_text
-from api.claims.policy import ClaimsPolicy
 from api.claims.records import config_from, create_claim, today
 from api.claims.schemas import SHANGHAI, CheckinAnswers, ClaimCreate
 from api.settings import Settings
 from policy_kb import default_rule_base
+from policy_kb.benefits.duties import ClaimsPolicy
+from policy_kb.benefits.ledger import month_of, month_text
 
 # region (as a caller would name it), ID number's first 6 digits, two demo names
 DEMO: list[tuple[str, str, tuple[str, str]]] = [

@@ -7,15 +7,16 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from api.claims import repository as repo
-from api.claims.enums import BackpayStatus, ClaimStatus, MonthState
-from api.claims.explain import backpay_message, no_backpay_instead, status_notes
-from api.claims.ledger import Ledger, build_ledger, month_index, month_of, month_text
-from api.claims.ledger import backpay_options as compute_backpay
+from api.claims.enums import ClaimStatus
 from api.claims.models import Claim
-from api.claims.policy import ClaimsPolicy, MonthPolicy, dedupe
 from api.claims.records import ClaimsConfig, check_as_of, default_config, get_claim, region_out
-from api.claims.schemas import BackpayOut, LedgerMonth, StatusOut, Window
+from api.claims.schemas import BackpayOut, LedgerMonth, Reason, StatusOut, Window
 from policy_kb import RuleBase
+from policy_kb.benefits.duties import ClaimsPolicy, MonthPolicy, dedupe
+from policy_kb.benefits.explain import backpay_message, no_backpay_instead, status_notes
+from policy_kb.benefits.ledger import Ledger, build_ledger, month_index, month_of, month_text
+from policy_kb.benefits.ledger import backpay_options as compute_backpay
+from policy_kb.vocab import BackpayStatus, MonthState
 
 
 def ledger_for(session: Session, claim: Claim, policy: ClaimsPolicy, as_of: date) -> Ledger:
@@ -96,7 +97,10 @@ def get_status(
     ledger = ledger_for(session, claim, policy, check_as_of(as_of))
     month_policy = policy.month(claim.region_code, concerned_month(ledger, as_of))
     stop = policy.stop(claim.region_code, as_of) if claim.stop_from_month else None
-    notes = status_notes(ledger, month_policy, source_name=source_name(month_policy, rule_base), stop=stop)
+    notes = [
+        Reason.of(n)
+        for n in status_notes(ledger, month_policy, source_name=source_name(month_policy, rule_base), stop=stop)
+    ]
     region = region_out(claim, rule_base)
     if region.note:
         notes.append(notes[0].model_copy(update={"code": "NATIONAL_BASELINE", "message": region.note}))

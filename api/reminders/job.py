@@ -25,13 +25,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.claims.enums import ClaimStatus
-from api.claims.explain import DUTY_ZH, month_zh
-from api.claims.ledger import build_ledger, month_index, month_text
 from api.claims.models import Checkin, Claim, Claimant
-from api.claims.policy import ClaimsPolicy, MonthPolicy
 from api.notify import SmsProvider
 from api.reminders.sending import Outgoing, send_batch
 from policy_kb import RuleBase
+from policy_kb.benefits.duties import ClaimsPolicy, MonthPolicy
+from policy_kb.benefits.explain import DUTY_ZH, month_zh
+from policy_kb.benefits.ledger import build_ledger, month_index, month_text
 
 TEMPLATE = "CHECKIN_REMINDER"
 # id, region_code, start_month, benefit_months, stop_from_month, phone

@@ -6,13 +6,13 @@ from datetime import date
 
 from sqlalchemy.engine import Engine
 
-from api.claims.ledger import month_of, month_text
 from api.claims.records import today
 from api.claims.schemas import validate_month
 from api.notify import SmsProvider
 from api.reminders.job import ReminderReport, run_reminders
 from api.settings import Settings
 from policy_kb import RuleBase
+from policy_kb.benefits.ledger import month_of, month_text
 
 
 def run_from_settings(

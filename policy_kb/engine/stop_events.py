@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from policy_kb.engine.context import Ctx
 from policy_kb.months import first_of_next_month, month_str
 from policy_kb.rule_types import StopEvents
 from policy_kb.schemas import Event
 from policy_kb.vocab import EVENT_NAMES_ZH, EventType
 from policy_kb.workdays import add_working_days
+
+# What is said when the texts do not fix the month from which payment stops.
+STOP_MONTH_DECIDED_BY_OFFICE = "从哪个月起停发由经办机构核定"
+
+
+def first_unpaid_month(event_date: date, stops_from: str) -> date:
+    """First day of the first month not paid after a stop event on `event_date`.
+
+    ``stops_from`` is the region's ``stop.events`` rule: "next_month" stops from the
+    month after the event, "event_month" from its month. "unspecified" (the texts do
+    not say) gives the event's month: nothing is paid for a month that may not be
+    owed, and answers say that the office decides (:data:`STOP_MONTH_DECIDED_BY_OFFICE`).
+    """
+    return first_of_next_month(event_date) if stops_from == "next_month" else event_date.replace(day=1)
 
 
 def check_stop_events(ctx: Ctx) -> None:
@@ -31,10 +47,10 @@ def _check_event(ctx: Ctx, event: Event) -> None:
             {"event": str(event.type), "date": event.date.isoformat()},
         )
         return
-    start = first_of_next_month(event.date) if config.stops_from == "next_month" else event.date.replace(day=1)
+    start = first_unpaid_month(event.date, config.stops_from)
     if config.stops_from == "unspecified":
         # The law says payment stops, not from which month: say so instead of picking one.
-        stop = "按规定应停止领取失业保险金，从哪个月起停发由经办机构核定"
+        stop = f"按规定应停止领取失业保险金，{STOP_MONTH_DECIDED_BY_OFFICE}"
     else:
         from_text = "次月" if config.stops_from == "next_month" else "当月"
         stop = f"按规定自{from_text}（{start.year}年{start.month}月）起停止发放失业保险金"

@@ -1,6 +1,6 @@
-"""Reading the claims rules out of the rule base, for a region and a month or date.
+"""A claim's rules (monthly duty, back-pay, stop events) from the rule base, by region and month or date.
 
-Nothing here holds a number: every value comes from ``policy_kb`` for the claim's
+Nothing here holds a number: every value comes from the rule base for the claim's
 region and the month (or date) concerned, with its citations. Regions whose
 notices set no monthly duty follow the configured default
 (``CLAIMS_DEFAULT_MONTHLY_REGION``): empty means no duty, a region code means
@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from api.claims.ledger import MonthRules, RulesFor, first_day
-from policy_kb import Citation, RuleBase, RuleValue
+from policy_kb.benefits.ledger import MonthRules, RulesFor, first_day
+from policy_kb.citations import Citation
+from policy_kb.rulebase import RuleBase, RuleValue
 
 MONTHLY_KEYS = (
     "monthly.duty",
@@ -69,6 +70,14 @@ class StopPolicy:
     report_citations: list[Citation]
     pension_excluded: bool  # basic pension is among the non-concurrent benefits
     pension_citations: list[Citation]
+
+    def citations_for(self, answers: list[str]) -> list[Citation]:
+        """The rules a stop report rests on: the stop events, or the non-concurrent pension, and the report duty."""
+        cited: list[Citation] = []
+        for answer in answers:
+            pension = answer == "receiving_pension" and self.pension_excluded
+            cited += self.pension_citations if pension else self.citations
+        return dedupe(cited + self.report_citations)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The month-by-month ledger of a claim: pure functions, no database, no clock.
 
 Every rule value comes in through :class:`MonthRules` (built from the rule base for
-the claim's region and each month by ``api.claims.policy``); the date is an input.
+the claim's region and each month by ``policy_kb.benefits.duties``); the date is an input.
 
 How the rules are read (Tianjin 一（二）, Chongqing 一（四）):
 
@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from api.claims.enums import BackpayStatus, MonthState
+from policy_kb.vocab import BackpayStatus, MonthState
 
 MAX_MONTHS_SCANNED = 1200  # a guard: a ledger never spans more than 100 years
 

@@ -1,4 +1,4 @@
-"""Chinese explanations of ledger states, each with the citations of the rules it rests on.
+"""Chinese explanations of ledger states, check-ins and stop reports, each with the citations of the rules.
 
 Numbers in the text (window days, thresholds, the back-pay cap) come from the rule
 values passed in, never from this module.
@@ -6,23 +6,29 @@ values passed in, never from this module.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from api.claims.enums import MonthState
-from api.claims.ledger import Ledger, MonthEntry, month_index
-from api.claims.policy import BackpayPolicy, MonthPolicy, StopPolicy, dedupe
-from api.claims.schemas import Reason
-from policy_kb import Citation
+from policy_kb.benefits.duties import BackpayPolicy, MonthPolicy, StopPolicy, dedupe
+from policy_kb.benefits.ledger import Ledger, MonthEntry, month_index
+from policy_kb.citations import Citation
+from policy_kb.engine.stop_events import STOP_MONTH_DECIDED_BY_OFFICE
+from policy_kb.vocab import CHECKIN_ANSWER_NAMES_ZH, CheckinAnswer, MonthState
+from policy_kb.workdays import Deadline
 
 DUTY_ZH = {"monthly_claim": "按月申领", "qualification_check": "资格核验", "none": "无需每月办理"}
-ANSWER_ZH = {
-    "reemployed": "重新就业",
-    "business_registered": "办理工商登记或担任企业负责人",
-    "receiving_pension": "领取基本养老金",
-    "enlisted": "应征服兵役",
-    "emigrated": "移居境外",
-    "refused_job_offer": "无正当理由拒不接受介绍的工作",
-}
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One explanation: a code, the Chinese text, the citations of the rules it rests on.
+
+    The claims API answers it as a ``Reason`` with the same fields.
+    """
+
+    code: str
+    message: str
+    citations: list[Citation]
 
 
 def month_zh(index: int | str) -> str:
@@ -45,7 +51,7 @@ def default_prefix(policy: MonthPolicy, source_name: str) -> str:
     return f"本地区政策文件未规定每月办理手续，按系统默认规则参照{source_name}的规定执行：" if source_name else ""
 
 
-def duty_reason(policy: MonthPolicy, *, source_name: str) -> Reason:
+def duty_reason(policy: MonthPolicy, *, source_name: str) -> Note:
     rules = policy.rules
     prefix = default_prefix(policy, source_name)
     if rules.duty == "monthly_claim":
@@ -72,15 +78,15 @@ def duty_reason(policy: MonthPolicy, *, source_name: str) -> Reason:
         cites = policy.cite("monthly.duty")
     if policy.by_default:
         cites = dedupe(policy.cite("monthly.duty.region") + cites)
-    return Reason(code="MONTHLY_DUTY", message=prefix + text + "。", citations=cites)
+    return Note(code="MONTHLY_DUTY", message=prefix + text + "。", citations=cites)
 
 
-def status_notes(ledger: Ledger, policy: MonthPolicy, *, source_name: str, stop: StopPolicy | None) -> list[Reason]:
+def status_notes(ledger: Ledger, policy: MonthPolicy, *, source_name: str, stop: StopPolicy | None) -> list[Note]:
     notes = [duty_reason(policy, source_name=source_name)]
     lost = ledger.months(MonthState.lost)
     if lost:
         notes.append(
-            Reason(
+            Note(
                 code="MONTHS_LOST",
                 message=f"{months_zh(lost)}未在规定时间内办理按月申领，当月失业保险金不再享受。",
                 citations=policy.cite("monthly.missed_month_lost"),
@@ -89,7 +95,7 @@ def status_notes(ledger: Ledger, policy: MonthPolicy, *, source_name: str, stop:
     if ledger.medical_premium_suspended and ledger.medical_suspended_since is not None:
         limit = policy.rules.medical_suspend_after
         notes.append(
-            Reason(
+            Note(
                 code="MEDICAL_PREMIUM_SUSPENDED",
                 message=f"已连续{limit}个月未办理按月申领，自{month_zh(ledger.medical_suspended_since)}起"
                 "暂停代缴医疗（生育）保险费。",
@@ -108,7 +114,7 @@ def status_notes(ledger: Ledger, policy: MonthPolicy, *, source_name: str, stop:
         else:
             text += "；重新办理资格核验、符合发放条件的，从次月起恢复发放"
         notes.append(
-            Reason(
+            Note(
                 code="PAYMENT_SUSPENDED",
                 message=text + "。",
                 citations=policy.cite(
@@ -118,7 +124,7 @@ def status_notes(ledger: Ledger, policy: MonthPolicy, *, source_name: str, stop:
         )
     if ledger.stop_from is not None and stop is not None:
         notes.append(
-            Reason(
+            Note(
                 code="STOPPED",
                 message=f"已报告停发情形，自{month_zh(ledger.stop_from)}起停止发放失业保险金。",
                 citations=stop.citations,
@@ -126,7 +132,7 @@ def status_notes(ledger: Ledger, policy: MonthPolicy, *, source_name: str, stop:
         )
     elif ledger.ended:
         notes.append(
-            Reason(
+            Note(
                 code="PERIOD_ENDED",
                 message=f"失业保险金领取期限已于{month_zh(ledger.period_end)}结束。",
                 citations=policy.cite("monthly.duty"),
@@ -138,9 +144,9 @@ def status_notes(ledger: Ledger, policy: MonthPolicy, *, source_name: str, stop:
     return notes
 
 
-def next_window_reason(entry: MonthEntry, policy: MonthPolicy) -> Reason:
+def next_window_reason(entry: MonthEntry, policy: MonthPolicy) -> Note:
     duty = DUTY_ZH.get(policy.rules.duty, "")
-    return Reason(
+    return Note(
         code="NEXT_CHECKIN",
         message=f"请于{day_zh(entry.window_start)}至{day_zh(entry.window_end)}办理{month_zh(entry.month)}的{duty}。",
         citations=policy.cite("monthly.duty", "monthly.window"),
@@ -184,3 +190,59 @@ def backpay_message(
 def checkin_window_text(policy: MonthPolicy, month: int, start: date, end: date) -> str:
     duty = DUTY_ZH.get(policy.rules.duty, "")
     return f"{month_zh(month)}的{duty}办理时间为{day_zh(start)}至{day_zh(end)}"
+
+
+def answer_names_zh(answers: list[str]) -> list[str]:
+    """The check-in answers that report a stop event, in Chinese."""
+    return [CHECKIN_ANSWER_NAMES_ZH[CheckinAnswer(a)] for a in answers]
+
+
+def stop_report_message(answers: list[str], *, policy: StopPolicy, stop_from: int, deadline: Deadline | None) -> str:
+    """What a claimant is told on reporting a stop event at a check-in."""
+    events = "、".join(answer_names_zh(answers))
+    if policy.stops_from == "unspecified":
+        # The texts do not say from which month: the ledger stops with the event month (nothing is paid
+        # for a month the claimant may not be owed) and the claimant is told the office decides.
+        message = (
+            f"您报告的情况（{events}）属于停发情形，失业保险金应停止领取；"
+            f"{STOP_MONTH_DECIDED_BY_OFFICE}（系统暂按{month_zh(stop_from)}起记录）。"
+        )
+    else:
+        message = f"您报告的情况（{events}）属于停发情形，失业保险金自{month_zh(stop_from)}起停止发放。"
+    if deadline is not None:
+        message += (
+            f"请于{day_zh(deadline.date)}前（自情形发生之日起{policy.report_within_working_days}个工作日内）"
+            "告知失业保险经办机构，办理停发失业保险待遇手续。"
+        )
+        if deadline.provisional:
+            message += f"（{deadline.date.year}年节假日安排尚未公布，截止日期按周一至周五计算，仅供参考。）"
+    else:
+        message += "请及时告知失业保险经办机构，办理停发失业保险待遇手续。"
+    return message
+
+
+def checkin_notes(policy: MonthPolicy, index: int, suspended: bool) -> list[Note]:
+    """What an accepted check-in for month `index` means (`suspended`: payment was suspended)."""
+    rules = policy.rules
+    if rules.duty == "monthly_claim":
+        text = f"已办理{month_zh(index)}按月申领，当月失业保险金按规定发放。"
+        return [Note(code="MONTH_CLAIMED", message=text, citations=policy.cite("monthly.duty", "monthly.window"))]
+    if rules.duty == "qualification_check":
+        notes = [
+            Note(
+                code="QUALIFICATION_CHECKED",
+                message=f"已完成{month_zh(index)}资格核验。",
+                citations=policy.cite("monthly.duty"),
+            )
+        ]
+        if suspended:
+            notes.append(
+                Note(
+                    code="PAYMENT_RESUMES",
+                    message=f"待遇暂停发放期间重新核验，符合发放条件的，从{month_zh(index + 1)}起恢复发放。",
+                    citations=policy.cite("monthly.resume", "monthly.suspension_keeps_months"),
+                )
+            )
+        return notes
+    text = f"已记录{month_zh(index)}的情况。本地区无需每月办理手续，失业保险金按月发放。"
+    return [Note(code="NO_MONTHLY_DUTY", message=text, citations=policy.cite("monthly.duty"))]

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from api.claims.enums import BackpayStatus, MonthState
-from api.claims.ledger import Ledger, MonthRules, backpay_options, build_ledger, month_index, month_text
-from api.claims.policy import ClaimsPolicy
 from policy_kb import default_rule_base
+from policy_kb.benefits.duties import ClaimsPolicy
+from policy_kb.benefits.ledger import Ledger, MonthRules, backpay_options, build_ledger, month_index, month_text
+from policy_kb.vocab import BackpayStatus, MonthState
 
 TIANJIN, CHONGQING, LIAONING = "120000", "500000", "210000"
 

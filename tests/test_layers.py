@@ -1,0 +1,97 @@
+"""Import arrows between the product packages point down only.
+
+policy_kb (rules and their interpretation) is the lowest layer; api (storage,
+orchestration, HTTP) builds on it; actions (the Rasa action server) talk to the
+API over HTTP only; bot (the Rasa project's components and channels) ships
+without policy_kb and api. No product package imports the test or bench code.
+
+Every module's imports are read with ``ast`` (no import is executed): top-level and
+function-level ``import``/``from ... import`` statements, and ``importlib.import_module``
+or ``__import__`` calls with a literal name. Relative imports stay inside their own
+package and are not checked.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+NOT_PRODUCT = frozenset({"tests", "bench", "scripts"})
+# package -> top-level packages it must not import
+FORBIDDEN: dict[str, frozenset[str]] = {
+    "policy_kb": frozenset({"api", "actions", "bot"}) | NOT_PRODUCT,
+    "api": frozenset({"actions", "bot"}) | NOT_PRODUCT,
+    # The action server calls the API over HTTP; its image ships neither api nor policy_kb.
+    "actions": frozenset({"api", "policy_kb"}) | NOT_PRODUCT,
+    "bot": frozenset({"api", "policy_kb"}) | NOT_PRODUCT,
+}
+SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
+
+
+def imported_names(source: str, filename: str = "<source>") -> Iterator[tuple[int, str]]:
+    """(line, absolute module name) of every import in `source`."""
+    tree = ast.parse(source, filename=filename)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0 and node.module:
+                yield node.lineno, node.module
+        elif isinstance(node, ast.Call) and node.args:
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            value = node.args[0].value if isinstance(node.args[0], ast.Constant) else None
+            if name in ("import_module", "__import__") and isinstance(value, str) and not value.startswith("."):
+                yield node.lineno, value
+
+
+def violations(package: str, path: Path, source: str) -> list[str]:
+    banned = FORBIDDEN[package]
+    found = []
+    for line, name in sorted(imported_names(source, str(path))):
+        top = name.split(".")[0]
+        if top in banned:
+            found.append(f"{path.relative_to(ROOT) if path.is_absolute() else path}:{line}: {package} imports {name}")
+    return found
+
+
+def modules(package: str) -> Iterator[Path]:
+    for path in sorted((ROOT / package).rglob("*.py")):
+        if not SKIPPED_DIRS.intersection(path.relative_to(ROOT).parts):
+            yield path
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_no_import_points_up(package: str) -> None:
+    paths = list(modules(package))
+    assert paths, f"no modules found under {package}/"
+    found = [v for path in paths for v in violations(package, path, path.read_text(encoding="utf-8"))]
+    assert not found, "imports against the layers:\n" + "\n".join(found)
+
+
+def test_the_checker_sees_every_kind_of_import() -> None:
+    source = """
+import api.claims.models
+from actions import checkin
+from policy_kb import evaluate
+from . import sibling
+
+def later():
+    import tests.conftest
+    from bench.reminders import main
+    importlib.import_module("bot.components")
+"""
+    found = violations("policy_kb", Path("policy_kb/example.py"), source)
+    assert [v.split(": ", 1)[1] for v in found] == [
+        "policy_kb imports api.claims.models",
+        "policy_kb imports actions",
+        "policy_kb imports tests.conftest",
+        "policy_kb imports bench.reminders",
+        "policy_kb imports bot.components",
+    ]
