@@ -1,4 +1,4 @@
-"""Running the Alembic migrations (every branch head) from code."""
+"""Running the Alembic migrations (up to the single head) from code."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ MIGRATION_LOCK_KEY = 7_302_551_001
 
 def upgrade(*, url: str | None = None, connection: Connection | None = None) -> None:
     """Apply every migration. On PostgreSQL, replicas starting together take turns (an advisory
-    lock held for the run): the first migrates, the others then find the schema at the heads."""
+    lock held for the run): the first migrates, the others then find the schema at the head."""
     if connection is None and url is not None and url.startswith("postgresql"):
         from sqlalchemy import text
 
@@ -39,7 +39,7 @@ def upgrade(*, url: str | None = None, connection: Connection | None = None) -> 
                 conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
                 conn.commit()
                 try:
-                    command.upgrade(alembic_config(connection=conn), "heads")
+                    command.upgrade(alembic_config(connection=conn), "head")
                     conn.commit()
                 finally:
                     conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
@@ -47,4 +47,4 @@ def upgrade(*, url: str | None = None, connection: Connection | None = None) -> 
         finally:
             engine.dispose()
         return
-    command.upgrade(alembic_config(url=url, connection=connection), "heads")
+    command.upgrade(alembic_config(url=url, connection=connection), "head")

@@ -1,5 +1,5 @@
 """Several API replicas start at once on an empty PostgreSQL (compose, a rolling deploy): each runs
-`python -m api migrate`. They must all succeed and leave one schema at the heads, not race on DDL."""
+`python -m api migrate`. They must all succeed and leave one schema at the head, not race on DDL."""
 
 from __future__ import annotations
 
