@@ -230,20 +230,26 @@ def test_eval_all_table_shows_the_answer_figures() -> None:
 
 def test_in_process_post_answers_and_abstains_as_the_route_does() -> None:
     post = ae.in_process_post()
-    status, body = post({"message": "主动辞职能领失业金吗", "region": None, "date": None, "facts": None, "audience": "claimant"})
+
+    def body_of(message: str, region: str | None = None) -> dict[str, Any]:
+        return {"message": message, "region": region, "date": None, "facts": None, "audience": "claimant"}
+
+    status, body = post(body_of("主动辞职能领失业金吗"))
     assert status == 200
     outcome = ae.outcome_of(status, body)
     assert not outcome.abstained and outcome.topic == "voluntary_resignation"
-    status, body = post({"message": "今天天气怎么样", "region": None, "date": None, "facts": None, "audience": "claimant"})
+    status, body = post(body_of("今天天气怎么样"))
     assert status == 200 and ae.outcome_of(status, body).abstained
-    assert post({"message": "", "region": None, "date": None, "facts": None, "audience": "claimant"})[0] == 422
-    assert post({"message": "失业金", "region": "火星", "date": None, "facts": None, "audience": "claimant"})[0] == 422
+    assert post(body_of(""))[0] == 422
+    assert post(body_of("失业金", "火星"))[0] == 422
 
 
 def test_in_process_run_scores_a_questions_file(tmp_path: Path) -> None:
     path = tmp_path / "questions.yaml"
     path.write_text(
-        "questions:\n- {text: 主动辞职能领失业金吗, topic: voluntary_resignation}\n- {text: 今天天气怎么样, topic: abstain}\n",
+        "questions:\n"
+        "- {text: 主动辞职能领失业金吗, topic: voluntary_resignation}\n"
+        "- {text: 今天天气怎么样, topic: abstain}\n",
         encoding="utf-8",
     )
     figures, why = ae.run_in_process(questions_path=path)
