@@ -53,9 +53,9 @@ class Thresholds:
     """Tuned with bench/answers_tune.py on the tuning split only."""
 
     min_score: float = 9.0
-    min_coverage: float = 0.65
-    min_reverse: float = 0.45
-    min_margin: float = 0.1
+    min_coverage: float = 0.6
+    min_reverse: float = 0.5
+    min_margin: float = 0.15
     unknown_weight: float = 2.0
     answer_credit: float = 0.5  # a notion only the entry's answer text mentions
     partial_credit: float = 0.7  # a notion inside a longer word of the entry, or the reverse
