@@ -1,6 +1,11 @@
 """Held-out answers: does POST /v1/answers answer the question asked, or say it is not sure?
 
     .venv/bin/python -m bench.answers_eval --base http://127.0.0.1:8000 [--rasa http://127.0.0.1:5005] [-v]
+    .venv/bin/python -m bench.answers_eval --in-process [-v]
+
+`--in-process` needs no server: each body goes through the route's own steps
+(AnswerIn validation, api.answers.service.answer with the packaged rule base and
+knowledge base), so the figures are the same; only the HTTP layer is left out.
 
 Each question of data/answers_heldout/questions.yaml (never tuned on) is sent as the
 claimant would send it (its region and date, no known facts) and scored against its
@@ -236,6 +241,48 @@ def http_post(http: httpx.Client) -> Post:
     return post
 
 
+def in_process_post() -> Post:
+    """The route's work without HTTP: AnswerIn, then service.answer (a 422 where the route gives one)."""
+    from pydantic import ValidationError
+
+    from api.answers import service
+    from api.answers.schemas import AnswerIn
+    from api.errors import ValidationFailed
+    from policy_kb import default_rule_base
+    from policy_kb.kb import knowledge_base_for, shanghai_today
+
+    rule_base = default_rule_base()
+    kb = knowledge_base_for(rule_base)
+
+    def post(body: dict[str, Any]) -> tuple[int, Any]:
+        try:
+            request = AnswerIn.model_validate(body)
+            out = service.answer(
+                kb=kb,
+                rule_base=rule_base,
+                message=request.message,
+                region=request.region,
+                on=request.date or shanghai_today(),
+                known_facts=request.facts,
+                audience=request.audience,
+            )
+        except (ValidationError, ValidationFailed):
+            return 422, None
+        return 200, out.model_dump(mode="json")
+
+    return post
+
+
+def run_in_process(*, questions_path: Path = QUESTIONS) -> tuple[Figures | None, str]:
+    """Figures of the answer service called in this process (no intent figure: that needs Rasa)."""
+    if not questions_path.exists() or not TOPICS.exists():
+        return None, f"{questions_path.name} or data/topics.yaml missing"
+    questions = load_questions(questions_path)
+    figures = score(questions, ask_all(questions, in_process_post()))
+    figures.intent_unavailable = "in-process: no Rasa"
+    return figures, ""
+
+
 def ask_all(questions: list[Question], post: Post) -> list[Outcome]:
     return [outcome_of(*post(q.request())) for q in questions]
 
@@ -316,10 +363,20 @@ def report(f: Figures, *, verbose: bool) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--base", required=True, help="a running API")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--base", help="a running API")
+    where.add_argument("--in-process", action="store_true", help="call the answer service here, no server")
     parser.add_argument("--rasa", help="that product's Rasa (for /model/parse)")
     parser.add_argument("-v", action="store_true", help="list every failing case")
     args = parser.parse_args(argv)
+    if args.in_process:
+        sys.path.insert(0, str(ROOT))
+        figures, why = run_in_process()
+        if figures is None:
+            print(f"answers (held-out): not available ({why})")
+            return 0
+        print(report(figures, verbose=args.v))
+        return 0
     try:
         figures, why = run(args.base.rstrip("/"), args.rasa.rstrip("/") if args.rasa else None)
     except httpx.HTTPError as exc:

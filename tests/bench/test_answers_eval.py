@@ -226,3 +226,34 @@ def test_eval_all_table_shows_the_answer_figures() -> None:
     assert not intent.available and "503" in intent.note
     table = eval_all.render(areas, verbose=False, seconds=1.0)
     assert "answers (held-out): wrong-confident" in table and "goal ≤ 0.02" in table
+
+
+def test_in_process_post_answers_and_abstains_as_the_route_does() -> None:
+    post = ae.in_process_post()
+
+    def body_of(message: str, region: str | None = None) -> dict[str, Any]:
+        return {"message": message, "region": region, "date": None, "facts": None, "audience": "claimant"}
+
+    status, body = post(body_of("主动辞职能领失业金吗"))
+    assert status == 200
+    outcome = ae.outcome_of(status, body)
+    assert not outcome.abstained and outcome.topic == "voluntary_resignation"
+    status, body = post(body_of("今天天气怎么样"))
+    assert status == 200 and ae.outcome_of(status, body).abstained
+    assert post(body_of(""))[0] == 422
+    assert post(body_of("失业金", "火星"))[0] == 422
+
+
+def test_in_process_run_scores_a_questions_file(tmp_path: Path) -> None:
+    path = tmp_path / "questions.yaml"
+    path.write_text(
+        "questions:\n"
+        "- {text: 主动辞职能领失业金吗, topic: voluntary_resignation}\n"
+        "- {text: 今天天气怎么样, topic: abstain}\n",
+        encoding="utf-8",
+    )
+    figures, why = ae.run_in_process(questions_path=path)
+    assert figures is not None and why == ""
+    assert (figures.accuracy.hit, figures.accuracy.total) == (2, 2)
+    assert figures.wrong_confident.hit == 0
+    assert figures.intent_unavailable

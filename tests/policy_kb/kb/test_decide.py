@@ -108,3 +108,27 @@ def test_short_messages_are_decided_whole() -> None:
     assert clip_question("  失业金 怎么领  ") == "失业金 怎么领"
     long_story = "我在厂里干了十年" * 40
     assert clip_question(long_story) == long_story[-200:]
+
+
+def test_how_long_and_how_much_are_notions_of_the_question(kb: KnowledgeBase) -> None:
+    """Asking 几个月/多少天 is asking how long; the notions alone ('失业保险') would not say so."""
+    assert kb.decider.aspects(kb.notion_tokens("一年的失业险能领几个月")) == ["多久"]
+    assert kb.decider.aspects(kb.notion_tokens("审核多少天能出结果")) == ["多久"]
+    assert kb.decider.aspects(kb.notion_tokens("失业金一个月发多少")) == ["多少钱"]
+    assert kb.decider.aspects(kb.notion_tokens("失业金怎么领")) == []
+    assert kb.decider.aspects(kb.notion_tokens("交了6年能领多久")) == []  # said as the entries say it
+
+
+def test_how_long_steers_away_from_the_conditions_entry(kb: KnowledgeBase, on: date) -> None:
+    decision, _ = kb.decide("社保交了6年 失业金能拿几个月", on=on)
+    assert decision.entry_id != "eligibility"
+    assert "多久" in decision.notions
+
+
+OWN_RECORD = ["能帮我查下我的失业金还剩几个月吗", "我的失业金还剩多少钱", "给我查一下失业金余额"]
+
+
+@pytest.mark.parametrize("question", OWN_RECORD)
+def test_a_lookup_of_the_persons_own_record_abstains(kb: KnowledgeBase, on: date, question: str) -> None:
+    decision, _ = kb.decide(question, on=on)
+    assert decision.entry_id is None and decision.reason == "own_record"

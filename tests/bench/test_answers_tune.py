@@ -1,0 +1,41 @@
+"""The tuning bench (bench/answers_tune.py): its labels and the figures the thresholds were chosen on."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import answers_tune as tune
+
+
+def test_also_adds_right_outcomes_null_among_them() -> None:
+    assert tune.labels({"q": "问", "expected": "eligibility"}) == {"eligibility"}
+    assert tune.labels({"q": "问", "expected": None}) == {None}
+    pointer = {"q": "问", "expected": None, "also": ["housing_fund_pointer"]}
+    assert tune.labels(pointer) == {None, "housing_fund_pointer"}
+    assert tune.labels({"q": "问", "expected": "payment", "also": [None]}) == {"payment", None}
+
+
+def test_an_entry_or_abstention_item_counts_in_accuracy_not_in_abstention() -> None:
+    kb = tune.KnowledgeBase.load()
+    items = [
+        {"q": "今天天气怎么样", "expected": None, "also": ["eligibility"]},  # abstains: right, no abstention figure
+        {"q": "今天天气怎么样", "expected": None},
+        {"q": "主动辞职能领失业金吗", "expected": "eligibility"},  # answered by another entry: wrong-confident
+    ]
+    figures = tune.measure(kb, items, tune.rank(kb, items))
+    assert (figures.right, figures.positives, figures.negatives) == (1, 2, 1)
+    assert (figures.abstained, figures.abstained_right) == (1, 1)
+    assert figures.wrong_confident == 1
+
+
+@pytest.mark.slow
+def test_tune_split_keeps_its_wrong_confident_rate() -> None:
+    """The thresholds of decide.py were chosen on these figures: a change that raises them fails here.
+
+    Measured 7/309 (2.3%) when the split was broadened; the goal is 2%.
+    """
+    kb = tune.KnowledgeBase.load()
+    items = tune.questions()
+    figures = tune.measure(kb, items, tune.rank(kb, items))
+    assert figures.wrong_rate <= 0.025, figures.failures
+    assert figures.accuracy >= 0.85
