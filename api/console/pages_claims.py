@@ -10,7 +10,7 @@ functions (api/claims/access.py).
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -62,6 +62,31 @@ def _verified(session: Session, ctx: StaffContext, claim_id: int, now: datetime)
     return caller_verification(session, staff_session_id=ctx.session_id, claim_id=claim_id, now=now)
 
 
+def status_label(status: Any) -> str:
+    """The claim's current status in one phrase, as both the search results and the detail page show it.
+
+    `status`: the claims service's StatusOut (or its JSON form).
+    """
+    s = status if isinstance(status, dict) else status.model_dump(mode="json")
+    if s["stopped"]:
+        return f"已停发（自 {s['stop_from_month']}）" if s.get("stop_from_month") else "已停发"
+    if s["suspended"]:
+        return f"暂停发放（自 {s['suspended_since']}）" if s.get("suspended_since") else "暂停发放"
+    if s["ended"]:
+        return "已期满"
+    return "正常领取"
+
+
+def _current_status(claims: Any, request: Request, session: Session, claim_id: int, today: date) -> Any:
+    return claims.get_status(
+        session=session,
+        claim_id=claim_id,
+        as_of=today,
+        rule_base=request.app.state.rule_base,
+        config=claims.config_from(request.app.state.settings),
+    )
+
+
 def _find(claims: Any, session: Session, q: str) -> list[Any]:
     if _ID.match(q):
         return list(claims.find_claims_by_id_number(session=session, id_number=q))
@@ -84,8 +109,10 @@ def lookup(request: Request, session: SessionDep, q: Annotated[str, Query(max_le
     if claims is not None and q:
         rule_base = request.app.state.rule_base
         found = _find(claims, session, q)
+        today = utcnow().astimezone(SHANGHAI).date()
         for claim in found:
             out = claims.claim_out(claim, rule_base)
+            current = _current_status(claims, request, session, claim.id, today)
             rows.append(
                 {
                     "id": out.id,
@@ -93,7 +120,7 @@ def lookup(request: Request, session: SessionDep, q: Annotated[str, Query(max_le
                     "id_number": out.claimant.id_number,
                     "phone": out.claimant.phone,
                     "region": out.region.matched_name,
-                    "status": str(out.status),
+                    "status": status_label(current),
                 }
             )
         record_audit(
@@ -120,10 +147,8 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> Response
     status = backpay = None
     if verification is not None:
         today = now.astimezone(SHANGHAI).date()
-        config = claims.config_from(request.app.state.settings)
-        status = claims.get_status(
-            session=session, claim_id=claim_id, as_of=today, rule_base=rule_base, config=config
-        ).model_dump(mode="json")
+        status = _current_status(claims, request, session, claim_id, today).model_dump(mode="json")
+        status["label"] = status_label(status)
         backpay = status.get("backpay")
     # Every staff read of a claim is audited, the masked one too (as over JSON, api/claims/access.py).
     record_audit(

@@ -1,0 +1,52 @@
+"""The claim pages: one status label for the search results and the detail page, the
+verification prompt matching the masked display, and the search by name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+import time_machine
+from fastapi.testclient import TestClient
+
+from api.tickets.deadlines import SHANGHAI
+from tests.api.staff.fixtures import console_login
+
+CHONGQING = {
+    "claimant": {"name": "李四", "id_number": "500101198001011235", "phone": "13900001234"},
+    "region": "500000",
+    "start_month": "2026-01",
+    "benefit_months": 12,
+}
+
+
+def _row_status(page: str) -> str:
+    m = re.search(r'<td class="claim-status">([^<]*)</td>', page)
+    assert m, page
+    return m.group(1)
+
+
+def _detail_status(page: str) -> str:
+    m = re.search(r'<dd id="claim-status-label">([^<]*)</dd>', page)
+    assert m, page
+    return m.group(1)
+
+
+def test_search_and_detail_show_the_same_status(
+    staff_client: TestClient, make_staff: Callable[..., object], auth_headers: dict[str, str]
+) -> None:
+    make_staff("op1", "operator")
+    with time_machine.travel(datetime(2026, 1, 3, 10, 0, tzinfo=SHANGHAI), tick=False):
+        r = staff_client.post("/v1/claims", json=CHONGQING, headers=auth_headers)
+        assert r.status_code == 201, r.text
+    claim_id = r.json()["id"]
+    # Chongqing: two months without 资格核验 suspend the payment (a ledger fact, not a stored status).
+    with time_machine.travel(datetime(2026, 4, 5, 10, 0, tzinfo=SHANGHAI), tick=False):
+        csrf = console_login(staff_client, "op1")
+        listed = _row_status(staff_client.get("/console/claims?q=13900001234").text)
+        page = staff_client.post(
+            f"/console/claims/{claim_id}/verify", data={"csrf": csrf, "method": "核对身份证号后四位"}
+        )
+        shown = _detail_status(page.text)
+    assert listed == shown and listed.startswith("暂停发放（自 2026-")
