@@ -39,6 +39,10 @@ REGION_CHOICES = [
     ("150000", "内蒙古自治区"),
     ("CN", "其他地区（国家规定）"),
 ]
+# What the operator checks before recording a verification: only what the masked view shows
+# (the last four digits of the ID number and of the phone number, api/privacy.py), so the
+# operator can compare the caller's answer with the screen without the page showing more.
+VERIFY_METHOD = "核对身份证号后四位和预留手机号后四位"
 _ID = re.compile(r"^[1-9][0-9]{16}[0-9Xx]$")
 _PHONE = re.compile(r"^1[3-9][0-9]{9}$")
 
@@ -176,6 +180,7 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> Response
         verification=verification,
         status=status,
         backpay=backpay,
+        verify_method=VERIFY_METHOD,
     )
 
 
@@ -196,7 +201,7 @@ def verify(
     _claim_or_404(claims, session, claim_id)
     method = method.strip()
     if len(method) < 2:
-        return back(f"/console/claims/{claim_id}", "请填写核实方式（如：核对身份证号后六位和预留手机号）", error=True)
+        return back(f"/console/claims/{claim_id}", f"请填写核实方式（如：{VERIFY_METHOD}）", error=True)
     row = CallerVerification(session_id=ctx.session_id, claim_id=claim_id, verified_at=utcnow(), method=method)
     session.add(row)
     session.flush()

@@ -50,3 +50,16 @@ def test_search_and_detail_show_the_same_status(
         )
         shown = _detail_status(page.text)
     assert listed == shown and listed.startswith("暂停发放（自 2026-")
+
+
+def test_the_verification_prompt_asks_for_what_the_masked_view_shows(
+    staff_client: TestClient, make_staff: Callable[..., object], auth_headers: dict[str, str]
+) -> None:
+    make_staff("op1", "operator")
+    claim_id = staff_client.post("/v1/claims", json=CHONGQING, headers=auth_headers).json()["id"]
+    csrf = console_login(staff_client, "op1")
+    page = staff_client.get(f"/console/claims/{claim_id}").text
+    assert "5001**********1235" in page and "139****1234" in page  # four digits shown of each
+    assert "后六位" not in page and 'value="核对身份证号后四位和预留手机号后四位"' in page
+    r = staff_client.post(f"/console/claims/{claim_id}/verify", data={"csrf": csrf, "method": "x"})
+    assert "后四位" in r.text and "后六位" not in r.text
