@@ -45,6 +45,10 @@ REGION_CHOICES = [
 VERIFY_METHOD = "核对身份证号后四位和预留手机号后四位"
 _ID = re.compile(r"^[1-9][0-9]{16}[0-9Xx]$")
 _PHONE = re.compile(r"^1[3-9][0-9]{9}$")
+# A claimant's name or its beginning: at least two characters (one surname alone matches too many),
+# Chinese characters, letters and the middle dot of transliterated names (阿依古丽·买买提).
+_NAME = re.compile(r"^[\u3400-\u9fffA-Za-z·•.]{2,50}$")
+NAME_LIMIT = 20
 
 
 def _claims() -> Any | None:
@@ -91,28 +95,35 @@ def _current_status(claims: Any, request: Request, session: Session, claim_id: i
     )
 
 
-def _find(claims: Any, session: Session, q: str) -> list[Any]:
+def _find(claims: Any, session: Session, q: str) -> tuple[str, list[Any]]:
+    """What `q` was taken for ("id_number", "phone", "claim_id", "name" or "") and the claims found."""
     if _ID.match(q):
-        return list(claims.find_claims_by_id_number(session=session, id_number=q))
+        return "id_number", list(claims.find_claims_by_id_number(session=session, id_number=q))
     if _PHONE.match(q):
-        return list(claims.find_claims_by_phone(session=session, phone=q))
+        return "phone", list(claims.find_claims_by_phone(session=session, phone=q))
     if q.isdecimal() and len(q) <= 9:
         try:
-            return [claims.get_claim(session=session, claim_id=int(q))]
+            return "claim_id", [claims.get_claim(session=session, claim_id=int(q))]
         except AppError:
-            return []
-    return []
+            return "claim_id", []
+    if _NAME.match(q):
+        # One more than shown, to tell the operator the list is cut.
+        return "name", list(claims.find_claims_by_name(session=session, name=q, limit=NAME_LIMIT + 1))
+    return "", []
 
 
 @router.get("/claims")
 def lookup(request: Request, session: SessionDep, q: Annotated[str, Query(max_length=64)] = "") -> Response:
     ctx = page_user(request, *ROLES)
     claims = _claims()
-    q = q.strip().replace(" ", "")
+    q = q.strip().replace(" ", "").replace("\u3000", "")
     rows: list[dict[str, Any]] = []
+    kind, more = "", False
     if claims is not None and q:
         rule_base = request.app.state.rule_base
-        found = _find(claims, session, q)
+        kind, found = _find(claims, session, q)
+        more = len(found) > NAME_LIMIT
+        found = found[:NAME_LIMIT]
         today = utcnow().astimezone(SHANGHAI).date()
         for claim in found:
             out = claims.claim_out(claim, rule_base)
@@ -133,9 +144,21 @@ def lookup(request: Request, session: SessionDep, q: Annotated[str, Query(max_le
             action="console.claim_lookup",
             entity_type="claim",
             entity_id="-",
-            after={"query": mask_text(q), "found": len(rows)},
+            # A name is masked in the trail as on the page (张*, 张**).
+            after={"query": mask_name(q) if kind == "name" else mask_text(q), "by": kind or None, "found": len(rows)},
         )
-    return render(request, ctx, "claims.html", available=claims is not None, q=q, rows=rows, claim=None)
+    return render(
+        request,
+        ctx,
+        "claims.html",
+        available=claims is not None,
+        q=q,
+        kind=kind,
+        more=more,
+        name_limit=NAME_LIMIT,
+        rows=rows,
+        claim=None,
+    )
 
 
 @router.get("/claims/{claim_id}")
@@ -143,7 +166,7 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> Response
     ctx = page_user(request, *ROLES)
     claims = _claims()
     if claims is None:
-        return render(request, ctx, "claims.html", available=False, q="", rows=[], claim=None)
+        return render(request, ctx, "claims.html", available=False, q="", kind="", rows=[], claim=None)
     rule_base = request.app.state.rule_base
     out = claims.claim_out(_claim_or_404(claims, session, claim_id), rule_base)
     now = utcnow()
@@ -175,6 +198,7 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> Response
         "claims.html",
         available=True,
         q="",
+        kind="",
         rows=[],
         claim=claim,
         verification=verification,

@@ -46,9 +46,7 @@ def ticket_stats(session: Session, *, now: datetime) -> TicketStats:
             _sum(and_(followed, Ticket.satisfaction_by == "claimant")),
         ).select_from(Ticket)
     ).one()
-    total, open_, overdue, on_time, due_accept, solved, followed_n, satisfied, by_claimant = (
-        int(v or 0) for v in row
-    )
+    total, open_, overdue, on_time, due_accept, solved, followed_n, satisfied, by_claimant = (int(v or 0) for v in row)
     by_category = {c.value: 0 for c in Category}
     for category, count in session.execute(select(Ticket.category, func.count()).group_by(Ticket.category)):
         by_category[category] = int(count)
