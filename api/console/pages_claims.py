@@ -18,8 +18,8 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from api.audit import record_audit
-from api.claims.access import STAFF_CLAIM_ROLES, caller_verification, mask_name
-from api.console.web import back, check_csrf, page_user, render
+from api.claims.access import caller_verification, mask_name
+from api.console.web import CLAIM_PAGE_ROLES, back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
 from api.errors import AppError, NotFoundError
 from api.privacy import mask_text
@@ -28,7 +28,7 @@ from api.staff.sessions import StaffContext
 from api.tickets.deadlines import SHANGHAI
 
 router = APIRouter()
-ROLES = tuple(sorted(STAFF_CLAIM_ROLES))
+ROLES = CLAIM_PAGE_ROLES
 REGION_CHOICES = [
     ("", "不限地区"),
     ("120000", "天津市"),
