@@ -1,8 +1,8 @@
 """Command line of the API service: check, migrate, seed.
 
-    python -m api check     settings valid and database / Redis reachable (one line either way)
-    python -m api migrate   apply every migration
-    python -m api seed      insert the demo data (idempotent)
+python -m api check     settings valid and database / Redis reachable (one line either way)
+python -m api migrate   apply every migration
+python -m api seed      insert the demo data (idempotent)
 """
 
 from __future__ import annotations

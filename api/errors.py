@@ -193,9 +193,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         fields = validation_fields(list(exc.errors()))
         summary = "；".join(f"{k}：{v}" for k, v in list(fields.items())[:3])
-        return ErrorResponse(
-            error_body("validation_error", f"请求内容有误（{summary}）", fields), 422
-        )
+        return ErrorResponse(error_body("validation_error", f"请求内容有误（{summary}）", fields), 422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -209,16 +207,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _db_down(_: Request, exc: OperationalError) -> JSONResponse:
         # The database is unreachable: the request's transaction was rolled back.
         log.error("database unavailable: %s: %s", type(exc.orig).__name__, str(exc.orig).strip()[:200])
-        return ErrorResponse(
-            error_body("database_unavailable", "系统暂时无法处理，请稍后再试或拨打12333。"), 503
-        )
+        return ErrorResponse(error_body("database_unavailable", "系统暂时无法处理，请稍后再试或拨打12333。"), 503)
 
     async def _redis_down(_: Request, exc: Exception) -> JSONResponse:
         # Redis (rate limits, de-duplication, conversation state) is unreachable: fail closed, never a 500.
         log.error("redis unavailable: %s", type(exc).__name__)
-        return ErrorResponse(
-            error_body("service_unavailable", "系统暂时无法处理，请稍后再试或拨打12333。"), 503
-        )
+        return ErrorResponse(error_body("service_unavailable", "系统暂时无法处理，请稍后再试或拨打12333。"), 503)
 
     app.add_exception_handler(RedisConnectionError, _redis_down)
     app.add_exception_handler(RedisTimeoutError, _redis_down)
@@ -227,9 +221,7 @@ def install_error_handlers(app: FastAPI) -> None:
         # A value the database cannot hold or compare (a 2**70 id on SQLite, an over-long string on
         # PostgreSQL): the input is at fault, the request's transaction was rolled back.
         log.warning("value out of range for the database: %s", type(exc).__name__)
-        return ErrorResponse(
-            error_body("value_out_of_range", "输入的数值或文字超出允许范围，请检查后重试。"), 422
-        )
+        return ErrorResponse(error_body("value_out_of_range", "输入的数值或文字超出允许范围，请检查后重试。"), 422)
 
     app.add_exception_handler(DataError, _out_of_range)
     app.add_exception_handler(OverflowError, _out_of_range)

@@ -39,8 +39,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker = make_sessionmaker(engine)
         app.state.redis = Redis.from_url(conf.redis_url) if conf.redis_url else None
         app.state.rasa = RasaClient(
-            conf.rasa_url, token=conf.rasa_token, timeout=conf.rasa_timeout_seconds,
-            tracker_store=app.state.redis, action_server_url=conf.action_server_url,
+            conf.rasa_url,
+            token=conf.rasa_token,
+            timeout=conf.rasa_timeout_seconds,
+            tracker_store=app.state.redis,
+            action_server_url=conf.action_server_url,
         )
         app.state.sms = build_sms_provider(conf)
         for hook in STARTUP_HOOKS:

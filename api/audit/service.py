@@ -33,9 +33,7 @@ def record_audit(
     return event
 
 
-def list_audit(
-    session: Session, *, entity_type: str, entity_id: str | int, limit: int = 200
-) -> list[AuditEvent]:
+def list_audit(session: Session, *, entity_type: str, entity_id: str | int, limit: int = 200) -> list[AuditEvent]:
     stmt = (
         select(AuditEvent)
         .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == str(entity_id))

@@ -91,6 +91,14 @@ def find_claims_by_phone(*, session: Session, phone: str) -> list[Claim]:
     return repo.claims_by_phone(session, normalized)
 
 
+def find_claims_by_name(*, session: Session, name: str, limit: int = 20) -> list[Claim]:
+    """Claims of claimants named `name` or whose name starts with it (exact matches first), at most `limit`."""
+    name = name.strip()
+    if not name:
+        return []
+    return repo.claims_by_name_prefix(session, name, limit=limit)
+
+
 def region_out(claim: Claim, rule_base: RuleBase) -> RegionOut:
     resolved = resolve_region(claim.region_matched_code, rule_base.region_codes)
     return RegionOut(

@@ -28,6 +28,21 @@ def claims_by_phone(session: Session, phone: str) -> list[Claim]:
     return list(session.scalars(stmt).unique())
 
 
+def claims_by_name_prefix(session: Session, prefix: str, *, limit: int) -> list[Claim]:
+    """Claims whose claimant's name is `prefix` or starts with it: exact matches first, at most `limit`.
+
+    Names are stored in clear; LIKE with the wildcards escaped works the same on PostgreSQL and SQLite.
+    """
+    stmt = (
+        select(Claim)
+        .join(Claimant)
+        .where(Claimant.name.startswith(prefix, autoescape=True))
+        .order_by((Claimant.name == prefix).desc(), Claimant.name, Claim.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt).unique())
+
+
 def claim_by_natural_key(session: Session, key: str) -> Claim | None:
     return session.scalars(select(Claim).where(Claim.natural_key == key)).unique().one_or_none()
 

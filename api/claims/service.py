@@ -5,7 +5,8 @@ audit event in the same transaction. The functions live in small modules by use 
 and are gathered here:
 
 - ``get_claim(session=, claim_id=)`` → ORM ``Claim`` (404 when absent)
-- ``find_claims_by_id_number(session=, id_number=)`` (keyed hash), ``find_claims_by_phone(session=, phone=)``
+- ``find_claims_by_id_number(session=, id_number=)`` (keyed hash), ``find_claims_by_phone(session=, phone=)``,
+  ``find_claims_by_name(session=, name=, limit=)`` (exact or prefix match, bounded)
 - ``register_claim(...)`` → ``Registered(claim, created)`` (idempotent: the same person, region
   layer and start month answers with the existing claim), ``create_claim(...)`` (its claim),
   ``claim_out(claim, rule_base)`` (masked answer)
@@ -26,6 +27,7 @@ from api.claims.records import (
     create_claim,
     default_config,
     find_claims_by_id_number,
+    find_claims_by_name,
     find_claims_by_phone,
     get_claim,
     register_claim,
@@ -42,6 +44,7 @@ __all__ = [
     "decide_backpay",
     "default_config",
     "find_claims_by_id_number",
+    "find_claims_by_name",
     "find_claims_by_phone",
     "get_backpay",
     "get_claim",

@@ -10,7 +10,7 @@ functions (api/claims/access.py).
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -18,8 +18,8 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from api.audit import record_audit
-from api.claims.access import STAFF_CLAIM_ROLES, caller_verification, mask_name
-from api.console.web import back, check_csrf, page_user, render
+from api.claims.access import caller_verification, mask_name
+from api.console.web import CLAIM_PAGE_ROLES, back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
 from api.errors import AppError, NotFoundError
 from api.privacy import mask_text
@@ -28,7 +28,7 @@ from api.staff.sessions import StaffContext
 from api.tickets.deadlines import SHANGHAI
 
 router = APIRouter()
-ROLES = tuple(sorted(STAFF_CLAIM_ROLES))
+ROLES = CLAIM_PAGE_ROLES
 REGION_CHOICES = [
     ("", "不限地区"),
     ("120000", "天津市"),
@@ -39,8 +39,16 @@ REGION_CHOICES = [
     ("150000", "内蒙古自治区"),
     ("CN", "其他地区（国家规定）"),
 ]
+# What the operator checks before recording a verification: only what the masked view shows
+# (the last four digits of the ID number and of the phone number, api/privacy.py), so the
+# operator can compare the caller's answer with the screen without the page showing more.
+VERIFY_METHOD = "核对身份证号后四位和预留手机号后四位"
 _ID = re.compile(r"^[1-9][0-9]{16}[0-9Xx]$")
 _PHONE = re.compile(r"^1[3-9][0-9]{9}$")
+# A claimant's name or its beginning: at least two characters (one surname alone matches too many),
+# Chinese characters, letters and the middle dot of transliterated names (阿依古丽·买买提).
+_NAME = re.compile(r"^[\u3400-\u9fffA-Za-z·•.]{2,50}$")
+NAME_LIMIT = 20
 
 
 def _claims() -> Any | None:
@@ -62,30 +70,64 @@ def _verified(session: Session, ctx: StaffContext, claim_id: int, now: datetime)
     return caller_verification(session, staff_session_id=ctx.session_id, claim_id=claim_id, now=now)
 
 
-def _find(claims: Any, session: Session, q: str) -> list[Any]:
+def status_label(status: Any) -> str:
+    """The claim's current status in one phrase, as both the search results and the detail page show it.
+
+    `status`: the claims service's StatusOut (or its JSON form).
+    """
+    s = status if isinstance(status, dict) else status.model_dump(mode="json")
+    if s["stopped"]:
+        return f"已停发（自 {s['stop_from_month']}）" if s.get("stop_from_month") else "已停发"
+    if s["suspended"]:
+        return f"暂停发放（自 {s['suspended_since']}）" if s.get("suspended_since") else "暂停发放"
+    if s["ended"]:
+        return "已期满"
+    return "正常领取"
+
+
+def _current_status(claims: Any, request: Request, session: Session, claim_id: int, today: date) -> Any:
+    return claims.get_status(
+        session=session,
+        claim_id=claim_id,
+        as_of=today,
+        rule_base=request.app.state.rule_base,
+        config=claims.config_from(request.app.state.settings),
+    )
+
+
+def _find(claims: Any, session: Session, q: str) -> tuple[str, list[Any]]:
+    """What `q` was taken for ("id_number", "phone", "claim_id", "name" or "") and the claims found."""
     if _ID.match(q):
-        return list(claims.find_claims_by_id_number(session=session, id_number=q))
+        return "id_number", list(claims.find_claims_by_id_number(session=session, id_number=q))
     if _PHONE.match(q):
-        return list(claims.find_claims_by_phone(session=session, phone=q))
+        return "phone", list(claims.find_claims_by_phone(session=session, phone=q))
     if q.isdecimal() and len(q) <= 9:
         try:
-            return [claims.get_claim(session=session, claim_id=int(q))]
+            return "claim_id", [claims.get_claim(session=session, claim_id=int(q))]
         except AppError:
-            return []
-    return []
+            return "claim_id", []
+    if _NAME.match(q):
+        # One more than shown, to tell the operator the list is cut.
+        return "name", list(claims.find_claims_by_name(session=session, name=q, limit=NAME_LIMIT + 1))
+    return "", []
 
 
 @router.get("/claims")
 def lookup(request: Request, session: SessionDep, q: Annotated[str, Query(max_length=64)] = "") -> Response:
     ctx = page_user(request, *ROLES)
     claims = _claims()
-    q = q.strip().replace(" ", "")
+    q = q.strip().replace(" ", "").replace("\u3000", "")
     rows: list[dict[str, Any]] = []
+    kind, more = "", False
     if claims is not None and q:
         rule_base = request.app.state.rule_base
-        found = _find(claims, session, q)
+        kind, found = _find(claims, session, q)
+        more = len(found) > NAME_LIMIT
+        found = found[:NAME_LIMIT]
+        today = utcnow().astimezone(SHANGHAI).date()
         for claim in found:
             out = claims.claim_out(claim, rule_base)
+            current = _current_status(claims, request, session, claim.id, today)
             rows.append(
                 {
                     "id": out.id,
@@ -93,7 +135,7 @@ def lookup(request: Request, session: SessionDep, q: Annotated[str, Query(max_le
                     "id_number": out.claimant.id_number,
                     "phone": out.claimant.phone,
                     "region": out.region.matched_name,
-                    "status": str(out.status),
+                    "status": status_label(current),
                 }
             )
         record_audit(
@@ -102,9 +144,21 @@ def lookup(request: Request, session: SessionDep, q: Annotated[str, Query(max_le
             action="console.claim_lookup",
             entity_type="claim",
             entity_id="-",
-            after={"query": mask_text(q), "found": len(rows)},
+            # A name is masked in the trail as on the page (张*, 张**).
+            after={"query": mask_name(q) if kind == "name" else mask_text(q), "by": kind or None, "found": len(rows)},
         )
-    return render(request, ctx, "claims.html", available=claims is not None, q=q, rows=rows, claim=None)
+    return render(
+        request,
+        ctx,
+        "claims.html",
+        available=claims is not None,
+        q=q,
+        kind=kind,
+        more=more,
+        name_limit=NAME_LIMIT,
+        rows=rows,
+        claim=None,
+    )
 
 
 @router.get("/claims/{claim_id}")
@@ -112,7 +166,7 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> Response
     ctx = page_user(request, *ROLES)
     claims = _claims()
     if claims is None:
-        return render(request, ctx, "claims.html", available=False, q="", rows=[], claim=None)
+        return render(request, ctx, "claims.html", available=False, q="", kind="", rows=[], claim=None)
     rule_base = request.app.state.rule_base
     out = claims.claim_out(_claim_or_404(claims, session, claim_id), rule_base)
     now = utcnow()
@@ -120,10 +174,8 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> Response
     status = backpay = None
     if verification is not None:
         today = now.astimezone(SHANGHAI).date()
-        config = claims.config_from(request.app.state.settings)
-        status = claims.get_status(
-            session=session, claim_id=claim_id, as_of=today, rule_base=rule_base, config=config
-        ).model_dump(mode="json")
+        status = _current_status(claims, request, session, claim_id, today).model_dump(mode="json")
+        status["label"] = status_label(status)
         backpay = status.get("backpay")
     # Every staff read of a claim is audited, the masked one too (as over JSON, api/claims/access.py).
     record_audit(
@@ -146,11 +198,13 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> Response
         "claims.html",
         available=True,
         q="",
+        kind="",
         rows=[],
         claim=claim,
         verification=verification,
         status=status,
         backpay=backpay,
+        verify_method=VERIFY_METHOD,
     )
 
 
@@ -171,7 +225,7 @@ def verify(
     _claim_or_404(claims, session, claim_id)
     method = method.strip()
     if len(method) < 2:
-        return back(f"/console/claims/{claim_id}", "请填写核实方式（如：核对身份证号后六位和预留手机号）", error=True)
+        return back(f"/console/claims/{claim_id}", f"请填写核实方式（如：{VERIFY_METHOD}）", error=True)
     row = CallerVerification(session_id=ctx.session_id, claim_id=claim_id, verified_at=utcnow(), method=method)
     session.add(row)
     session.flush()

@@ -1,38 +1,152 @@
-"""The dashboard: 响应率, 解决率, 满意率 and tickets by category and by status."""
+"""The dashboard: 响应率, 解决率, 满意率 and tickets by category and by status, for a date range
+(the day a ticket was received, Beijing time) and a region; CSV export of the same figures."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+import csv
+import io
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
+from sqlalchemy import ColumnElement
 
 from api.console.charts import bars, gauge
+from api.console.pages_claims import REGION_CHOICES
 from api.console.web import page_user, render
 from api.db import SessionDep, utcnow
+from api.tickets.deadlines import SHANGHAI
 from api.tickets.deps import READ_ROLES
 from api.tickets.enums import CATEGORY_LABELS, STATUS_LABELS
-from api.tickets.stats import ticket_stats
+from api.tickets.models import Ticket
+from api.tickets.schemas import TicketStats
+from api.tickets.stats import Pending, pending_counts, ticket_stats
 
 router = APIRouter()
+REGIONS = dict(REGION_CHOICES)
+
+
+def _region_condition(code: str) -> ColumnElement[bool]:
+    """Tickets of the division `code` and of the divisions inside it (120000: 12xxxx; 371500: 3715xx)."""
+    if code.isdecimal() and code.endswith("0000"):
+        return Ticket.region_code.startswith(code[:2])
+    if code.isdecimal() and code.endswith("00"):
+        return Ticket.region_code.startswith(code[:4])
+    return Ticket.region_code == code
+
+
+def _conditions(date_from: date | None, date_to: date | None, region: str) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if date_from:
+        where.append(Ticket.created_at >= datetime.combine(date_from, time(), SHANGHAI))
+    if date_to:
+        where.append(Ticket.created_at < datetime.combine(date_to + timedelta(days=1), time(), SHANGHAI))
+    if region in REGIONS and region:
+        where.append(_region_condition(region))
+    return where
+
+
+def rate_notes(pending: Pending) -> dict[str, str]:
+    """What each rate is counted over, and what it leaves out for now."""
+    return {
+        "响应率": f"已到期应签收的工单中按时签收的比例；另有 {pending.accept_not_due} 件待签收未到期，暂不计入",
+        "解决率": f"已回访工单中诉求人认为已解决的比例；另有 {pending.awaiting_follow_up} 件已答复待回访，暂不计入",
+        "满意率": "已回访工单中评价满意和基本满意的比例（诉求人在对话中的评价优先，未评价的按回访结果）",
+    }
+
+
+def _figures(session: SessionDep, where: list[ColumnElement[bool]]) -> tuple[TicketStats, Pending]:
+    now = utcnow()
+    return ticket_stats(session, now=now, where=where), pending_counts(session, now=now, where=where)
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, session: SessionDep) -> Response:
+def dashboard(
+    request: Request,
+    session: SessionDep,
+    date_from: Annotated[date | None, Query()] = None,
+    date_to: Annotated[date | None, Query()] = None,
+    region: Annotated[str, Query(max_length=12)] = "",
+) -> Response:
     ctx = page_user(request, *READ_ROLES)
-    stats = ticket_stats(session, now=utcnow())
+    stats, pending = _figures(session, _conditions(date_from, date_to, region))
+    notes = rate_notes(pending)
     gauges = [
-        (gauge(stats.response_rate.rate, "响应率"), stats.response_rate),
-        (gauge(stats.resolution_rate.rate, "解决率"), stats.resolution_rate),
-        (gauge(stats.satisfaction_rate.rate, "满意率"), stats.satisfaction_rate),
+        (gauge(stats.response_rate.rate, "响应率"), stats.response_rate, notes["响应率"]),
+        (gauge(stats.resolution_rate.rate, "解决率"), stats.resolution_rate, notes["解决率"]),
+        (gauge(stats.satisfaction_rate.rate, "满意率"), stats.satisfaction_rate, notes["满意率"]),
     ]
     by_category = bars([(CATEGORY_LABELS[k], v) for k, v in stats.by_category.items()])
     by_status = bars([(STATUS_LABELS[k], v) for k, v in stats.by_status.items()])
+    query = {
+        k: v
+        for k, v in {
+            "date_from": date_from.isoformat() if date_from else "",
+            "date_to": date_to.isoformat() if date_to else "",
+            "region": region if region in REGIONS else "",
+        }.items()
+        if v
+    }
     return render(
         request,
         ctx,
         "dashboard.html",
         stats=stats,
-        gauges=[(Markup(svg), rate) for svg, rate in gauges],
+        pending=pending,
+        gauges=[(Markup(svg), rate, note) for svg, rate, note in gauges],
         by_category=Markup(by_category),
         by_status=Markup(by_status),
+        date_from=date_from,
+        date_to=date_to,
+        region=region,
+        regions=REGION_CHOICES,
+        query=urlencode(query),
+    )
+
+
+@router.get("/dashboard.csv")
+def dashboard_csv(
+    request: Request,
+    session: SessionDep,
+    date_from: Annotated[date | None, Query()] = None,
+    date_to: Annotated[date | None, Query()] = None,
+    region: Annotated[str, Query(max_length=12)] = "",
+) -> Response:
+    """The dashboard's figures for the same filters as CSV (UTF-8 with BOM, for Excel)."""
+    page_user(request, *READ_ROLES)
+    stats, pending = _figures(session, _conditions(date_from, date_to, region))
+    notes = rate_notes(pending)
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(
+        ["统计范围", f"受理日期 {date_from or '不限'} 至 {date_to or '不限'}；{REGIONS.get(region, '不限地区')}"]
+    )
+    w.writerow(["指标", "分子", "分母", "比率", "口径"])
+    for label, rate in (
+        ("响应率", stats.response_rate),
+        ("解决率", stats.resolution_rate),
+        ("满意率", stats.satisfaction_rate),
+    ):
+        shown = f"{rate.rate:.2%}" if rate.rate is not None else "—"
+        w.writerow([label, rate.numerator, rate.denominator, shown, notes[label]])
+    w.writerow([])
+    w.writerow(["工单总数", stats.total])
+    w.writerow(["未办结", stats.open])
+    w.writerow(["当前超期", stats.overdue])
+    w.writerow([])
+    w.writerow(["类别", "件数"])
+    for k, v in stats.by_category.items():
+        w.writerow([CATEGORY_LABELS[k], v])
+    w.writerow([])
+    w.writerow(["状态", "件数"])
+    for k, v in stats.by_status.items():
+        w.writerow([STATUS_LABELS[k], v])
+    stamp = datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M")
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="dashboard-{stamp}.csv"'},
     )

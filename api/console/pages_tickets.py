@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from api.console.actors import actor_label, staff_names
 from api.console.web import back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
 from api.errors import AppError, ValidationFailed, validation_fields
@@ -121,6 +122,7 @@ def detail(ref: Annotated[str, Path(max_length=40)], request: Request, session: 
     ctx = page_user(request, *READ_ROLES)
     ticket = service.get_ticket(session, ref=ref)
     view = service.to_detail(session, ticket, now=utcnow())
+    names = staff_names(session, (e.actor for e in view.events))
     can_handle = bool(ctx.caller.roles & set(HANDLE_ROLES)) and ctx.unit == ticket.owner_unit
     is_supervisor = "supervisor" in ctx.caller.roles
     return render(
@@ -133,6 +135,7 @@ def detail(ref: Annotated[str, Path(max_length=40)], request: Request, session: 
         is_supervisor=is_supervisor,
         satisfactions=list(Satisfaction),
         own_extension=ticket.extension_requested_by == ctx.caller.actor,
+        actor_labels={e.actor: actor_label(e.actor, names) for e in view.events},
     )
 
 

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from api.channels.limits import client_address
-from api.console import pages_claims, pages_dashboard, pages_tickets
-from api.console.web import HERE, check_csrf, page_user, render
+from api.console import pages_audit, pages_claims, pages_dashboard, pages_tickets
+from api.console.web import ASSIST_ROLES, HERE, check_csrf, page_user, render
 from api.db import SessionDep
 from api.errors import AppError, NotFoundError
 from api.staff import service as staff_service
@@ -95,10 +95,11 @@ def logout(request: Request, session: SessionDep, csrf: Annotated[str, Form(max_
 
 @router.get("/assist")
 def assist(request: Request) -> Response:
-    ctx = page_user(request, "operator", "supervisor", "reviewer")
+    ctx = page_user(request, *ASSIST_ROLES)
     return render(request, ctx, "assist.html", regions=pages_claims.REGION_CHOICES)
 
 
 router.include_router(pages_tickets.router)
 router.include_router(pages_claims.router)
 router.include_router(pages_dashboard.router)
+router.include_router(pages_audit.router)

@@ -11,9 +11,11 @@ from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from api.claims.access import STAFF_CLAIM_ROLES
 from api.staff.enums import ROLE_LABELS, Role
 from api.staff.sessions import StaffContext, csrf_ok, session_csrf, staff_context
 from api.tickets.deadlines import SHANGHAI
+from api.tickets.deps import READ_ROLES
 from api.tickets.enums import (
     ACTION_LABELS,
     CATEGORY_LABELS,
@@ -21,6 +23,18 @@ from api.tickets.enums import (
     SATISFACTION_LABELS,
     STATUS_LABELS,
     URGENCY_LABELS,
+)
+
+# Who may open each page (each handler's page_user call names the same tuple), and the nav built from them.
+ASSIST_ROLES = ("operator", "reviewer", "supervisor")
+CLAIM_PAGE_ROLES = tuple(sorted(STAFF_CLAIM_ROLES))
+AUDIT_PAGE_ROLES = ("auditor", "supervisor")
+NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("/console/assist", "话术建议", ASSIST_ROLES),
+    ("/console/claims", "待遇查询", CLAIM_PAGE_ROLES),
+    ("/console/tickets", "工单队列", READ_ROLES),
+    ("/console/dashboard", "统计看板", READ_ROLES),
+    ("/console/audit", "审计日志", AUDIT_PAGE_ROLES),
 )
 
 HERE = Path(__file__).parent
@@ -80,6 +94,7 @@ def render(request: Request, ctx: StaffContext | None, name: str, status_code: i
     base: dict[str, Any] = {"user": ctx, "now": datetime.now(SHANGHAI)}
     if ctx is not None:
         base.update(csrf=session_csrf(request, ctx), roles=ctx.caller.roles, role_labels=role_labels(ctx))
+        base["nav"] = [(href, label) for href, label, allowed in NAV if ctx.caller.roles & set(allowed)]
     base["flash"] = request.query_params.get("msg")
     base["flash_kind"] = "error" if request.query_params.get("kind") == "error" else "ok"
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)

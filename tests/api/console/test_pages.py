@@ -133,7 +133,7 @@ def test_claim_lookup_masked_until_the_caller_is_verified(
     assert "120101198001011234" not in page.replace('value="120101198001011234"', "")
     page = staff_client.get(f"/console/claims/{claim_id}").text
     assert "尚未核实来电人身份" in page and 'id="claim-status"' not in page and "张三丰" not in page
-    r = staff_client.post(f"/console/claims/{claim_id}/verify", data={"csrf": csrf, "method": "核对身份证后六位"})
+    r = staff_client.post(f"/console/claims/{claim_id}/verify", data={"csrf": csrf, "method": "核对身份证号后四位"})
     page = r.text
     assert "已记录身份核实" in page and 'id="claim-status"' in page and 'id="checkins"' in page
     assert "张三丰" in page and 'id="backpay"' in page

@@ -1,0 +1,108 @@
+"""The auditor's console: a nav of the pages the role can open, the audit-log page (filters,
+pages, CSV export) and readable actors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+import time_machine
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from api.audit import record_audit
+from api.console.actors import actor_label
+from api.console.pages_audit import PAGE_SIZE
+from api.tickets.deadlines import SHANGHAI
+from tests.api.staff.fixtures import TICKET, console_login
+
+
+def _nav(page: str) -> list[str]:
+    nav = re.search(r"<nav>(.*?)</nav>", page, re.S)
+    assert nav
+    return re.findall(r'<a href="([^"]+)"', nav.group(1))
+
+
+def test_the_nav_shows_only_pages_the_role_can_open(
+    staff_client: TestClient, make_staff: Callable[..., object]
+) -> None:
+    make_staff("aud", "auditor")
+    make_staff("op1", "operator")
+    make_staff("boss", "supervisor")
+    for username, want in (
+        ("aud", ["/console/tickets", "/console/dashboard", "/console/audit"]),
+        ("op1", ["/console/assist", "/console/claims", "/console/tickets", "/console/dashboard"]),
+        ("boss", ["/console/assist", "/console/claims", "/console/tickets", "/console/dashboard", "/console/audit"]),
+    ):
+        console_login(staff_client, username)
+        links = _nav(staff_client.get("/console/tickets").text)
+        assert links == want, username
+        for href in links:
+            assert staff_client.get(href).status_code == 200, (username, href)
+    assert staff_client.get("/console/audit").status_code == 200  # boss
+    console_login(staff_client, "op1")
+    assert staff_client.get("/console/audit").status_code == 403
+    assert staff_client.get("/console/audit.csv").status_code == 403
+
+
+def test_actor_labels() -> None:
+    assert actor_label("integration:token-dev-") == "对接系统（令牌 dev-…）"
+    assert actor_label("dialogue:token-abcd") == "智能客服（令牌 abcd…）"
+    assert actor_label("staff:op1", {"op1": "王芳"}) == "王芳（op1）"
+    assert actor_label("staff:gone") == "工作人员 gone"
+    assert actor_label("claimant:wechat:o123") == "诉求人（微信）"
+    assert actor_label("system:scheduler") == "系统（定时任务）"
+    assert actor_label("odd") == "odd"
+
+
+def test_audit_page_filters_pages_and_exports(
+    staff_client: TestClient, make_staff: Callable[..., object], session: Session, auth_headers: dict[str, str]
+) -> None:
+    make_staff("aud", "auditor")
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        ticket = staff_client.post("/v1/tickets", json=TICKET, headers=auth_headers).json()
+    with time_machine.travel(datetime(2026, 3, 5, 9, 0, tzinfo=SHANGHAI), tick=False):
+        for n in range(PAGE_SIZE + 3):
+            record_audit(
+                session,
+                actor="system:scheduler",
+                action="test.tick",
+                entity_type="probe",
+                entity_id=n,
+                after={"note": "=SUM(A1)" if n == 0 else f"第{n}次"},
+            )
+        session.flush()
+    console_login(staff_client, "aud")
+    page = staff_client.get("/console/audit", params={"entity_type": "ticket", "entity_id": str(ticket["id"])}).text
+    assert "对接系统（令牌 dev-…）" in page and "system:scheduler" not in page
+    assert "共 " in page and 'id="audit-events"' in page
+    page = staff_client.get("/console/audit", params={"actor": "system:", "date_from": "2026-03-05"}).text
+    assert f"共 {PAGE_SIZE + 3} 条，第 1 / 2 页" in page and 'rel="next"' in page and "系统（定时任务）" in page
+    page = staff_client.get("/console/audit", params={"actor": "system:", "date_from": "2026-03-05", "page": 2}).text
+    assert len(re.findall(r"<tr><td class=\"nowrap\">", page)) == 3 and 'rel="prev"' in page
+    page = staff_client.get("/console/audit", params={"actor": "system:", "date_to": "2026-03-04"}).text
+    assert "没有符合条件的记录" in page
+    r = staff_client.get("/console/audit.csv", params={"entity_type": "probe"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert r.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["编号", "时间（北京时间）", "操作人"] and len(rows) == PAGE_SIZE + 4
+    assert rows[1][2] == "系统（定时任务）" and rows[1][3] == "system:scheduler"
+    first = next(row for row in rows[1:] if row[6] == "0")
+    assert first[8].startswith("{")  # JSON, so a formula cannot lead the cell
+    # Reading and exporting the trail are in the trail too.
+    page = staff_client.get("/console/audit", params={"actor": "staff:aud"}).text
+    assert "console.audit_view" in page and "console.audit_export" in page and "测试aud（aud）" in page
+
+
+def test_ticket_history_shows_readable_actors(
+    staff_client: TestClient, make_staff: Callable[..., object], auth_headers: dict[str, str]
+) -> None:
+    make_staff("op1", "operator")
+    ticket = staff_client.post("/v1/tickets", json=TICKET, headers=auth_headers).json()
+    console_login(staff_client, "op1")
+    page = staff_client.get(f"/console/tickets/{ticket['id']}").text
+    assert "对接系统（令牌 dev-…）" in page and '<th class="nowrap">操作</th>' in page

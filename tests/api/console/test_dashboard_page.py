@@ -1,0 +1,43 @@
+"""The dashboard's rates say what they are counted over, and the filters and CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+import time_machine
+from fastapi.testclient import TestClient
+
+from api.tickets.deadlines import SHANGHAI
+from tests.api.staff.fixtures import TICKET, console_login
+
+
+def test_rates_explain_what_they_leave_out_and_filter_by_date_and_region(
+    staff_client: TestClient, make_staff: Callable[..., object], auth_headers: dict[str, str]
+) -> None:
+    make_staff("boss", "supervisor")
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        old = staff_client.post("/v1/tickets", json=TICKET, headers=auth_headers).json()
+    with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=SHANGHAI), tick=False):
+        for _ in range(3):
+            staff_client.post("/v1/tickets", json={**TICKET, "region": "天津"}, headers=auth_headers)
+        console_login(staff_client, "boss")
+        page = staff_client.get("/console/dashboard").text
+        # The old one is past its acceptance limit (not signed for: 0 / 1); three still running.
+        assert "0 / 1" in page and "另有 3 件待签收未到期" in page and "已到期应签收的工单中按时签收的比例" in page
+        page = staff_client.get("/console/dashboard", params={"date_from": "2026-03-05"}).text
+        assert "共 3 件" in page and "另有 3 件待签收未到期" in page
+        page = staff_client.get("/console/dashboard", params={"region": "500000"}).text
+        assert "共 1 件" in page and re.search(r'<option value="500000" selected>', page)
+        page = staff_client.get("/console/dashboard", params={"region": "120000", "date_to": "2026-03-05"}).text
+        assert "共 0 件" in page
+        r = staff_client.get("/console/dashboard.csv", params={"date_from": "2026-03-05", "region": "120000"})
+    assert old["number"]
+    assert r.status_code == 200 and r.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert "天津市" in rows[0][1] and rows[1] == ["指标", "分子", "分母", "比率", "口径"]
+    assert rows[2][:4] == ["响应率", "0", "0", "—"] and "另有 3 件待签收未到期" in rows[2][4]
+    assert ["工单总数", "3"] in rows
