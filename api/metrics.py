@@ -110,7 +110,7 @@ class MetricsMiddleware:
 
 
 def count_queue(session: Session) -> None:
-    counts = dict.fromkeys(QUEUE_STATUSES, 0)
+    counts: dict[str, int] = {str(status): 0 for status in QUEUE_STATUSES}
     rows = session.execute(
         select(OutboundMessage.status, func.count())
         .where(OutboundMessage.status.in_(QUEUE_STATUSES))
@@ -119,7 +119,7 @@ def count_queue(session: Session) -> None:
     for status, count in rows:
         counts[status] = count
     for status, count in counts.items():  # a status that emptied reads 0, not its last value
-        OUTBOUND_DEPTH.labels(str(status)).set(count)
+        OUTBOUND_DEPTH.labels(status).set(count)
 
 
 def require_metrics_token(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
