@@ -66,7 +66,7 @@ def test_the_sweep_answers_a_wechat_message_its_process_never_answered(
         def mine() -> list[dict[str, Any]]:
             return [m for m in transport.sent if m["touser"] == openid]
 
-        assert wait_until(lambda: status(engine, pending) == OutboundStatus.sent, 30)  # generous: the machine may be busy
+        assert wait_until(lambda: status(engine, pending) == OutboundStatus.sent, 30)  # a busy machine
         time.sleep(0.6)  # a few more sweeps: nothing is sent again
         assert [m["text"]["content"] for m in mine()] == ["已收到：失业金怎么申领"]
         assert rasa.calls_for(f"wx:{openid}") == ["失业金怎么申领"]
@@ -79,7 +79,7 @@ def test_the_sweep_answers_an_sms_its_process_never_answered(
     phone = "139" + f"{random.randrange(10**8):08d}"
     pending = left_behind(engine, "", "失业金每月几号发放", phone=phone)
     with FakeRasa() as rasa, channel_client(rasa_url=rasa.url, outbound_sweep_seconds=0.2):
-        assert wait_until(lambda: status(engine, pending) == OutboundStatus.sent, 30)  # generous: the machine may be busy
+        assert wait_until(lambda: status(engine, pending) == OutboundStatus.sent, 30)  # a busy machine
         time.sleep(0.6)
         assert rasa.calls_for(pending.sender) == ["失业金每月几号发放"]
     with Session(engine) as session:
