@@ -18,7 +18,7 @@ from api.notify.providers import build_sms_provider
 from api.privacy import install_log_masking
 from api.routers import ROUTERS
 from api.settings import Settings, load_settings
-from api.startup import STARTUP_HOOKS
+from api.startup import SHUTDOWN_HOOKS, STARTUP_HOOKS
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            for close in SHUTDOWN_HOOKS:
+                await close(app)
             await app.state.rasa.aclose()
             if app.state.redis is not None:
                 await app.state.redis.aclose()

@@ -15,7 +15,7 @@ if [ -f "$MODEL" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$fingerprint" ];
   exit 0
 fi
 echo "==> 训练对话模型（训练数据或配置有变化）"
-mkdir -p models
+mkdir -p models var
 start=$(date +%s)
 PYTHONPATH=bot .venv-bot/bin/rasa train --quiet \
   --config bot/config.yml --domain bot/domain.yml --data bot/data \

@@ -207,6 +207,12 @@ class OutboundDispatcher:
 
     def stop(self) -> None:
         _DISPATCHERS.discard(self)
+        self._loop = None  # nothing is woken any more
+
+    @property
+    def tasks(self) -> set[asyncio.Task[Any]]:
+        """Deliveries started by wake() and still running."""
+        return set(self._tasks)
 
     def wake(self, ids: list[int]) -> None:
         """Deliver these rows soon; callable from any thread (e.g. a session's after-commit)."""

@@ -56,7 +56,7 @@ class ChannelRuntime:
         """Until the app stops: answer pending replies left by a dead process, retry queued
         outbound messages, forget expired delivery ids.
 
-        Cancelled with the event loop when the app shuts down; the WeChat HTTP client is closed then.
+        Cancelled by aclose() when the app shuts down; the WeChat HTTP client is closed then.
         """
         interval = self.settings.outbound_sweep_seconds
         loop = asyncio.get_running_loop()
@@ -77,6 +77,20 @@ class ChannelRuntime:
         finally:
             if isinstance(self.transport, HttpTransport):
                 await self.transport.aclose()
+
+    async def aclose(self) -> None:
+        """Stop the sweeper and every background turn and delivery, and wait until they have.
+
+        Must run before the database engine is disposed: a sweep or delivery still in its
+        worker thread would otherwise hand its connection back to a pool already disposed,
+        leaving it open until garbage collection. Awaiting a cancelled task waits for its
+        thread (run_in_threadpool cannot abandon one), so nothing is left holding a connection.
+        """
+        self.dispatcher.stop()
+        tasks = [*self.tasks, *self.dispatcher.tasks]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def _done(self, task: asyncio.Task[Any]) -> None:
         self.tasks.discard(task)
@@ -148,6 +162,13 @@ def setup_channels(app: FastAPI) -> None:
     loop = asyncio.get_running_loop()
     runtime.dispatcher.start(loop)
     runtime.spawn(runtime.maintain(), name="channels-maintenance")
+
+
+async def close_channels(app: FastAPI) -> None:
+    """Shutdown hook (api/startup.py): the counterpart of setup_channels."""
+    runtime: ChannelRuntime | None = getattr(app.state, "channels", None)
+    if runtime is not None:
+        await runtime.aclose()
 
 
 def channels(request: Request) -> ChannelRuntime:

@@ -164,7 +164,8 @@ class WeChatHandler:
             key = f"late:{inbound.dedup_key}"
             return add_pending(session, sender=inbound.sender, question=inbound.text, dedup_key=key, lease=lease)
 
-        write = asyncio.ensure_future(self._db(pending))
+        # Spawned (kept by the runtime) so that shutdown waits for the write, too.
+        write = self.runtime.spawn(self._db(pending), name=f"pending {inbound.dedup_key}")
         done, _ = await asyncio.wait({write}, timeout=max(0.05, deadline + REPLY_MARGIN_SECONDS - _now()))
         if not done:
             log.warning("wechat %s: pending reply not written in time, answered success anyway", inbound.dedup_key)
