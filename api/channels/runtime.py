@@ -30,6 +30,8 @@ from api.settings import Settings
 
 log = logging.getLogger(__name__)
 PURGE_SECONDS = 3600
+# How long shutdown waits for turns and deliveries in flight (a Rasa turn times out sooner).
+SHUTDOWN_GRACE_SECONDS = 15.0
 
 
 @dataclass
@@ -44,6 +46,7 @@ class ChannelRuntime:
     # Per client address on the anonymous web routes (keys "chat:<ip>", "read:<ip>", "dev:<ip>").
     ip_limiter: RateLimiter | None = None
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
         """Run work that outlives the request (kept referenced until it ends; failures logged)."""
@@ -56,16 +59,17 @@ class ChannelRuntime:
         """Until the app stops: answer pending replies left by a dead process, retry queued
         outbound messages, forget expired delivery ids.
 
-        Cancelled by aclose() when the app shuts down; the WeChat HTTP client is closed then.
+        Stopped by aclose() between two rounds when the app shuts down; the WeChat HTTP client
+        is closed then.
         """
         interval = self.settings.outbound_sweep_seconds
         loop = asyncio.get_running_loop()
         last_purge = loop.time()
         try:
             if interval <= 0:
-                await asyncio.Event().wait()
-            while True:
-                await asyncio.sleep(interval)
+                await self._stopping.wait()
+                return
+            while not await self._stop_within(interval):
                 try:
                     await self.answerer.sweep()
                     await self.dispatcher.sweep()
@@ -78,19 +82,33 @@ class ChannelRuntime:
             if isinstance(self.transport, HttpTransport):
                 await self.transport.aclose()
 
-    async def aclose(self) -> None:
-        """Stop the sweeper and every background turn and delivery, and wait until they have.
+    async def aclose(self, *, grace_seconds: float = SHUTDOWN_GRACE_SECONDS) -> None:
+        """Stop the sweeper, let the background turns and deliveries end, then return.
 
-        Must run before the database engine is disposed: a sweep or delivery still in its
-        worker thread would otherwise hand its connection back to a pool already disposed,
-        leaving it open until garbage collection. Awaiting a cancelled task waits for its
-        thread (run_in_threadpool cannot abandon one), so nothing is left holding a connection.
+        Must run before the database engine is disposed: work still in a worker thread would
+        otherwise hand its connection back to a pool already disposed, leaving it open. Cancelling
+        is not enough for that: a cancelled task ends at once while its thread (run_in_threadpool)
+        goes on. So the sweeper is asked to stop between rounds and the rest is awaited; only what
+        is still running after the grace period is cancelled (a pending reply then stays pending,
+        answered by the next process's sweep).
         """
         self.dispatcher.stop()
+        self._stopping.set()
         tasks = [*self.tasks, *self.dispatcher.tasks]
-        for task in tasks:
+        if not tasks:
+            return
+        _, late = await asyncio.wait(tasks, timeout=grace_seconds)
+        for task in late:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*late, return_exceptions=True)
+
+    async def _stop_within(self, seconds: float) -> bool:
+        """Wait `seconds`; True as soon as aclose() asks the sweeper to stop."""
+        try:
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+        except TimeoutError:
+            return False
+        return True
 
     def _done(self, task: asyncio.Task[Any]) -> None:
         self.tasks.discard(task)
