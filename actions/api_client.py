@@ -10,6 +10,7 @@ tracker's slots say.
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from typing import Any
 
 import requests
@@ -32,12 +33,20 @@ def _base() -> str:
 
 
 SENDER_HEADER = "X-Claimant-Sender"
+REQUEST_ID_HEADER = "X-Request-ID"
+# The request id of the turn being run (the gateway put it in the message metadata; the server's
+# middleware, actions/server.py, sets it per /webhook call), repeated on every API call so that
+# the API logs the turn's calls under the id of the chat request that caused them. Actions run
+# their `run` on the server's event loop, in the request's context, so a context variable carries it.
+current_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
 def _headers(sender: str | None) -> dict[str, str]:
     headers = {"Authorization": f"Bearer {os.environ.get('API_TOKEN', 'dev-dialogue-token')}"}
     if sender:
         headers[SENDER_HEADER] = sender
+    if request_id := current_request_id.get():
+        headers[REQUEST_ID_HEADER] = request_id
     return headers
 
 

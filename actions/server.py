@@ -22,8 +22,11 @@ from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME, DEFAULT_SERVER_PORT
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.plugin import plugin_manager
 from sanic import Sanic, response
+from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from actions.api_client import current_request_id
 
 TOKEN_ENV = "ACTION_SERVER_TOKEN"
 OPEN_PATHS = frozenset({"/health"})
@@ -43,9 +46,26 @@ def secured_app(token: str, actions_package: str = "actions") -> Sanic:
             return None
         if not hmac.compare_digest(request.headers.get("authorization", "").encode(), expected):
             return response.json({"error": "unauthorized"}, status=401)
+        # Sanic runs request middleware and the handler in one task, so the id set here is the one
+        # the action's API calls send (the API validates it again). Set on every request, None
+        # included: keep-alive requests share a task, and one turn's id must not leak into the next.
+        current_request_id.set(request_id_of(request))
         return None
 
     return app
+
+
+def request_id_of(request: Request) -> str | None:
+    """The gateway's request id: tracker.latest_message.metadata.request_id of an action call."""
+    try:
+        body = request.json
+    except InvalidUsage:  # not JSON: rasa-sdk answers it with its own error
+        return None
+    tracker = body.get("tracker") if isinstance(body, dict) else None
+    latest = (tracker or {}).get("latest_message") if isinstance(tracker, dict) else None
+    metadata = (latest or {}).get("metadata") if isinstance(latest, dict) else None
+    value = metadata.get("request_id") if isinstance(metadata, dict) else None
+    return value if isinstance(value, str) and len(value) <= 64 else None
 
 
 def main() -> None:

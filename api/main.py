@@ -14,8 +14,12 @@ from api.chat.rasa_client import RasaClient
 from api.db import make_engine, make_sessionmaker
 from api.errors import document_error_shape, install_error_handlers
 from api.inputs import InputGuard
+from api.logs import configure_logging
+from api.metrics import MetricsMiddleware
+from api.metrics import router as metrics_router
 from api.notify.providers import build_sms_provider
 from api.privacy import install_log_masking
+from api.request_id import RequestIdMiddleware
 from api.routers import ROUTERS
 from api.settings import Settings, load_settings
 from api.startup import SHUTDOWN_HOOKS, STARTUP_HOOKS
@@ -28,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         conf = settings or load_settings()
         install_log_masking()
+        configure_logging(log_format=conf.log_format, level=conf.log_level)
         # Sync routes, their dependencies' clean-up and response validation all take a token of
         # this limiter. A request holding a database transaction must never wait for a token held
         # by requests waiting for that transaction (pool or SQLite lock), so allow far more
@@ -67,9 +72,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     # Checks every request's text (UTF-8, lone surrogates, size) before any route parses it.
     app.add_middleware(InputGuard)
+    # Added last, so outermost: a request InputGuard refuses is still timed and carries its id.
+    app.add_middleware(MetricsMiddleware)
+    app.add_middleware(RequestIdMiddleware)
     document_error_shape(app)
     for router in ROUTERS:
         app.include_router(router)
+    # Not in ROUTERS (and not in the OpenAPI document): an operations endpoint, not the product's API.
+    app.include_router(metrics_router)
     return app
 
 

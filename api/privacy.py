@@ -6,6 +6,8 @@ import logging
 import re
 from collections.abc import Mapping
 
+from api.request_id import current_request_id
+
 # 18-digit resident ID (last may be X) and mainland mobile numbers (also written 86138…), not inside
 # longer digit runs; a run longer than an ID (an ID and a mobile typed together) is masked whole.
 # A digit that ends a percent-escape (a URL in an access log: "电" is %E7%94%B5) does not count as
@@ -52,7 +54,8 @@ def install_log_masking() -> None:
     """Mask personal data in every log record, whichever logger or handler writes it.
 
     A record factory (rather than a handler filter) also covers handlers that
-    uvicorn and libraries add after start-up.
+    uvicorn and libraries add after start-up. The same factory stamps each record with
+    the current request id (api/request_id.py), for the same reason: every handler sees it.
     """
     previous = logging.getLogRecordFactory()
     if getattr(previous, "_masks_personal_data", False):
@@ -60,6 +63,7 @@ def install_log_masking() -> None:
 
     def factory(*args: object, **kwargs: object) -> logging.LogRecord:
         record = previous(*args, **kwargs)
+        record.request_id = current_request_id()
         try:
             message = record.getMessage()
         except (TypeError, ValueError):

@@ -25,6 +25,7 @@ DEV_WECHAT_TOKEN = "dev-wechat-token"
 DEV_WECHAT_SECRET = "dev-wechat-secret"
 DEV_WECHAT_AES_KEY = "ZGV2LXdlY2hhdC1lbmNvZGluZy1hZXMta2V5LTAwMDE"
 DEV_SMS_PUSH_TOKEN = "dev-sms-push-token"
+DEV_METRICS_TOKEN = "dev-metrics-token"
 
 
 class Environment(StrEnum):
@@ -65,6 +66,17 @@ class Settings(BaseSettings):
     # Seconds the chat gateway waits for the dialogue engine before giving up.
     rasa_timeout_seconds: float = 10.0
     log_level: str = "INFO"
+    # text: one human-readable line per record (development); json: one JSON object per line with
+    # ts, level, logger, message and request_id, for a log collector (production). Masked either way.
+    log_format: str = Field(default="text", pattern=r"^(text|json)$")
+    # Bearer token Prometheus sends to GET /metrics (api/metrics.py): request rates, queue depths
+    # and failure counts are operational data, not for the public entry point.
+    metrics_token: str = DEV_METRICS_TOKEN
+    # The reminder worker's own /metrics (jobs run and failed), served by prometheus_client on this
+    # port; 0: not served (the default, so tests and a second worker on one host never collide).
+    worker_metrics_port: int = Field(default=0, ge=0, le=65535)
+    # Loopback unless the scraper is elsewhere (compose/k8s: 0.0.0.0 inside the private network).
+    worker_metrics_host: str = "127.0.0.1"
     # Worker threads for sync routes (see api/main.py); must stay well above the database pool size.
     thread_pool_size: int = Field(default=200, ge=50, le=2000)
     # --- Claims and reminders (api/claims/, api/reminders/) ---
@@ -214,6 +226,8 @@ class Settings(BaseSettings):
         # A token in both lists would give the action server an agency system's unrestricted access.
         if set(self.dialogue_tokens) & set(self.integration_tokens):
             raise ValueError("DIALOGUE_TOKENS 与 INTEGRATION_TOKENS 不能有相同的令牌")
+        if not self.metrics_token:
+            raise ValueError("METRICS_TOKEN 不能为空（/metrics 不得无认证开放）")
         if not self.rasa_token or not self.action_server_token:
             raise ValueError("RASA_TOKEN 和 ACTION_SERVER_TOKEN 不能为空（对话引擎不得无认证运行）")
         if self.environment == Environment.production:
@@ -221,6 +235,7 @@ class Settings(BaseSettings):
                 "DIALOGUE_TOKENS": [(t, DEV_DIALOGUE_TOKEN) for t in self.dialogue_tokens] or [("", "")],
                 "RASA_TOKEN": [(self.rasa_token, DEV_RASA_TOKEN)],
                 "ACTION_SERVER_TOKEN": [(self.action_server_token, DEV_ACTION_SERVER_TOKEN)],
+                "METRICS_TOKEN": [(self.metrics_token, DEV_METRICS_TOKEN)],
             }
             for name, pairs in secrets.items():
                 for value, dev in pairs:

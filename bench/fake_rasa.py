@@ -4,6 +4,7 @@
         settings.rasa_url = rasa.url
         ...
         rasa.calls                          # [(sender, message, metadata), ...]
+        rasa.request_ids                    # the metadata's request_id of each call, in order
 
 It answers POST /webhooks/gateway/webhook with one text ("已收到：<message>"),
 GET /status like a loaded model and GET /health like a running action server.
@@ -44,6 +45,9 @@ class FakeRasa:
         # None: answer with no message at all, as Rasa does when a custom action fails.
         self.reply = reply
         self.calls: list[tuple[str, str, dict[str, Any]]] = []
+        # Kept apart from `calls`: the gateway adds a fresh request id to every turn's metadata,
+        # and the tests that compare the rest of the metadata should not each have to drop it.
+        self.request_ids: list[str | None] = []
         # (path, body) of POSTs to Rasa's HTTP API (/conversations/<id>/tracker/events).
         self.tracker_events: list[tuple[str, Any]] = []
         self._lock = threading.Lock()
@@ -104,8 +108,10 @@ class FakeRasa:
                 if not self._authorized(bearer=True):
                     return
                 sender, message = str(payload.get("sender", "")), str(payload.get("message", ""))
+                metadata = dict(payload.get("metadata") or {})
                 with fake._lock:
-                    fake.calls.append((sender, message, dict(payload.get("metadata") or {})))
+                    fake.request_ids.append(metadata.pop("request_id", None))
+                    fake.calls.append((sender, message, metadata))
                 if fake.delay:
                     time.sleep(fake.delay)
                 if fake.reply is None:

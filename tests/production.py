@@ -14,6 +14,7 @@ PRODUCTION_SETTINGS: dict[str, Any] = {
     "dialogue_tokens": ["d" * 40],
     "rasa_token": "r" * 40,
     "action_server_token": "x" * 40,
+    "metrics_token": "m" * 40,
     "secret_key": "s" * 40,
     "wechat_token": "t" * 32,
     "wechat_app_secret": "a" * 32,

@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 BINARY = Path(compose.__file__).parent / "docker-compose"
 SECRETS = {"POSTGRES_PASSWORD": "x", "INTEGRATION_TOKENS": "x", "SECRET_KEY": "x", "ACTIONS_API_TOKEN": "x",
-           "RASA_TOKEN": "x", "ACTION_SERVER_TOKEN": "x"}
+           "RASA_TOKEN": "x", "ACTION_SERVER_TOKEN": "x", "METRICS_TOKEN": "x"}
 
 
 @pytest.fixture(scope="module")

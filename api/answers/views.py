@@ -9,6 +9,7 @@ from api.answers.schemas import AnswerIn, AnswerOut
 from api.auth import IntegrationOrStaff
 from api.eligibility.deps import RuleBaseDep
 from api.kb.deps import KnowledgeBaseDep
+from api.metrics import ABSTENTIONS, ANSWERS
 from policy_kb.kb import shanghai_today
 
 router = APIRouter(tags=["政策问答"])
@@ -21,7 +22,7 @@ router = APIRouter(tags=["政策问答"])
     responses={422: {"description": "消息为空或过长、日期格式不对、地区无法识别"}},
 )
 def answers(body: AnswerIn, kb: KnowledgeBaseDep, rule_base: RuleBaseDep, _caller: IntegrationOrStaff) -> AnswerOut:
-    return service.answer(
+    answer = service.answer(
         kb=kb,
         rule_base=rule_base,
         message=body.message,
@@ -30,3 +31,8 @@ def answers(body: AnswerIn, kb: KnowledgeBaseDep, rule_base: RuleBaseDep, _calle
         known_facts=body.facts,
         audience=body.audience,
     )
+    # The share of turns the knowledge base was not sure about: abstentions / answers.
+    ANSWERS.inc()
+    if answer.abstained:
+        ABSTENTIONS.inc()
+    return answer

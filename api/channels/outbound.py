@@ -38,6 +38,7 @@ from api.channels.sms.senders import delivery_phone
 from api.channels.wechat.client import CustomerService
 from api.db import utcnow
 from api.errors import ValidationFailed
+from api.metrics import OUTBOUND_FAILURES
 from api.notify import SmsProvider, get_template, send_sms
 from api.privacy import mask_text
 
@@ -245,7 +246,7 @@ class OutboundDispatcher:
     def _due_ids(self) -> list[int]:
         now = utcnow()
         with self._sessions() as session:
-            session.execute(
+            interrupted = session.execute(
                 update(OutboundMessage)
                 .where(
                     OutboundMessage.status == OutboundStatus.sending,
@@ -254,6 +255,8 @@ class OutboundDispatcher:
                 .values(status=OutboundStatus.failed, reason="发送中断（进程退出），未重发以免重复")
             )
             session.commit()
+            if interrupted.rowcount:  # type: ignore[attr-defined]
+                OUTBOUND_FAILURES.labels("unknown", str(OutboundStatus.failed)).inc(interrupted.rowcount)  # type: ignore[attr-defined]
             stmt = (
                 select(OutboundMessage.id)
                 .where(
@@ -292,17 +295,21 @@ class OutboundDispatcher:
                 attempts=row.attempts + 1,
             )
 
-    def _finish(self, message_id: int, status: OutboundStatus, reason: str | None = None) -> None:
+    def _finish(
+        self, message_id: int, status: OutboundStatus, reason: str | None = None, channel: str = "unknown"
+    ) -> None:
         values: dict[str, Any] = {"status": status, "reason": reason}
         if status == OutboundStatus.sent:
             values["delivered_at"] = utcnow()
         with self._sessions() as session:
             session.execute(update(OutboundMessage).where(OutboundMessage.id == message_id).values(**values))
             session.commit()
+        if status in (OutboundStatus.failed, OutboundStatus.undeliverable):
+            OUTBOUND_FAILURES.labels(str(channel), str(status)).inc()
 
     def _retry_later(self, claimed: _Claimed, reason: str) -> None:
         if claimed.attempts >= MAX_ATTEMPTS:
-            self._finish(claimed.id, OutboundStatus.failed, f"重试 {MAX_ATTEMPTS} 次仍失败：{reason}")
+            self._finish(claimed.id, OutboundStatus.failed, f"重试 {MAX_ATTEMPTS} 次仍失败：{reason}", claimed.channel)
             return
         delay = timedelta(seconds=30 * 2 ** (claimed.attempts - 1))
         with self._sessions() as session:
@@ -339,7 +346,7 @@ class OutboundDispatcher:
         refusal = await run_in_threadpool(self._wechat_window, claimed.sender, len(parts))
         if refusal is not None:
             log.info("outbound %s to %s not deliverable: %s", claimed.id, claimed.sender, refusal)
-            await run_in_threadpool(self._finish, claimed.id, OutboundStatus.undeliverable, refusal)
+            await run_in_threadpool(self._finish, claimed.id, OutboundStatus.undeliverable, refusal, claimed.channel)
             return
         for i, part in enumerate(parts):
             outcome = await self.customer_service.send_text(openid=openid, text=part)
@@ -353,7 +360,7 @@ class OutboundDispatcher:
                 status = OutboundStatus.failed if outcome.retry else OutboundStatus.undeliverable
                 if i > 0:
                     reason = f"只发出了前 {i} 段：{reason}"
-                await run_in_threadpool(self._finish, claimed.id, status, reason)
+                await run_in_threadpool(self._finish, claimed.id, status, reason, claimed.channel)
             return
         await run_in_threadpool(self._finish, claimed.id, OutboundStatus.sent)
 
@@ -373,7 +380,7 @@ class OutboundDispatcher:
                 )
                 session.commit()
         except ValidationFailed as exc:
-            self._finish(claimed.id, OutboundStatus.undeliverable, mask_text(exc.message)[:200])
+            self._finish(claimed.id, OutboundStatus.undeliverable, mask_text(exc.message)[:200], claimed.channel)
             return
         self._finish(claimed.id, OutboundStatus.sent)
 

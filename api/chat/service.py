@@ -25,6 +25,8 @@ from api.chat.rasa_client import DialogueUnavailable, RasaClient
 from api.chat.schemas import MAX_MESSAGE_CHARS, ChatMessage
 from api.handoff.gateway import handoff_reply
 from api.identity.handles import substitute
+from api.metrics import CHAT_FALLBACKS, CHAT_TURNS
+from api.request_id import current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -73,16 +75,24 @@ async def converse(
         return [ChatMessage(text=held)]
     # Personal data in the text is masked by the log-record factory (api/privacy.py).
     log.info("message from %s via %s: %s", sender, channel, clean[:LOGGED_CHARS])
+    CHAT_TURNS.labels(channel).inc()
     for_rasa = await _without_personal_data(sessions, secret_key=secret_key, sender=sender, text=clean, origin=origin)
+    # The request id travels with the message: the action server reads it from the tracker's
+    # latest message and repeats it as X-Request-ID, so the turn's API calls log under the same id.
+    turn = {"channel": channel, **(metadata or {})}
+    if (request_id := current_request_id()) is not None:
+        turn["request_id"] = request_id
     try:
-        raw = await rasa.send(sender=sender, text=for_rasa, metadata={"channel": channel, **(metadata or {})})
+        raw = await rasa.send(sender=sender, text=for_rasa, metadata=turn)
     except DialogueUnavailable as exc:
+        CHAT_FALLBACKS.labels(channel, "unavailable").inc()
         log.error("dialogue engine unavailable for %s: %s", channel, exc)
         return [ChatMessage(text=UNAVAILABLE_REPLY)]
     messages = [ChatMessage(text=m["text"]) for m in raw if isinstance(m, dict) and m.get("text")]
     if not messages:
         # An action failed inside Rasa. Left alone, the conversation keeps predicting it and stays
         # silent until the session expires; a restart gives the claimant a working conversation.
+        CHAT_FALLBACKS.labels(channel, "silent").inc()
         restarted = await rasa.restart(sender=sender)
         log.error("empty answer for %s via %s; conversation restarted: %s", sender, channel, restarted)
         return [ChatMessage(text=SILENT_REPLY)]

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 
 from api.claims.access import authorize_claimant_action, authorize_conversation
 from api.db import SessionDep, utcnow
+from api.metrics import HANDOFFS
 from api.tickets import actions, service
 from api.tickets.deps import Creator, Handler, Limits, Reader, Sms, Supervisor
 from api.tickets.schemas import (
@@ -47,6 +48,8 @@ def create(
         limits=limits,
         sms=sms,
     )
+    if ticket.sender is not None:  # a ticket from a conversation: that conversation now goes to people
+        HANDOFFS.labels(str(ticket.channel)).inc()
     return service.to_read(ticket, now=utcnow(), paused=ticket.sender is not None)
 
 

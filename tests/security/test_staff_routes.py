@@ -12,7 +12,6 @@ from httpx import Response
 from itsdangerous import URLSafeTimedSerializer
 
 from api.main import create_app
-from api.settings import Environment
 from api.staff.seed import DEMO_ACCOUNTS, seed_staff
 from api.staff.service import csrf_token
 from api.staff.sessions import _SALT as SESSION_SALT
@@ -138,12 +137,10 @@ def test_wrong_roles_get_403_and_right_roles_get_past_the_guard(app_client: Test
 def test_development_code_peek_does_not_exist_in_production(app_factory: object) -> None:
     from typing import Any, cast
 
+    from tests.production import PRODUCTION_SETTINGS
+
     build = cast(Any, app_factory)
-    app = build(environment=Environment.production, secret_key="s" * 40, integration_tokens=["t" * 32],
-                wechat_token="w" * 20, wechat_app_secret="x" * 20, sms_push_token="p" * 30, wechat_api="live",
-                wechat_encoding_aes_key="a" * 43, dialogue_tokens=["d" * 32], rasa_token="r" * 32,
-                action_server_token="x" * 32, sms_provider="aliyun", aliyun_access_key_id="LTAI" + "k" * 20,
-                aliyun_access_key_secret="s" * 30, sms_template_ids={"OTP": "SMS_1"}, sms_report_token="q" * 32)
+    app = build(**PRODUCTION_SETTINGS)
     with TestClient(app) as client:
         r = client.get("/v1/identity/dev/last-code", params={"sender": "web:someone"})
     assert r.status_code == 404

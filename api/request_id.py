@@ -1,0 +1,61 @@
+"""One id per request, so that every log line of one chat turn can be found together.
+
+The id arrives as X-Request-ID (from nginx, a caller, or the action server repeating the id
+the gateway gave Rasa), or is made here; it is echoed on the response and kept in a context
+variable that the log-record factory (api/privacy.py) copies onto every record. A pure ASGI
+middleware rather than BaseHTTPMiddleware: the route runs in the same context, so the id set
+here is the one its log lines (and those of its threadpool work, which copies the context) see.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from contextvars import ContextVar
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+HEADER = "X-Request-ID"
+# Bounded and plain, so a caller cannot put newlines, JSON or megabytes into every log line.
+_VALID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+_current: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+def current_request_id() -> str | None:
+    return _current.get()
+
+
+def accept_or_new(value: str | None) -> str:
+    """The caller's id when it is ≤ 64 characters of [A-Za-z0-9._-], else a new uuid4 hex."""
+    if value and _VALID.fullmatch(value):
+        return value
+    return uuid.uuid4().hex
+
+
+class RequestIdMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = None
+        for name, value in scope.get("headers", []):
+            if name == b"x-request-id":
+                incoming = value.decode("latin-1")
+                break
+        request_id = accept_or_new(incoming)
+        token = _current.set(request_id)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
+                message["headers"] = [*headers, (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            _current.reset(token)
