@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import date, timedelta, timezone
+from datetime import date
 from typing import Any, ClassVar
 
 from arq import cron
@@ -30,11 +30,10 @@ from api.db import utcnow
 from api.notify.retry import RetryPolicy
 from api.reminders import scheduled
 from api.reminders.runner import run_from_settings
+from policy_kb.clock import CHINA_TZ
 
 log = logging.getLogger(__name__)
 QUEUE = "arq:reminders"
-# China keeps one offset all year (no daylight saving): cron times are Beijing time.
-BEIJING = timezone(timedelta(hours=8))
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -130,5 +129,5 @@ class WorkerSettings:
     queue_name = QUEUE
     # `python -m api.reminders health` (the container's liveness probe) reads the key this refreshes.
     health_check_interval = 60
-    timezone = BEIJING
+    timezone = CHINA_TZ  # cron times are Beijing time
     max_jobs = 2
