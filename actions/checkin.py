@@ -8,7 +8,7 @@ comes from the claims service, which uses its own clock for the check-in time.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.api_client import ApiError, ApiUnavailable, call
 from actions.channel import claims_channel
 from actions.claims import offer_backpay_if_any
+from actions.clock import CHINA_TZ
 from actions.identity import IdentityFormValidation, verified
 from actions.knowledge import answer_events
 from actions.render import response_text, with_citations
@@ -36,7 +37,6 @@ _KEYWORDS = {
     "emigrated": ("出国", "移民", "定居", "境外", "国外"),
     "refused_job_offer": ("拒绝", "不去", "没去", "推荐的工作", "介绍的工作"),
 }
-SHANGHAI = timezone(timedelta(hours=8))
 _QUESTION = re.compile(r"[吗么？?]|怎么|能不能|会不会|还能|可以吗")
 
 
@@ -53,7 +53,7 @@ def parse_stop_events(text: str) -> list[str]:
 
 def current_month(now: datetime | None = None) -> str:
     """The check-in month in China (the claims service decides whether it is inside the window)."""
-    return (now or datetime.now(UTC)).astimezone(SHANGHAI).strftime("%Y-%m")
+    return (now or datetime.now(UTC)).astimezone(CHINA_TZ).strftime("%Y-%m")
 
 
 class ValidateCheckinForm(IdentityFormValidation):

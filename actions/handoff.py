@@ -9,7 +9,7 @@ through handoff_form first, which asks what the claimant needs (the ticket's 诉
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.api_client import ApiError, ApiUnavailable, call
 from actions.channel import ticket_channel
+from actions.clock import CHINA_TZ
 from actions.text import mask
 
 MAX_TRANSCRIPT_LINES = 60
@@ -41,7 +42,6 @@ INTRO_BY_INTENT = {
     "dispute_decision": "utter_handoff_dispute",
     "nlu_fallback": "utter_handoff_not_understood",
 }
-SHANGHAI = timezone(timedelta(hours=8))
 # What a request for a person says besides asking for one: "我要转人工客服" says nothing.
 _ASKING_WORDS = re.compile(
     r"人工|转接|转|客服|服务|工作人员|真人|专人|接线员|我要|我想|要|想|找|请|帮我|给我|麻烦|一下|你好|您好|[\s\W_]"
@@ -177,7 +177,7 @@ def create_ticket(dispatcher: CollectingDispatcher, tracker: Tracker, *, categor
 def when_zh(value: Any) -> str:
     """ "2026-03-10T17:00:00+08:00" → "3月10日17:00"."""
     try:
-        moment = datetime.fromisoformat(str(value)).astimezone(SHANGHAI)
+        moment = datetime.fromisoformat(str(value)).astimezone(CHINA_TZ)
     except ValueError:
         return str(value or "规定时限")
     return f"{moment.month}月{moment.day}日{moment:%H:%M}"

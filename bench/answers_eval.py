@@ -249,7 +249,8 @@ def in_process_post() -> Post:
     from api.answers.schemas import AnswerIn
     from api.errors import ValidationFailed
     from policy_kb import default_rule_base
-    from policy_kb.kb import knowledge_base_for, shanghai_today
+    from policy_kb.clock import today_in_china
+    from policy_kb.kb import knowledge_base_for
 
     rule_base = default_rule_base()
     kb = knowledge_base_for(rule_base)
@@ -262,7 +263,7 @@ def in_process_post() -> Post:
                 rule_base=rule_base,
                 message=request.message,
                 region=request.region,
-                on=request.date or shanghai_today(),
+                on=request.date or today_in_china(),
                 known_facts=request.facts,
                 audience=request.audience,
             )

@@ -10,7 +10,7 @@ from api.auth import IntegrationOrStaff
 from api.eligibility.deps import RuleBaseDep
 from api.kb.deps import KnowledgeBaseDep
 from api.metrics import ABSTENTIONS, ANSWERS
-from policy_kb.kb import shanghai_today
+from policy_kb.clock import today_in_china
 
 router = APIRouter(tags=["政策问答"])
 
@@ -27,7 +27,7 @@ def answers(body: AnswerIn, kb: KnowledgeBaseDep, rule_base: RuleBaseDep, _calle
         rule_base=rule_base,
         message=body.message,
         region=body.region,
-        on=body.date or shanghai_today(),
+        on=body.date or today_in_china(),
         known_facts=body.facts,
         audience=body.audience,
     )

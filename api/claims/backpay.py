@@ -17,7 +17,7 @@ from api.auth import Caller
 from api.claims import repository as repo
 from api.claims.enums import BACKPAY_TRANSITIONS
 from api.claims.models import BackpayMonth, BackpayRequest, Claim
-from api.claims.records import ClaimsConfig, default_config, get_claim, local_day
+from api.claims.records import ClaimsConfig, default_config, get_claim
 from api.claims.schemas import BackpayOut, BackpayRequestOut
 from api.claims.status import backpay_out, ledger_for
 from api.db import utcnow
@@ -28,6 +28,7 @@ from policy_kb import RuleBase
 from policy_kb.benefits.duties import ClaimsPolicy
 from policy_kb.benefits.explain import months_zh
 from policy_kb.benefits.ledger import month_index
+from policy_kb.clock import china_date
 from policy_kb.vocab import BackpayStatus
 
 
@@ -49,7 +50,7 @@ def request_backpay(
     assert claim is not None
     now = utcnow()
     when = at if at is not None and at <= now else now
-    day = local_day(when)
+    day = china_date(when)
     policy = ClaimsPolicy(rule_base, (config or default_config()).default_region)
     options = backpay_out(claim, ledger_for(session, claim, policy, day), policy, day)
     if not options.applicable:

@@ -15,7 +15,7 @@ from api.audit import record_audit
 from api.claims import repository as repo
 from api.claims.enums import CheckinStatus, ClaimStatus
 from api.claims.models import Checkin, Claim, StopEvent
-from api.claims.records import ClaimsConfig, claim_snapshot, default_config, get_claim, local_day, transition
+from api.claims.records import ClaimsConfig, claim_snapshot, default_config, get_claim, transition
 from api.claims.schemas import CheckinAnswers, CheckinOut, CheckinResult, Reason, StopOut, Window
 from api.claims.status import backpay_out, ledger_for
 from api.db import utcnow
@@ -31,6 +31,7 @@ from policy_kb.benefits.explain import (
     stop_report_message,
 )
 from policy_kb.benefits.ledger import month_index, month_of, month_text
+from policy_kb.clock import china_date
 from policy_kb.engine.stop_events import first_unpaid_month
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -60,7 +61,7 @@ def record_checkin(
     when = at if at is not None else now
     if when > now + CLOCK_SKEW:
         raise ValidationFailed("办理时间不能晚于当前时间", fields={"at": "不能晚于当前时间"})
-    day = local_day(when)
+    day = china_date(when)
     index = month_index(month)
     start = month_index(claim.start_month)
     if index < start:
@@ -173,7 +174,7 @@ def _checkin_snapshot(row: Checkin) -> dict[str, object]:
 
 
 def _duplicate(claim: Claim, first: Checkin, policy: MonthPolicy) -> CheckinResult:
-    message = f"{month_zh(first.month)}已于{day_zh(local_day(first.at))}办理，无需重复办理。"
+    message = f"{month_zh(first.month)}已于{day_zh(china_date(first.at))}办理，无需重复办理。"
     cites = policy.cite("monthly.duty")
     return CheckinResult(
         status=CheckinStatus.duplicate,

@@ -8,7 +8,7 @@ claimant's phone to send a code); answers meant for people go through
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -19,8 +19,7 @@ from api.claims import repository as repo
 from api.claims.enums import CLAIM_TRANSITIONS, ClaimStatus
 from api.claims.identity import id_hash, masked_id, normalize_id_number, normalize_phone
 from api.claims.models import Claim, Claimant
-from api.claims.schemas import SHANGHAI, ClaimantOut, ClaimCreate, ClaimOut, RegionOut
-from api.db import utcnow
+from api.claims.schemas import ClaimantOut, ClaimCreate, ClaimOut, RegionOut
 from api.errors import ConflictError, NotFoundError, ValidationFailed
 from api.notify import SmsProvider, send_sms
 from api.privacy import mask_phone
@@ -46,15 +45,6 @@ def default_config() -> ClaimsConfig:
     from api.settings import load_settings
 
     return config_from(load_settings())
-
-
-def today() -> date:
-    """The date in Asia/Shanghai by the server clock."""
-    return utcnow().astimezone(SHANGHAI).date()
-
-
-def local_day(at: datetime) -> date:
-    return at.astimezone(SHANGHAI).date()
 
 
 def check_as_of(as_of: date) -> date:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -17,9 +16,9 @@ from api.claims.identity import normalize_id_number, normalize_phone
 from api.fields import IsoDateTime, Line, StrictInt, Text
 from policy_kb import Citation
 from policy_kb.benefits.explain import Note
+from policy_kb.clock import CHINA_TZ
 from policy_kb.vocab import BackpayStatus, MonthState
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -45,7 +44,7 @@ AsOf = Annotated[date, AfterValidator(validate_as_of)]
 IdNumber = Annotated[str, Field(max_length=32), AfterValidator(normalize_id_number)]
 Phone = Annotated[str, Field(max_length=24), AfterValidator(normalize_phone)]
 # Times leave the API in Asia/Shanghai with their offset (contracts.md).
-LocalDateTime = Annotated[datetime, PlainSerializer(lambda d: d.astimezone(SHANGHAI).isoformat(), return_type=str)]
+LocalDateTime = Annotated[datetime, PlainSerializer(lambda d: d.astimezone(CHINA_TZ).isoformat(), return_type=str)]
 
 
 class _In(BaseModel):

@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 from api.claims import repository as repo
 from api.claims.checkins import record_checkin
 from api.claims.identity import check_digit, id_hash
-from api.claims.records import config_from, create_claim, today
-from api.claims.schemas import SHANGHAI, CheckinAnswers, ClaimCreate
+from api.claims.records import config_from, create_claim
+from api.claims.schemas import CheckinAnswers, ClaimCreate
 from api.settings import Settings
 from policy_kb import default_rule_base
 from policy_kb.benefits.duties import ClaimsPolicy
 from policy_kb.benefits.ledger import month_of, month_text
+from policy_kb.clock import CHINA_TZ, today_in_china
 
 # region (as a caller would name it), ID number's first 6 digits, two demo names
 DEMO: list[tuple[str, str, tuple[str, str]]] = [
@@ -45,7 +46,7 @@ def seed_claims(session: Session, settings: Settings) -> str:
     config = config_from(settings)
     rule_base = default_rule_base()
     policy = ClaimsPolicy(rule_base, config.default_region)
-    day = today()
+    day = today_in_china()
     start = month_of(day) - 3
     added = 0
     for n, (region, prefix, names) in enumerate(DEMO):
@@ -64,7 +65,7 @@ def seed_claims(session: Session, settings: Settings) -> str:
             )
             claim = create_claim(session=session, data=data, actor="seed", rule_base=rule_base, config=config)
             opens = policy.month(claim.region_code, start).rules.window(start)[0]
-            at = datetime.combine(opens, time(10), tzinfo=SHANGHAI)
+            at = datetime.combine(opens, time(10), tzinfo=CHINA_TZ)
             record_checkin(
                 session=session,
                 claim_id=claim.id,

@@ -31,7 +31,6 @@ from api.claims.records import (
     find_claims_by_phone,
     get_claim,
     register_claim,
-    today,
 )
 from api.claims.status import get_backpay, get_status
 
@@ -53,5 +52,4 @@ __all__ = [
     "record_checkin",
     "register_claim",
     "request_backpay",
-    "today",
 ]

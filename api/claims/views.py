@@ -34,6 +34,7 @@ from api.claims.schemas import (
 )
 from api.db import SessionDep
 from api.eligibility.deps import RuleBaseDep
+from policy_kb.clock import today_in_china
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
 
@@ -119,7 +120,7 @@ def claim_status(
     return service.get_status(
         session=session,
         claim_id=claim_id,
-        as_of=as_of or service.today(),
+        as_of=as_of or today_in_china(),
         rule_base=rule_base,
         config=_config(request),
     )
@@ -137,7 +138,7 @@ def backpay_options(
     return service.get_backpay(
         session=session,
         claim_id=claim_id,
-        as_of=as_of or service.today(),
+        as_of=as_of or today_in_china(),
         rule_base=rule_base,
         config=_config(request),
     )

@@ -25,7 +25,7 @@ from api.audit.models import AuditEvent
 from api.console.actors import actor_label, staff_names
 from api.console.web import AUDIT_PAGE_ROLES, page_user, render
 from api.db import SessionDep
-from api.tickets.deadlines import SHANGHAI
+from policy_kb.clock import CHINA_TZ, now_in_china
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -48,9 +48,9 @@ class AuditFilter:
         if self.entity_id:
             stmt = stmt.where(AuditEvent.entity_id == self.entity_id)
         if self.date_from:
-            stmt = stmt.where(AuditEvent.at >= datetime.combine(self.date_from, time(), SHANGHAI))
+            stmt = stmt.where(AuditEvent.at >= datetime.combine(self.date_from, time(), CHINA_TZ))
         if self.date_to:
-            stmt = stmt.where(AuditEvent.at < datetime.combine(self.date_to + timedelta(days=1), time(), SHANGHAI))
+            stmt = stmt.where(AuditEvent.at < datetime.combine(self.date_to + timedelta(days=1), time(), CHINA_TZ))
         return stmt
 
     def query(self) -> dict[str, str]:
@@ -89,7 +89,7 @@ def _rows(session: Session, events: list[AuditEvent]) -> list[dict[str, str]]:
     return [
         {
             "id": str(e.id),
-            "at": e.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S"),
+            "at": e.at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S"),
             "actor": actor_label(e.actor, names),
             "actor_raw": e.actor,
             "action": e.action,
@@ -174,7 +174,7 @@ def audit_csv(
         entity_id="-",
         after={**flt.query(), "rows": len(events)},
     )
-    stamp = datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M")
+    stamp = now_in_china().strftime("%Y%m%d-%H%M")
     return Response(
         "\ufeff" + out.getvalue(),
         media_type="text/csv; charset=utf-8",

@@ -25,7 +25,7 @@ from api.errors import AppError, NotFoundError
 from api.privacy import mask_text
 from api.staff.models import CallerVerification
 from api.staff.sessions import StaffContext
-from api.tickets.deadlines import SHANGHAI
+from policy_kb.clock import china_date, today_in_china
 
 router = APIRouter()
 ROLES = CLAIM_PAGE_ROLES
@@ -124,7 +124,7 @@ def lookup(request: Request, session: SessionDep, q: Annotated[str, Query(max_le
         kind, found = _find(claims, session, q)
         more = len(found) > NAME_LIMIT
         found = found[:NAME_LIMIT]
-        today = utcnow().astimezone(SHANGHAI).date()
+        today = today_in_china()
         for claim in found:
             out = claims.claim_out(claim, rule_base)
             current = _current_status(claims, request, session, claim.id, today)
@@ -173,7 +173,7 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> Response
     verification = _verified(session, ctx, claim_id, now)
     status = backpay = None
     if verification is not None:
-        today = now.astimezone(SHANGHAI).date()
+        today = china_date(now)
         status = _current_status(claims, request, session, claim_id, today).model_dump(mode="json")
         status["label"] = status_label(status)
         backpay = status.get("backpay")

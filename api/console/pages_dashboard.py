@@ -18,12 +18,12 @@ from api.console.charts import bars, gauge
 from api.console.pages_claims import REGION_CHOICES
 from api.console.web import page_user, render
 from api.db import SessionDep, utcnow
-from api.tickets.deadlines import SHANGHAI
 from api.tickets.deps import READ_ROLES
 from api.tickets.enums import CATEGORY_LABELS, STATUS_LABELS
 from api.tickets.models import Ticket
 from api.tickets.schemas import TicketStats
 from api.tickets.stats import Pending, pending_counts, ticket_stats
+from policy_kb.clock import CHINA_TZ, now_in_china
 
 router = APIRouter()
 REGIONS = dict(REGION_CHOICES)
@@ -41,9 +41,9 @@ def _region_condition(code: str) -> ColumnElement[bool]:
 def _conditions(date_from: date | None, date_to: date | None, region: str) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if date_from:
-        where.append(Ticket.created_at >= datetime.combine(date_from, time(), SHANGHAI))
+        where.append(Ticket.created_at >= datetime.combine(date_from, time(), CHINA_TZ))
     if date_to:
-        where.append(Ticket.created_at < datetime.combine(date_to + timedelta(days=1), time(), SHANGHAI))
+        where.append(Ticket.created_at < datetime.combine(date_to + timedelta(days=1), time(), CHINA_TZ))
     if region in REGIONS and region:
         where.append(_region_condition(region))
     return where
@@ -144,7 +144,7 @@ def dashboard_csv(
     w.writerow(["状态", "件数"])
     for k, v in stats.by_status.items():
         w.writerow([STATUS_LABELS[k], v])
-    stamp = datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M")
+    stamp = now_in_china().strftime("%Y%m%d-%H%M")
     return Response(
         "\ufeff" + out.getvalue(),
         media_type="text/csv; charset=utf-8",

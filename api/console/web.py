@@ -14,7 +14,6 @@ from fastapi.templating import Jinja2Templates
 from api.claims.access import STAFF_CLAIM_ROLES
 from api.staff.enums import ROLE_LABELS, Role
 from api.staff.sessions import StaffContext, csrf_ok, session_csrf, staff_context
-from api.tickets.deadlines import SHANGHAI
 from api.tickets.deps import READ_ROLES
 from api.tickets.enums import (
     ACTION_LABELS,
@@ -24,6 +23,7 @@ from api.tickets.enums import (
     STATUS_LABELS,
     URGENCY_LABELS,
 )
+from policy_kb.clock import CHINA_TZ, now_in_china
 
 # Who may open each page (each handler's page_user call names the same tuple), and the nav built from them.
 ASSIST_ROLES = ("operator", "reviewer", "supervisor")
@@ -42,7 +42,7 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 
 
 def _local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return value.astimezone(SHANGHAI).strftime(fmt) if value else "—"
+    return value.astimezone(CHINA_TZ).strftime(fmt) if value else "—"
 
 
 def _remaining(value: datetime | None, now: datetime) -> str:
@@ -91,7 +91,7 @@ def check_csrf(request: Request, ctx: StaffContext, submitted: str) -> None:
 
 
 def render(request: Request, ctx: StaffContext | None, name: str, status_code: int = 200, **context: Any) -> Response:
-    base: dict[str, Any] = {"user": ctx, "now": datetime.now(SHANGHAI)}
+    base: dict[str, Any] = {"user": ctx, "now": now_in_china()}
     if ctx is not None:
         base.update(csrf=session_csrf(request, ctx), roles=ctx.caller.roles, role_labels=role_labels(ctx))
         base["nav"] = [(href, label) for href, label, allowed in NAV if ctx.caller.roles & set(allowed)]

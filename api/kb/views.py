@@ -14,7 +14,7 @@ from api.fields import MAX_REGION_CHARS
 from api.kb import service
 from api.kb.deps import KnowledgeBaseDep
 from api.kb.schemas import KbSearchOut, SuggestionsIn, SuggestionsOut
-from policy_kb.kb import shanghai_today
+from policy_kb.clock import today_in_china
 
 router = APIRouter(tags=["政策问答"])
 
@@ -34,7 +34,7 @@ def kb_search(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=20, description="最多返回几条")] = 5,
 ) -> KbSearchOut:
-    return service.search(kb=kb, q=q, region=region, limit=limit, on=shanghai_today())
+    return service.search(kb=kb, q=q, region=region, limit=limit, on=today_in_china())
 
 
 @router.post(
@@ -61,5 +61,5 @@ def operator_suggestions(
         text=body.text,
         region=body.region,
         claim_id=body.claim_id,
-        on=shanghai_today(),
+        on=today_in_china(),
     )

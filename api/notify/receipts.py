@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from sqlalchemy import select
@@ -21,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from api.errors import ValidationFailed
 from api.notify.models import SmsMessage
+from policy_kb.clock import CHINA_TZ
 
 Provider = Literal["aliyun", "tencent"]
 ACKS: dict[str, dict[str, object]] = {"aliyun": {"code": 0, "msg": "成功"}, "tencent": {"result": 0, "errmsg": "OK"}}
 MAX_ITEMS = 1000
-_CHINA = ZoneInfo("Asia/Shanghai")
 
 
 class AliyunReport(BaseModel):
@@ -65,7 +64,7 @@ def _time(text: str | None) -> datetime | None:
     if not text:
         return None
     try:
-        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=_CHINA)
+        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=CHINA_TZ)
     except ValueError:
         return None
 

@@ -6,13 +6,13 @@ from datetime import date
 
 from sqlalchemy.engine import Engine
 
-from api.claims.records import today
 from api.claims.schemas import validate_month
 from api.notify import SmsProvider
 from api.reminders.job import ReminderReport, run_reminders
 from api.settings import Settings
 from policy_kb import RuleBase
 from policy_kb.benefits.ledger import month_of, month_text
+from policy_kb.clock import today_in_china
 
 
 def run_from_settings(
@@ -27,7 +27,7 @@ def run_from_settings(
     batch_size: int | None = None,
 ) -> ReminderReport:
     """Remind for `month` (default: the month of `as_of`) as of `as_of` (default: today in Beijing)."""
-    day = as_of or today()
+    day = as_of or today_in_china()
     return run_reminders(
         factory=engine,
         rule_base=rule_base,

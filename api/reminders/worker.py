@@ -21,7 +21,7 @@ import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta, timezone
+from datetime import date
 from typing import Any, ClassVar, TypeVar, cast
 
 from arq import cron
@@ -32,6 +32,7 @@ from api.db import utcnow
 from api.notify.retry import RetryPolicy
 from api.reminders import scheduled
 from api.reminders.runner import run_from_settings
+from policy_kb.clock import CHINA_TZ
 
 log = logging.getLogger(__name__)
 QUEUE = "arq:reminders"
@@ -41,8 +42,6 @@ QUEUE = "arq:reminders"
 WORKER_REGISTRY = CollectorRegistry(auto_describe=True)
 JOBS_RUN = Counter("worker_jobs_total", "Jobs the reminder worker ran, by job.", ["job"], registry=WORKER_REGISTRY)
 JOBS_FAILED = Counter("worker_jobs_failed_total", "Jobs that raised, by job.", ["job"], registry=WORKER_REGISTRY)
-# China keeps one offset all year (no daylight saving): cron times are Beijing time.
-BEIJING = timezone(timedelta(hours=8))
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -167,5 +166,5 @@ class WorkerSettings:
     queue_name = QUEUE
     # `python -m api.reminders health` (the container's liveness probe) reads the key this refreshes.
     health_check_interval = 60
-    timezone = BEIJING
+    timezone = CHINA_TZ  # cron times are Beijing time
     max_jobs = 2

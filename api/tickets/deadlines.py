@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 from api.tickets.limits import Limit, StageLimits
 from policy_kb import add_working_days as kb_add_working_days
+from policy_kb.clock import CHINA_TZ, china_date
 from policy_kb.workdays import is_workday as kb_is_workday
-
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
 def add_working_days(start: date, n: int) -> tuple[date, bool]:
@@ -29,9 +28,9 @@ def deadline_after(start: datetime, limit: Limit, *, day_ends: time) -> tuple[da
     if limit.hours is not None:
         return start + timedelta(hours=limit.hours), False
     assert limit.working_days is not None
-    local = start.astimezone(SHANGHAI)
+    local = start.astimezone(CHINA_TZ)
     day, provisional = add_working_days(local.date(), limit.working_days)
-    return datetime.combine(day, day_ends, tzinfo=SHANGHAI), provisional
+    return datetime.combine(day, day_ends, tzinfo=CHINA_TZ), provisional
 
 
 @dataclass(frozen=True)
@@ -51,9 +50,9 @@ def compute_deadlines(start: datetime, stages: StageLimits, *, day_ends: time) -
 
 def extend(deadline: datetime, working_days: int, *, day_ends: time) -> tuple[datetime, bool]:
     """A deadline moved by `working_days` (an approved extension)."""
-    local = deadline.astimezone(SHANGHAI)
+    local = deadline.astimezone(CHINA_TZ)
     day, provisional = add_working_days(local.date(), working_days)
-    return datetime.combine(day, day_ends, tzinfo=SHANGHAI), provisional
+    return datetime.combine(day, day_ends, tzinfo=CHINA_TZ), provisional
 
 
 def working_days_between(start: date, end: date) -> int:
@@ -71,9 +70,9 @@ def deadline_phrase(start: datetime, deadline: datetime) -> str:
     A limit in clock hours (urgent tickets) reads "2小时内（3月10日15:30前）": a day alone would
     say nothing about an answer due this afternoon.
     """
-    local = deadline.astimezone(SHANGHAI)
+    local = deadline.astimezone(CHINA_TZ)
     if deadline - start <= timedelta(hours=24):
         hours = max(1, math.ceil((deadline - start).total_seconds() / 3600))
         return f"{hours}小时内（{local.month}月{local.day}日{local:%H:%M}前）"
-    days = max(1, working_days_between(start.astimezone(SHANGHAI).date(), local.date()))
+    days = max(1, working_days_between(china_date(start), local.date()))
     return f"{days}个工作日内（{local.month}月{local.day}日前）"

@@ -6,12 +6,12 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, PlainSerializer
 
 from api.fields import Line, StrictInt, Text
-from api.tickets.deadlines import SHANGHAI
 from api.tickets.enums import Category, Channel, Satisfaction, Urgency
+from policy_kb.clock import CHINA_TZ
 
 
 def _local(value: datetime) -> str:
-    return value.astimezone(SHANGHAI).isoformat()
+    return value.astimezone(CHINA_TZ).isoformat()
 
 
 LocalTime = Annotated[datetime, PlainSerializer(_local, return_type=str)]

@@ -16,7 +16,7 @@ from api.handoff import service as handoff
 from api.handoff.models import ConversationPause
 from api.notify import SmsProvider
 from api.privacy import mask_text
-from api.tickets.deadlines import SHANGHAI, compute_deadlines
+from api.tickets.deadlines import compute_deadlines
 from api.tickets.enums import ACTION_LABELS, STATUS_LABELS, TicketAction, TicketStatus
 from api.tickets.limits import TicketLimits
 from api.tickets.models import Ticket, TicketEvent
@@ -31,6 +31,7 @@ from api.tickets.schemas import (
     TicketRead,
 )
 from api.tickets.transitions import allowed_actions, transition
+from policy_kb.clock import CHINA_TZ
 
 MAX_PAGE = 200
 MAX_ID = 2**31 - 1  # integer keys: anything larger names no row (and would overflow PostgreSQL)
@@ -40,18 +41,18 @@ def _transcript(body: TicketCreate, now: datetime) -> list[dict[str, Any]]:
     if body.transcript is None:
         return []
     if isinstance(body.transcript, str):
-        stamp = now.astimezone(SHANGHAI).isoformat()
+        stamp = now.astimezone(CHINA_TZ).isoformat()
         return [{"role": "record", "text": body.transcript, "at": stamp}] if body.transcript else []
     return [{"role": line.role, "text": line.text, "at": _stamp(line.at)} for line in body.transcript]
 
 
 def _stamp(at: datetime | None) -> str | None:
-    return at.astimezone(SHANGHAI).isoformat() if at is not None and at.tzinfo is not None else None
+    return at.astimezone(CHINA_TZ).isoformat() if at is not None and at.tzinfo is not None else None
 
 
 def ticket_number(ticket: Ticket) -> str:
     """GD + the date it was received (Beijing time) + a serial: GD20260302000123."""
-    return f"GD{ticket.created_at.astimezone(SHANGHAI):%Y%m%d}{ticket.id:06d}"
+    return f"GD{ticket.created_at.astimezone(CHINA_TZ):%Y%m%d}{ticket.id:06d}"
 
 
 def create_ticket(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from api.audit import record_audit
 from api.console.actors import actor_label
 from api.console.pages_audit import PAGE_SIZE
-from api.tickets.deadlines import SHANGHAI
+from policy_kb.clock import CHINA_TZ
 from tests.api.staff.fixtures import TICKET, console_login
 
 
@@ -62,9 +62,9 @@ def test_audit_page_filters_pages_and_exports(
     staff_client: TestClient, make_staff: Callable[..., object], session: Session, auth_headers: dict[str, str]
 ) -> None:
     make_staff("aud", "auditor")
-    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ), tick=False):
         ticket = staff_client.post("/v1/tickets", json=TICKET, headers=auth_headers).json()
-    with time_machine.travel(datetime(2026, 3, 5, 9, 0, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(datetime(2026, 3, 5, 9, 0, tzinfo=CHINA_TZ), tick=False):
         for n in range(PAGE_SIZE + 3):
             record_audit(
                 session,

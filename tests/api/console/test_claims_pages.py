@@ -16,7 +16,7 @@ from api.audit.models import AuditEvent
 from api.claims.identity import check_digit
 from api.claims.records import find_claims_by_name
 from api.console.pages_claims import NAME_LIMIT
-from api.tickets.deadlines import SHANGHAI
+from policy_kb.clock import CHINA_TZ
 from tests.api.staff.fixtures import console_login
 
 CHONGQING = {
@@ -43,12 +43,12 @@ def test_search_and_detail_show_the_same_status(
     staff_client: TestClient, make_staff: Callable[..., object], auth_headers: dict[str, str]
 ) -> None:
     make_staff("op1", "operator")
-    with time_machine.travel(datetime(2026, 1, 3, 10, 0, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(datetime(2026, 1, 3, 10, 0, tzinfo=CHINA_TZ), tick=False):
         r = staff_client.post("/v1/claims", json=CHONGQING, headers=auth_headers)
         assert r.status_code == 201, r.text
     claim_id = r.json()["id"]
     # Chongqing: two months without 资格核验 suspend the payment (a ledger fact, not a stored status).
-    with time_machine.travel(datetime(2026, 4, 5, 10, 0, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(datetime(2026, 4, 5, 10, 0, tzinfo=CHINA_TZ), tick=False):
         csrf = console_login(staff_client, "op1")
         listed = _row_status(staff_client.get("/console/claims?q=13900001234").text)
         page = staff_client.post(

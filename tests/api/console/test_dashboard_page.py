@@ -11,7 +11,7 @@ from datetime import datetime
 import time_machine
 from fastapi.testclient import TestClient
 
-from api.tickets.deadlines import SHANGHAI
+from policy_kb.clock import CHINA_TZ
 from tests.api.staff.fixtures import TICKET, console_login
 
 
@@ -19,9 +19,9 @@ def test_rates_explain_what_they_leave_out_and_filter_by_date_and_region(
     staff_client: TestClient, make_staff: Callable[..., object], auth_headers: dict[str, str]
 ) -> None:
     make_staff("boss", "supervisor")
-    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ), tick=False):
         old = staff_client.post("/v1/tickets", json=TICKET, headers=auth_headers).json()
-    with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=CHINA_TZ), tick=False):
         for _ in range(3):
             staff_client.post("/v1/tickets", json={**TICKET, "region": "天津"}, headers=auth_headers)
         console_login(staff_client, "boss")

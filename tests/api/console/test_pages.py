@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.audit.models import AuditEvent
-from api.tickets.deadlines import SHANGHAI
+from policy_kb.clock import CHINA_TZ
 from tests.api.staff.fixtures import PASSWORD, TICKET, console_login
 
 CLAIM = {
@@ -108,9 +108,9 @@ def test_queue_highlights_overdue(
     staff_client: TestClient, make_staff: Callable[..., object], auth_headers: dict[str, str]
 ) -> None:
     make_staff("op1", "operator")
-    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ), tick=False):
         late = staff_client.post("/v1/tickets", json=TICKET, headers=auth_headers).json()
-    with time_machine.travel(datetime(2026, 3, 2, 12, 0, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(datetime(2026, 3, 2, 12, 0, tzinfo=CHINA_TZ), tick=False):
         fresh = staff_client.post("/v1/tickets", json=TICKET, headers=auth_headers).json()
         console_login(staff_client, "op1")
         page = staff_client.get("/console/tickets?overdue=1").text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import warnings
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 import redis
@@ -65,7 +65,8 @@ def test_enqueued_job_runs_in_a_burst_worker(redis_url: str, queue: str, db_url:
 
 def test_daily_cron_is_beijing_time() -> None:
     (job,) = [c for c in WorkerSettings.cron_jobs if c.name == "cron:daily_reminders"]
-    assert job.hour == {9} and WorkerSettings.timezone.utcoffset(None).total_seconds() == 8 * 3600
+    summer = datetime(2026, 7, 1, 9, 0, tzinfo=WorkerSettings.timezone)
+    assert job.hour == {9} and summer.utcoffset() == timedelta(hours=8)
 
 
 def test_scheduled_jobs_run_through_arq(redis_url: str, queue: str, db_url: str, engine: Engine) -> None:

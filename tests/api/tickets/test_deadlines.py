@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from fastapi.testclient import TestClient
 
-from api.tickets.deadlines import SHANGHAI, compute_deadlines, extend
+from api.tickets.deadlines import compute_deadlines, extend
 from api.tickets.limits import load_limits
+from policy_kb.clock import CHINA_TZ
 
 BJ = timezone(timedelta(hours=8))
 LIMITS = load_limits()
@@ -70,7 +71,7 @@ def test_extension_moves_by_working_days() -> None:
 def test_api_answers_deadlines_in_beijing_time(staff_client: TestClient, auth_headers: dict[str, str]) -> None:
     from tests.api.staff.fixtures import TICKET
 
-    with time_machine.travel(datetime(2026, 9, 30, 10, 0, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(datetime(2026, 9, 30, 10, 0, tzinfo=CHINA_TZ), tick=False):
         r = staff_client.post("/v1/tickets", json={**TICKET, "category": "help"}, headers=auth_headers)
     assert r.status_code == 201, r.text
     body = r.json()

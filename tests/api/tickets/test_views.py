@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.audit.models import AuditEvent
-from api.tickets.deadlines import SHANGHAI
+from policy_kb.clock import CHINA_TZ
 from tests.api.staff.fixtures import TICKET, login
 
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ)
 
 
 def _create(client: TestClient, headers: dict[str, str] | None = None, **overrides: object) -> dict:  # type: ignore[type-arg]
@@ -65,7 +65,7 @@ def test_unsatisfied_follow_up_reopens_with_new_deadlines(
         for step in ("accept", "start"):
             staff_client.post(f"/v1/tickets/{n}/{step}")
         staff_client.post(f"/v1/tickets/{n}/resolve", json={"answer": "已答复"})
-    with time_machine.travel(datetime(2026, 3, 9, 9, 0, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(datetime(2026, 3, 9, 9, 0, tzinfo=CHINA_TZ), tick=False):
         login(staff_client, "op1")
         r = staff_client.post(f"/v1/tickets/{n}/follow-up", json={"satisfaction": "unsatisfied", "solved": False})
         body = r.json()
@@ -177,9 +177,9 @@ def test_queue_sorted_by_deadline_and_overdue_filter(
     staff_client: TestClient, make_staff: Callable[..., object], auth_headers: dict[str, str]
 ) -> None:
     make_staff("op1", "operator")
-    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ), tick=False):
         old = _create(staff_client, auth_headers, summary="两天前的咨询", category="consultation")
-    with time_machine.travel(datetime(2026, 3, 4, 9, 0, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(datetime(2026, 3, 4, 9, 0, tzinfo=CHINA_TZ), tick=False):
         urgent = _create(staff_client, auth_headers, summary="紧急求助", urgency="urgent", category="help")
         fresh = _create(staff_client, auth_headers, summary="刚受理的投诉")
         login(staff_client, "op1")
