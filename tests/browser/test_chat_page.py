@@ -58,6 +58,24 @@ def test_quick_replies_send_the_choice_the_bot_offers(phone: Any, live_server: d
     phone.locator(".quick button", has_text="营业执照").click()
     phone.wait_for_function(f"[...document.querySelectorAll({BOT!r})].some(b => b.textContent === '已收到：2')")
 
+    # The check-in question, one option a line: asides dropped, long labels shortened.
+    checkin = "本月资格核验：您是否有以下任一情况？\n1 找到工作（含灵活就业）\n5 出国（境）定居\n"
+    checkin += "6 无正当理由拒绝了介绍的工作\n都没有请回复“没有”，有请回复“有”或对应序号。"
+    phone.evaluate("text => answered([{text, quick_replies: []}])", checkin)
+    labels = ["没有", "有", "1 找到工作", "5 出国定居", "6 无正当理由拒绝了…"]
+    assert phone.locator(".quick button").all_inner_texts() == labels
+    phone.locator(".quick button", has_text="没有").click()
+    phone.wait_for_function(f"[...document.querySelectorAll({BOT!r})].some(b => b.textContent === '已收到：没有')")
+
+    # Buttons the dialogue engine sends (Rasa `buttons`) are offered as they are.
+    rasa = live_server["rasa"]
+    rasa.buttons = [{"title": "查询补发", "payload": "/ask_backpay"}]
+    try:
+        _say(phone, "回复“是”提交")
+    finally:
+        rasa.buttons = None
+    assert phone.locator(".quick button").all_inner_texts() == ["查询补发"]
+
     # A plain answer offers nothing to tap.
     _say(phone, "审核要几天")
     assert phone.locator(".quick").count() == 0
