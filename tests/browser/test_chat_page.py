@@ -64,6 +64,7 @@ def test_quick_replies_send_the_choice_the_bot_offers(phone: Any, live_server: d
     phone.evaluate("text => answered([{text, quick_replies: []}])", checkin)
     labels = ["没有", "有", "1 找到工作", "5 出国定居", "6 无正当理由拒绝了…"]
     assert phone.locator(".quick button").all_inner_texts() == labels
+    shot(phone, "19-chat-phone-quick-replies")
     phone.locator(".quick button", has_text="没有").click()
     phone.wait_for_function(f"[...document.querySelectorAll({BOT!r})].some(b => b.textContent === '已收到：没有')")
 
@@ -91,6 +92,11 @@ def test_id_number_is_masked_in_the_claimants_own_bubble(phone: Any) -> None:
     assert phone.locator(".msg.me .bubble").last.inner_text() == "1201**********1234"
     assert ID_NUMBER not in phone.locator("#log").inner_text()
     assert phone.get_attribute("#t", "inputmode") == "text"
+    # Typed with a Chinese input method (full-width) or in groups, it is masked all the same.
+    _say(phone, "我的是１２０１０１１９８００１０１１２３４")
+    _say(phone, "120101 19800101 1234")
+    mine = phone.locator(".msg.me .bubble").all_inner_texts()[-2:]
+    assert mine == ["我的是1201**********1234", "1201**********1234"]
 
     _say(phone, "请输入短信中的6位验证码。没收到可以回复“重发”。")
     assert phone.get_attribute("#t", "inputmode") == "numeric" and not phone.locator("#x").is_visible()
