@@ -38,8 +38,11 @@ class FakeRasa:
         port: int = 0,
         reply: str | None = "已收到：{message}",
         token: str = DEV_RASA_TOKEN,
+        buttons: list[dict[str, str]] | None = None,
     ) -> None:
         self.delay = delay
+        # Rasa's buttons ({"title", "payload"}) sent with every reply, as a response with buttons does.
+        self.buttons = buttons
         self.token = token
         self.refused = 0  # requests without the secret
         # None: answer with no message at all, as Rasa does when a custom action fails.
@@ -117,7 +120,10 @@ class FakeRasa:
                 if fake.reply is None:
                     self._send(200, [])
                     return
-                self._send(200, [{"recipient_id": sender, "text": fake.reply.format(message=message)}])
+                answer: dict[str, Any] = {"recipient_id": sender, "text": fake.reply.format(message=message)}
+                if fake.buttons:
+                    answer["buttons"] = fake.buttons
+                self._send(200, [answer])
 
         self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True

@@ -39,6 +39,9 @@ class ChatRequest(BaseModel):
 
 class ChatMessage(BaseModel):
     text: str
+    quick_replies: list[str] = Field(
+        default_factory=list, description="对话引擎给出的可点选回复（Rasa buttons 的标题），点选即发送"
+    )
 
 
 class ChatResponse(BaseModel):

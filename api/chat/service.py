@@ -88,7 +88,11 @@ async def converse(
         CHAT_FALLBACKS.labels(channel, "unavailable").inc()
         log.error("dialogue engine unavailable for %s: %s", channel, exc)
         return [ChatMessage(text=UNAVAILABLE_REPLY)]
-    messages = [ChatMessage(text=m["text"]) for m in raw if isinstance(m, dict) and m.get("text")]
+    messages = [
+        ChatMessage(text=m["text"], quick_replies=_button_titles(m.get("buttons")))
+        for m in raw
+        if isinstance(m, dict) and m.get("text")
+    ]
     if not messages:
         # An action failed inside Rasa. Left alone, the conversation keeps predicting it and stays
         # silent until the session expires; a restart gives the claimant a working conversation.
@@ -97,6 +101,15 @@ async def converse(
         log.error("empty answer for %s via %s; conversation restarted: %s", sender, channel, restarted)
         return [ChatMessage(text=SILENT_REPLY)]
     return messages
+
+
+def _button_titles(buttons: Any) -> list[str]:
+    """Rasa's buttons as the texts the page offers; a tap sends the title, which the NLU reads
+    like typed text (a "/intent" payload would skip the handle substitution above)."""
+    if not isinstance(buttons, list):
+        return []
+    titles = (str(b.get("title") or "").strip() for b in buttons if isinstance(b, dict))
+    return [title for title in titles if title]
 
 
 async def _without_personal_data(

@@ -15,7 +15,6 @@ from api.chat.owners import browser_token, check_or_bind, require_owner
 from api.chat.schemas import (
     MIN_SENDER_CHARS,
     SENDER_TOO_SHORT,
-    ChatMessage,
     ChatRequest,
     ChatResponse,
     WebOutbox,
@@ -78,7 +77,7 @@ async def chat(request: Request) -> ChatResponse:
         secret_key=settings.secret_key,
         origin=network_origin(settings.secret_key, address),
     )
-    return ChatResponse(messages=[ChatMessage(text=m.text) for m in messages])
+    return ChatResponse(messages=messages)
 
 
 @router.get(

@@ -5,12 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.chat.owners import give_cookie
+from api.chat.schemas import MAX_MESSAGE_CHARS
 from api.settings import Environment, Settings
 
 STATIC = Path(__file__).parent / "static"
+# The page shows the gateway's own limit before sending (count / max), so it is filled in here
+# rather than written twice.
+CHAT_PAGE = (STATIC / "chat.html").read_text(encoding="utf-8").replace("__MAX_MESSAGE_CHARS__", str(MAX_MESSAGE_CHARS))
 
 router = APIRouter(include_in_schema=False)
 
@@ -21,9 +25,9 @@ async def index() -> RedirectResponse:
 
 
 @router.get("/chat")
-async def chat_page(request: Request) -> FileResponse:
+async def chat_page(request: Request) -> HTMLResponse:
     # The browser's session cookie: its conversations answer only it (api/chat/owners.py).
     settings: Settings = request.app.state.settings
-    response = FileResponse(STATIC / "chat.html", media_type="text/html; charset=utf-8")
+    response = HTMLResponse(CHAT_PAGE)
     give_cookie(request, response, secure=settings.environment == Environment.production)
     return response

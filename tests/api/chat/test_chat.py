@@ -34,8 +34,16 @@ def test_chat_goes_through_the_dialogue_engine(chat: Callable[..., TestClient], 
     with chat() as client:
         response = client.post("/v1/chat", json={"sender": "web-123-0123456789ab", "message": "重庆失业金审核要几天？"})
     assert response.status_code == 200
-    assert response.json() == {"messages": [{"text": "已收到：重庆失业金审核要几天?"}]}
+    assert response.json() == {"messages": [{"text": "已收到：重庆失业金审核要几天?", "quick_replies": []}]}
     assert rasa.calls == [("web:web-123-0123456789ab", "重庆失业金审核要几天?", {"channel": "web"})]
+
+
+def test_rasa_buttons_reach_the_page_as_quick_replies(app_factory: Callable[..., FastAPI]) -> None:
+    buttons = [{"title": "是", "payload": "/affirm"}, {"title": " 不用 ", "payload": "/deny"}, {"payload": "/x"}]
+    with FakeRasa(buttons=buttons) as rasa, TestClient(app_factory(rasa_url=rasa.url, outbound_sweep_seconds=0)) as c:
+        response = c.post("/v1/chat", json={"sender": "web-btn-0123456789ab", "message": "要补发"})
+    assert response.status_code == 200
+    assert response.json()["messages"] == [{"text": "已收到：要补发", "quick_replies": ["是", "不用"]}]
 
 
 def test_empty_and_too_long_messages_get_a_reply_without_the_engine(
@@ -94,7 +102,7 @@ def test_an_empty_answer_restarts_the_conversation_instead_of_leaving_it_stuck(
 
     with FakeRasa(reply=None) as silent, TestClient(app_factory(rasa_url=silent.url, outbound_sweep_seconds=0)) as c:
         r = c.post("/v1/chat", json={"sender": "web-stuck-0123456789ab", "message": "我要办理按月申领"})
-    assert r.json() == {"messages": [{"text": SILENT_REPLY}]}
+    assert r.json() == {"messages": [{"text": SILENT_REPLY, "quick_replies": []}]}
     assert silent.tracker_events == [
         (
             # Not "web%3A…": Rasa does not decode the path, so that would restart another conversation.
