@@ -105,7 +105,8 @@ class Thresholds:
 class Decision:
     entry_id: str | None  # the entry that answers; None when abstaining
     confidence: float
-    # "answered", or why not: off_topic, no_match, own_record, low_score, key_notion, coverage, narrower, margin
+    # "answered", or why not: off_topic, no_match, own_record, low_score, key_notion, coverage, narrower,
+    # assumed, margin
     reason: str
     notions: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()  # notions the best entry does not address
@@ -288,6 +289,13 @@ class Decider:
             return abstain("coverage", confidence, best.missing)
         if best.reverse < t.min_reverse:
             return abstain("narrower", confidence, best.missing)
+        # The first-ranked entry set aside for the situation it assumes still shows what the question
+        # is near: when it ranked about as high, the best remaining entry is a guess ("医保要自己交吗"
+        # is not about refunds because the benefit-period entry does not apply).
+        first = next(a for a in assessed if a.entry_id == ranked[0][0])
+        set_aside = first.score if first.key_missing == ASSUMED else 0.0
+        if best.key_missing is None and set_aside > best.score * (1 - t.min_margin):
+            return abstain("assumed", confidence, best.missing)
         if margin < t.min_margin and (not notions or best.coverage < 1.0):
             return abstain("margin", confidence, best.missing)
         return Decision(best.entry_id, round(confidence, 3), "answered", tuple(notions), best.missing, candidates)

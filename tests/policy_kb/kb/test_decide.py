@@ -175,7 +175,7 @@ def test_the_window_answer_cites_the_region_text_that_sets_it(kb: KnowledgeBase,
     ("question", "entry"),
     [
         ("医保断缴了怎么办", "medical_general_pointer"),
-        ("医保断了怎么续上", "medical_general_pointer"),
+        ("医保断缴了怎么补", "medical_general_pointer"),
         ("失业了医保断缴怎么办", "medical_insurance"),
         ("领失业金的时候医保会断缴吗", "medical_insurance"),
     ],
@@ -190,3 +190,10 @@ def test_the_medical_pointer_cites_the_statute_on_the_benefit_period(kb: Knowled
     hit = kb.render("medical_general_pointer", None, on=on)
     assert "医疗保障经办机构" in hit.body
     assert any(c.document == "社会保险法" and c.clause == "第四十八条" for c in hit.citations)
+
+
+def test_an_entry_set_aside_for_its_situation_leaves_no_guess_behind(kb: KnowledgeBase, on: date) -> None:
+    """Not the refund entry because the benefit-period one, ranked first, does not apply."""
+    decision, _ = kb.decide("医保要自己交吗", None, on=on)
+    assert decision.candidates[0][0] == "medical_insurance"
+    assert decision.abstained and decision.reason == "assumed", decision
