@@ -12,6 +12,8 @@ The best entry answers when, on the tuning split only (data/kb_questions/tune.ya
 - the question is about unemployment insurance at all: an anchor word, a notion
   some entry knows, or a figure ("交了6年能领多久"); a question with no notion of
   its own ("失业金怎么领") is matched by score and margin alone;
+- the question names the situation the entry's answer takes for granted (`assumes`:
+  "领金期间医保怎么办" answers "领失业金医保断了吗", not "医保断缴了怎么办");
 - no key notion of the question (one that carries `key_share` of its weight) is
   absent from the entry's title, keywords, sample questions or answer text;
 - the notions it addresses weigh at least `min_coverage` of all of them (a notion
@@ -52,6 +54,30 @@ ASPECTS = (
     ("多久", re.compile(r"几个月|多少个月|多久|多长时间|多长|多少天|几天")),
     ("多少钱", re.compile(r"多少钱|多少元|(领|拿|发|给)多少")),
 )
+# "我3月份被辞退的，现在还能申请吗": a time the person left and "is it still possible now" ask
+# about the window for applying after leaving, though no word of the question says so. The
+# pattern stands for that notion, spelled as the entries spell it (申领期限); the words of leaving
+# are part of it ("when I left"), not a notion of their own, so they are not asked of the entry.
+WINDOW_NOTION = "申领期限"
+_LEAVING = r"离职|辞职|辞退|被裁|裁员|解除|合同\S{0,4}到期|失业(?![保金险登证])|下岗|开除|被开|离开|不干"
+_LEFT_WHEN = re.compile(
+    r"(\d{1,2}|[一二三四五六七八九十]{1,3})月份?|去年|前年|上个?月|年初|年底|好久|很久|早就|半年"
+    r"|(\d+|[一两二三四五六七八九十半]+)(个)?多?(月|年)(了|前|之前|多)"
+)
+_STILL_POSSIBLE = re.compile(
+    r"(还|现在|如今|目前)(能|可以|可不可以|能不能|来得及)?去?(申请|申领|领|办|补办)(?!多久|多少|几)"
+    r"|过期|来得及|晚不晚|太晚|晚了|失效|作废|超期"
+)
+
+
+def without_leaving(text: str) -> str | None:
+    """The question without its words of leaving when it asks about the window (see WINDOW_NOTION), else None."""
+    leaving = re.search(_LEAVING, text)
+    if leaving is None or not _LEFT_WHEN.search(text) or not _STILL_POSSIBLE.search(text, leaving.end()):
+        return None
+    return re.sub(_LEAVING, " ", text)
+
+
 # A request to look up the person's own record ("帮我查下我的失业金还剩几个月"): no entry can
 # settle a balance only the office's system holds, however well its words match one.
 _OWN_RECORD = re.compile(r"(帮|给|替)我(查|看|算)|还剩(下)?(几|多少)|剩(下)?(几|多少)|余额")
@@ -79,7 +105,8 @@ class Thresholds:
 class Decision:
     entry_id: str | None  # the entry that answers; None when abstaining
     confidence: float
-    # "answered", or why not: off_topic, no_match, own_record, low_score, key_notion, coverage, narrower, margin
+    # "answered", or why not: off_topic, no_match, own_record, low_score, key_notion, coverage, narrower,
+    # assumed, margin
     reason: str
     notions: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()  # notions the best entry does not address
@@ -99,6 +126,7 @@ class Decider:
         anchors: frozenset[str],
         keywords: Sequence[Sequence[str]],
         thresholds: Thresholds | None = None,
+        assumes: Sequence[Sequence[str]] = (),
     ) -> None:
         self._index = index
         self._position = {entry_id: i for i, entry_id in enumerate(entry_ids)}
@@ -115,6 +143,8 @@ class Decider:
         self._keywords = [frozenset(word for word in words if counts[word] == 1) for words in listed]
         # Words someone chose (the domain dictionary, synonyms, entry keywords) are notions as they are.
         self._curated = text.lexicon() | frozenset().union(*listed)
+        # What each entry's answer takes for granted, in the question's normalised spelling.
+        self._assumes = [tuple(text.normalize(word) for word in words) for words in assumes] or [() for _ in entry_ids]
 
     # -- notions ------------------------------------------------------------------------
 
@@ -181,8 +211,12 @@ class Decider:
             best = max(best, covered / sum(weights))
         return best
 
-    def _assess(self, notions: Sequence[str], entry_id: str, score: float) -> _Assessment:
+    def _assess(self, notions: Sequence[str], entry_id: str, score: float, asked: str) -> _Assessment:
         position = self._position[entry_id]
+        assumed = self._assumes[position]
+        if assumed and not any(word in asked for word in assumed):
+            # "医保断缴了怎么办" is not "领金期间医保怎么办": the entry answers a narrower situation.
+            return _Assessment(entry_id, score, 0.0, 0.0, tuple(notions), ASSUMED)
         if not notions:
             return _Assessment(entry_id, score, 1.0, 1.0, (), None)
         weights = [self._weight(n) for n in notions]
@@ -234,7 +268,11 @@ class Decider:
         if not anchored and not figured and not known:
             return abstain("off_topic")  # "今天天气怎么样", "好的"
         assessed = sorted(
-            (self._assess(notions, entry_id, score) for entry_id, score in ranked[:3] if score > 0),
+            (
+                self._assess(notions, entry_id, score, "".join(raw_tokens))
+                for entry_id, score in ranked[:3]
+                if score > 0
+            ),
             key=lambda a: -a.adjusted,
         )
         best = assessed[0]
@@ -251,9 +289,19 @@ class Decider:
             return abstain("coverage", confidence, best.missing)
         if best.reverse < t.min_reverse:
             return abstain("narrower", confidence, best.missing)
+        # The first-ranked entry set aside for the situation it assumes still shows what the question
+        # is near: when it ranked about as high, the best remaining entry is a guess ("医保要自己交吗"
+        # is not about refunds because the benefit-period entry does not apply).
+        first = next(a for a in assessed if a.entry_id == ranked[0][0])
+        set_aside = first.score if first.key_missing == ASSUMED else 0.0
+        if best.key_missing is None and set_aside > best.score * (1 - t.min_margin):
+            return abstain("assumed", confidence, best.missing)
         if margin < t.min_margin and (not notions or best.coverage < 1.0):
             return abstain("margin", confidence, best.missing)
         return Decision(best.entry_id, round(confidence, 3), "answered", tuple(notions), best.missing, candidates)
+
+
+ASSUMED = "(assumed situation)"  # key_missing of an entry whose situation the question does not name
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,9 @@ class Entry(BaseModel):
     personalize: Literal["contribution_months"] | None = None
     questions: list[str] = Field(min_length=3)
     keywords: list[str] = Field(default_factory=list)
+    # The situation the answer takes for granted ("领金期间"): a question naming none of these
+    # words asks about the topic in general, and the entry does not answer it (see decide.py).
+    assumes: list[str] = Field(default_factory=list)
     answer: list[Statement] = Field(min_length=1)
     variants: dict[str, list[Statement]] = Field(default_factory=dict)
 

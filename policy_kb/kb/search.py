@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from policy_kb.citations import Citation
-from policy_kb.kb.decide import Decider, Decision, Thresholds
+from policy_kb.kb.decide import WINDOW_NOTION, Decider, Decision, Thresholds, without_leaving
 from policy_kb.kb.documents import SOURCES_DIR, Clause, DocumentSet
 from policy_kb.kb.index import ClauseIndex, EntryIndex, Weights
 from policy_kb.kb.loader import ENTRIES_DIR, load_entries
@@ -112,6 +112,7 @@ class KnowledgeBase:
             self._anchors,
             [e.keywords for e in entries],
             thresholds,
+            [e.assumes for e in entries],
         )
 
     @classmethod
@@ -250,7 +251,10 @@ class KnowledgeBase:
         basic = self.text.basic(query)
         for place in self._places.find(basic):
             basic = basic.replace(place, " ")
-        return self.text.back_off(self.text.tokens(basic), self._known_tokens)
+        tokens = self.text.back_off(self.text.tokens(basic), self._known_tokens)
+        if without_leaving(basic) is not None:
+            tokens.append(WINDOW_NOTION)
+        return tokens
 
     def notion_tokens(self, query: str) -> list[str]:
         """Tokens for the decision: like the ranking's, but an unknown word's unknown rest is kept.
@@ -261,6 +265,9 @@ class KnowledgeBase:
         basic = self.text.basic(query)
         for place in self._places.find(basic):
             basic = basic.replace(place, " ")
+        # "when I left" + "still possible" is one notion: the words of leaving are not asked of the entry.
+        window = without_leaving(basic)
+        basic = window if window is not None else basic
         out: list[str] = []
         for token in self.text.tokens(basic):
             parts = self.text.back_off([token], self._known_tokens)
@@ -270,6 +277,8 @@ class KnowledgeBase:
                 for part in parts:
                     rest = rest.replace(part, " ")
                 out.extend(piece for piece in rest.split() if len(piece) >= 2)
+        if window is not None:
+            out.append(WINDOW_NOTION)
         return out
 
     def _asker(self, region: ResolvedRegion | None) -> _Asker:

@@ -84,8 +84,12 @@ def test_a_close_runner_up_abstains_unless_the_question_is_fully_covered(kb: Kno
 
 
 def test_fillers_and_figures_are_not_notions(kb: KnowledgeBase) -> None:
-    notions = kb.decider.notions(kb.notion_tokens("我老公3月份被辞退了，上个月到现在还能申请吗"))
+    notions = kb.decider.notions(kb.notion_tokens("我老公3月份被辞退了，上个月交的社保算不算"))
     assert "辞退" in notions
+    assert not {"老公", "3", "月份", "上个月"} & set(notions)
+    # When he left + "still possible now" is one notion, the window (the leaving words are part of it).
+    notions = kb.decider.notions(kb.notion_tokens("我老公3月份被辞退了，上个月到现在还能申请吗"))
+    assert "申领期限" in notions and "辞退" not in notions
     assert not {"老公", "3", "月份", "上个月"} & set(notions)
 
 
@@ -132,3 +136,64 @@ OWN_RECORD = ["能帮我查下我的失业金还剩几个月吗", "我的失业�
 def test_a_lookup_of_the_persons_own_record_abstains(kb: KnowledgeBase, on: date, question: str) -> None:
     decision, _ = kb.decide(question, on=on)
     assert decision.entry_id is None and decision.reason == "own_record"
+
+
+# When the person left + "is it still possible now": the window for applying after leaving (issue 13).
+WINDOW_AFTER_LEAVING = [
+    "我3月份被辞退的，现在还能申请吗",
+    "去年10月离职的现在还能领失业金吗",
+    "上个月合同到期的，现在去办还来得及吗",
+    "我两个月前被裁了，现在申请会不会过期",
+]
+
+
+@pytest.mark.parametrize("question", WINDOW_AFTER_LEAVING)
+def test_when_i_left_and_can_i_still_apply_asks_about_the_window(kb: KnowledgeBase, on: date, question: str) -> None:
+    decision, _ = kb.decide(question, None, on=on)
+    assert decision.entry_id == "sixty_day_window", decision
+    assert "申领期限" in decision.notions
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["3月份被辞退的，失业金能领多久", "去年被辞退的，能领多少钱", "被辞退了现在能申请吗"],
+)
+def test_leaving_without_still_possible_or_without_when_is_no_window_question(kb: KnowledgeBase, question: str) -> None:
+    assert "申领期限" not in kb.notion_tokens(question)
+
+
+def test_the_window_answer_cites_the_region_text_that_sets_it(kb: KnowledgeBase, on: date) -> None:
+    decision, _ = kb.decide("我3月份被辞退的，现在还能申请吗", "370000", on=on)
+    hit = kb.render(decision.entry_id or "", kb.region_for("", "370000"), on=on)
+    assert any(c.document == "鲁人社函〔2020〕10号" and "60日申领期限" in c.quote for c in hit.citations)
+    national = kb.render("sixty_day_window", None, on=on)
+    assert "12333" in national.body  # no regional text on the window: where to ask
+    assert any(c.document == "社会保险法" and c.clause == "第五十条" for c in national.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("医保断缴了怎么办", "medical_general_pointer"),
+        ("医保断缴了怎么补", "medical_general_pointer"),
+        ("失业了医保断缴怎么办", "medical_insurance"),
+        ("领失业金的时候医保会断缴吗", "medical_insurance"),
+    ],
+)
+def test_an_entry_answers_only_the_situation_it_assumes(kb: KnowledgeBase, on: date, question: str, entry: str) -> None:
+    """medical_insurance is about the benefit period: "医保断缴了怎么办" is about 医保 in general."""
+    decision, _ = kb.decide(question, None, on=on)
+    assert decision.entry_id == entry, decision
+
+
+def test_the_medical_pointer_cites_the_statute_on_the_benefit_period(kb: KnowledgeBase, on: date) -> None:
+    hit = kb.render("medical_general_pointer", None, on=on)
+    assert "医疗保障经办机构" in hit.body
+    assert any(c.document == "社会保险法" and c.clause == "第四十八条" for c in hit.citations)
+
+
+def test_an_entry_set_aside_for_its_situation_leaves_no_guess_behind(kb: KnowledgeBase, on: date) -> None:
+    """Not the refund entry because the benefit-period one, ranked first, does not apply."""
+    decision, _ = kb.decide("医保要自己交吗", None, on=on)
+    assert decision.candidates[0][0] == "medical_insurance"
+    assert decision.abstained and decision.reason == "assumed", decision
