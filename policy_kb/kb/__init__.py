@@ -15,7 +15,7 @@ from policy_kb.kb.documents import DocumentSet, SourceError
 from policy_kb.kb.loader import EntryError, load_entries
 from policy_kb.kb.models import Entry, Statement
 from policy_kb.kb.render import RenderError
-from policy_kb.kb.search import LOCAL_NOTE, Answer, Hit, KnowledgeBase, shanghai_today
+from policy_kb.kb.search import LOCAL_NOTE, Answer, Hit, KnowledgeBase
 from policy_kb.rulebase import RuleBase, default_rule_base
 
 
@@ -43,5 +43,4 @@ __all__ = [
     "default_knowledge_base",
     "knowledge_base_for",
     "load_entries",
-    "shanghai_today",
 ]

@@ -9,15 +9,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from policy_kb.citations import Citation
+from policy_kb.clock import today_in_china
 from policy_kb.kb.decide import WINDOW_NOTION, Decider, Decision, Thresholds, without_leaving
 from policy_kb.kb.documents import SOURCES_DIR, Clause, DocumentSet
 from policy_kb.kb.index import ClauseIndex, EntryIndex, Weights
@@ -33,13 +33,7 @@ from policy_kb.rulebase import NATIONAL, RuleBase, load_rule_base
 log = logging.getLogger(__name__)
 
 LOCAL_NOTE = "当地规定可能不同，请以当地经办机构或12333答复为准。"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_CITATION_LABELS = 3
-
-
-def shanghai_today() -> date:
-    """Today's date in China: the default clock of a knowledge base built for a service."""
-    return datetime.now(SHANGHAI).date()
 
 
 class Hit(BaseModel):
@@ -86,7 +80,7 @@ class KnowledgeBase:
         text: TextProcessor | None = None,
         weights: Weights | None = None,
         thresholds: Thresholds | None = None,
-        today: Callable[[], date] = shanghai_today,
+        today: Callable[[], date] = today_in_china,
     ) -> None:
         self.entries = entries
         self.documents = documents
@@ -122,7 +116,7 @@ class KnowledgeBase:
         rule_base: RuleBase | None = None,
         sources_dir: Path = SOURCES_DIR,
         entries_dir: Path = ENTRIES_DIR,
-        today: Callable[[], date] = shanghai_today,
+        today: Callable[[], date] = today_in_china,
     ) -> KnowledgeBase:
         """Read and validate sources and entries, build the indexes (about a second)."""
         documents = DocumentSet(sources_dir)
