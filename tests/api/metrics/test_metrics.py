@@ -15,14 +15,14 @@ from prometheus_client import generate_latest
 
 from api.logs import JsonFormatter
 from api.metrics import REGISTRY
-from api.privacy import install_log_masking
-from api.request_id import accept_or_new
+from api.privacy import install_log_masking, mask_text
+from api.request_id import accept_or_new, new_request_id
 from api.settings import DEV_METRICS_TOKEN, SettingsError, load_settings
 from bench.fake_rasa import FakeRasa
 from tests.production import PRODUCTION
 
 METRICS_AUTH = {"Authorization": f"Bearer {DEV_METRICS_TOKEN}"}
-HEX32 = re.compile(r"[0-9a-f]{32}")
+NEW_ID = re.compile(r"[a-z2-7]{26}")
 
 
 def sample(name: str, **labels: str) -> float:
@@ -102,8 +102,8 @@ def test_request_id_is_echoed_logged_and_given_to_rasa(
                           headers={"X-Request-ID": "x" * 65})
         none = client.get("/healthz")
     assert given.headers["x-request-id"] == "turn-42.a_b"
-    assert HEX32.fullmatch(bad.headers["x-request-id"])
-    assert HEX32.fullmatch(none.headers["x-request-id"])
+    assert NEW_ID.fullmatch(bad.headers["x-request-id"])
+    assert NEW_ID.fullmatch(none.headers["x-request-id"])
     assert rasa.request_ids == ["turn-42.a_b", bad.headers["x-request-id"]]
     turn = [r for r in caplog.records if r.name == "api.chat.service" and "message from" in r.getMessage()]
     assert [getattr(r, "request_id", None) for r in turn] == ["turn-42.a_b", bad.headers["x-request-id"]]
@@ -118,7 +118,7 @@ def test_request_ids_are_checked(given: str | None, kept: bool) -> None:
     result = accept_or_new(given)
     assert (result == given) is kept
     if not kept:
-        assert HEX32.fullmatch(result)
+        assert NEW_ID.fullmatch(result)
 
 
 def test_json_logs_are_masked_and_carry_the_request_id() -> None:
@@ -137,3 +137,9 @@ def test_the_registry_exposes_only_our_metrics() -> None:
     assert "api_request_duration_seconds" in names and "outbound_queue_depth" in names
     assert not any(n.startswith(("python_", "process_")) for n in names)
     assert generate_latest(REGISTRY)
+
+
+def test_new_request_ids_never_look_like_personal_data() -> None:
+    ids = [new_request_id() for _ in range(5000)]
+    assert len(set(ids)) == len(ids)
+    assert [i for i in ids if mask_text(f"id {i} end") != f"id {i} end"] == []
