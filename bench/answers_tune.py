@@ -81,8 +81,8 @@ def labels(item: dict[str, Any]) -> frozenset[str | None]:
     return frozenset(None if e is None else str(e) for e in right)
 
 
-def questions() -> list[dict[str, Any]]:
-    raw = yaml.safe_load(TUNE.read_text(encoding="utf-8"))
+def questions(path: Path = TUNE) -> list[dict[str, Any]]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     items: list[dict[str, Any]] = raw["questions"]
     return items
 
@@ -174,9 +174,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--failures", action="store_true", help="list every question decided wrongly")
     parser.add_argument("--grid", action="store_true", help="search the thresholds")
+    parser.add_argument(
+        "--questions", type=Path, default=TUNE, help="another tuning file of the same shape (never a held-out set)"
+    )
     args = parser.parse_args()
+    if "heldout" in args.questions.name or "answers_heldout" in str(args.questions):
+        parser.error("the held-out sets are never tuned on")
     kb = KnowledgeBase.load()
-    items = questions()
+    items = questions(args.questions)
     ranked = rank(kb, items)
     if args.grid:
         grid(kb, items, ranked)

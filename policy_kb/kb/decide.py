@@ -37,7 +37,10 @@ import yaml
 from policy_kb.kb.index import EntryIndex
 from policy_kb.kb.text import GENERIC_WORDS, STOP_WORDS, WEAK_WORDS, WORDS_PATH, TextProcessor
 
-_FIGURE = re.compile(r"^[\d.]+(年|月|月份|个月|日|号|天|岁|周岁|次|元|块)?$|^\d")
+# A figure, in digits or in words ("6年", "半年", "三个多月", "一分钱"): facts of the person, never a notion.
+# A figure in words needs its unit: "几" or "一" alone is a question word, not a fact.
+_UNITS = r"(年|月|月份|个月|日|号|天|岁|周岁|次|元|块|块钱|分钱)"
+_FIGURE = re.compile(rf"^[\d.]+(个)?多?{_UNITS}?$|^\d|^[一二两三四五六七八九十百千半]+(个)?多?{_UNITS}$")
 
 
 def _word_list(name: str) -> frozenset[str]:

@@ -227,7 +227,8 @@ class KnowledgeBase:
         decision, hits = self.decide(query, region_code, on=on)
         if decision.entry_id is None:
             return None
-        best = hits[0]
+        # The decision may prefer the second or third hit (it re-orders them by coverage).
+        best = next(hit for hit in hits if hit.entry_id == decision.entry_id)
         return Answer(
             entry_id=best.entry_id,
             title=best.title,

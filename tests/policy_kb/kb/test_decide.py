@@ -93,6 +93,16 @@ def test_fillers_and_figures_are_not_notions(kb: KnowledgeBase) -> None:
     assert not {"老公", "3", "月份", "上个月"} & set(notions)
 
 
+def test_figures_in_words_are_facts_but_question_words_are_not_figures(kb: KnowledgeBase) -> None:
+    # "半年", "一分钱": facts of the person. Taken as notions, no entry has them and the answer abstains.
+    notions = kb.decider.notions(kb.notion_tokens("断缴了半年 之前交的还算不算"))
+    assert "半年" not in notions
+    assert "一分钱" not in kb.decider.notions(kb.notion_tokens("辞职的人是不是一分钱失业金都没有"))
+    # "几" alone is a question word: counted as a figure, it would let an off-topic question through.
+    decision, _ = kb.decide("几个人一起去吃饭", None, on=date(2026, 12, 3))
+    assert decision.abstained and decision.reason == "off_topic"
+
+
 def test_a_story_is_decided_on_its_last_question_and_its_reason_for_leaving(kb: KnowledgeBase, on: date) -> None:
     story = (
         "我在一家物流公司干了五年，上个月公司说经营困难要裁员，我们整个部门二十多个人都被辞退了，"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+
+import yaml
 
 from policy_kb.kb import KnowledgeBase
 
@@ -28,6 +31,14 @@ def test_labelled_set_is_large_and_split() -> None:
     assert len(positives) >= 300
     assert not {q["q"] for q in tune} & {q["q"] for q in heldout}
     assert len(heldout) >= 100
+
+
+def test_tuning_questions_are_not_the_answers_heldout_ones() -> None:
+    """The answer figures of make eval are on data/answers_heldout: no tuning question may be one of them."""
+    path = Path(__file__).resolve().parents[3] / "data" / "answers_heldout" / "questions.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    heldout = {str(item["text"]) for item in (raw["questions"] if isinstance(raw, dict) else raw)}
+    assert not {str(q["q"]) for q in load_questions("tune")} & heldout
 
 
 def test_heldout_hit_at_1(kb: KnowledgeBase, on: date) -> None:
