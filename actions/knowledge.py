@@ -108,8 +108,19 @@ def answer_events(
     elif ask_region and not region and not tracker.get_slot("region_asked") and not found.get("abstained"):
         reply += "\n" + response_text(domain, "utter_ask_region")
         events.append(SlotSet("region_asked", True))
-    dispatcher.utter_message(text=reply)
+    dispatcher.utter_message(text=reply, buttons=suggestion_buttons(found))
     return events
+
+
+def suggestion_buttons(found: dict[str, Any]) -> list[dict[str, str]]:
+    """After a close-call abstention, the questions the API offers ("您想问的是不是…") as buttons.
+
+    Each is an entry's title, itself a question: a tap sends it and it is answered as asked.
+    """
+    if not found.get("abstained"):
+        return []
+    titles = (str(s.get("title") or "") for s in found.get("suggestions") or [] if isinstance(s, dict))
+    return [{"title": title, "payload": title} for title in titles if title]
 
 
 class ActionAnswerPolicy(Action):

@@ -86,6 +86,7 @@ class Outcome:
     confidence: float | None = None
     region: str | None = None
     error: str | None = None  # http status or malformed body: counted wrong, never confident
+    suggested: frozenset[str] = frozenset()  # topics offered to tap after an abstention
 
 
 def _as_set(value: Any) -> frozenset[str]:
@@ -136,7 +137,9 @@ def outcome_of(status: int, body: Any) -> Outcome:
         topic = body.get("topic")
         region = body.get("region") or {}
         confidence = body.get("confidence")
+        suggested = frozenset(str(x["topic"]) for x in body.get("suggestions") or [])
         return Outcome(
+            suggested=suggested,
             abstained=abstained,
             topic=None if abstained or topic is None else str(topic),
             confidence=None if confidence is None else float(confidence),
@@ -186,6 +189,10 @@ class Figures:
     by_coverage: dict[str, Ratio] = field(default_factory=dict)  # "first 35 topics" / "new topics"
     region: Ratio = field(default_factory=Ratio)
     intent: Ratio = field(default_factory=Ratio)
+    # After abstaining on a question it should have answered: was the right topic offered to tap?
+    offered: Ratio = field(default_factory=Ratio)
+    # After abstaining rightly (nothing to answer): hit = taps offered all the same.
+    offered_needlessly: Ratio = field(default_factory=Ratio)
     intent_unavailable: str = ""  # why intent accuracy could not be measured
 
 
@@ -220,6 +227,10 @@ def score(questions: list[Question], outcomes: list[Outcome]) -> Figures:
                 f.abstain_precision.add(q.must_abstain, f"{where} → abstained (want {_want(q)})")
             if q.must_abstain:
                 f.abstain_recall.add(o.abstained and not o.error, f"{where} → {_shown(o)} (want abstain)")
+        if o.abstained and not o.error and not q.may_abstain:
+            f.offered.add(bool(o.suggested & q.labels))
+        if o.abstained and not o.error and q.must_abstain:
+            f.offered_needlessly.add(bool(o.suggested))
         if q.expect_region:
             f.region.add(o.region == q.expect_region, f"{q.text} → region {o.region} (want {q.expect_region})")
     return f
@@ -350,6 +361,8 @@ def report(f: Figures, *, verbose: bool) -> str:
         f"wrong-confident rate   {_fmt(f.wrong_confident)}  (goal ≤ {WRONG_CONFIDENT_GOAL:.0%})",
         f"abstention precision   {_fmt(f.abstain_precision)}",
         f"abstention recall      {_fmt(f.abstain_recall)}",
+        f"right topic offered    {_fmt(f.offered)}  (after an abstention it should not have made)",
+        f"taps offered needlessly {_fmt(f.offered_needlessly)}  (after a right abstention)",
         f"region understood      {_fmt(f.region)}",
         f"intent accuracy        {intent}",
     ]

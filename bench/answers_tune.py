@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from policy_kb.kb import KnowledgeBase  # noqa: E402
+from policy_kb.kb.abstain import suggested_topics  # noqa: E402
 from policy_kb.kb.decide import Thresholds, clip_question, with_situation  # noqa: E402
 from policy_kb.kb.facts import understand  # noqa: E402
 
@@ -57,6 +58,11 @@ class Figures:
     abstained: int
     abstained_right: int
     failures: list[tuple[str, str, str | None, str]]
+    # After an abstention on a question with an entry: was the entry offered to tap ("您想问的是不是")?
+    missed: int = 0
+    missed_offered: int = 0
+    # After a right abstention (nothing to answer): were entries offered all the same?
+    offered_needlessly: int = 0
 
     @property
     def accuracy(self) -> float:
@@ -111,6 +117,13 @@ def measure(kb: KnowledgeBase, items: list[dict[str, Any]], ranked: list[Ranked]
         either = None in allowed and not must_abstain
         decision = kb.decider.decide(tokens, entries)
         got = decision.entry_id
+        if got is None:
+            offered = set(suggested_topics(decision.reason, decision.candidates, kb.decider.thresholds.min_score))
+            if must_abstain:
+                figures.offered_needlessly += bool(offered)
+            elif not either:
+                figures.missed += 1
+                figures.missed_offered += bool(offered & allowed)
         figures.positives += not must_abstain
         figures.negatives += must_abstain
         if got is None:
@@ -135,7 +148,9 @@ def show(figures: Figures, label: str) -> None:
         f"  answer accuracy {figures.accuracy:.3f} ({figures.right}/{figures.positives})"
         f"   wrong-confident {figures.wrong_rate:.3f} ({figures.wrong_confident}/{figures.n})\n"
         f"  abstention precision {figures.precision:.3f} ({figures.abstained_right}/{figures.abstained})"
-        f"   recall {figures.recall:.3f} ({figures.abstained_right}/{figures.negatives})"
+        f"   recall {figures.recall:.3f} ({figures.abstained_right}/{figures.negatives})\n"
+        f"  offered to tap after a wrong abstention {figures.missed_offered}/{figures.missed}"
+        f"   after a right one {figures.offered_needlessly}/{figures.negatives}"
     )
 
 

@@ -194,6 +194,7 @@ def answers_heldout(
         ),
         _ratio_area(f"{name}: abstention precision", f.abstain_precision, "abstained rightly"),
         _ratio_area(f"{name}: abstention recall", f.abstain_recall, "abstain-labelled abstained"),
+        _ratio_area(f"{name}: right topic offered", f.offered, "wrong abstentions offering it to tap"),
     ]
     areas += [_ratio_area(f"{name} · {c}", r, "accuracy") for c, r in sorted(f.by_coverage.items())]
     areas += [_ratio_area(f"{name} · {g}", r, "group accuracy") for g, r in sorted(f.by_group.items())]

@@ -49,6 +49,11 @@ class Candidate(BaseModel):
     score: float
 
 
+class Suggestion(BaseModel):
+    topic: str
+    title: str = Field(description="条目标题，本身是一句问题：点选后原样发送即得该条答复")
+
+
 class AnswerOut(BaseModel):
     reply: str = Field(description="可直接展示的答复：本人情况在前，答复居中，依据单列在最后")
     abstained: bool = Field(description="没有把握时为 true：答复说明不确定，给出12333、当地经办机构和转人工")
@@ -61,3 +66,7 @@ class AnswerOut(BaseModel):
     facts: dict[str, Any] = Field(description="从消息和已知情况中识别出的本人情况")
     computed: list[Computed]
     candidates: list[Candidate] = Field(description="检索排名前三的条目（供坐席台和评测）")
+    suggestions: list[Suggestion] = Field(
+        default_factory=list,
+        description="abstained 且为相近条目间难以取舍时，可供对方点选的问题（最多两条）；否则为空",
+    )

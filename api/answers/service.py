@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from api.answers.schemas import AnswerOut, Audience, Candidate, Computed
+from api.answers.schemas import AnswerOut, Audience, Candidate, Computed, Suggestion
 from api.errors import ValidationFailed
 from api.kb.schemas import RegionRef
 from policy_kb import ResolvedRegion, RuleBase, UnknownRegionError, resolve_region
 from policy_kb.kb import KnowledgeBase
-from policy_kb.kb.abstain import abstention_reply
+from policy_kb.kb.abstain import abstention_reply, suggested_topics
 from policy_kb.kb.decide import clip_question, with_situation
 from policy_kb.kb.facts import Facts, understand
 from policy_kb.kb.personal import personal_lines
@@ -60,8 +60,14 @@ def answer(
         "candidates": candidates,
     }
     if decision.entry_id is None:
-        reply = abstention_reply(region_ref.code, operator=audience == "operator")
-        return AnswerOut(reply=reply, abstained=True, topic=None, citations=[], computed=[], **base)
+        near = suggested_topics(decision.reason, decision.candidates, kb.decider.thresholds.min_score)
+        suggestions = [Suggestion(topic=topic, title=kb.entry(topic).title) for topic in near]
+        reply = abstention_reply(
+            region_ref.code, operator=audience == "operator", suggested=[s.title for s in suggestions]
+        )
+        return AnswerOut(
+            reply=reply, abstained=True, topic=None, citations=[], computed=[], suggestions=suggestions, **base
+        )
 
     hit = kb.render(decision.entry_id, resolved, on=on)
     computed = _computed(facts, rule_base=rule_base, region_code=hit.region_used, on=on, topic=hit.entry_id)

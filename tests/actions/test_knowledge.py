@@ -47,6 +47,22 @@ def test_the_reply_is_the_apis_composed_answer_in_one_call(api: FakeApi, dispatc
     assert sent.body == {"message": "交了6年能领多久"}
 
 
+def test_a_close_call_abstention_offers_its_suggestions_as_buttons(api: FakeApi, dispatcher, domain) -> None:
+    unsure = answer("没有把握…\n您想问的是不是：\n· 本人不方便，能让家人代办申领吗\n…", topic=None)
+    unsure["suggestions"] = [{"topic": "apply_by_proxy", "title": "本人不方便，能让家人代办申领吗"}]
+    api.on("POST", "/v1/answers", 200, unsure)
+    ActionAnswerPolicy().run(dispatcher, load_tracker("policy_question"), domain)
+    [message] = dispatcher.messages
+    title = "本人不方便，能让家人代办申领吗"
+    assert message["buttons"] == [{"title": title, "payload": title}]
+
+
+def test_an_answer_has_no_buttons(api: FakeApi, dispatcher, domain) -> None:
+    api.on("POST", "/v1/answers", 200, answer())
+    ActionAnswerPolicy().run(dispatcher, load_tracker("policy_question", slots={"region": "天津"}), domain)
+    assert all(not m.get("buttons") for m in dispatcher.messages)
+
+
 def test_known_region_is_sent_and_not_asked(api: FakeApi, dispatcher, domain) -> None:
     region = {"code": "210000", "name": "辽宁省", "matched": "沈阳市", "national_fallback": False}
     api.on("POST", "/v1/answers", 200, answer("沈阳的答复\n（依据：辽人社函〔2025〕111号 一）", region=region))

@@ -114,6 +114,18 @@ def test_figures_on_a_small_hand_counted_set() -> None:
     assert all("want" in line for line in f.accuracy.failures)
 
 
+def test_offered_taps_are_counted_apart_and_never_as_answers() -> None:
+    body = {**contract_answer(None), "suggestions": [{"topic": "d", "title": "问d"}]}
+    offered = ae.outcome_of(200, body)
+    assert offered.abstained and offered.topic is None and offered.suggested == {"d"}
+    qs = [_q("d"), _q("d"), _q("abstain", "abstain"), _q("abstain", "abstain"), _q(["abstain", "d"])]
+    outs = [offered, ABSTAINED, offered, ABSTAINED, offered]
+    f = ae.score(qs, outs)
+    assert (f.accuracy.hit, f.wrong_confident.hit) == (3, 0)  # a tap offered is no answer
+    assert (f.offered.hit, f.offered.total) == (1, 2)  # the two wrong abstentions on "d"
+    assert (f.offered_needlessly.hit, f.offered_needlessly.total) == (1, 2)
+
+
 def test_accuracy_on_the_first_35_topics_apart_from_the_new_ones() -> None:
     qs = [_q("a", existing=True), _q(["a", "n"], existing=True), _q("n"), _q("abstain", "abstain")]
     f = ae.score(qs, [_answered("a"), ABSTAINED, _answered("n"), ABSTAINED])

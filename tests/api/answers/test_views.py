@@ -66,6 +66,19 @@ def test_not_sure_says_so_without_a_citation(client: TestClient, auth_headers: d
     assert "综合柜台窗口" in body["reply"]  # Inner Mongolia's own wording for its office
 
 
+def test_a_close_call_offers_the_near_questions_to_tap(client: TestClient, auth_headers: dict[str, str]) -> None:
+    # A narrower entry far ahead, but no sample question of it is mirrored: not sure, yet offered.
+    body = _answer(client, auth_headers, message="工资高的人失业金是不是也多", region="天津")
+    assert body["abstained"] is True and body["reason"] == "narrower" and body["citations"] == []
+    assert body["suggestions"][0] == {"topic": "amount_by_salary", "title": "以前工资高、交得多，失业金能多领吗"}
+    assert "您想问的是不是：\n· 以前工资高、交得多，失业金能多领吗" in body["reply"]
+    # Tapped, the title is answered by that entry.
+    tapped = _answer(client, auth_headers, message=body["suggestions"][0]["title"], region="天津")
+    assert tapped["abstained"] is False and tapped["topic"] == "amount_by_salary"
+    # Nothing near: nothing offered.
+    assert _answer(client, auth_headers, message="今天天气怎么样")["suggestions"] == []
+
+
 def test_a_story_is_answered_by_its_last_question(client: TestClient, auth_headers: dict[str, str]) -> None:
     story = (
         "我在一家物流公司干了五年，上个月公司说经营困难要裁员，我们整个部门二十多个人都被辞退了，"
