@@ -72,7 +72,9 @@ def test_the_verification_prompt_asks_for_what_the_masked_view_shows(
 
 
 def _claim_for(name: str, n: int) -> dict[str, object]:
-    first17 = f"12010119800101{n:03d}"
+    # A birth date of its own: tests/api/claims/helpers.id_number numbers 120101 19800101 serials
+    # from a counter, and its committed rows stay for the run (a shared number is a 409 here).
+    first17 = f"12010119791231{n:03d}"
     return {
         "claimant": {"name": name, "id_number": first17 + check_digit(first17), "phone": f"137{n:08d}"},
         "region": "120000",
