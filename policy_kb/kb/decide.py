@@ -54,7 +54,8 @@ FILLER_WORDS = _word_list("filler")
 # entry about the length of something covers "几个月" and one about the conditions does not.
 # Not added where the question already says it that way ("能领多久": score and margin decide).
 ASPECTS = (
-    ("多久", re.compile(r"几个月|多少个月|多久|多长时间|多长|多少天|几天")),
+    # "前几个月的没领" names a time, it does not ask how long.
+    ("多久", re.compile(r"(?<![前这那近头后])(几个月|多少个月|几天)(?![的前以里])|多久|多长时间|多长|多少天")),
     ("多少钱", re.compile(r"多少钱|多少元|(领|拿|发|给)多少")),
 )
 # "我3月份被辞退的，现在还能申请吗": a time the person left and "is it still possible now" ask

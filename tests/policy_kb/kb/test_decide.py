@@ -131,6 +131,14 @@ def test_how_long_and_how_much_are_notions_of_the_question(kb: KnowledgeBase) ->
     assert kb.decider.aspects(kb.notion_tokens("失业金一个月发多少")) == ["多少钱"]
     assert kb.decider.aspects(kb.notion_tokens("失业金怎么领")) == []
     assert kb.decider.aspects(kb.notion_tokens("交了6年能领多久")) == []  # said as the entries say it
+    # A time named, not a length asked: "the last few months".
+    assert kb.decider.aspects(kb.notion_tokens("前几个月的失业金没领，能补吗")) == []
+
+
+def test_words_of_the_question_frame_are_no_notions(kb: KnowledgeBase) -> None:
+    # "政策", "规定", "处理": any question may use them; missing from an entry, they must not abstain.
+    notions = kb.decider.notions(kb.notion_tokens("延迟退休政策是怎样的，有什么规定"))
+    assert not {"政策", "规定"} & set(notions)
 
 
 def test_how_long_steers_away_from_the_conditions_entry(kb: KnowledgeBase, on: date) -> None:
