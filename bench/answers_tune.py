@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from policy_kb.kb import KnowledgeBase  # noqa: E402
 from policy_kb.kb.abstain import suggested_topics  # noqa: E402
-from policy_kb.kb.decide import Thresholds, clip_question, with_situation  # noqa: E402
+from policy_kb.kb.decide import Thresholds, question_to_decide  # noqa: E402
 from policy_kb.kb.facts import understand  # noqa: E402
 
 ON = date(2026, 11, 21)
@@ -101,9 +101,8 @@ def rank(kb: KnowledgeBase, items: list[dict[str, Any]]) -> list[Ranked]:
     out: list[Ranked] = []
     for item in items:
         text = str(item["q"])
-        question = clip_question(text)
-        if question != text:  # as the answer service does with a story
-            question = with_situation(question, understand(text, ON).leaving_reason)
+        facts = understand(text, ON)  # as the answer service does with a story
+        question = question_to_decide(text, facts.leaving_reason, places=facts.contribution_places)
         hits = kb.search(question, item.get("region"), 3, on=ON, include_clauses=False)
         out.append((kb.notion_tokens(question), [(hit.entry_id, hit.score) for hit in hits]))
     return out

@@ -22,7 +22,7 @@ from api.kb.schemas import RegionRef
 from policy_kb import ResolvedRegion, RuleBase, UnknownRegionError, resolve_region
 from policy_kb.kb import KnowledgeBase
 from policy_kb.kb.abstain import abstention_reply, suggested_topics
-from policy_kb.kb.decide import clip_question, with_situation
+from policy_kb.kb.decide import question_to_decide
 from policy_kb.kb.facts import Facts, understand
 from policy_kb.kb.personal import personal_lines
 from policy_kb.kb.search import LOCAL_NOTE
@@ -45,9 +45,8 @@ def answer(
         raise ValidationFailed("请输入要咨询的问题", fields={"message": "不能为空"})
     resolved = _region(kb=kb, message=text, region=region, audience=audience)
     facts = understand(text, on, known_facts)
-    question = clip_question(text)
-    if question != text:  # a story: its question, with the reason for leaving the story gave
-        question = with_situation(question, facts.leaving_reason)
+    # A story: its last question, with the story's gist.
+    question = question_to_decide(text, facts.leaving_reason, places=facts.contribution_places)
     code = resolved.code if resolved is not None else None
     decision, _ = kb.decide(question, code, on=on)
     region_ref = _region_ref(resolved)

@@ -360,7 +360,38 @@ LEAVING_CUES = {
 }
 
 
-def with_situation(question: str, leaving_reason: str | None) -> str:
-    """A clipped question that says nothing of the person ("像我这种情况能领失业金吗") keeps the story's gist."""
+# A story that names contributions in two places or more ("在深圳交了五年…回重庆又交了两年"): its
+# question ("这两个地方交的能合起来算吗") points back at them without naming them.
+PLACES_CUE = "在两个城市交的社保"
+
+
+def with_situation(question: str, leaving_reason: str | None, *, places: int = 0) -> str:
+    """A clipped question that says nothing of the person ("像我这种情况能领失业金吗") keeps the story's gist.
+
+    `places`: how many places the story says contributions were paid in.
+    """
+    cues = [PLACES_CUE] if places >= 2 else []
     cue = LEAVING_CUES.get(leaving_reason or "")
-    return f"{cue}，{question}" if cue else question
+    if cue:
+        cues.append(cue)
+    return "，".join([*cues, question])
+
+
+def question_to_decide(text: str, leaving_reason: str | None, *, places: int = 0) -> str:
+    """What the decision reads from a message: a story's last question with the story's gist, or the message.
+
+    The answer service and the tuning bench both go this way. The reason for leaving is added to
+    a clipped question only (a short message says it already); several places of contribution
+    are named in the entries' words ("深圳交了五年…重庆又交了两年" → 在两个城市交的社保) for a
+    clipped question, or one that points back at them.
+    """
+    question = clip_question(text)
+    clipped = question != text
+    if clipped or (places >= 2 and _POINTS_AT_PLACES.search(question)):
+        question = with_situation(question, leaving_reason if clipped else None, places=places)
+    return question
+
+
+# "这两个地方交的能合起来算吗": the places are pointed at, not named in the question's own words. A
+# message that asks something else of them ("…能领多久") is decided on what it asks.
+_POINTS_AT_PLACES = re.compile(r"(这|那|两|几)个?(地方|地|城市|边|处)|合起来|加起来|合并|一起算|累计")

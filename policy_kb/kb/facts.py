@@ -157,6 +157,11 @@ class Facts(_Frozen):
         specific = [t for t in self.employment_types if t != "labour_contract"]
         return (specific or self.employment_types or [None])[0]
 
+    @property
+    def contribution_places(self) -> int:
+        """How many distinct places the contribution periods were paid in (those naming one)."""
+        return len({p.place for p in self.contribution_periods if p.place})
+
     def as_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 

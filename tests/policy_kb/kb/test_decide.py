@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from policy_kb.kb import KnowledgeBase
-from policy_kb.kb.decide import clip_question, with_situation
+from policy_kb.kb.decide import clip_question, question_to_decide, with_situation
 from policy_kb.kb.facts import understand
 
 MUST_ANSWER = [
@@ -116,6 +116,18 @@ def test_a_story_is_decided_on_its_last_question_and_its_reason_for_leaving(kb: 
     assert decision.entry_id in {"eligibility", "dismissed_eligible"}
     fraud, _ = kb.decide(story, None, on=on)
     assert fraud.entry_id != "eligibility" or fraud.abstained  # the whole story would not say it
+
+
+def test_contributions_in_two_places_are_named_as_the_entries_name_them(kb: KnowledgeBase, on: date) -> None:
+    text = "我在深圳交了五年社保，后来回老家重庆又交了两年，今年十月被公司裁了，这两个地方交的能合起来算吗"
+    facts = understand(text, on)
+    assert facts.contribution_places == 2
+    question = question_to_decide(text, facts.leaving_reason, places=facts.contribution_places)
+    assert question.startswith("在两个城市交的社保，") and "被辞退" not in question  # short: said already
+    decision, _ = kb.decide(question, "500000", on=on)
+    assert decision.entry_id == "contributions_two_places"
+    # One place only: the message is decided as it is.
+    assert question_to_decide("在重庆交了两年能领多久", None, places=1) == "在重庆交了两年能领多久"
 
 
 def test_short_messages_are_decided_whole() -> None:
