@@ -103,6 +103,7 @@ class Thresholds:
     weak_factor: float = 0.5
     key_share: float = 0.4  # a notion missing from the entry abstains when it weighs this share
     unknown_share: float = 0.35  # the same for a notion no entry knows
+    telling_weight: float = 1.5  # a notion this rare tells entries apart (full coverage may then settle a close call)
 
 
 @dataclass(frozen=True)
@@ -300,7 +301,11 @@ class Decider:
         set_aside = first.score if first.key_missing == ASSUMED else 0.0
         if best.key_missing is None and set_aside > best.score * (1 - t.min_margin):
             return abstain("assumed", confidence, best.missing)
-        if margin < t.min_margin and (not notions or best.coverage < 1.0):
+        # Full coverage settles a close call only when the question says something particular: a
+        # rarer notion, or a figure of the person's ("交了11年，能领多久"). Words every entry has
+        # ("不给我批失业金也不说为什么": 批, 失业保险金) cover anything.
+        telling = figured or any(self._weight(n) >= t.telling_weight for n in notions)
+        if margin < t.min_margin and (not notions or best.coverage < 1.0 or not telling):
             return abstain("margin", confidence, best.missing)
         return Decision(best.entry_id, round(confidence, 3), "answered", tuple(notions), best.missing, candidates)
 

@@ -93,6 +93,12 @@ def test_fillers_and_figures_are_not_notions(kb: KnowledgeBase) -> None:
     assert not {"老公", "3", "月份", "上个月"} & set(notions)
 
 
+def test_full_coverage_by_words_every_entry_has_does_not_settle_a_close_call(kb: KnowledgeBase, on: date) -> None:
+    # Only "批" and 失业保险金: several entries cover that fully; the first of them was a guess.
+    decision, _ = kb.decide("不给我批失业金也不说为什么", None, on=on)
+    assert decision.abstained and decision.reason == "margin"
+
+
 def test_figures_in_words_are_facts_but_question_words_are_not_figures(kb: KnowledgeBase) -> None:
     # "半年", "一分钱": facts of the person. Taken as notions, no entry has them and the answer abstains.
     notions = kb.decider.notions(kb.notion_tokens("断缴了半年 之前交的还算不算"))
