@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 from api.audit import record_audit
 from api.audit.models import AuditEvent
 from api.console.actors import actor_label, staff_names
-from api.console.web import AUDIT_PAGE_ROLES, page_user, render
+from api.console.web import AUDIT_PAGE_ROLES, ConsoleRoute, page_user, render
 from api.db import SessionDep
 from policy_kb.clock import CHINA_TZ, now_in_china
 
-router = APIRouter()
+router = APIRouter(route_class=ConsoleRoute)
 PAGE_SIZE = 50
 EXPORT_LIMIT = 10_000
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from api.audit import record_audit
 from api.claims.access import caller_verification, mask_name
-from api.console.web import CLAIM_PAGE_ROLES, back, check_csrf, page_user, render
+from api.console.web import CLAIM_PAGE_ROLES, ConsoleRoute, back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
 from api.errors import AppError, NotFoundError
 from api.privacy import mask_text
@@ -27,7 +27,7 @@ from api.staff.models import CallerVerification
 from api.staff.sessions import StaffContext
 from policy_kb.clock import china_date, today_in_china
 
-router = APIRouter()
+router = APIRouter(route_class=ConsoleRoute)
 ROLES = CLAIM_PAGE_ROLES
 REGION_CHOICES = [
     ("", "不限地区"),

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement
 
 from api.console.charts import bars, gauge
 from api.console.pages_claims import REGION_CHOICES
-from api.console.web import page_user, render
+from api.console.web import ConsoleRoute, page_user, render
 from api.db import SessionDep, utcnow
 from api.tickets.deps import READ_ROLES
 from api.tickets.enums import CATEGORY_LABELS, STATUS_LABELS
@@ -25,7 +25,7 @@ from api.tickets.schemas import TicketStats
 from api.tickets.stats import Pending, pending_counts, ticket_stats
 from policy_kb.clock import CHINA_TZ, now_in_china
 
-router = APIRouter()
+router = APIRouter(route_class=ConsoleRoute)
 REGIONS = dict(REGION_CHOICES)
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from api.console.actors import actor_label, staff_names
-from api.console.web import back, check_csrf, page_user, render
+from api.console.web import ConsoleRoute, back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
 from api.errors import AppError, ValidationFailed, validation_fields
 from api.fields import CONTROL_MESSAGE, has_controls
@@ -20,7 +20,7 @@ from api.tickets.deps import HANDLE_ROLES, READ_ROLES, get_limits, get_sms
 from api.tickets.enums import Category, Satisfaction, TicketStatus
 from api.tickets.schemas import MAX_TRANSCRIPT_CHARS, TicketCreate
 
-router = APIRouter()
+router = APIRouter(route_class=ConsoleRoute)
 PAGE_SIZE = 50
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -9,9 +10,11 @@ from urllib.parse import quote, urlencode
 
 from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from api.claims.access import STAFF_CLAIM_ROLES
+from api.errors import AppError, http_message
 from api.staff.enums import ROLE_LABELS, Role
 from api.staff.sessions import StaffContext, csrf_ok, session_csrf, staff_context
 from api.tickets.deps import READ_ROLES
@@ -95,6 +98,8 @@ def render(request: Request, ctx: StaffContext | None, name: str, status_code: i
     if ctx is not None:
         base.update(csrf=session_csrf(request, ctx), roles=ctx.caller.roles, role_labels=role_labels(ctx))
         base["nav"] = [(href, label) for href, label, allowed in NAV if ctx.caller.roles & set(allowed)]
+        # Pages link to one another only where the role may follow (an auditor sees a claim number, no link).
+        base["may"] = {href for href, _ in base["nav"]}
     base["flash"] = request.query_params.get("msg")
     base["flash_kind"] = "error" if request.query_params.get("kind") == "error" else "ok"
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
@@ -103,3 +108,40 @@ def render(request: Request, ctx: StaffContext | None, name: str, status_code: i
 def back(path: str, message: str, *, error: bool = False) -> RedirectResponse:
     query = {"msg": message, **({"kind": "error"} if error else {})}
     return RedirectResponse(f"{path}?{urlencode(query)}", status_code=303)
+
+
+ERROR_TITLES = {403: "没有权限", 404: "没有找到"}
+
+
+def error_page(request: Request, status_code: int, message: str) -> Response:
+    """A refusal inside the console's layout: the message, and links only to the pages the role may open."""
+    ctx = staff_context(request)
+    return render(request, ctx, "error.html", status_code=status_code, title=ERROR_TITLES[status_code], message=message)
+
+
+class ConsoleRoute(APIRoute):
+    """Console pages answer a 403 or a 404 with a page, not the JSON API's error body.
+
+    A staff member who follows a link they may not open (or to a ticket that is gone) stays in
+    the console; the session dependency has already rolled back by the time this runs. JSON
+    endpoints of the console (``/console/…json``) keep the contract's error shape.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        original = super().get_route_handler()
+        if self.path.endswith(".json"):
+            return original
+
+        async def handler(request: Request) -> Response:
+            try:
+                return await original(request)
+            except HTTPException as exc:
+                if exc.status_code not in ERROR_TITLES:
+                    raise
+                return error_page(request, exc.status_code, http_message(exc.status_code, str(exc.detail)))
+            except AppError as exc:
+                if exc.status_code not in ERROR_TITLES:
+                    raise
+                return error_page(request, exc.status_code, exc.message)
+
+        return handler

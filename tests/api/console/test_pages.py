@@ -87,7 +87,22 @@ def test_forms_need_the_csrf_token(staff_client: TestClient, make_staff: Callabl
     make_staff("op1", "operator")
     console_login(staff_client, "op1")
     r = staff_client.post("/console/tickets", data={"category": "help", "region": "天津", "summary": "无令牌"})
-    assert r.status_code == 403 and "页面已过期" in r.json()["error"]["message"]
+    assert r.status_code == 403 and "页面已过期" in r.text and 'id="error-page"' in r.text
+
+
+def test_a_refused_page_stays_in_the_console(staff_client: TestClient, make_staff: Callable[..., object]) -> None:
+    """An auditor following a link to a page of another role gets a page in the console, not JSON."""
+    make_staff("aud", "auditor")
+    console_login(staff_client, "aud")
+    for path in ("/console/assist", "/console/claims", "/console/claims/1"):
+        r = staff_client.get(path)
+        assert r.status_code == 403 and r.headers["content-type"].startswith("text/html"), path
+        assert "当前账号没有此页面的权限" in r.text and "没有权限" in r.text
+        box = r.text[r.text.index('id="error-page"') :]
+        links = re.findall(r'<a href="(/console/[^"]*)"', box)
+        assert links == ["/console/tickets", "/console/dashboard", "/console/audit"], path
+    r = staff_client.get("/console/tickets/999999")
+    assert r.status_code == 404 and "没有这个工单" in r.text and 'id="error-page"' in r.text
 
 
 def test_auditor_reads_but_cannot_act(
