@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
+from api.audit import record_audit
 from api.console.actors import actor_label, staff_names
 from api.console.web import ConsoleRoute, back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
 from api.errors import AppError, ValidationFailed, validation_fields
 from api.fields import CONTROL_MESSAGE, has_controls
+from api.privacy import mask_text
 from api.staff.sessions import StaffContext
-from api.tickets import actions, service
+from api.tickets import actions, search, service
 from api.tickets.actions import Actor
 from api.tickets.deps import HANDLE_ROLES, READ_ROLES, get_limits, get_sms
 from api.tickets.enums import Category, Satisfaction, TicketStatus
@@ -35,6 +38,7 @@ def queue(
     status: Annotated[str | None, Query(max_length=200)] = None,
     overdue: Annotated[str | None, Query(max_length=8)] = None,
     category: Annotated[str | None, Query(max_length=40)] = None,
+    q: Annotated[str, Query(max_length=40)] = "",
     page: Annotated[int, Query(le=100_000)] = 1,
 ) -> Response:
     ctx = page_user(request, *READ_ROLES)
@@ -43,6 +47,7 @@ def queue(
     only_overdue = True if overdue == "1" else None
     cat = category if category in Category.__members__ else None
     page = max(page, 1)
+    found = search.parse(session, q, secret_key=request.app.state.settings.secret_key) if q.strip() else None
     tickets, total = service.list_queue(
         session,
         statuses=statuses,
@@ -51,8 +56,20 @@ def queue(
         now=now,
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
+        search=found.condition if found else None,
     )
     paused = service.paused_ticket_ids(session, [t.id for t in tickets])
+    if found is not None:
+        # What was searched is in the trail like a claim lookup, the mobile masked.
+        record_audit(
+            session,
+            actor=ctx.caller.actor,
+            action="console.ticket_search",
+            entity_type="ticket",
+            entity_id="-",
+            after={"by": found.kind or None, "query": found.shown or mask_text(q.strip()), "found": total},
+        )
+    filters = {"status": status or "", "category": cat or "", "q": q.strip(), "overdue": "1" if overdue == "1" else ""}
     return render(
         request,
         ctx,
@@ -68,7 +85,20 @@ def queue(
         utcnow=now,
         statuses=list(TicketStatus),
         categories=list(Category),
+        q=q.strip(),
+        found=found,
+        query=urlencode({k: v for k, v in filters.items() if v}),
+        latest_id=service.newest_ticket_id(session),
     )
+
+
+@router.get("/queue.json")
+def queue_news(request: Request, session: SessionDep, since: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0) -> Response:
+    """What the new-ticket alert polls: tickets awaiting 签收 that arrived after the page's newest (`since`)."""
+    page_user(request, *READ_ROLES)
+    fresh, waiting = service.new_since(session, since=since)
+    body = {"new": fresh, "awaiting_accept": waiting, "latest_id": service.newest_ticket_id(session)}
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 
 @router.post("/tickets")

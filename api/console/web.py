@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.claims.access import STAFF_CLAIM_ROLES
 from api.errors import AppError, http_message
+from api.privacy import mask_phone
 from api.staff.enums import ROLE_LABELS, Role
 from api.staff.sessions import StaffContext, csrf_ok, session_csrf, staff_context
 from api.tickets.deps import READ_ROLES
@@ -40,6 +41,8 @@ NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/console/audit", "审计日志", AUDIT_PAGE_ROLES),
 )
 
+# How often an open console page asks whether new tickets arrived (the queue also redraws itself then).
+POLL_SECONDS = 30
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 
@@ -70,6 +73,8 @@ templates.env.globals.update(
     CHANNEL_LABELS=CHANNEL_LABELS,
     SATISFACTION_LABELS=SATISFACTION_LABELS,
     remaining=_remaining,
+    mask=mask_phone,
+    poll_seconds=POLL_SECONDS,
 )
 
 
