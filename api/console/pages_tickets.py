@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from api.tickets import actions, search, service
 from api.tickets.actions import Actor
 from api.tickets.deps import HANDLE_ROLES, READ_ROLES, get_limits, get_sms
 from api.tickets.enums import Category, Satisfaction, TicketStatus
+from api.tickets.models import Ticket
 from api.tickets.schemas import MAX_TRANSCRIPT_CHARS, TicketCreate
 
 router = APIRouter(route_class=ConsoleRoute)
@@ -169,6 +171,18 @@ def detail(ref: Annotated[str, Path(max_length=40)], request: Request, session: 
     )
 
 
+def _catch_up(session: SessionDep, *, ticket: Ticket, actor: Actor, now: datetime) -> list[str]:
+    """签收 and 开始办理 where the ticket has not had them yet; what was done, for the message."""
+    done = []
+    if ticket.status == TicketStatus.received:
+        actions.accept(session, ticket=ticket, actor=actor, now=now)
+        done.append("已签收")
+    if ticket.status in (TicketStatus.accepted, TicketStatus.reopened):
+        actions.start(session, ticket=ticket, actor=actor, now=now)
+        done.append("已开始办理")
+    return done
+
+
 def _run(
     request: Request, session: SessionDep, ctx: StaffContext, ticket_id: int, action: str, form: dict[str, str]
 ) -> str:
@@ -182,12 +196,25 @@ def _run(
     if action == "start":
         actions.start(session, ticket=ticket, actor=actor, now=now)
         return "已开始办理"
+    if action == "take":
+        actions.accept(session, ticket=ticket, actor=actor, now=now)
+        actions.start(session, ticket=ticket, actor=actor, now=now)
+        return "已签收并开始办理"
     if action == "resolve":
         answer = form.get("answer", "").strip()
         if len(answer) < 2:
             raise ValidationFailed("请填写答复内容", fields={"answer": "必填"})
+        # An answer given at once (a question settled on the call) signs for and starts the ticket
+        # first: one form, and still each step its own event with its own time.
+        steps = _catch_up(session, ticket=ticket, actor=actor, now=now)
         actions.resolve(session, ticket=ticket, actor=actor, answer=answer, now=now, sms=sms)
-        return "已答复诉求人"
+        return "、".join([*steps, "已答复诉求人"])
+    if action == "interim":
+        text = form.get("message", "").strip()
+        if len(text) < 2:
+            raise ValidationFailed("请填写要发给诉求人的内容", fields={"answer": "必填"})
+        actions.interim_reply(session, ticket=ticket, actor=actor, text=text, now=now, sms=sms)
+        return "已发送给诉求人（工单仍在办理，答复时限不变）"
     if action == "follow_up":
         try:
             satisfaction = Satisfaction(form.get("satisfaction", ""))
@@ -247,6 +274,7 @@ def act(
     csrf: Annotated[str, Form(max_length=100)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
     answer: Annotated[str, Form(max_length=4000)] = "",
+    message: Annotated[str, Form(max_length=2000)] = "",
     satisfaction: Annotated[str, Form(max_length=40)] = "",
     solved: Annotated[str, Form(max_length=8)] = "",
     to_unit: Annotated[str, Form(max_length=80)] = "",
@@ -258,6 +286,7 @@ def act(
     form = {
         "note": note,
         "answer": answer,
+        "message": message,
         "satisfaction": satisfaction,
         "solved": solved,
         "to_unit": to_unit,
