@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from api.channels.limits import client_address
-from api.console import pages_audit, pages_claims, pages_dashboard, pages_tickets
+from api.console import pages_audit, pages_claims, pages_conversation, pages_dashboard, pages_tickets
 from api.console.web import ASSIST_ROLES, HERE, ConsoleRoute, check_csrf, page_user, render
 from api.db import SessionDep
 from api.errors import AppError, NotFoundError
@@ -100,6 +100,7 @@ def assist(request: Request) -> Response:
 
 
 router.include_router(pages_tickets.router)
+router.include_router(pages_conversation.router)
 router.include_router(pages_claims.router)
 router.include_router(pages_dashboard.router)
 router.include_router(pages_audit.router)

@@ -56,3 +56,13 @@ def parse(session: Session, q: str, *, secret_key: str) -> QueueSearch:
     if _DIGITS.match(text):  # the digits an operator reads off a message: "尾号 000123"
         return QueueSearch("number", text, Ticket.number.like(f"%{_escaped(text)}%", escape="\\"))
     return QueueSearch("", "", false())
+
+
+def of_claim(claim_id: int, phone: str, *, secret_key: str) -> ColumnElement[bool]:
+    """Tickets about a claim: linked to it, or from its claimant's registered mobile (SMS or reply address)."""
+    return or_(Ticket.claim_id == claim_id, Ticket.sender.in_([f"sms:{phone}", pseudonym(secret_key, phone)]))
+
+
+def of_sender(sender: str) -> ColumnElement[bool]:
+    """Every ticket of one conversation (the same channel sender)."""
+    return Ticket.sender == sender

@@ -150,7 +150,7 @@ def test_claim_lookup_masked_until_the_caller_is_verified(
     assert "尚未核实来电人身份" in page and 'id="claim-status"' not in page and "张三丰" not in page
     r = staff_client.post(f"/console/claims/{claim_id}/verify", data={"csrf": csrf, "method": "核对身份证号后四位"})
     page = r.text
-    assert "已记录身份核实" in page and 'id="claim-status"' in page and 'id="checkins"' in page
+    assert "已记录身份核实" in page and 'id="claim-status"' in page and 'id="payments"' in page
     assert "张三丰" in page and 'id="backpay"' in page
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.actor == "staff:op1")).all()
     assert {"console.claim_lookup", "console.caller_verified", "console.claim_view"} <= set(actions)
