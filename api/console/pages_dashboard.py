@@ -1,5 +1,6 @@
-"""The dashboard: 响应率, 解决率, 满意率 and tickets by category and by status, for a date range
-(the day a ticket was received, Beijing time) and a region; CSV export of the same figures."""
+"""The dashboard: 响应率, 解决率, 满意率, a daily trend and tickets by category and by status, for a date
+range (the day a ticket was received, Beijing time), a region and the operator who signed for them;
+CSV export of the same figures."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy import ColumnElement
 
-from api.console.charts import bars, gauge
+from api.console.charts import bars, columns, gauge
 from api.console.pages_claims import REGION_CHOICES
 from api.console.web import ConsoleRoute, page_user, render
 from api.db import SessionDep, utcnow
@@ -22,8 +23,8 @@ from api.tickets.deps import READ_ROLES
 from api.tickets.enums import CATEGORY_LABELS, STATUS_LABELS
 from api.tickets.models import Ticket
 from api.tickets.schemas import TicketStats
-from api.tickets.stats import Pending, pending_counts, ticket_stats
-from policy_kb.clock import CHINA_TZ, now_in_china
+from api.tickets.stats import Pending, assignees, daily_counts, pending_counts, ticket_stats
+from policy_kb.clock import CHINA_TZ, now_in_china, today_in_china
 
 router = APIRouter(route_class=ConsoleRoute)
 REGIONS = dict(REGION_CHOICES)
@@ -38,8 +39,12 @@ def _region_condition(code: str) -> ColumnElement[bool]:
     return Ticket.region_code == code
 
 
-def _conditions(date_from: date | None, date_to: date | None, region: str) -> list[ColumnElement[bool]]:
+def _conditions(
+    date_from: date | None, date_to: date | None, region: str, operator: int | None = None
+) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
+    if operator is not None:
+        where.append(Ticket.assignee_staff_id == operator)
     if date_from:
         where.append(Ticket.created_at >= datetime.combine(date_from, time(), CHINA_TZ))
     if date_to:
@@ -47,6 +52,16 @@ def _conditions(date_from: date | None, date_to: date | None, region: str) -> li
     if region in REGIONS and region:
         where.append(_region_condition(region))
     return where
+
+
+TREND_DAYS = 31  # the trend's default span, ending today
+TREND_MAX_DAYS = 92  # longer ranges show their last TREND_MAX_DAYS days
+# What the numerator and the denominator of each rate count, said next to the two numbers.
+RATE_TERMS = {
+    "响应率": ("按时签收", "应签收（已签收或签收时限已过）"),
+    "解决率": ("认为已解决", "已回访"),
+    "满意率": ("满意和基本满意", "已评价"),
+}
 
 
 def rate_notes(pending: Pending) -> dict[str, str]:
@@ -63,6 +78,22 @@ def _figures(session: SessionDep, where: list[ColumnElement[bool]]) -> tuple[Tic
     return ticket_stats(session, now=now, where=where), pending_counts(session, now=now, where=where)
 
 
+def _trend_span(date_from: date | None, date_to: date | None) -> tuple[date, date]:
+    end = min(date_to or today_in_china(), today_in_china())
+    start = date_from or end - timedelta(days=TREND_DAYS - 1)
+    return max(start, end - timedelta(days=TREND_MAX_DAYS - 1)), end
+
+
+def _query(date_from: date | None, date_to: date | None, region: str, operator: int | None) -> dict[str, str]:
+    values = {
+        "date_from": date_from.isoformat() if date_from else "",
+        "date_to": date_to.isoformat() if date_to else "",
+        "region": region if region in REGIONS else "",
+        "operator": str(operator) if operator is not None else "",
+    }
+    return {k: v for k, v in values.items() if v}
+
+
 @router.get("/dashboard")
 def dashboard(
     request: Request,
@@ -70,39 +101,45 @@ def dashboard(
     date_from: Annotated[date | None, Query()] = None,
     date_to: Annotated[date | None, Query()] = None,
     region: Annotated[str, Query(max_length=12)] = "",
+    operator: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
     ctx = page_user(request, *READ_ROLES)
-    stats, pending = _figures(session, _conditions(date_from, date_to, region))
+    where = _conditions(date_from, date_to, region, operator)
+    stats, pending = _figures(session, where)
     notes = rate_notes(pending)
     gauges = [
-        (gauge(stats.response_rate.rate, "响应率"), stats.response_rate, notes["响应率"]),
-        (gauge(stats.resolution_rate.rate, "解决率"), stats.resolution_rate, notes["解决率"]),
-        (gauge(stats.satisfaction_rate.rate, "满意率"), stats.satisfaction_rate, notes["满意率"]),
+        (gauge(rate.rate, label), rate, notes[label], RATE_TERMS[label])
+        for label, rate in (
+            ("响应率", stats.response_rate),
+            ("解决率", stats.resolution_rate),
+            ("满意率", stats.satisfaction_rate),
+        )
     ]
     by_category = bars([(CATEGORY_LABELS[k], v) for k, v in stats.by_category.items()])
     by_status = bars([(STATUS_LABELS[k], v) for k, v in stats.by_status.items()])
-    query = {
-        k: v
-        for k, v in {
-            "date_from": date_from.isoformat() if date_from else "",
-            "date_to": date_to.isoformat() if date_to else "",
-            "region": region if region in REGIONS else "",
-        }.items()
-        if v
-    }
+    span = _trend_span(date_from, date_to)
+    # The trend follows the region and operator filters; its days are the range's (or the last month).
+    daily = daily_counts(session, day_from=span[0], day_to=span[1], where=_conditions(None, None, region, operator))
+    trend = columns([(f"{d:%m-%d}", r, a) for d, r, a in daily])
+    query = _query(date_from, date_to, region, operator)
     return render(
         request,
         ctx,
         "dashboard.html",
         stats=stats,
         pending=pending,
-        gauges=[(Markup(svg), rate, note) for svg, rate, note in gauges],
+        gauges=[(Markup(svg), rate, note, terms) for svg, rate, note, terms in gauges],
         by_category=Markup(by_category),
         by_status=Markup(by_status),
+        trend=Markup(trend),
+        trend_span=span,
+        trend_total=(sum(r for _, r, _ in daily), sum(a for _, _, a in daily)),
         date_from=date_from,
         date_to=date_to,
         region=region,
         regions=REGION_CHOICES,
+        operator=operator,
+        operators=assignees(session),
         query=urlencode(query),
     )
 
@@ -114,15 +151,21 @@ def dashboard_csv(
     date_from: Annotated[date | None, Query()] = None,
     date_to: Annotated[date | None, Query()] = None,
     region: Annotated[str, Query(max_length=12)] = "",
+    operator: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
     """The dashboard's figures for the same filters as CSV (UTF-8 with BOM, for Excel)."""
     page_user(request, *READ_ROLES)
-    stats, pending = _figures(session, _conditions(date_from, date_to, region))
+    stats, pending = _figures(session, _conditions(date_from, date_to, region, operator))
     notes = rate_notes(pending)
+    names = dict(assignees(session))
+    who = f"；承办人 {names.get(operator, operator)}" if operator is not None else ""
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(
-        ["统计范围", f"受理日期 {date_from or '不限'} 至 {date_to or '不限'}；{REGIONS.get(region, '不限地区')}"]
+        [
+            "统计范围",
+            f"受理日期 {date_from or '不限'} 至 {date_to or '不限'}；{REGIONS.get(region, '不限地区')}{who}",
+        ]
     )
     w.writerow(["指标", "分子", "分母", "比率", "口径"])
     for label, rate in (
@@ -144,6 +187,13 @@ def dashboard_csv(
     w.writerow(["状态", "件数"])
     for k, v in stats.by_status.items():
         w.writerow([STATUS_LABELS[k], v])
+    span = _trend_span(date_from, date_to)
+    w.writerow([])
+    w.writerow(["日期", "受理", "答复"])
+    for d, received, answered in daily_counts(
+        session, day_from=span[0], day_to=span[1], where=_conditions(None, None, region, operator)
+    ):
+        w.writerow([d.isoformat(), received, answered])
     stamp = now_in_china().strftime("%Y%m%d-%H%M")
     return Response(
         "\ufeff" + out.getvalue(),
