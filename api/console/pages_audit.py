@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 
 from api.audit import record_audit
 from api.audit.models import AuditEvent
-from api.console.actors import actor_label, staff_names
+from api.console.actors import action_label, actor_label, staff_names
 from api.console.web import AUDIT_PAGE_ROLES, ConsoleRoute, page_user, render
 from api.db import SessionDep
+from api.staff.models import StaffAccount
 from policy_kb.clock import CHINA_TZ, now_in_china
 
 router = APIRouter(route_class=ConsoleRoute)
@@ -75,6 +76,17 @@ def _filter(
     return AuditFilter(actor.strip(), entity_type.strip(), entity_id.strip(), date_from, date_to)
 
 
+def _actor_prefix(session: Session, text: str) -> str:
+    """The actor filter: an identifier's beginning ("staff:", "system:scheduler") as stored, or a staff
+    member's name or username as the page shows them ("王芳", "op1"), which becomes "staff:<username>"."""
+    if not text or ":" in text:
+        return text
+    username = session.scalar(
+        select(StaffAccount.username).where((StaffAccount.display_name == text) | (StaffAccount.username == text))
+    )
+    return text if username is None else f"staff:{username}"
+
+
 def _json(value: dict[str, Any] | None) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
 
@@ -93,6 +105,7 @@ def _rows(session: Session, events: list[AuditEvent]) -> list[dict[str, str]]:
             "actor": actor_label(e.actor, names),
             "actor_raw": e.actor,
             "action": e.action,
+            "action_label": action_label(e.action),
             "entity_type": e.entity_type,
             "entity_id": e.entity_id,
             "before": _json(e.before),
@@ -114,7 +127,7 @@ def audit_page(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     ctx = page_user(request, *AUDIT_PAGE_ROLES)
-    flt = _filter(actor, entity_type, entity_id, date_from, date_to)
+    flt = _filter(_actor_prefix(session, actor.strip()), entity_type, entity_id, date_from, date_to)
     total = session.scalar(flt.apply(select(func.count()).select_from(AuditEvent))) or 0
     stmt = flt.apply(select(AuditEvent)).order_by(AuditEvent.id.desc()).offset((page - 1) * PAGE_SIZE)
     events = list(session.scalars(stmt.limit(PAGE_SIZE)))
@@ -156,15 +169,37 @@ def audit_csv(
 ) -> Response:
     """The filtered trail as CSV, newest first, at most EXPORT_LIMIT rows; UTF-8 with BOM for Excel."""
     ctx = page_user(request, *AUDIT_PAGE_ROLES)
-    flt = _filter(actor, entity_type, entity_id, date_from, date_to)
+    flt = _filter(_actor_prefix(session, actor.strip()), entity_type, entity_id, date_from, date_to)
     events = list(session.scalars(flt.apply(select(AuditEvent)).order_by(AuditEvent.id.desc()).limit(EXPORT_LIMIT)))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
-        ["编号", "时间（北京时间）", "操作人", "操作人标识", "操作", "对象类型", "对象编号", "变更前", "变更后"]
+        [
+            "编号",
+            "时间（北京时间）",
+            "操作人",
+            "操作人标识",
+            "操作",
+            "操作代码",
+            "对象类型",
+            "对象编号",
+            "变更前",
+            "变更后",
+        ]
     )
     for r in _rows(session, events):
-        keys = ("id", "at", "actor", "actor_raw", "action", "entity_type", "entity_id", "before", "after")
+        keys = (
+            "id",
+            "at",
+            "actor",
+            "actor_raw",
+            "action_label",
+            "action",
+            "entity_type",
+            "entity_id",
+            "before",
+            "after",
+        )
         writer.writerow([_cell(r[k]) for k in keys])
     record_audit(
         session,

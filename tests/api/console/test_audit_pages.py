@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from api.audit import record_audit
-from api.console.actors import actor_label
+from api.console.actors import action_label, actor_label
 from api.console.pages_audit import PAGE_SIZE
 from policy_kb.clock import CHINA_TZ
 from tests.api.staff.fixtures import TICKET, console_login
@@ -56,6 +56,8 @@ def test_actor_labels() -> None:
     assert actor_label("claimant:wechat:o123") == "诉求人（微信）"
     assert actor_label("system:scheduler") == "系统（定时任务）"
     assert actor_label("odd") == "odd"
+    assert action_label("ticket.accept") == "工单签收" and action_label("console.claim_view") == "查看待遇记录"
+    assert action_label("claim.read.status") == "读取待遇记录（status）" and action_label("x.y") == "x.y"
 
 
 def test_audit_page_filters_pages_and_exports(
@@ -91,11 +93,16 @@ def test_audit_page_filters_pages_and_exports(
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["编号", "时间（北京时间）", "操作人"] and len(rows) == PAGE_SIZE + 4
     assert rows[1][2] == "系统（定时任务）" and rows[1][3] == "system:scheduler"
-    first = next(row for row in rows[1:] if row[6] == "0")
-    assert first[8].startswith("{")  # JSON, so a formula cannot lead the cell
+    assert rows[0][4:6] == ["操作", "操作代码"] and rows[1][5] == "test.tick"
+    first = next(row for row in rows[1:] if row[7] == "0")
+    assert first[9].startswith("{")  # JSON, so a formula cannot lead the cell
     # Reading and exporting the trail are in the trail too.
     page = staff_client.get("/console/audit", params={"actor": "staff:aud"}).text
-    assert "console.audit_view" in page and "console.audit_export" in page and "测试aud（aud）" in page
+    assert "查看审计日志" in page and "导出审计日志" in page and "测试aud（aud）" in page
+    assert 'title="console.audit_export"' in page  # the code kept for whoever needs it
+    # The actor filter takes a staff member's name or username as shown, too.
+    assert staff_client.get("/console/audit", params={"actor": "测试aud"}).text.count("测试aud（aud）") >= 2
+    assert "没有符合条件的记录" in staff_client.get("/console/audit", params={"actor": "无此人"}).text
 
 
 def test_ticket_history_shows_readable_actors(
