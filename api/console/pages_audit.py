@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from api.audit import record_audit
 from api.audit.models import AuditEvent
 from api.console.actors import action_label, actor_label, staff_names
-from api.console.web import AUDIT_PAGE_ROLES, ConsoleRoute, page_user, render
+from api.console.web import AUDIT_PAGE_ROLES, ConsoleRoute, form_date, page_user, render
 from api.db import SessionDep
 from api.staff.models import StaffAccount
 from policy_kb.clock import CHINA_TZ, now_in_china
@@ -66,14 +66,14 @@ class AuditFilter:
         return {k: v for k, v in out.items() if v}
 
 
-def _filter(
-    actor: Annotated[str, Query(max_length=120)] = "",
-    entity_type: Annotated[str, Query(max_length=40)] = "",
-    entity_id: Annotated[str, Query(max_length=64)] = "",
-    date_from: Annotated[date | None, Query()] = None,
-    date_to: Annotated[date | None, Query()] = None,
-) -> AuditFilter:
-    return AuditFilter(actor.strip(), entity_type.strip(), entity_id.strip(), date_from, date_to)
+def _filter(actor: str, entity_type: str, entity_id: str, date_from_text: str, date_to_text: str) -> AuditFilter:
+    return AuditFilter(
+        actor.strip(),
+        entity_type.strip(),
+        entity_id.strip(),
+        form_date(date_from_text, "date_from", "起始日期"),
+        form_date(date_to_text, "date_to", "截止日期"),
+    )
 
 
 def _actor_prefix(session: Session, text: str) -> str:
@@ -122,12 +122,12 @@ def audit_page(
     actor: Annotated[str, Query(max_length=120)] = "",
     entity_type: Annotated[str, Query(max_length=40)] = "",
     entity_id: Annotated[str, Query(max_length=64)] = "",
-    date_from: Annotated[date | None, Query()] = None,
-    date_to: Annotated[date | None, Query()] = None,
+    date_from_text: Annotated[str, Query(alias="date_from", max_length=12)] = "",
+    date_to_text: Annotated[str, Query(alias="date_to", max_length=12)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     ctx = page_user(request, *AUDIT_PAGE_ROLES)
-    flt = _filter(_actor_prefix(session, actor.strip()), entity_type, entity_id, date_from, date_to)
+    flt = _filter(_actor_prefix(session, actor.strip()), entity_type, entity_id, date_from_text, date_to_text)
     total = session.scalar(flt.apply(select(func.count()).select_from(AuditEvent))) or 0
     stmt = flt.apply(select(AuditEvent)).order_by(AuditEvent.id.desc()).offset((page - 1) * PAGE_SIZE)
     events = list(session.scalars(stmt.limit(PAGE_SIZE)))
@@ -164,12 +164,12 @@ def audit_csv(
     actor: Annotated[str, Query(max_length=120)] = "",
     entity_type: Annotated[str, Query(max_length=40)] = "",
     entity_id: Annotated[str, Query(max_length=64)] = "",
-    date_from: Annotated[date | None, Query()] = None,
-    date_to: Annotated[date | None, Query()] = None,
+    date_from_text: Annotated[str, Query(alias="date_from", max_length=12)] = "",
+    date_to_text: Annotated[str, Query(alias="date_to", max_length=12)] = "",
 ) -> Response:
     """The filtered trail as CSV, newest first, at most EXPORT_LIMIT rows; UTF-8 with BOM for Excel."""
     ctx = page_user(request, *AUDIT_PAGE_ROLES)
-    flt = _filter(_actor_prefix(session, actor.strip()), entity_type, entity_id, date_from, date_to)
+    flt = _filter(_actor_prefix(session, actor.strip()), entity_type, entity_id, date_from_text, date_to_text)
     events = list(session.scalars(flt.apply(select(AuditEvent)).order_by(AuditEvent.id.desc()).limit(EXPORT_LIMIT)))
     out = io.StringIO()
     writer = csv.writer(out)

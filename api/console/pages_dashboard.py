@@ -17,8 +17,9 @@ from sqlalchemy import ColumnElement
 
 from api.console.charts import bars, columns, gauge
 from api.console.pages_claims import REGION_CHOICES
-from api.console.web import ConsoleRoute, page_user, render
+from api.console.web import ConsoleRoute, form_date, page_user, render
 from api.db import SessionDep, utcnow
+from api.errors import ValidationFailed
 from api.tickets.deps import READ_ROLES
 from api.tickets.enums import CATEGORY_LABELS, STATUS_LABELS
 from api.tickets.models import Ticket
@@ -78,6 +79,20 @@ def _figures(session: SessionDep, where: list[ColumnElement[bool]]) -> tuple[Tic
     return ticket_stats(session, now=now, where=where), pending_counts(session, now=now, where=where)
 
 
+def _dates(date_from: str, date_to: str) -> tuple[date | None, date | None]:
+    return form_date(date_from, "date_from", "受理起始日期"), form_date(date_to, "date_to", "受理截止日期")
+
+
+def _operator(value: str) -> int | None:
+    """The 承办人 filter: a staff id, or "" (the form's 全部承办人) for everyone."""
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isdecimal() or not 0 < int(value) <= 2**31 - 1:
+        raise ValidationFailed("承办人参数有误，请从列表中选择", fields={"operator": "取值有误"})
+    return int(value)
+
+
 def _trend_span(date_from: date | None, date_to: date | None) -> tuple[date, date]:
     end = min(date_to or today_in_china(), today_in_china())
     start = date_from or end - timedelta(days=TREND_DAYS - 1)
@@ -98,13 +113,15 @@ def _query(date_from: date | None, date_to: date | None, region: str, operator: 
 def dashboard(
     request: Request,
     session: SessionDep,
-    date_from: Annotated[date | None, Query()] = None,
-    date_to: Annotated[date | None, Query()] = None,
+    date_from_text: Annotated[str, Query(alias="date_from", max_length=12)] = "",
+    date_to_text: Annotated[str, Query(alias="date_to", max_length=12)] = "",
     region: Annotated[str, Query(max_length=12)] = "",
-    operator: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    operator: Annotated[str, Query(max_length=12)] = "",
 ) -> Response:
     ctx = page_user(request, *READ_ROLES)
-    where = _conditions(date_from, date_to, region, operator)
+    date_from, date_to = _dates(date_from_text, date_to_text)
+    operator_id = _operator(operator)
+    where = _conditions(date_from, date_to, region, operator_id)
     stats, pending = _figures(session, where)
     notes = rate_notes(pending)
     gauges = [
@@ -119,9 +136,9 @@ def dashboard(
     by_status = bars([(STATUS_LABELS[k], v) for k, v in stats.by_status.items()])
     span = _trend_span(date_from, date_to)
     # The trend follows the region and operator filters; its days are the range's (or the last month).
-    daily = daily_counts(session, day_from=span[0], day_to=span[1], where=_conditions(None, None, region, operator))
+    daily = daily_counts(session, day_from=span[0], day_to=span[1], where=_conditions(None, None, region, operator_id))
     trend = columns([(f"{d:%m-%d}", r, a) for d, r, a in daily])
-    query = _query(date_from, date_to, region, operator)
+    query = _query(date_from, date_to, region, operator_id)
     return render(
         request,
         ctx,
@@ -138,7 +155,7 @@ def dashboard(
         date_to=date_to,
         region=region,
         regions=REGION_CHOICES,
-        operator=operator,
+        operator=operator_id,
         operators=assignees(session),
         query=urlencode(query),
     )
@@ -148,17 +165,19 @@ def dashboard(
 def dashboard_csv(
     request: Request,
     session: SessionDep,
-    date_from: Annotated[date | None, Query()] = None,
-    date_to: Annotated[date | None, Query()] = None,
+    date_from_text: Annotated[str, Query(alias="date_from", max_length=12)] = "",
+    date_to_text: Annotated[str, Query(alias="date_to", max_length=12)] = "",
     region: Annotated[str, Query(max_length=12)] = "",
-    operator: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    operator: Annotated[str, Query(max_length=12)] = "",
 ) -> Response:
     """The dashboard's figures for the same filters as CSV (UTF-8 with BOM, for Excel)."""
     page_user(request, *READ_ROLES)
-    stats, pending = _figures(session, _conditions(date_from, date_to, region, operator))
+    date_from, date_to = _dates(date_from_text, date_to_text)
+    operator_id = _operator(operator)
+    stats, pending = _figures(session, _conditions(date_from, date_to, region, operator_id))
     notes = rate_notes(pending)
     names = dict(assignees(session))
-    who = f"；承办人 {names.get(operator, operator)}" if operator is not None else ""
+    who = f"；承办人 {names.get(operator_id, operator_id)}" if operator_id is not None else ""
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(
@@ -191,7 +210,7 @@ def dashboard_csv(
     w.writerow([])
     w.writerow(["日期", "受理", "答复"])
     for d, received, answered in daily_counts(
-        session, day_from=span[0], day_to=span[1], where=_conditions(None, None, region, operator)
+        session, day_from=span[0], day_to=span[1], where=_conditions(None, None, region, operator_id)
     ):
         w.writerow([d.isoformat(), received, answered])
     stamp = now_in_china().strftime("%Y%m%d-%H%M")

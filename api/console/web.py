@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from api.claims.access import STAFF_CLAIM_ROLES
-from api.errors import AppError, http_message
+from api.errors import AppError, ValidationFailed, http_message, validation_fields
 from api.privacy import mask_phone
 from api.staff.enums import ROLE_LABELS, Role
 from api.staff.sessions import StaffContext, csrf_ok, session_csrf, staff_context
@@ -110,12 +111,23 @@ def render(request: Request, ctx: StaffContext | None, name: str, status_code: i
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
 
 
+def form_date(value: str, field: str, label: str) -> date | None:
+    """A date from a filter form: "" (left empty) is no date; anything but YYYY-MM-DD is a 422 in Chinese."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(f"{label}应为日期，格式 YYYY-MM-DD", fields={field: "应为日期 YYYY-MM-DD"}) from None
+
+
 def back(path: str, message: str, *, error: bool = False) -> RedirectResponse:
     query = {"msg": message, **({"kind": "error"} if error else {})}
     return RedirectResponse(f"{path}?{urlencode(query)}", status_code=303)
 
 
-ERROR_TITLES = {403: "没有权限", 404: "没有找到"}
+ERROR_TITLES = {403: "没有权限", 404: "没有找到", 422: "输入有误"}
 
 
 def error_page(request: Request, status_code: int, message: str) -> Response:
@@ -148,5 +160,9 @@ class ConsoleRoute(APIRoute):
                 if exc.status_code not in ERROR_TITLES:
                     raise
                 return error_page(request, exc.status_code, exc.message)
+            except RequestValidationError as exc:
+                fields = validation_fields(list(exc.errors()))
+                message = "；".join(f"{k}：{v}" for k, v in list(fields.items())[:3])
+                return error_page(request, 422, f"请求内容有误（{message}），请返回修改后重试。")
 
         return handler

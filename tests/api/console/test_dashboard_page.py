@@ -76,6 +76,22 @@ def test_operator_filter_trend_and_calm_colours(
         assert "承办人 测试op2" in rows[0][1] and ["工单总数", "1"] in rows
         assert ["2026-03-10", "0", "1"] in rows and ["日期", "受理", "答复"] in rows
         assert staff_client.get("/console/dashboard", params={"operator": "x"}).status_code == 422
+        assert staff_client.get("/console/dashboard", params={"operator": "", "region": ""}).status_code == 200
     # Nothing overdue: no red figure; the bar charts carry no red for ordinary categories and states.
     assert 'class="late"' not in page
     assert "#b0413e" not in page and "#b42318" not in page
+
+
+def test_a_filter_left_empty_is_no_filter_and_a_bad_date_is_a_page(
+    staff_client: TestClient, make_staff: Callable[..., object]
+) -> None:
+    """The form submits every field; an empty date used to be a raw JSON 422."""
+    make_staff("boss", "supervisor")
+    console_login(staff_client, "boss")
+    for path in ("/console/dashboard", "/console/dashboard.csv", "/console/audit", "/console/audit.csv"):
+        r = staff_client.get(path, params={"date_from": "2026-11-01", "date_to": "", "region": "", "operator": ""})
+        assert r.status_code == 200, (path, r.text[:200])
+    r = staff_client.get("/console/dashboard", params={"date_from": "2026-13-01"})
+    assert r.status_code == 422 and 'id="error-page"' in r.text and "受理起始日期应为日期" in r.text
+    r = staff_client.get("/console/audit", params={"page": "0"})
+    assert r.status_code == 422 and 'id="error-page"' in r.text and "输入有误" in r.text

@@ -162,4 +162,4 @@ def test_dashboard_draws_the_three_rates(staff_client: TestClient, make_staff: C
     page = staff_client.get("/console/dashboard").text
     for label in ("响应率", "解决率", "满意率", "咨询", "投诉", "办不成事"):
         assert label in page
-    assert page.count("<svg") == 5
+    assert page.count("<svg") == 6  # three rates, the trend, by category, by status
