@@ -48,9 +48,12 @@ def test_the_auditor_sees_only_pages_it_may_open(page: Any, live_server: dict[st
     shot(page, "20-auditor-403")
 
     page.goto("/console/audit")
-    page.fill("input[name=actor]", "话务员小王")
+    page.fill("input[name=actor]", "稽核员老周")  # by the name shown, not "staff:auditor"
     page.click("#audit-filter button[type=submit]")
     page.wait_for_url("**/console/audit?**")
+    actors = page.locator("#audit-events td.actor").all_inner_texts()
+    assert actors and all(a.startswith("稽核员老周") for a in actors)
+    assert "查看审计日志" in page.locator("#audit-events").inner_text()
     page.goto("/console/audit")
     rows = page.locator("#audit-events tbody tr")
     assert rows.count() >= 1
@@ -165,3 +168,36 @@ def test_interim_reply_reaches_the_claimants_chat(browser: Any, live_server: dic
     console.wait_for_url(f"**/console/tickets/{ticket['id']}")
     phone.close()
     desk.close()
+
+
+def test_claim_search_by_name_and_mobile_one_status_and_a_hint_that_matches(
+    page: Any, live_server: dict[str, Any]
+) -> None:
+    claim = live_server["claim"]
+    _login(page, "operator", "/console/claims")
+    for query in ("李四海", "138 0000 1234"):
+        page.fill("input[name=q]", query)
+        page.click("form[action='/console/claims'] button[type=submit]")
+        page.wait_for_url("**q=**")
+        row = page.locator("#claim-results tbody tr", has_text=str(claim["id"])).first
+        assert "李**" in row.inner_text() and "138****1234" in row.inner_text(), query
+    listed = row.locator(".claim-status").inner_text()
+    row.locator("text=查看").click()
+    page.wait_for_selector("#verify-form")
+    # The prompt asks for what the masked view shows: four digits of each number.
+    notice = page.locator(".notice").inner_text()
+    assert "后四位" in notice and "后六位" not in notice
+    shown_id = page.locator("dl.facts dd").nth(1).inner_text()
+    assert shown_id.endswith("1234") and shown_id[-5] == "*"
+    page.click("#verify-form button[type=submit]")
+    page.wait_for_selector("#claim-status")
+    assert page.locator("#claim-status-label").inner_text() == listed  # one status function for both
+    assert page.locator("#payments tbody tr").count() == claim["benefit_months"]
+    assert "系统未记录发放金额" in page.locator("#payment-amount").inner_text()
+    # From the claim to its tickets and back.
+    linked = _ticket(live_server["base"], claim_id=claim["id"], summary="询问补发")
+    page.reload()
+    page.click(f"#claim-tickets a:text('{linked['number']}')")
+    page.wait_for_url(f"**/console/tickets/{linked['id']}")
+    page.click("#ticket-claim a")
+    page.wait_for_url(f"**/console/claims/{claim['id']}")
