@@ -123,9 +123,9 @@
       body.querySelectorAll("tr[data-id]").forEach(function (row) {
         if (Number(row.getAttribute("data-id")) > seen()) { row.classList.add("new"); }
       });
-      var stamp = new Date();
-      document.getElementById("queue-refreshed").textContent = "已于 " +
-        String(stamp.getHours()).padStart(2, "0") + ":" + String(stamp.getMinutes()).padStart(2, "0") + " 刷新";
+      // Beijing time, as every time the server renders, whatever the workstation's clock zone.
+      var stamp = new Date().toLocaleTimeString("zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", hour12: false });
+      document.getElementById("queue-refreshed").textContent = "已于 " + stamp + " 刷新";
     });
   }
 
