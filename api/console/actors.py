@@ -53,11 +53,15 @@ def staff_names(session: Session, actors: Iterable[str]) -> dict[str, str]:
     return {u: d for u, d in rows}
 
 
-def actor_label(actor: str, names: dict[str, str] | None = None) -> str:
+def actor_label(actor: str, names: dict[str, str] | None = None, systems: dict[str, str] | None = None) -> str:
+    """`names`: staff display names by username; `systems`: integration names by token prefix
+    (the INTEGRATION_NAMES setting)."""
     kind, _, name = actor.partition(":")
     if kind == "staff" and name:
         shown = (names or {}).get(name)
         return f"{shown}（{name}）" if shown else f"工作人员 {name}"
+    if kind == "integration" and name.startswith("token-") and (system := (systems or {}).get(name[6:])):
+        return f"{system}（对接系统）"
     if kind in ("integration", "dialogue") and name.startswith("token-"):
         who = "对接系统" if kind == "integration" else "智能客服"
         return f"{who}（令牌 {name.removeprefix('token-')}…）"

@@ -96,13 +96,13 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def _rows(session: Session, events: list[AuditEvent]) -> list[dict[str, str]]:
+def _rows(session: Session, events: list[AuditEvent], systems: dict[str, str]) -> list[dict[str, str]]:
     names = staff_names(session, (e.actor for e in events))
     return [
         {
             "id": str(e.id),
             "at": e.at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S"),
-            "actor": actor_label(e.actor, names),
+            "actor": actor_label(e.actor, names, systems),
             "actor_raw": e.actor,
             "action": e.action,
             "action_label": action_label(e.action),
@@ -146,7 +146,7 @@ def audit_page(
         ctx,
         "audit.html",
         f=flt,
-        rows=_rows(session, events),
+        rows=_rows(session, events, request.app.state.settings.integration_names),
         total=total,
         page=page,
         pages=pages,
@@ -187,7 +187,7 @@ def audit_csv(
             "变更后",
         ]
     )
-    for r in _rows(session, events):
+    for r in _rows(session, events, request.app.state.settings.integration_names):
         keys = (
             "id",
             "at",

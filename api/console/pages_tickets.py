@@ -167,7 +167,9 @@ def detail(ref: Annotated[str, Path(max_length=40)], request: Request, session: 
         is_supervisor=is_supervisor,
         satisfactions=list(Satisfaction),
         own_extension=ticket.extension_requested_by == ctx.caller.actor,
-        actor_labels={e.actor: actor_label(e.actor, names) for e in view.events},
+        actor_labels={
+            e.actor: actor_label(e.actor, names, request.app.state.settings.integration_names) for e in view.events
+        },
     )
 
 

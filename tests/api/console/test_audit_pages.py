@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
+import pytest
 import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -50,6 +51,8 @@ def test_the_nav_shows_only_pages_the_role_can_open(
 
 def test_actor_labels() -> None:
     assert actor_label("integration:token-dev-") == "对接系统（令牌 dev-…）"
+    assert actor_label("integration:token-ab12", systems={"ab12": "社保经办系统"}) == "社保经办系统（对接系统）"
+    assert actor_label("integration:token-cd34", systems={"ab12": "社保经办系统"}) == "对接系统（令牌 cd34…）"
     assert actor_label("dialogue:token-abcd") == "智能客服（令牌 abcd…）"
     assert actor_label("staff:op1", {"op1": "王芳"}) == "王芳（op1）"
     assert actor_label("staff:gone") == "工作人员 gone"
@@ -79,7 +82,8 @@ def test_audit_page_filters_pages_and_exports(
         session.flush()
     console_login(staff_client, "aud")
     page = staff_client.get("/console/audit", params={"entity_type": "ticket", "entity_id": str(ticket["id"])}).text
-    assert "对接系统（令牌 dev-…）" in page and "system:scheduler" not in page
+    assert "开发联调系统（对接系统）" in page and "system:scheduler" not in page
+    assert ">integration:" not in page  # the raw identifier only in the tooltip
     assert "共 " in page and 'id="audit-events"' in page
     page = staff_client.get("/console/audit", params={"actor": "system:", "date_from": "2026-03-05"}).text
     assert f"共 {PAGE_SIZE + 3} 条，第 1 / 2 页" in page and 'rel="next"' in page and "系统（定时任务）" in page
@@ -112,4 +116,14 @@ def test_ticket_history_shows_readable_actors(
     ticket = staff_client.post("/v1/tickets", json=TICKET, headers=auth_headers).json()
     console_login(staff_client, "op1")
     page = staff_client.get(f"/console/tickets/{ticket['id']}").text
-    assert "对接系统（令牌 dev-…）" in page and '<th class="nowrap">操作</th>' in page
+    assert "开发联调系统（对接系统）" in page and '<th class="nowrap">操作</th>' in page
+
+
+def test_integration_names_setting() -> None:
+    from api.settings import Settings
+
+    parsed = Settings(integration_names="ab12:社保经办系统, cd34:12345热线平台").integration_names
+    assert parsed == {"ab12": "社保经办系统", "cd34": "12345热线平台"}
+    assert Settings().integration_names == {"dev-": "开发联调系统"}
+    with pytest.raises(ValueError, match="INTEGRATION_NAMES"):
+        Settings(integration_names="toolong:名称")
