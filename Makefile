@@ -1,5 +1,5 @@
 # The README's two commands are `make run` and `make test`.
-.PHONY: run test lint lock eval bench
+.PHONY: run test lint lock eval bench screenshots
 
 run:            ## install what is missing, train if needed, migrate, seed, start everything
 	scripts/run.sh
@@ -12,6 +12,9 @@ eval:           ## start the product and print its quality: scenarios, shared ev
 
 bench:          ## start the product and print its figures (also written to README "## Figures")
 	scripts/bench.sh
+
+screenshots:    ## regenerate docs/screenshots/ (console at 1440×900, /chat at 390×844; system Chromium)
+	.venv/bin/python -m pytest tests/browser/screenshots.py -q
 
 lint:
 	.venv/bin/ruff check api policy_kb tests scripts bench && .venv/bin/mypy

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # a claim only for the claimant sender it names (X-Claimant-Sender) while that sender holds a
     # live identity binding to the claim (api/claims/access.py).
     dialogue_tokens: Annotated[list[str], NoDecode] = Field(default_factory=lambda: [DEV_DIALOGUE_TOKEN])
+    # What the console calls each integration in the audit trail and a ticket's history, by the first
+    # four characters of its token (the trail records no more): "ab12:社保经办系统,cd34:12345热线平台".
+    integration_names: Annotated[dict[str, str], NoDecode] = Field(default_factory=lambda: {"dev-": "开发联调系统"})
     # Shared secret between the gateway and Rasa: the gateway channel (bot/channels/gateway.py)
     # wants it as a bearer token and Rasa's HTTP API (--auth-token) as ?token=.
     rasa_token: str = DEV_RASA_TOKEN
@@ -175,6 +178,21 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [t.strip() for t in value.split(",") if t.strip()]
         return value
+
+    @field_validator("integration_names", mode="before")
+    @classmethod
+    def _split_names(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        names = {}
+        for part in value.split(","):
+            key, sep, name = part.strip().partition(":")
+            if not part.strip():
+                continue
+            if not sep or len(key.strip()) != 4 or not name.strip():
+                raise ValueError("INTEGRATION_NAMES 应为“令牌前四位:名称”，以逗号分隔，如 ab12:社保经办系统")
+            names[key.strip()] = name.strip()
+        return names
 
     @field_validator("trusted_proxies")
     @classmethod

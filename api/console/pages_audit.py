@@ -22,12 +22,13 @@ from sqlalchemy.orm import Session
 
 from api.audit import record_audit
 from api.audit.models import AuditEvent
-from api.console.actors import actor_label, staff_names
-from api.console.web import AUDIT_PAGE_ROLES, page_user, render
+from api.console.actors import action_label, actor_label, staff_names
+from api.console.web import AUDIT_PAGE_ROLES, ConsoleRoute, form_date, page_user, render
 from api.db import SessionDep
+from api.staff.models import StaffAccount
 from policy_kb.clock import CHINA_TZ, now_in_china
 
-router = APIRouter()
+router = APIRouter(route_class=ConsoleRoute)
 PAGE_SIZE = 50
 EXPORT_LIMIT = 10_000
 
@@ -65,14 +66,25 @@ class AuditFilter:
         return {k: v for k, v in out.items() if v}
 
 
-def _filter(
-    actor: Annotated[str, Query(max_length=120)] = "",
-    entity_type: Annotated[str, Query(max_length=40)] = "",
-    entity_id: Annotated[str, Query(max_length=64)] = "",
-    date_from: Annotated[date | None, Query()] = None,
-    date_to: Annotated[date | None, Query()] = None,
-) -> AuditFilter:
-    return AuditFilter(actor.strip(), entity_type.strip(), entity_id.strip(), date_from, date_to)
+def _filter(actor: str, entity_type: str, entity_id: str, date_from_text: str, date_to_text: str) -> AuditFilter:
+    return AuditFilter(
+        actor.strip(),
+        entity_type.strip(),
+        entity_id.strip(),
+        form_date(date_from_text, "date_from", "起始日期"),
+        form_date(date_to_text, "date_to", "截止日期"),
+    )
+
+
+def _actor_prefix(session: Session, text: str) -> str:
+    """The actor filter: an identifier's beginning ("staff:", "system:scheduler") as stored, or a staff
+    member's name or username as the page shows them ("王芳", "op1"), which becomes "staff:<username>"."""
+    if not text or ":" in text:
+        return text
+    username = session.scalar(
+        select(StaffAccount.username).where((StaffAccount.display_name == text) | (StaffAccount.username == text))
+    )
+    return text if username is None else f"staff:{username}"
 
 
 def _json(value: dict[str, Any] | None) -> str:
@@ -84,15 +96,16 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def _rows(session: Session, events: list[AuditEvent]) -> list[dict[str, str]]:
+def _rows(session: Session, events: list[AuditEvent], systems: dict[str, str]) -> list[dict[str, str]]:
     names = staff_names(session, (e.actor for e in events))
     return [
         {
             "id": str(e.id),
             "at": e.at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S"),
-            "actor": actor_label(e.actor, names),
+            "actor": actor_label(e.actor, names, systems),
             "actor_raw": e.actor,
             "action": e.action,
+            "action_label": action_label(e.action),
             "entity_type": e.entity_type,
             "entity_id": e.entity_id,
             "before": _json(e.before),
@@ -109,12 +122,12 @@ def audit_page(
     actor: Annotated[str, Query(max_length=120)] = "",
     entity_type: Annotated[str, Query(max_length=40)] = "",
     entity_id: Annotated[str, Query(max_length=64)] = "",
-    date_from: Annotated[date | None, Query()] = None,
-    date_to: Annotated[date | None, Query()] = None,
+    date_from_text: Annotated[str, Query(alias="date_from", max_length=12)] = "",
+    date_to_text: Annotated[str, Query(alias="date_to", max_length=12)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     ctx = page_user(request, *AUDIT_PAGE_ROLES)
-    flt = _filter(actor, entity_type, entity_id, date_from, date_to)
+    flt = _filter(_actor_prefix(session, actor.strip()), entity_type, entity_id, date_from_text, date_to_text)
     total = session.scalar(flt.apply(select(func.count()).select_from(AuditEvent))) or 0
     stmt = flt.apply(select(AuditEvent)).order_by(AuditEvent.id.desc()).offset((page - 1) * PAGE_SIZE)
     events = list(session.scalars(stmt.limit(PAGE_SIZE)))
@@ -133,7 +146,7 @@ def audit_page(
         ctx,
         "audit.html",
         f=flt,
-        rows=_rows(session, events),
+        rows=_rows(session, events, request.app.state.settings.integration_names),
         total=total,
         page=page,
         pages=pages,
@@ -151,20 +164,42 @@ def audit_csv(
     actor: Annotated[str, Query(max_length=120)] = "",
     entity_type: Annotated[str, Query(max_length=40)] = "",
     entity_id: Annotated[str, Query(max_length=64)] = "",
-    date_from: Annotated[date | None, Query()] = None,
-    date_to: Annotated[date | None, Query()] = None,
+    date_from_text: Annotated[str, Query(alias="date_from", max_length=12)] = "",
+    date_to_text: Annotated[str, Query(alias="date_to", max_length=12)] = "",
 ) -> Response:
     """The filtered trail as CSV, newest first, at most EXPORT_LIMIT rows; UTF-8 with BOM for Excel."""
     ctx = page_user(request, *AUDIT_PAGE_ROLES)
-    flt = _filter(actor, entity_type, entity_id, date_from, date_to)
+    flt = _filter(_actor_prefix(session, actor.strip()), entity_type, entity_id, date_from_text, date_to_text)
     events = list(session.scalars(flt.apply(select(AuditEvent)).order_by(AuditEvent.id.desc()).limit(EXPORT_LIMIT)))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
-        ["编号", "时间（北京时间）", "操作人", "操作人标识", "操作", "对象类型", "对象编号", "变更前", "变更后"]
+        [
+            "编号",
+            "时间（北京时间）",
+            "操作人",
+            "操作人标识",
+            "操作",
+            "操作代码",
+            "对象类型",
+            "对象编号",
+            "变更前",
+            "变更后",
+        ]
     )
-    for r in _rows(session, events):
-        keys = ("id", "at", "actor", "actor_raw", "action", "entity_type", "entity_id", "before", "after")
+    for r in _rows(session, events, request.app.state.settings.integration_names):
+        keys = (
+            "id",
+            "at",
+            "actor",
+            "actor_raw",
+            "action_label",
+            "action",
+            "entity_type",
+            "entity_id",
+            "before",
+            "after",
+        )
         writer.writerow([_cell(r[k]) for k in keys])
     record_audit(
         session,

@@ -19,15 +19,18 @@ from sqlalchemy.orm import Session
 
 from api.audit import record_audit
 from api.claims.access import caller_verification, mask_name
-from api.console.web import CLAIM_PAGE_ROLES, back, check_csrf, page_user, render
+from api.console import payments
+from api.console.web import CLAIM_PAGE_ROLES, ConsoleRoute, back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
 from api.errors import AppError, NotFoundError
 from api.privacy import mask_text
 from api.staff.models import CallerVerification
 from api.staff.sessions import StaffContext
+from api.tickets import search
+from api.tickets import service as ticket_service
 from policy_kb.clock import china_date, today_in_china
 
-router = APIRouter()
+router = APIRouter(route_class=ConsoleRoute)
 ROLES = CLAIM_PAGE_ROLES
 REGION_CHOICES = [
     ("", "不限地区"),
@@ -49,6 +52,7 @@ _PHONE = re.compile(r"^1[3-9][0-9]{9}$")
 # Chinese characters, letters and the middle dot of transliterated names (阿依古丽·买买提).
 _NAME = re.compile(r"^[\u3400-\u9fffA-Za-z·•.]{2,50}$")
 NAME_LIMIT = 20
+RELATED_LIMIT = 20
 
 
 def _claims() -> Any | None:
@@ -168,15 +172,28 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> Response
     if claims is None:
         return render(request, ctx, "claims.html", available=False, q="", kind="", rows=[], claim=None)
     rule_base = request.app.state.rule_base
-    out = claims.claim_out(_claim_or_404(claims, session, claim_id), rule_base)
+    row = _claim_or_404(claims, session, claim_id)
+    out = claims.claim_out(row, rule_base)
     now = utcnow()
     verification = _verified(session, ctx, claim_id, now)
-    status = backpay = None
+    status = backpay = amount = None
+    months: list[dict[str, str]] = []
     if verification is not None:
         today = china_date(now)
         status = _current_status(claims, request, session, claim_id, today).model_dump(mode="json")
         status["label"] = status_label(status)
         backpay = status.get("backpay")
+        months = payments.history(status)
+        amount = payments.amount_basis(rule_base, row.region_code, today)
+    secret = request.app.state.settings.secret_key
+    related, _ = ticket_service.list_queue(
+        session,
+        statuses=None,
+        overdue=None,
+        now=now,
+        limit=RELATED_LIMIT,
+        search=search.of_claim(row.id, row.claimant.phone, secret_key=secret),
+    )
     # Every staff read of a claim is audited, the masked one too (as over JSON, api/claims/access.py).
     record_audit(
         session,
@@ -205,6 +222,11 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> Response
         status=status,
         backpay=backpay,
         verify_method=VERIFY_METHOD,
+        months=months,
+        amount=amount,
+        related=related,
+        related_limit=RELATED_LIMIT,
+        utcnow=now,
     )
 
 

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
+from api.audit import record_audit
 from api.console.actors import actor_label, staff_names
-from api.console.web import back, check_csrf, page_user, render
+from api.console.web import ConsoleRoute, back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
 from api.errors import AppError, ValidationFailed, validation_fields
 from api.fields import CONTROL_MESSAGE, has_controls
+from api.privacy import mask_text
 from api.staff.sessions import StaffContext
-from api.tickets import actions, service
+from api.tickets import actions, search, service
 from api.tickets.actions import Actor
 from api.tickets.deps import HANDLE_ROLES, READ_ROLES, get_limits, get_sms
 from api.tickets.enums import Category, Satisfaction, TicketStatus
+from api.tickets.models import Ticket
 from api.tickets.schemas import MAX_TRANSCRIPT_CHARS, TicketCreate
 
-router = APIRouter()
+router = APIRouter(route_class=ConsoleRoute)
 PAGE_SIZE = 50
 
 
@@ -35,6 +40,7 @@ def queue(
     status: Annotated[str | None, Query(max_length=200)] = None,
     overdue: Annotated[str | None, Query(max_length=8)] = None,
     category: Annotated[str | None, Query(max_length=40)] = None,
+    q: Annotated[str, Query(max_length=40)] = "",
     page: Annotated[int, Query(le=100_000)] = 1,
 ) -> Response:
     ctx = page_user(request, *READ_ROLES)
@@ -43,6 +49,7 @@ def queue(
     only_overdue = True if overdue == "1" else None
     cat = category if category in Category.__members__ else None
     page = max(page, 1)
+    found = search.parse(session, q, secret_key=request.app.state.settings.secret_key) if q.strip() else None
     tickets, total = service.list_queue(
         session,
         statuses=statuses,
@@ -51,8 +58,20 @@ def queue(
         now=now,
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
+        search=found.condition if found else None,
     )
     paused = service.paused_ticket_ids(session, [t.id for t in tickets])
+    if found is not None:
+        # What was searched is in the trail like a claim lookup, the mobile masked.
+        record_audit(
+            session,
+            actor=ctx.caller.actor,
+            action="console.ticket_search",
+            entity_type="ticket",
+            entity_id="-",
+            after={"by": found.kind or None, "query": found.shown or mask_text(q.strip()), "found": total},
+        )
+    filters = {"status": status or "", "category": cat or "", "q": q.strip(), "overdue": "1" if overdue == "1" else ""}
     return render(
         request,
         ctx,
@@ -68,7 +87,20 @@ def queue(
         utcnow=now,
         statuses=list(TicketStatus),
         categories=list(Category),
+        q=q.strip(),
+        found=found,
+        query=urlencode({k: v for k, v in filters.items() if v}),
+        latest_id=service.newest_ticket_id(session),
     )
+
+
+@router.get("/queue.json")
+def queue_news(request: Request, session: SessionDep, since: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0) -> Response:
+    """What the new-ticket alert polls: tickets awaiting 签收 that arrived after the page's newest (`since`)."""
+    page_user(request, *READ_ROLES)
+    fresh, waiting = service.new_since(session, since=since)
+    body = {"new": fresh, "awaiting_accept": waiting, "latest_id": service.newest_ticket_id(session)}
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 
 @router.post("/tickets")
@@ -135,8 +167,22 @@ def detail(ref: Annotated[str, Path(max_length=40)], request: Request, session: 
         is_supervisor=is_supervisor,
         satisfactions=list(Satisfaction),
         own_extension=ticket.extension_requested_by == ctx.caller.actor,
-        actor_labels={e.actor: actor_label(e.actor, names) for e in view.events},
+        actor_labels={
+            e.actor: actor_label(e.actor, names, request.app.state.settings.integration_names) for e in view.events
+        },
     )
+
+
+def _catch_up(session: SessionDep, *, ticket: Ticket, actor: Actor, now: datetime) -> list[str]:
+    """签收 and 开始办理 where the ticket has not had them yet; what was done, for the message."""
+    done = []
+    if ticket.status == TicketStatus.received:
+        actions.accept(session, ticket=ticket, actor=actor, now=now)
+        done.append("已签收")
+    if ticket.status in (TicketStatus.accepted, TicketStatus.reopened):
+        actions.start(session, ticket=ticket, actor=actor, now=now)
+        done.append("已开始办理")
+    return done
 
 
 def _run(
@@ -152,12 +198,25 @@ def _run(
     if action == "start":
         actions.start(session, ticket=ticket, actor=actor, now=now)
         return "已开始办理"
+    if action == "take":
+        actions.accept(session, ticket=ticket, actor=actor, now=now)
+        actions.start(session, ticket=ticket, actor=actor, now=now)
+        return "已签收并开始办理"
     if action == "resolve":
         answer = form.get("answer", "").strip()
         if len(answer) < 2:
             raise ValidationFailed("请填写答复内容", fields={"answer": "必填"})
+        # An answer given at once (a question settled on the call) signs for and starts the ticket
+        # first: one form, and still each step its own event with its own time.
+        steps = _catch_up(session, ticket=ticket, actor=actor, now=now)
         actions.resolve(session, ticket=ticket, actor=actor, answer=answer, now=now, sms=sms)
-        return "已答复诉求人"
+        return "、".join([*steps, "已答复诉求人"])
+    if action == "interim":
+        text = form.get("message", "").strip()
+        if len(text) < 2:
+            raise ValidationFailed("请填写要发给诉求人的内容", fields={"answer": "必填"})
+        actions.interim_reply(session, ticket=ticket, actor=actor, text=text, now=now, sms=sms)
+        return "已发送给诉求人（工单仍在办理，答复时限不变）"
     if action == "follow_up":
         try:
             satisfaction = Satisfaction(form.get("satisfaction", ""))
@@ -217,6 +276,7 @@ def act(
     csrf: Annotated[str, Form(max_length=100)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
     answer: Annotated[str, Form(max_length=4000)] = "",
+    message: Annotated[str, Form(max_length=2000)] = "",
     satisfaction: Annotated[str, Form(max_length=40)] = "",
     solved: Annotated[str, Form(max_length=8)] = "",
     to_unit: Annotated[str, Form(max_length=80)] = "",
@@ -228,6 +288,7 @@ def act(
     form = {
         "note": note,
         "answer": answer,
+        "message": message,
         "satisfaction": satisfaction,
         "solved": solved,
         "to_unit": to_unit,

@@ -11,15 +11,15 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from api.channels.limits import client_address
-from api.console import pages_audit, pages_claims, pages_dashboard, pages_tickets
-from api.console.web import ASSIST_ROLES, HERE, check_csrf, page_user, render
+from api.console import pages_audit, pages_claims, pages_conversation, pages_dashboard, pages_tickets
+from api.console.web import ASSIST_ROLES, HERE, ConsoleRoute, check_csrf, page_user, render
 from api.db import SessionDep
 from api.errors import AppError, NotFoundError
 from api.staff import service as staff_service
 from api.staff.seed import refused_passwords
 from api.staff.sessions import clear_session_cookie, cookie_token, set_session_cookie, staff_context
 
-router = APIRouter(prefix="/console", include_in_schema=False)
+router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 STATIC = {"console.css": "text/css", "console.js": "text/javascript"}
 
 
@@ -100,6 +100,7 @@ def assist(request: Request) -> Response:
 
 
 router.include_router(pages_tickets.router)
+router.include_router(pages_conversation.router)
 router.include_router(pages_claims.router)
 router.include_router(pages_dashboard.router)
 router.include_router(pages_audit.router)

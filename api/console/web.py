@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable, Coroutine
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from api.claims.access import STAFF_CLAIM_ROLES
+from api.errors import AppError, ValidationFailed, http_message, validation_fields
+from api.privacy import mask_phone
 from api.staff.enums import ROLE_LABELS, Role
 from api.staff.sessions import StaffContext, csrf_ok, session_csrf, staff_context
 from api.tickets.deps import READ_ROLES
@@ -37,6 +42,8 @@ NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/console/audit", "审计日志", AUDIT_PAGE_ROLES),
 )
 
+# How often an open console page asks whether new tickets arrived (the queue also redraws itself then).
+POLL_SECONDS = 30
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 
@@ -67,6 +74,8 @@ templates.env.globals.update(
     CHANNEL_LABELS=CHANNEL_LABELS,
     SATISFACTION_LABELS=SATISFACTION_LABELS,
     remaining=_remaining,
+    mask=mask_phone,
+    poll_seconds=POLL_SECONDS,
 )
 
 
@@ -95,11 +104,65 @@ def render(request: Request, ctx: StaffContext | None, name: str, status_code: i
     if ctx is not None:
         base.update(csrf=session_csrf(request, ctx), roles=ctx.caller.roles, role_labels=role_labels(ctx))
         base["nav"] = [(href, label) for href, label, allowed in NAV if ctx.caller.roles & set(allowed)]
+        # Pages link to one another only where the role may follow (an auditor sees a claim number, no link).
+        base["may"] = {href for href, _ in base["nav"]}
     base["flash"] = request.query_params.get("msg")
     base["flash_kind"] = "error" if request.query_params.get("kind") == "error" else "ok"
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
 
 
+def form_date(value: str, field: str, label: str) -> date | None:
+    """A date from a filter form: "" (left empty) is no date; anything but YYYY-MM-DD is a 422 in Chinese."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(f"{label}应为日期，格式 YYYY-MM-DD", fields={field: "应为日期 YYYY-MM-DD"}) from None
+
+
 def back(path: str, message: str, *, error: bool = False) -> RedirectResponse:
     query = {"msg": message, **({"kind": "error"} if error else {})}
     return RedirectResponse(f"{path}?{urlencode(query)}", status_code=303)
+
+
+ERROR_TITLES = {403: "没有权限", 404: "没有找到", 422: "输入有误"}
+
+
+def error_page(request: Request, status_code: int, message: str) -> Response:
+    """A refusal inside the console's layout: the message, and links only to the pages the role may open."""
+    ctx = staff_context(request)
+    return render(request, ctx, "error.html", status_code=status_code, title=ERROR_TITLES[status_code], message=message)
+
+
+class ConsoleRoute(APIRoute):
+    """Console pages answer a 403 or a 404 with a page, not the JSON API's error body.
+
+    A staff member who follows a link they may not open (or to a ticket that is gone) stays in
+    the console; the session dependency has already rolled back by the time this runs. JSON
+    endpoints of the console (``/console/…json``) keep the contract's error shape.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        original = super().get_route_handler()
+        if self.path.endswith(".json"):
+            return original
+
+        async def handler(request: Request) -> Response:
+            try:
+                return await original(request)
+            except HTTPException as exc:
+                if exc.status_code not in ERROR_TITLES:
+                    raise
+                return error_page(request, exc.status_code, http_message(exc.status_code, str(exc.detail)))
+            except AppError as exc:
+                if exc.status_code not in ERROR_TITLES:
+                    raise
+                return error_page(request, exc.status_code, exc.message)
+            except RequestValidationError as exc:
+                fields = validation_fields(list(exc.errors()))
+                message = "；".join(f"{k}：{v}" for k, v in list(fields.items())[:3])
+                return error_page(request, 422, f"请求内容有误（{message}），请返回修改后重试。")
+
+        return handler

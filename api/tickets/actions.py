@@ -18,12 +18,13 @@ from api.errors import ConflictError, ForbiddenError
 from api.handoff import rating
 from api.handoff import service as handoff
 from api.notify import SmsProvider
+from api.privacy import mask_text
 from api.staff.duties import ensure_not_own_request
 from api.tickets.deadlines import compute_deadlines, deadline_after, extend
 from api.tickets.enums import Satisfaction, TicketAction
 from api.tickets.limits import TicketLimits
 from api.tickets.models import Ticket
-from api.tickets.progress import Kind, tell_claimant
+from api.tickets.progress import Kind, interim_text, tell_claimant
 from api.tickets.transitions import check, transition
 
 
@@ -115,6 +116,32 @@ def resolve(
     handoff.release(session, ticket=ticket, actor=actor.name, now=now, note="工单已答复，会话交还智能客服")
     if rating.ask(session, ticket=ticket, now=now) is not None:
         tell_claimant(session, ticket=ticket, kind="rate", sms=sms)
+    return ticket
+
+
+def interim_reply(
+    session: Session, *, ticket: Ticket, actor: Actor, text: str, now: datetime, sms: SmsProvider | None
+) -> Ticket:
+    """A message to the claimant before the answer ("已联系单位核实，请您耐心等待"), on the same
+    outbound path as the answer; the ticket keeps its status and deadlines. Masked as the event is."""
+    _owning_unit(ticket, actor)
+    check(ticket, TicketAction.interim_reply)
+    if not ticket.sender:
+        raise ConflictError("该工单没有可在线回复的渠道（电话受理且未留短信号码），请电话联系诉求人", code="no_channel")
+    text = mask_text(text.strip())
+    event = transition(session, ticket, action=TicketAction.interim_reply, actor=actor.name, now=now, note=text)
+    session.flush()  # the event's id keys the message: each interim reply is sent once
+    _audit(session, actor, TicketAction.interim_reply, ticket, ticket.status, event_id=event.id)
+    sent = tell_claimant(
+        session,
+        ticket=ticket,
+        kind="interim",
+        sms=sms,
+        text=interim_text(ticket, text),
+        dedup=f"ticket:{ticket.id}:interim:{event.id}",
+    )
+    if not sent:
+        raise ConflictError("消息未能发出：该渠道暂不支持在线回复，请电话联系诉求人", code="not_sent")
     return ticket
 
 

@@ -53,6 +53,7 @@ class TicketAction(StrEnum):
     claimant_message = "claimant_message"
     release_conversation = "release_conversation"
     claimant_rating = "claimant_rating"  # 好差评 given by the claimant in the chat
+    interim_reply = "interim_reply"  # staff writes to the claimant before the answer (进展告知)
 
 
 class Satisfaction(StrEnum):
@@ -102,6 +103,7 @@ ACTION_LABELS: dict[str, str] = {
     "claimant_message": "诉求人留言",
     "release_conversation": "交还智能客服",
     "claimant_rating": "诉求人评价",
+    "interim_reply": "回复诉求人",
 }
 SATISFACTION_LABELS: dict[str, str] = {
     "satisfied": "满意",

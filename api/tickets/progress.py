@@ -29,7 +29,7 @@ from api.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["created", "answered", "rate", "closed", "reopened"]
+Kind = Literal["created", "answered", "interim", "rate", "closed", "reopened"]
 SMS_VAR_MAX = 20
 _SMS_FORBIDDEN = str.maketrans("", "", "【】[]{}<>$#\\")
 RATING_CHOICES = ["满意", "基本满意", "不满意"]
@@ -54,6 +54,11 @@ def _respond_date(ticket: Ticket) -> str:
     """The date alone, for the SMS template "我们将于${respond_by}前答复您" (same wording as the chat)."""
     phrase = respond_within(ticket)
     return phrase[phrase.index("（") + 1 : -2]
+
+
+def interim_text(ticket: Ticket, text: str) -> str:
+    """A staff member's message before the answer; says the answer is still to come."""
+    return f"工作人员回复（工单号 {ticket.number}）：\n{text}\n（办理完成后我们会再答复您。）"
 
 
 def message_text(ticket: Ticket, kind: Kind, now: datetime | None = None) -> str:
@@ -92,23 +97,33 @@ def _outbound_queue() -> Callable[..., Any] | None:
 
 
 def tell_claimant(
-    session: Session, *, ticket: Ticket, kind: Kind, sms: SmsProvider | None, now: datetime | None = None
+    session: Session,
+    *,
+    ticket: Ticket,
+    kind: Kind,
+    sms: SmsProvider | None,
+    now: datetime | None = None,
+    text: str | None = None,
+    dedup: str | None = None,
 ) -> bool:
-    """Queue the progress message for the ticket's sender; False when it cannot be sent."""
+    """Queue the progress message for the ticket's sender; False when it cannot be sent.
+
+    `text` and `dedup` (a key of its own) for messages a ticket may carry many of (interim replies).
+    """
     if not ticket.sender:
         return False
-    dedup = f"ticket:{ticket.id}:{kind}:{ticket.reopened_count}"
+    dedup = dedup or f"ticket:{ticket.id}:{kind}:{ticket.reopened_count}"
     template = sms_template(ticket, kind)
     queue = _outbound_queue()
     if queue is not None:
         queue(
             session,
             sender=ticket.sender,
-            text=message_text(ticket, kind, now),
+            text=text if text is not None else message_text(ticket, kind, now),
             sms_template=template[0] if template else None,
             sms_params=template[1] if template else None,
             dedup_key=dedup,
-            author="staff" if kind == "answered" else None,
+            author="staff" if kind in ("answered", "interim") else None,
             quick_replies=RATING_CHOICES if kind == "rate" else None,
         )
         return True

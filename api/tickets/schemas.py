@@ -130,6 +130,10 @@ class ResolveBody(BaseModel):
     answer: Text = Field(min_length=2, max_length=4000, description="答复诉求人的内容")
 
 
+class InterimReplyBody(BaseModel):
+    text: Text = Field(min_length=2, max_length=2000, description="答复前先发给诉求人的消息")
+
+
 class FollowUpBody(BaseModel):
     satisfaction: Satisfaction
     solved: bool = Field(description="诉求人认为问题是否已解决")

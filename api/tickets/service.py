@@ -164,13 +164,20 @@ def parse_statuses(raw: str | None) -> list[TicketStatus] | None:
 
 
 def _filters(
-    *, statuses: Sequence[TicketStatus] | None, overdue: bool | None, category: str | None, now: datetime
+    *,
+    statuses: Sequence[TicketStatus] | None,
+    overdue: bool | None,
+    category: str | None,
+    now: datetime,
+    search: ColumnElement[bool] | None = None,
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if statuses:
         conditions.append(Ticket.status.in_([s.value for s in statuses]))
-    else:
+    elif search is None:  # a search finds a caller's closed tickets too
         conditions.append(Ticket.status != TicketStatus.closed.value)
+    if search is not None:
+        conditions.append(search)
     if overdue is True:
         conditions.append(Ticket.due_at < now)
     elif overdue is False:
@@ -189,9 +196,10 @@ def list_queue(
     now: datetime,
     limit: int = 50,
     offset: int = 0,
+    search: ColumnElement[bool] | None = None,
 ) -> tuple[list[Ticket], int]:
-    """The staff queue: open tickets (or those in `statuses`), nearest deadline first."""
-    conditions = _filters(statuses=statuses, overdue=overdue, category=category, now=now)
+    """The staff queue: open tickets (or those in `statuses`, or matching `search`), nearest deadline first."""
+    conditions = _filters(statuses=statuses, overdue=overdue, category=category, now=now, search=search)
     total = session.scalar(select(func.count()).select_from(Ticket).where(*conditions)) or 0
     stmt = (
         select(Ticket)
@@ -201,6 +209,21 @@ def list_queue(
         .offset(max(offset, 0))
     )
     return list(session.scalars(stmt)), total
+
+
+def newest_ticket_id(session: Session) -> int:
+    return int(session.scalar(select(func.max(Ticket.id))) or 0)
+
+
+def new_since(session: Session, *, since: int) -> tuple[int, int]:
+    """(how many tickets arrived after id `since` and still await 签收, how many await 签收 in all).
+
+    The console's new-ticket alert polls this; ids only grow, so "after `since`" is "since the page loaded".
+    """
+    received = Ticket.status == TicketStatus.received.value
+    fresh = session.scalar(select(func.count()).select_from(Ticket).where(received, Ticket.id > since)) or 0
+    waiting = session.scalar(select(func.count()).select_from(Ticket).where(received)) or 0
+    return int(fresh), int(waiting)
 
 
 def paused_ticket_ids(session: Session, ticket_ids: Sequence[int]) -> set[int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from api.tickets.enums import Category, TicketStatus
 from api.tickets.models import Ticket
 from api.tickets.schemas import RateRead, TicketStats
+from policy_kb.clock import CHINA_TZ
 
 
 def _rate(numerator: int | None, denominator: int | None) -> RateRead:
@@ -92,3 +93,35 @@ def pending_counts(session: Session, *, now: datetime, where: Sequence[ColumnEle
         .where(*where)
     ).one()
     return Pending(accept_not_due=int(row[0] or 0), awaiting_follow_up=int(row[1] or 0))
+
+
+def daily_counts(
+    session: Session, *, day_from: date, day_to: date, where: Sequence[ColumnElement[bool]] = ()
+) -> list[tuple[date, int, int]]:
+    """Per day (Beijing time) from `day_from` to `day_to`: tickets received and tickets answered (答复).
+
+    Bucketed here rather than in SQL so SQLite and PostgreSQL count the same Beijing day.
+    """
+    start = datetime.combine(day_from, time(), CHINA_TZ)
+    end = datetime.combine(day_to + timedelta(days=1), time(), CHINA_TZ)
+    received = {d: 0 for d in _days(day_from, day_to)}
+    answered = dict(received)
+    for column, counts in ((Ticket.created_at, received), (Ticket.responded_at, answered)):
+        for at in session.scalars(select(column).where(*where, column >= start, column < end)):
+            if at is not None:
+                counts[at.astimezone(CHINA_TZ).date()] += 1
+    return [(d, received[d], answered[d]) for d in received]
+
+
+def _days(day_from: date, day_to: date) -> list[date]:
+    return [day_from + timedelta(days=i) for i in range((day_to - day_from).days + 1)]
+
+
+def assignees(session: Session) -> list[tuple[int, str]]:
+    """Staff who have signed for tickets (id, name), for the dashboard's operator filter."""
+    rows = session.execute(
+        select(Ticket.assignee_staff_id, func.max(Ticket.assignee_name))
+        .where(Ticket.assignee_staff_id.is_not(None))
+        .group_by(Ticket.assignee_staff_id)
+    )
+    return sorted(((int(i), str(n or i)) for i, n in rows if i is not None), key=lambda r: r[1])

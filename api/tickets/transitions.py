@@ -47,6 +47,8 @@ TRANSITIONS: dict[TicketAction, dict[TicketStatus | None, TicketStatus]] = {
     A.claimant_message: _same(*_ALL),
     A.release_conversation: _same(*_ALL),
     A.claimant_rating: _same(*_ALL),
+    # A message to the claimant while the ticket is handled; the answer (resolve) is still due.
+    A.interim_reply: _same(*_NOT_CLOSED),
 }
 
 

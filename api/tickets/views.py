@@ -14,6 +14,7 @@ from api.tickets.deps import Creator, Handler, Limits, Reader, Sms, Supervisor
 from api.tickets.schemas import (
     ExtensionBody,
     FollowUpBody,
+    InterimReplyBody,
     NoteBody,
     OptionalNote,
     ResolveBody,
@@ -108,6 +109,15 @@ def start(ref: TicketRef, actor: Handler, session: SessionDep) -> TicketDetail:
 def resolve(ref: TicketRef, body: ResolveBody, actor: Handler, session: SessionDep, sms: Sms) -> TicketDetail:
     ticket = service.get_ticket(session, ref=ref, lock=True)
     actions.resolve(session, ticket=ticket, actor=actor, answer=body.answer, now=utcnow(), sms=sms)
+    return _done(session, ref)
+
+
+@router.post("/{ref}/interim-replies", response_model=TicketDetail, summary="答复前先回复诉求人（不改变状态）")
+def interim_reply(
+    ref: TicketRef, body: InterimReplyBody, actor: Handler, session: SessionDep, sms: Sms
+) -> TicketDetail:
+    ticket = service.get_ticket(session, ref=ref, lock=True)
+    actions.interim_reply(session, ticket=ticket, actor=actor, text=body.text, now=utcnow(), sms=sms)
     return _done(session, ref)
 
 

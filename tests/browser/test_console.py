@@ -68,7 +68,7 @@ def test_claim_lookup_masked_until_verified(page: Any, live_server: dict[str, An
     page.click("#verify-form button[type=submit]")
     page.wait_for_selector("#claim-status")
     assert page.locator("#claimant-name").inner_text() == "李四海"
-    assert page.locator("#checkins tbody tr").count() >= 1
+    assert page.locator("#payments tbody tr").count() >= 1
     assert page.locator("#backpay").inner_text().strip()
     shot(page, "03-claim")
 

@@ -1,4 +1,5 @@
-// The console's only script: suggested replies (POST /v1/operator/suggestions) and copy buttons.
+// The console's only script: suggested replies (POST /v1/operator/suggestions), copy buttons,
+// the new-ticket alert and the queue's auto-refresh.
 (function () {
   "use strict";
 
@@ -84,5 +85,70 @@
         box.innerHTML = ""; box.appendChild(el("div", { "class": "flash error" }, error.message));
       });
     });
+  }
+
+  // New-ticket alert: every page of a role that sees the queue polls /console/queue.json. Tickets
+  // newer than the last one seen on the queue page (kept for this browser tab) light a badge on the
+  // 工单队列 link and put the count in the tab's title, so an operator on another page or tab notices.
+  var poll = document.querySelector('meta[name="queue-poll"]');
+  var card = document.getElementById("queue-card");
+  var title = document.title;
+  var SEEN = "queue-seen";
+  if (card) { sessionStorage.setItem(SEEN, card.getAttribute("data-latest")); }
+
+  function seen() { return Number(sessionStorage.getItem(SEEN) || 0); }
+
+  function alertNew(count) {
+    var badge = document.getElementById("new-badge");
+    if (badge) {
+      badge.hidden = count === 0;
+      badge.textContent = String(count);
+      badge.setAttribute("title", count + " 件新工单待签收");
+    }
+    document.title = count ? "（" + count + "）新工单 · " + title : title;
+  }
+
+  // The queue redraws itself from the same address (its filters kept): rows newer than the last
+  // one seen are marked, and nothing is lost from a half-filled filter form.
+  function redrawQueue() {
+    return fetch(location.href, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok || response.redirected) { throw new Error("queue"); }
+      return response.text();
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      var body = fresh.querySelector("#queue tbody"), total = fresh.getElementById("queue-total");
+      if (!body) { return; }
+      document.querySelector("#queue tbody").replaceWith(body);
+      if (total) { document.getElementById("queue-total").replaceWith(total); }
+      body.querySelectorAll("tr[data-id]").forEach(function (row) {
+        if (Number(row.getAttribute("data-id")) > seen()) { row.classList.add("new"); }
+      });
+      // Beijing time, as every time the server renders, whatever the workstation's clock zone.
+      var stamp = new Date().toLocaleTimeString("zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", hour12: false });
+      document.getElementById("queue-refreshed").textContent = "已于 " + stamp + " 刷新";
+    });
+  }
+
+  function check() {
+    var since = seen();
+    fetch(poll.getAttribute("content") + "?since=" + since, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok || response.redirected) { throw new Error("poll"); }
+        return response.json();
+      }).then(function (body) {
+        if (!since) { sessionStorage.setItem(SEEN, String(body.latest_id)); body["new"] = 0; }
+        alertNew(body["new"]);
+        if (card) { return redrawQueue(); }
+      }).catch(function () {
+        // Logged out or the server unreachable: say so once instead of polling on.
+        var note = document.getElementById("queue-refreshed");
+        if (note) { note.textContent = "自动刷新已停止，请刷新页面"; }
+        clearInterval(timer);
+      });
+  }
+
+  var timer = null;
+  if (poll) {
+    timer = setInterval(check, Number(poll.getAttribute("data-seconds")) * 1000);
   }
 })();

@@ -87,7 +87,22 @@ def test_forms_need_the_csrf_token(staff_client: TestClient, make_staff: Callabl
     make_staff("op1", "operator")
     console_login(staff_client, "op1")
     r = staff_client.post("/console/tickets", data={"category": "help", "region": "天津", "summary": "无令牌"})
-    assert r.status_code == 403 and "页面已过期" in r.json()["error"]["message"]
+    assert r.status_code == 403 and "页面已过期" in r.text and 'id="error-page"' in r.text
+
+
+def test_a_refused_page_stays_in_the_console(staff_client: TestClient, make_staff: Callable[..., object]) -> None:
+    """An auditor following a link to a page of another role gets a page in the console, not JSON."""
+    make_staff("aud", "auditor")
+    console_login(staff_client, "aud")
+    for path in ("/console/assist", "/console/claims", "/console/claims/1"):
+        r = staff_client.get(path)
+        assert r.status_code == 403 and r.headers["content-type"].startswith("text/html"), path
+        assert "当前账号没有此页面的权限" in r.text and "没有权限" in r.text
+        box = r.text[r.text.index('id="error-page"') :]
+        links = re.findall(r'<a href="(/console/[^"]*)"', box)
+        assert links == ["/console/tickets", "/console/dashboard", "/console/audit"], path
+    r = staff_client.get("/console/tickets/999999")
+    assert r.status_code == 404 and "没有这个工单" in r.text and 'id="error-page"' in r.text
 
 
 def test_auditor_reads_but_cannot_act(
@@ -135,7 +150,7 @@ def test_claim_lookup_masked_until_the_caller_is_verified(
     assert "尚未核实来电人身份" in page and 'id="claim-status"' not in page and "张三丰" not in page
     r = staff_client.post(f"/console/claims/{claim_id}/verify", data={"csrf": csrf, "method": "核对身份证号后四位"})
     page = r.text
-    assert "已记录身份核实" in page and 'id="claim-status"' in page and 'id="checkins"' in page
+    assert "已记录身份核实" in page and 'id="claim-status"' in page and 'id="payments"' in page
     assert "张三丰" in page and 'id="backpay"' in page
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.actor == "staff:op1")).all()
     assert {"console.claim_lookup", "console.caller_verified", "console.claim_view"} <= set(actions)
@@ -147,4 +162,4 @@ def test_dashboard_draws_the_three_rates(staff_client: TestClient, make_staff: C
     page = staff_client.get("/console/dashboard").text
     for label in ("响应率", "解决率", "满意率", "咨询", "投诉", "办不成事"):
         assert label in page
-    assert page.count("<svg") == 5
+    assert page.count("<svg") == 6  # three rates, the trend, by category, by status

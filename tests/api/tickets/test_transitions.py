@@ -37,6 +37,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "claimant_message": {s: s for s in (R, AC, IP, RS, CL, RO)},
     "release_conversation": {s: s for s in (R, AC, IP, RS, CL, RO)},
     "claimant_rating": {s: s for s in (R, AC, IP, RS, CL, RO)},
+    "interim_reply": {s: s for s in (R, AC, IP, RS, RO)},
 }
 ACTIONS = [a for a in TicketAction if a is not TicketAction.create]
 
@@ -109,5 +110,6 @@ def test_allowed_actions_lists_what_the_page_offers() -> None:
         TicketAction.claimant_message,
         TicketAction.release_conversation,
         TicketAction.claimant_rating,
+        TicketAction.interim_reply,
     ]
     assert TicketAction.accept not in allowed_actions(TicketStatus.closed)

@@ -247,3 +247,20 @@ def test_huge_ids_are_404_not_500(staff_client: TestClient, auth_headers: dict[s
     assert staff_client.get("/v1/tickets/99999999999999999999", headers=auth_headers).status_code == 404
     r = staff_client.post("/v1/tickets", json={**TICKET, "claim_id": 2**40}, headers=auth_headers)
     assert r.status_code == 422 and "claim_id" in r.json()["error"]["fields"]
+
+
+def test_interim_reply_over_json(staff_client: TestClient, make_staff: Callable[..., object]) -> None:
+    make_staff("op1", "operator")
+    login(staff_client, "op1")
+    n = staff_client.post("/v1/tickets", json={**TICKET, "sender": "web:json-interim"}).json()["number"]
+    staff_client.post(f"/v1/tickets/{n}/accept")
+    r = staff_client.post(f"/v1/tickets/{n}/interim-replies", json={"text": "正在核实，请您稍候"})
+    assert r.status_code == 200 and r.json()["status"] == "accepted"
+    assert (
+        r.json()["events"][-1]["action"] == "interim_reply" and r.json()["events"][-1]["note"] == "正在核实，请您稍候"
+    )
+    r = staff_client.post(f"/v1/tickets/{n}/interim-replies", json={"text": "好"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "validation_error"
+    phone_only = staff_client.post("/v1/tickets", json={**TICKET, "channel": "phone"}).json()["number"]
+    r = staff_client.post(f"/v1/tickets/{phone_only}/interim-replies", json={"text": "正在核实"})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "no_channel"
