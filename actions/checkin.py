@@ -157,7 +157,11 @@ def checkin_reply(result: dict[str, Any], domain: DomainDict) -> str:
     month_zh = f"{month[:4]}年{int(month[5:7])}月" if re.fullmatch(r"\d{4}-\d{2}", month) else month
     window = result.get("window") or {}
     lines: list[str] = []
-    if status in ("stop_reported", "duplicate", "outside_window"):
+    stop = result.get("stop") or {}
+    explained = any(e.get("message") for e in result.get("effects") or [])
+    # The service's own explanation says it once; the domain's line is the heading of a stop report,
+    # and for a duplicate or a closed window only stands in when the service said nothing.
+    if status == "stop_reported" or (status in ("duplicate", "outside_window") and not explained):
         lines.append(
             response_text(
                 domain,
@@ -167,7 +171,6 @@ def checkin_reply(result: dict[str, Any], domain: DomainDict) -> str:
                 end=window.get("end", ""),
             )
         )
-    stop = result.get("stop") or {}
     if stop.get("message"):
         lines.append(stop["message"])
     for effect in result.get("effects") or []:

@@ -105,7 +105,7 @@ def test_stop_event_is_reported_and_its_consequence_shown(api: FakeApi, dispatch
     assert sent.body["channel"] == "web" and "at" not in sent.body  # the server's clock applies
     assert sent.body["month"] == current_month()
     [reply] = texts(dispatcher, domain)
-    assert reply.startswith("已记录您在2026年11月资格核验中报告的情况。")
+    assert reply.startswith("已记录您2026年11月的申报。\n您报告的情况")
     assert reply.endswith("（依据：社会保险法 第五十一条）")
     assert slots(events) == {"stop_any": None, "stop_details": None}
     assert api.sent("GET", "/v1/claims/9/backpay") == []  # no back-pay offer after a stop
@@ -215,3 +215,57 @@ def test_check_in_with_an_unknown_id_number_says_so_neutrally(api: FakeApi, disp
     tracker = load_tracker("checkin_stop_details", slots={"identity_verified": False, "identity_failure": "not_found"})
     ActionSubmitCheckin().run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_id_not_verified"] and api.requests == []
+
+
+CQ = [{"document": "渝人社办〔2025〕112号", "clause": "一（四）", "quote": "…"}]
+
+
+def test_a_check_in_while_suspended_says_the_situation_then_the_resumption(api: FakeApi, dispatcher, domain) -> None:
+    effects = [
+        ("QUALIFICATION_CHECKED", "已完成2026年12月资格核验。"),
+        ("PAYMENT_SUSPENDED", "您的失业保险金发放到2026年10月；因连续2个月未进行资格核验，自2026年11月起暂停发放。"),
+        ("PAYMENT_RESUMES", "符合发放条件的，从2027年1月起恢复发放。"),
+    ]
+    api.on(
+        "POST",
+        "/v1/claims/9/checkins",
+        201,
+        {
+            "status": "accepted",
+            "month": "2026-12",
+            "window": {"start": "2026-12-01", "end": "2026-12-31"},
+            "effects": [{"code": c, "message": m, "citations": CQ} for c, m in effects],
+            "citations": CQ,
+        },
+    )
+    api.on("GET", "/v1/claims/9/backpay", 200, {"applicable": False, "message": "…", "citations": CQ})
+    tracker = load_tracker("checkin_stop_details", slots={"stop_any": False, "stop_details": ""})
+    ActionSubmitCheckin().run(dispatcher, tracker, domain)
+    # The service's order kept, one line each, the citation once at the very end.
+    assert texts(dispatcher, domain) == ["\n".join(m for _, m in effects) + "（依据：渝人社办〔2025〕112号 一（四））"]
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "message"),
+    [
+        ("duplicate", "ALREADY_CHECKED_IN", "2026年11月已于2026年11月6日办理，无需重复办理。"),
+        ("outside_window", "OUTSIDE_WINDOW", "2026年11月的按月申领办理时间为2026年11月5日至25日，本次未登记。"),
+    ],
+)
+def test_the_services_explanation_is_said_once(api: FakeApi, dispatcher, domain, status, code, message) -> None:
+    api.on(
+        "POST",
+        "/v1/claims/9/checkins",
+        200,
+        {
+            "status": status,
+            "month": "2026-11",
+            "window": {"start": "2026-11-05", "end": "2026-11-25"},
+            "effects": [{"code": code, "message": message, "citations": CITE}],
+            "citations": CITE,
+        },
+    )
+    api.on("GET", "/v1/claims/9/backpay", 200, {"applicable": False, "message": "…", "citations": []})
+    ActionSubmitCheckin().run(dispatcher, load_tracker("checkin_stop_details", slots={"stop_any": False}), domain)
+    # Not the domain's line as well ("已经办理过了" / "现在不在…办理时间内"): the same fact twice.
+    assert texts(dispatcher, domain) == [message + "（依据：天津市人社局失业保险经办通知 一（二））"]
