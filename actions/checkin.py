@@ -66,9 +66,38 @@ class ValidateCheckinForm(IdentityFormValidation):
         slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
         if tracker.get_slot("identity_failure"):
             return []
+        if tracker.get_slot("checkin_open") is False:
+            # This month is already done: no questions. The slot stays listed (it is filled, so
+            # nothing is asked) because rasa_sdk returns only the values of listed slots.
+            return ["checkin_open"]
+        if verified(tracker) and tracker.get_slot("checkin_open") is None:
+            slots = ["checkin_open", *slots]  # the month is asked about first (extract_checkin_open)
         if tracker.get_slot("stop_any") is not True:
             slots = [s for s in slots if s != "stop_details"]
         return slots
+
+    async def extract_checkin_open(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A claimant verified before the form started (bound WeChat, own mobile, recent code)."""
+        if not verified(tracker) or tracker.get_slot("checkin_open") is not None:
+            return {}
+        return month_open(dispatcher, tracker, domain, str(tracker.get_slot("claim_id")))
+
+    def validate_checkin_open(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # Without a validate_ method rasa_sdk drops the extracted value instead of returning it.
+        return {"checkin_open": value}
+
+    def validate_sms_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        result = super().validate_sms_code(value, dispatcher, tracker, domain)
+        if result.get("identity_verified") and result.get("claim_id"):
+            # Verified just now: this month is asked about before the first question.
+            result |= month_open(dispatcher, tracker, domain, str(result["claim_id"]))
+        return result
 
     @staticmethod
     def _answered_as_question(
@@ -122,6 +151,50 @@ class ValidateCheckinForm(IdentityFormValidation):
         return {"stop_details": None}
 
 
+DUTY_ZH = {"monthly_claim": "按月申领", "qualification_check": "资格核验"}
+
+
+def _day(text: str, *, month_of: str | None = None) -> str:
+    """ "2027-01-31" as "2027年1月31日"; "31日" alone when `month_of` is the same month."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    if month_of is not None and month_of[:7] == text[:7]:
+        return f"{int(text[8:10])}日"
+    return f"{text[:4]}年{int(text[5:7])}月{int(text[8:10])}日"
+
+
+def _month(text: str) -> str:
+    return f"{text[:4]}年{int(text[5:7])}月" if re.fullmatch(r"\d{4}-\d{2}", text) else text
+
+
+def month_open(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, claim_id: str) -> dict[str, Any]:
+    """Whether this month's check-in is still to do, asked of the claim's status before any question.
+
+    Done already: said once (with the next window) and the form ends without its questions. The
+    status call failing is no reason to refuse: the check-in itself still answers a duplicate.
+    """
+    month = current_month()
+    try:
+        status = call("GET", f"/v1/claims/{claim_id}/status", sender=tracker.sender_id)
+    except (ApiUnavailable, ApiError):
+        return {"checkin_open": True}
+    entry = next((e for e in status.get("ledger") or [] if e.get("month") == month), None)
+    if not (entry and entry.get("checked_in")):
+        return {"checkin_open": True}
+    duty = DUTY_ZH.get(str(status.get("duty")), "申报")
+    dispatcher.utter_message(response="utter_checkin_already_done", month=_month(month), duty=duty)
+    upcoming = status.get("next_checkin") or {}
+    if upcoming.get("start") and upcoming.get("end"):
+        dispatcher.utter_message(
+            response="utter_checkin_next_window",
+            start=_day(upcoming["start"]),
+            end=_day(upcoming["end"], month_of=upcoming["start"]),
+            month=_month(str(upcoming.get("month", ""))),
+            duty=duty,
+        )
+    return {"checkin_open": False, "requested_slot": None}
+
+
 class ActionSubmitCheckin(Action):
     def name(self) -> str:
         return "action_submit_checkin"
@@ -134,6 +207,8 @@ class ActionSubmitCheckin(Action):
             elif not failure:
                 dispatcher.utter_message(response="utter_identity_failed")
             return []
+        if tracker.get_slot("checkin_open") is False:  # already done this month: said by the form
+            return [SlotSet("checkin_open", None)]
         claim_id = tracker.get_slot("claim_id")
         reported = set(filter(None, (tracker.get_slot("stop_details") or "").split(",")))
         answers = {event: event in reported for event in STOP_EVENTS}

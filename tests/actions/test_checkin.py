@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checkin import ActionSubmitCheckin, ValidateCheckinForm, current_month, parse_stop_events
 from tests.actions.conftest import FakeApi, load_tracker, responses, slots, texts
@@ -69,9 +70,13 @@ def test_details_question_is_skipped_without_a_yes(dispatcher, domain) -> None:
 
     form = ValidateCheckinForm()
     every = ["id_number", "sms_code", "stop_any", "stop_details"]
-    verified = load_tracker("checkin_stop_details", slots={"identity_verified": True, "stop_any": False})
+    verified = load_tracker(
+        "checkin_stop_details", slots={"identity_verified": True, "stop_any": False, "checkin_open": True}
+    )
     assert asyncio.run(form.required_slots(every, dispatcher, verified, domain)) == ["stop_any"]
-    yes = load_tracker("checkin_stop_details", slots={"identity_verified": True, "stop_any": True})
+    yes = load_tracker(
+        "checkin_stop_details", slots={"identity_verified": True, "stop_any": True, "checkin_open": True}
+    )
     assert asyncio.run(form.required_slots(every, dispatcher, yes, domain)) == ["stop_any", "stop_details"]
     new = load_tracker("checkin_stop_details", slots={"identity_verified": False, "stop_any": None})
     assert asyncio.run(form.required_slots(every, dispatcher, new, domain)) == ["id_number", "sms_code", "stop_any"]
@@ -269,3 +274,81 @@ def test_the_services_explanation_is_said_once(api: FakeApi, dispatcher, domain,
     ActionSubmitCheckin().run(dispatcher, load_tracker("checkin_stop_details", slots={"stop_any": False}), domain)
     # Not the domain's line as well ("已经办理过了" / "现在不在…办理时间内"): the same fact twice.
     assert texts(dispatcher, domain) == [message + "（依据：天津市人社局失业保险经办通知 一（二））"]
+
+
+def _status(month: str, *, checked: bool, duty: str = "qualification_check") -> dict:
+    following = "2027-01" if month == "2026-12" else f"{month[:5]}{int(month[5:]) + 1:02d}"
+    return {
+        "duty": duty,
+        "ledger": [{"month": month, "state": "paid", "checked_in": checked}],
+        "next_checkin": {"month": following, "start": f"{following}-01", "end": f"{following}-28"},
+    }
+
+
+def test_a_month_already_done_is_said_once_before_any_question(api: FakeApi, dispatcher, domain) -> None:
+    import asyncio
+
+    month = current_month()
+    api.on("GET", "/v1/claims/9/status", 200, _status(month, checked=True))
+    form = ValidateCheckinForm()
+    # Verified before the form started (bound WeChat): the month is asked about first.
+    tracker = load_tracker(
+        "checkin_stop_details",
+        slots={"identity_verified": True, "claim_id": "9", "checkin_open": None, "stop_any": None},
+    )
+    every = ["id_number", "sms_code", "stop_any", "stop_details"]
+    assert asyncio.run(form.required_slots(every, dispatcher, tracker, domain))[0] == "checkin_open"
+    assert asyncio.run(form.extract_checkin_open(dispatcher, tracker, domain)) == {
+        "checkin_open": False,
+        "requested_slot": None,
+    }
+    said = texts(dispatcher, domain)
+    # Run as the form runs: the month's answer must come back as an event (rasa_sdk drops extracted
+    # values of slots that required_slots no longer lists), so the submit action sees it.
+    fresh = load_tracker(
+        "checkin_stop_details",
+        slots={"identity_verified": True, "claim_id": "9", "checkin_open": None, "stop_any": None},
+    )
+    events = asyncio.run(form.run(CollectingDispatcher(), fresh, domain))
+    assert slots(events) == {"checkin_open": False, "requested_slot": None}
+    assert said[0] == f"您{month[:4]}年{int(month[5:])}月的资格核验已经办理过了，不用重复办理。"
+    assert said[1].startswith("下次请于") and said[1].endswith("的资格核验。") and "至28日" in said[1]
+    assert len(said) == 2 and sum("办理过" in line for line in said) == 1
+    done = load_tracker(
+        "checkin_stop_details", slots={"identity_verified": True, "claim_id": "9", "checkin_open": False}
+    )
+    # None of the six questions: only the month's answer, already filled, so the form ends.
+    assert asyncio.run(form.required_slots(every, dispatcher, done, domain)) == ["checkin_open"]
+    events = asyncio.run(form.run(CollectingDispatcher(), done, domain))
+    assert {"event": "slot", "name": "requested_slot", "value": None, "timestamp": None} in events
+    # The form's end runs the submit action: it says nothing more and sends no check-in.
+    quiet = CollectingDispatcher()
+    assert slots(ActionSubmitCheckin().run(quiet, done, domain)) == {"checkin_open": None}
+    assert quiet.messages == [] and api.sent("POST", "/v1/claims/9/checkins") == []
+
+
+def test_the_month_is_asked_about_right_after_the_code(api: FakeApi, dispatcher, domain) -> None:
+    api.on("POST", "/v1/identity/challenges/ch_1/verify", 200, {"verified": True, "claim_id": 9, "verified_until": "…"})
+    api.on("GET", "/v1/claims/9/status", 200, _status(current_month(), checked=True, duty="monthly_claim"))
+    tracker = load_tracker("checkin_code_requested", text="482913", intent="give_code", slots={"challenge_id": "ch_1"})
+    result = ValidateCheckinForm().validate_sms_code("482913", dispatcher, tracker, domain)
+    assert result["identity_verified"] is True and result["checkin_open"] is False and result["requested_slot"] is None
+    assert any("按月申领已经办理过了" in line for line in texts(dispatcher, domain))
+
+
+@pytest.mark.parametrize("answer", [(200, "open"), (503, None), (404, None)])
+def test_a_month_still_to_do_or_an_unknown_status_goes_on_to_the_questions(
+    api: FakeApi, dispatcher, domain, answer
+) -> None:
+    import asyncio
+
+    status, kind = answer
+    body = _status(current_month(), checked=False) if kind else {"error": {"code": "x", "message": "…"}}
+    api.on("GET", "/v1/claims/9/status", status, body)
+    tracker = load_tracker(
+        "checkin_stop_details", slots={"identity_verified": True, "claim_id": "9", "checkin_open": None}
+    )
+    assert asyncio.run(ValidateCheckinForm().extract_checkin_open(dispatcher, tracker, domain)) == {
+        "checkin_open": True
+    }
+    assert dispatcher.messages == []

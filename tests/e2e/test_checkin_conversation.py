@@ -1,0 +1,57 @@
+"""The check-in conversation with real processes: a second check-in in the month, cancelling a hand-off,
+and "重发" with no code pending.
+
+The demo claimant in Chongqing (api/claims/seed.py) checked in three months ago only, so this month's
+check-in is made while payment is suspended.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from api.claims.seed import demo_id_number
+from tests.e2e.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+CHONGQING_ID = demo_id_number("500103", 3)
+STOP_QUESTION = "是否有以下任一情况"
+
+
+def _verified(stack: Stack, sender: str) -> list[str]:
+    stack.chat(sender, "我要签到")
+    assert any("验证码" in r for r in stack.chat(sender, CHONGQING_ID))
+    code = stack.dev_code(sender)
+    assert code is not None
+    return stack.chat(sender, code)
+
+
+def test_a_second_check_in_in_the_month_is_told_so_before_any_question(stack: Stack) -> None:
+    sender = "e2e-checkin-twice-0123456789"
+    after_code = _verified(stack, sender)
+    assert any(STOP_QUESTION in r for r in after_code), after_code
+    first = stack.chat(sender, "没有")
+    done = "\n".join(first)
+    # Issue 14: the suspension first (paid up to, suspended since), then the resumption.
+    assert "已完成" in done and done.index("暂停发放") < done.index("恢复发放"), first
+    again = stack.chat(sender, "我要签到")
+    joined = "\n".join(again)
+    assert joined.count("已经办理过了") == 1 and "无需重复办理" not in joined, again
+    assert STOP_QUESTION not in joined and "下次请于" in joined, again
+    # Nothing is pending afterwards: a question is answered as a question.
+    assert not any(STOP_QUESTION in r for r in stack.chat(sender, "你好"))
+    # Another browser of the same claimant: told right after the code, before any question.
+    other = _verified(stack, "e2e-checkin-other-0123456789")
+    joined = "\n".join(other)
+    assert joined.count("已经办理过了") == 1 and STOP_QUESTION not in joined and "无需重复办理" not in joined, other
+
+
+def test_a_hand_off_called_off_with_never_mind(stack: Stack) -> None:
+    sender = "e2e-handoff-cancel-0123456789"
+    assert any("请简单说一下" in r for r in stack.chat(sender, "人工"))
+    assert stack.chat(sender, "算了不用了") == ["好的，不转人工了。还有什么可以帮您？"]
+
+
+def test_resend_with_no_code_pending_is_not_a_region(stack: Stack) -> None:
+    replies = stack.chat("e2e-resend-0123456789abcd", "重发")
+    assert replies and "地区" not in replies[0] and "验证码在办理业务时发送" in replies[0]
