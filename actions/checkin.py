@@ -179,9 +179,26 @@ def month_open(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Domai
     except (ApiUnavailable, ApiError):
         return {"checkin_open": True}
     entry = next((e for e in status.get("ledger") or [] if e.get("month") == month), None)
-    if not (entry and entry.get("checked_in")):
+    if entry is None:
         return {"checkin_open": True}
     duty = DUTY_ZH.get(str(status.get("duty")), "申报")
+    start, end = str(entry.get("window_start") or ""), str(entry.get("window_end") or "")
+    today = str(status.get("as_of") or "")
+    if not entry.get("checked_in"):
+        if not (start and end and today) or start <= today <= end:  # ISO dates compare as text
+            return {"checkin_open": True}
+        # Not this month's window (Tianjin: the 5th to the 25th): said now, not after six questions.
+        dispatcher.utter_message(
+            response="utter_checkin_outside_window",
+            month=_month(month),
+            start=_day(start),
+            end=_day(end, month_of=start),
+        )
+        if today > end:  # closed: what a missed month means is the service's to say (its status notes)
+            for note in status.get("notes") or []:
+                if note.get("code") == "MONTHS_LOST" and note.get("message"):
+                    dispatcher.utter_message(text=with_citations([note["message"]], note.get("citations") or []))
+        return {"checkin_open": False, "requested_slot": None}
     dispatcher.utter_message(response="utter_checkin_already_done", month=_month(month), duty=duty)
     upcoming = status.get("next_checkin") or {}
     if upcoming.get("start") and upcoming.get("end"):
@@ -207,8 +224,9 @@ class ActionSubmitCheckin(Action):
             elif not failure:
                 dispatcher.utter_message(response="utter_identity_failed")
             return []
-        if tracker.get_slot("checkin_open") is False:  # already done this month: said by the form
-            return [SlotSet("checkin_open", None)]
+        if tracker.get_slot("checkin_open") is False:  # done already, or not its window: said by the form
+            claim_id = tracker.get_slot("claim_id")
+            return [SlotSet("checkin_open", None), *offer_backpay_if_any(dispatcher, claim_id, tracker.sender_id)]
         claim_id = tracker.get_slot("claim_id")
         reported = set(filter(None, (tracker.get_slot("stop_details") or "").split(",")))
         answers = {event: event in reported for event in STOP_EVENTS}

@@ -352,3 +352,51 @@ def test_a_month_still_to_do_or_an_unknown_status_goes_on_to_the_questions(
         "checkin_open": True
     }
     assert dispatcher.messages == []
+
+
+def _window_status(as_of: str, start: str, end: str, notes: list | None = None) -> dict:
+    month = current_month()
+    entry = {"month": month, "state": "pending", "checked_in": False, "window_start": start, "window_end": end}
+    return {"duty": "monthly_claim", "as_of": as_of, "ledger": [entry], "next_checkin": None, "notes": notes or []}
+
+
+def test_a_window_not_yet_open_is_said_before_any_question(api: FakeApi, dispatcher, domain) -> None:
+    import asyncio
+
+    m = current_month()
+    api.on("GET", "/v1/claims/9/status", 200, _window_status(f"{m}-03", f"{m}-05", f"{m}-25"))
+    api.on("GET", "/v1/claims/9/backpay", 200, {"applicable": False, "message": "…", "citations": []})
+    tracker = load_tracker(
+        "checkin_stop_details", slots={"identity_verified": True, "claim_id": "9", "checkin_open": None}
+    )
+    result = asyncio.run(ValidateCheckinForm().extract_checkin_open(dispatcher, tracker, domain))
+    assert result == {"checkin_open": False, "requested_slot": None}
+    assert texts(dispatcher, domain) == [f"现在不在{_month_zh(m)}的办理时间内（{_month_zh(m)}5日至25日）。"]
+    # The form ends without the questions and without a check-in; back-pay is still looked at.
+    done = load_tracker(
+        "checkin_stop_details", slots={"identity_verified": True, "claim_id": "9", "checkin_open": False}
+    )
+    ActionSubmitCheckin().run(CollectingDispatcher(), done, domain)
+    assert api.sent("POST", "/v1/claims/9/checkins") == [] and len(api.sent("GET", "/v1/claims/9/backpay")) == 1
+
+
+def test_a_closed_window_adds_what_the_service_says_of_the_lost_month(api: FakeApi, dispatcher, domain) -> None:
+    import asyncio
+
+    m = current_month()
+    lost = {"code": "MONTHS_LOST", "message": f"{_month_zh(m)}未在规定时间内办理按月申领，当月失业保险金不再享受。"}
+    lost["citations"] = CITE
+    api.on("GET", "/v1/claims/9/status", 200, _window_status(f"{m}-26", f"{m}-05", f"{m}-25", [lost]))
+    tracker = load_tracker(
+        "checkin_stop_details", slots={"identity_verified": True, "claim_id": "9", "checkin_open": None}
+    )
+    asyncio.run(ValidateCheckinForm().extract_checkin_open(dispatcher, tracker, domain))
+    said = texts(dispatcher, domain)
+    assert (
+        said[0].startswith("现在不在")
+        and said[1] == lost["message"] + "（依据：天津市人社局失业保险经办通知 一（二））"
+    )
+
+
+def _month_zh(month: str) -> str:
+    return f"{month[:4]}年{int(month[5:])}月"

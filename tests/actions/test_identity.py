@@ -17,7 +17,7 @@ from tests.actions.conftest import FakeApi, load_tracker, responses, slots, text
 ID = "120101197102110018"
 ID_HANDLE = "idref_kenwbctdmubs"  # what the gateway puts in place of an ID number
 CODE_HANDLE = "coderef_xctukkymvruq"
-CODE_SENT = "如果该身份证号有申领记录，验证码已发送到预留手机，请在5分钟内回复短信中的6位数字。没收到可以回复“重发”。"
+CODE_SENT = "如果该身份证号有申领记录，验证码已发送到预留手机，5分钟内有效。"
 CHALLENGE = {
     "challenge_id": "ch_1",
     "phone_masked": None,

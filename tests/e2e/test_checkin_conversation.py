@@ -7,6 +7,7 @@ check-in is made while payment is suspended.
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from api.claims.seed import demo_id_number
@@ -15,12 +16,14 @@ from tests.e2e.stack import Stack
 pytestmark = pytest.mark.e2e
 
 CHONGQING_ID = demo_id_number("500103", 3)
+TIANJIN_ID = demo_id_number("120101", 1)
+AUTH = {"Authorization": "Bearer dev-token"}
 STOP_QUESTION = "是否有以下任一情况"
 
 
-def _verified(stack: Stack, sender: str) -> list[str]:
+def _verified(stack: Stack, sender: str, id_number: str = CHONGQING_ID) -> list[str]:
     stack.chat(sender, "我要签到")
-    assert any("验证码" in r for r in stack.chat(sender, CHONGQING_ID))
+    assert any("验证码" in r for r in stack.chat(sender, id_number))
     code = stack.dev_code(sender)
     assert code is not None
     return stack.chat(sender, code)
@@ -55,3 +58,16 @@ def test_a_hand_off_called_off_with_never_mind(stack: Stack) -> None:
 def test_resend_with_no_code_pending_is_not_a_region(stack: Stack) -> None:
     replies = stack.chat("e2e-resend-0123456789abcd", "重发")
     assert replies and "地区" not in replies[0] and "验证码在办理业务时发送" in replies[0]
+
+
+def test_outside_the_months_window_it_is_said_before_any_question(stack: Stack) -> None:
+    """Tianjin's window is the 5th to the 25th: outside it, nothing is asked (inside, the questions are)."""
+    sender = "e2e-checkin-window-0123456789"
+    after_code = "\n".join(_verified(stack, sender, TIANJIN_ID))
+    claim_id = httpx.get(f"{stack.api}/v1/identity/senders/web:{sender}", headers=AUTH, timeout=10).json()["claim_id"]
+    status = httpx.get(f"{stack.api}/v1/claims/{claim_id}/status", headers=AUTH, timeout=10).json()
+    entry = next(e for e in status["ledger"] if e["month"] == status["as_of"][:7])
+    if entry["window_start"] <= status["as_of"] <= entry["window_end"]:
+        assert STOP_QUESTION in after_code
+    else:
+        assert "现在不在" in after_code and STOP_QUESTION not in after_code, after_code
