@@ -38,6 +38,8 @@ _KEYWORDS = {
     "refused_job_offer": ("拒绝", "不去", "没去", "推荐的工作", "介绍的工作"),
 }
 _QUESTION = re.compile(r"[吗么？?]|怎么|能不能|会不会|还能|可以吗")
+# "算了不用了" is no answer to "是否有以下任一情况": read as "没有" it would declare no stop event.
+_REFUSAL = re.compile(r"算了|不用了|不办了|不要了|不签了|不弄了|不做了")
 
 
 def parse_stop_events(text: str) -> list[str]:
@@ -100,6 +102,12 @@ class ValidateCheckinForm(IdentityFormValidation):
         return result
 
     @staticmethod
+    def _called_off(dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        """The claimant stopped during the questions: nothing is recorded."""
+        dispatcher.utter_message(response="utter_cancelled")
+        return {"stop_any": None, "stop_details": None, "identity_failure": "cancelled", "requested_slot": None}
+
+    @staticmethod
     def _answered_as_question(
         text: str, intent: str | None, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> bool:
@@ -122,6 +130,8 @@ class ValidateCheckinForm(IdentityFormValidation):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if self._answered_as_question(text, intent, dispatcher, tracker, domain):
             return {"stop_any": None}
+        if _REFUSAL.search(text) and yes_no(text) is None and not parse_stop_events(text):
+            return self._called_off(dispatcher)
         events = parse_stop_events(text)
         if events:  # "有，我找到工作了" or "1": the details are already there
             return {"stop_any": True, "stop_details": ",".join(events)}
@@ -142,6 +152,8 @@ class ValidateCheckinForm(IdentityFormValidation):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if self._answered_as_question(text, intent, dispatcher, tracker, domain):
             return {"stop_details": None}
+        if _REFUSAL.search(text) and yes_no(text) is None and not parse_stop_events(text):
+            return self._called_off(dispatcher)
         events = parse_stop_events(text)
         if events:
             return {"stop_details": ",".join(events)}
@@ -217,6 +229,8 @@ class ActionSubmitCheckin(Action):
         return "action_submit_checkin"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if tracker.get_slot("identity_failure") == "cancelled":  # called off: already said, nothing sent
+            return [SlotSet("stop_any", None), SlotSet("stop_details", None)]
         if not verified(tracker):
             failure = tracker.get_slot("identity_failure")
             if failure == "not_found":

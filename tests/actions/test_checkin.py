@@ -400,3 +400,20 @@ def test_a_closed_window_adds_what_the_service_says_of_the_lost_month(api: FakeA
 
 def _month_zh(month: str) -> str:
     return f"{month[:4]}年{int(month[5:])}月"
+
+
+@pytest.mark.parametrize(("text", "intent"), [("算了不用了", "deny"), ("不用了", "deny"), ("算了，不办了", "stop")])
+def test_never_mind_during_the_questions_records_nothing(api: FakeApi, dispatcher, domain, text, intent) -> None:
+    tracker = load_tracker("checkin_stop_details", text=text, intent=intent)
+    result = ValidateCheckinForm().validate_stop_any(text, dispatcher, tracker, domain)
+    # Not read as "没有" (which would declare no stop event): the check-in is called off.
+    assert result["identity_failure"] == "cancelled" and result["requested_slot"] is None
+    assert result["stop_any"] is None and responses(dispatcher) == ["utter_cancelled"]
+    ended = load_tracker("checkin_stop_details", slots={"identity_verified": True, "claim_id": "9", **result})
+    ActionSubmitCheckin().run(CollectingDispatcher(), ended, domain)
+    assert api.requests == []
+
+
+def test_no_and_a_stop_event_with_never_mind_words_are_still_answers(dispatcher, domain) -> None:
+    assert _validate_stop_any("算了，没有", dispatcher, domain)["stop_any"] is False
+    assert _validate_stop_any("不用了，我找到工作了", dispatcher, domain, intent="report_new_job")["stop_any"] is True

@@ -71,3 +71,12 @@ def test_outside_the_months_window_it_is_said_before_any_question(stack: Stack) 
         assert STOP_QUESTION in after_code
     else:
         assert "现在不在" in after_code and STOP_QUESTION not in after_code, after_code
+
+
+def test_never_mind_during_the_questions_records_no_check_in(stack: Stack) -> None:
+    sender = "e2e-checkin-nevermind-0123456789"
+    assert any(STOP_QUESTION in r for r in _verified(stack, sender, demo_id_number("500103", 4)))
+    assert stack.chat(sender, "算了不用了") == ["好的，已取消。需要时随时回复“签到”或其他问题找我。"]
+    claim_id = httpx.get(f"{stack.api}/v1/identity/senders/web:{sender}", headers=AUTH, timeout=10).json()["claim_id"]
+    status = httpx.get(f"{stack.api}/v1/claims/{claim_id}/status", headers=AUTH, timeout=10).json()
+    assert not next(e for e in status["ledger"] if e["month"] == status["as_of"][:7])["checked_in"]
