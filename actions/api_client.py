@@ -23,9 +23,11 @@ class ApiUnavailable(Exception):
 class ApiError(Exception):
     """The API refused the request (4xx); `message` is its Chinese explanation."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        # The rest of the error object (e.g. retry_at of a lockout).
+        self.details = details or {}
 
 
 def _base() -> str:
@@ -70,5 +72,5 @@ def call(
     body = response.json() if response.content else None
     if response.status_code >= 400:
         error = (body or {}).get("error", {}) if isinstance(body, dict) else {}
-        raise ApiError(response.status_code, error.get("code", ""), error.get("message", "请求未能处理"))
+        raise ApiError(response.status_code, error.get("code", ""), error.get("message", "请求未能处理"), error)
     return body

@@ -38,6 +38,8 @@ _KEYWORDS = {
     "refused_job_offer": ("拒绝", "不去", "没去", "推荐的工作", "介绍的工作"),
 }
 _QUESTION = re.compile(r"[吗么？?]|怎么|能不能|会不会|还能|可以吗")
+# "算了不用了" is no answer to "是否有以下任一情况": read as "没有" it would declare no stop event.
+_REFUSAL = re.compile(r"算了|不用了|不办了|不要了|不签了|不弄了|不做了")
 
 
 def parse_stop_events(text: str) -> list[str]:
@@ -66,9 +68,44 @@ class ValidateCheckinForm(IdentityFormValidation):
         slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
         if tracker.get_slot("identity_failure"):
             return []
+        if tracker.get_slot("checkin_open") is False:
+            # This month is already done: no questions. The slot stays listed (it is filled, so
+            # nothing is asked) because rasa_sdk returns only the values of listed slots.
+            return ["checkin_open"]
+        if verified(tracker) and tracker.get_slot("checkin_open") is None:
+            slots = ["checkin_open", *slots]  # the month is asked about first (extract_checkin_open)
         if tracker.get_slot("stop_any") is not True:
             slots = [s for s in slots if s != "stop_details"]
         return slots
+
+    async def extract_checkin_open(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A claimant verified before the form started (bound WeChat, own mobile, recent code)."""
+        if not verified(tracker) or tracker.get_slot("checkin_open") is not None:
+            return {}
+        return month_open(dispatcher, tracker, domain, str(tracker.get_slot("claim_id")))
+
+    def validate_checkin_open(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # Without a validate_ method rasa_sdk drops the extracted value instead of returning it.
+        return {"checkin_open": value}
+
+    def validate_sms_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        result = super().validate_sms_code(value, dispatcher, tracker, domain)
+        if result.get("identity_verified") and result.get("claim_id"):
+            # Verified just now: this month is asked about before the first question.
+            result |= month_open(dispatcher, tracker, domain, str(result["claim_id"]))
+        return result
+
+    @staticmethod
+    def _called_off(dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        """The claimant stopped during the questions: nothing is recorded."""
+        dispatcher.utter_message(response="utter_cancelled")
+        return {"stop_any": None, "stop_details": None, "identity_failure": "cancelled", "requested_slot": None}
 
     @staticmethod
     def _answered_as_question(
@@ -93,6 +130,8 @@ class ValidateCheckinForm(IdentityFormValidation):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if self._answered_as_question(text, intent, dispatcher, tracker, domain):
             return {"stop_any": None}
+        if _REFUSAL.search(text) and yes_no(text) is None and not parse_stop_events(text):
+            return self._called_off(dispatcher)
         events = parse_stop_events(text)
         if events:  # "有，我找到工作了" or "1": the details are already there
             return {"stop_any": True, "stop_details": ",".join(events)}
@@ -113,6 +152,8 @@ class ValidateCheckinForm(IdentityFormValidation):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if self._answered_as_question(text, intent, dispatcher, tracker, domain):
             return {"stop_details": None}
+        if _REFUSAL.search(text) and yes_no(text) is None and not parse_stop_events(text):
+            return self._called_off(dispatcher)
         events = parse_stop_events(text)
         if events:
             return {"stop_details": ",".join(events)}
@@ -122,11 +163,74 @@ class ValidateCheckinForm(IdentityFormValidation):
         return {"stop_details": None}
 
 
+DUTY_ZH = {"monthly_claim": "按月申领", "qualification_check": "资格核验"}
+
+
+def _day(text: str, *, month_of: str | None = None) -> str:
+    """ "2027-01-31" as "2027年1月31日"; "31日" alone when `month_of` is the same month."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    if month_of is not None and month_of[:7] == text[:7]:
+        return f"{int(text[8:10])}日"
+    return f"{text[:4]}年{int(text[5:7])}月{int(text[8:10])}日"
+
+
+def _month(text: str) -> str:
+    return f"{text[:4]}年{int(text[5:7])}月" if re.fullmatch(r"\d{4}-\d{2}", text) else text
+
+
+def month_open(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, claim_id: str) -> dict[str, Any]:
+    """Whether this month's check-in is still to do, asked of the claim's status before any question.
+
+    Done already: said once (with the next window) and the form ends without its questions. The
+    status call failing is no reason to refuse: the check-in itself still answers a duplicate.
+    """
+    month = current_month()
+    try:
+        status = call("GET", f"/v1/claims/{claim_id}/status", sender=tracker.sender_id)
+    except (ApiUnavailable, ApiError):
+        return {"checkin_open": True}
+    entry = next((e for e in status.get("ledger") or [] if e.get("month") == month), None)
+    if entry is None:
+        return {"checkin_open": True}
+    duty = DUTY_ZH.get(str(status.get("duty")), "申报")
+    start, end = str(entry.get("window_start") or ""), str(entry.get("window_end") or "")
+    today = str(status.get("as_of") or "")
+    if not entry.get("checked_in"):
+        if not (start and end and today) or start <= today <= end:  # ISO dates compare as text
+            return {"checkin_open": True}
+        # Not this month's window (Tianjin: the 5th to the 25th): said now, not after six questions.
+        dispatcher.utter_message(
+            response="utter_checkin_outside_window",
+            month=_month(month),
+            start=_day(start),
+            end=_day(end, month_of=start),
+        )
+        if today > end:  # closed: what a missed month means is the service's to say (its status notes)
+            for note in status.get("notes") or []:
+                if note.get("code") == "MONTHS_LOST" and note.get("message"):
+                    dispatcher.utter_message(text=with_citations([note["message"]], note.get("citations") or []))
+        return {"checkin_open": False, "requested_slot": None}
+    dispatcher.utter_message(response="utter_checkin_already_done", month=_month(month), duty=duty)
+    upcoming = status.get("next_checkin") or {}
+    if upcoming.get("start") and upcoming.get("end"):
+        dispatcher.utter_message(
+            response="utter_checkin_next_window",
+            start=_day(upcoming["start"]),
+            end=_day(upcoming["end"], month_of=upcoming["start"]),
+            month=_month(str(upcoming.get("month", ""))),
+            duty=duty,
+        )
+    return {"checkin_open": False, "requested_slot": None}
+
+
 class ActionSubmitCheckin(Action):
     def name(self) -> str:
         return "action_submit_checkin"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if tracker.get_slot("identity_failure") == "cancelled":  # called off: already said, nothing sent
+            return [SlotSet("stop_any", None), SlotSet("stop_details", None)]
         if not verified(tracker):
             failure = tracker.get_slot("identity_failure")
             if failure == "not_found":
@@ -134,6 +238,9 @@ class ActionSubmitCheckin(Action):
             elif not failure:
                 dispatcher.utter_message(response="utter_identity_failed")
             return []
+        if tracker.get_slot("checkin_open") is False:  # done already, or not its window: said by the form
+            claim_id = tracker.get_slot("claim_id")
+            return [SlotSet("checkin_open", None), *offer_backpay_if_any(dispatcher, claim_id, tracker.sender_id)]
         claim_id = tracker.get_slot("claim_id")
         reported = set(filter(None, (tracker.get_slot("stop_details") or "").split(",")))
         answers = {event: event in reported for event in STOP_EVENTS}
@@ -157,7 +264,11 @@ def checkin_reply(result: dict[str, Any], domain: DomainDict) -> str:
     month_zh = f"{month[:4]}年{int(month[5:7])}月" if re.fullmatch(r"\d{4}-\d{2}", month) else month
     window = result.get("window") or {}
     lines: list[str] = []
-    if status in ("stop_reported", "duplicate", "outside_window"):
+    stop = result.get("stop") or {}
+    explained = any(e.get("message") for e in result.get("effects") or [])
+    # The service's own explanation says it once; the domain's line is the heading of a stop report,
+    # and for a duplicate or a closed window only stands in when the service said nothing.
+    if status == "stop_reported" or (status in ("duplicate", "outside_window") and not explained):
         lines.append(
             response_text(
                 domain,
@@ -167,7 +278,6 @@ def checkin_reply(result: dict[str, Any], domain: DomainDict) -> str:
                 end=window.get("end", ""),
             )
         )
-    stop = result.get("stop") or {}
     if stop.get("message"):
         lines.append(stop["message"])
     for effect in result.get("effects") or []:

@@ -14,8 +14,10 @@ tracker keeps only its mask.
 
 from __future__ import annotations
 
+import math
 import re
 from abc import abstractmethod
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -25,6 +27,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.api_client import ApiError, ApiUnavailable, call
+from actions.clock import CHINA_TZ
 from actions.text import find_code, find_id_number
 
 ID_HANDLE = re.compile(r"idref_[a-z]{12}")
@@ -46,6 +49,7 @@ def fresh_flow_slots() -> list[dict[str, Any]]:
         "stop_any",
         "stop_details",
         "pending_offer",
+        "checkin_open",
     )
     return [SlotSet(name, None) for name in names] + [SlotSet("id_attempts", 0.0)]
 
@@ -108,6 +112,10 @@ class IdentityFormValidation(FormValidationAction):
         attempts = int(tracker.get_slot("id_attempts") or 0) + 1
         if handle is None and id_number is None and declined(tracker):
             return self._cancel(dispatcher, "id_number")
+        if handle is None and id_number is None and any(word in text for word in RESEND_WORDS):
+            # "重发" while the ID number is asked (after a lockout or an expired code): not a wrong number.
+            dispatcher.utter_message(response="utter_resend_needs_id")
+            return {"id_number": None}
         if handle is None and id_number is None:
             return self._id_retry(dispatcher, attempts, "utter_id_number_invalid")
         asked = {"id_handle": handle.group()} if handle else {"id_number": id_number}
@@ -125,8 +133,9 @@ class IdentityFormValidation(FormValidationAction):
                 dispatcher.utter_message(text=exc.message)
                 return self._id_retry(dispatcher, attempts, None)
             if exc.status == 429:
-                dispatcher.utter_message(response="utter_identity_locked")
-                return {"id_number": None, "identity_failure": "locked", "requested_slot": None}
+                until = str(exc.details.get("retry_at") or "")
+                say_locked(dispatcher, until)
+                return {"id_number": None, "identity_failure": "locked", "requested_slot": None, "locked_until": until}
             # 404 (from an older API: no claim for this number). The form ends; the flow's own
             # action says what can be done (for "why refused": the remedies), worded neutrally.
             return {"id_number": None, "identity_failure": "not_found", "requested_slot": None}
@@ -193,6 +202,11 @@ class IdentityFormValidation(FormValidationAction):
                 return {"sms_code": None}
             if exc.status == 410:
                 return self._resend(dispatcher, tracker, expired=True)
+            if exc.status == 429 and exc.code == "otp_locked":
+                # This code is dead, but a new one may be asked now (the API's quotas decide): the form
+                # goes on and asks for the ID number again, so "重发" is understood.
+                dispatcher.utter_message(text=exc.message)
+                return {"sms_code": None, "challenge_id": None, "id_number": None}
             dispatcher.utter_message(response="utter_identity_locked")  # 429 and anything else
             return {"sms_code": None, "challenge_id": None, "identity_failure": "locked", "requested_slot": None}
         return _verified_events(answer, dispatcher)
@@ -201,6 +215,44 @@ class IdentityFormValidation(FormValidationAction):
         """A new code needs the ID number again (the tracker keeps only its mask)."""
         dispatcher.utter_message(response="utter_code_expired" if expired else "utter_resend_code")
         return {"sms_code": None, "challenge_id": None, "id_number": None}
+
+
+def minutes_until(until: str, now: datetime | None = None) -> tuple[int, str] | None:
+    """(whole minutes left, "HH:MM" in Beijing time) of an ISO time still ahead; None if past or unreadable."""
+    try:
+        at = datetime.fromisoformat(until)
+    except ValueError:
+        return None
+    if at.tzinfo is None:
+        return None
+    left = (at - (now or datetime.now(UTC))).total_seconds()
+    if left <= 0:
+        return None
+    return math.ceil(left / 60), at.astimezone(CHINA_TZ).strftime("%H:%M")
+
+
+def say_locked(dispatcher: CollectingDispatcher, until: str) -> None:
+    """The lockout, with how long it lasts when the API said (its retry_at)."""
+    left = minutes_until(until) if until else None
+    if left is None:
+        dispatcher.utter_message(response="utter_identity_locked")
+    else:
+        dispatcher.utter_message(response="utter_identity_locked_wait", minutes=left[0], clock=left[1])
+
+
+class ActionResendCode(Action):
+    """ "重发" outside a flow: after a lockout, how long is left; otherwise what a code is for."""
+
+    def name(self) -> str:
+        return "action_resend_code"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        until = str(tracker.get_slot("locked_until") or "")
+        if until and minutes_until(until) is not None:
+            say_locked(dispatcher, until)
+            return []
+        dispatcher.utter_message(response="utter_resend_outside_flow")
+        return [SlotSet("locked_until", None)] if until else []
 
 
 class ValidateExplainForm(IdentityFormValidation):

@@ -34,6 +34,8 @@ class AppError(Exception):
         code: str | None = None,
         status_code: int | None = None,
         fields: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -42,6 +44,10 @@ class AppError(Exception):
         if status_code:
             self.status_code = status_code
         self.fields = fields or {}
+        # Keys added to the error object beside code/message/fields (e.g. how long a lockout lasts),
+        # and response headers (Retry-After).
+        self.extra = extra or {}
+        self.headers = headers or {}
 
 
 class ValidationFailed(AppError):
@@ -187,7 +193,9 @@ def validation_fields(errors: list[Any]) -> dict[str, str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
-        return ErrorResponse(error_body(exc.code, exc.message, exc.fields), exc.status_code)
+        body = error_body(exc.code, exc.message, exc.fields)
+        body["error"].update({k: v for k, v in exc.extra.items() if k not in body["error"]})
+        return ErrorResponse(body, exc.status_code, headers=exc.headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

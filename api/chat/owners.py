@@ -3,7 +3,8 @@
 The chat page (GET /chat) gives the browser a random session cookie. The first
 message a browser sends with that cookie binds the sender id to it (only its
 SHA-256 is stored); from then on the conversation answers only that cookie:
-posting into it, reading its later messages (GET /v1/chat/messages) and the
+posting into it, reading its later messages (GET /v1/chat/messages), its history
+(GET /v1/chat/history) and the
 development code (GET /v1/identity/dev/last-code). Knowing a sender id is no
 longer enough to act as the browser that owns it.
 

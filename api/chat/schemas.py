@@ -58,3 +58,18 @@ class WebOutboxMessage(BaseModel):
 
 class WebOutbox(BaseModel):
     messages: list[WebOutboxMessage]
+
+
+class HistoryMessage(BaseModel):
+    author: str = Field(description="claimant（用户本人，号码已隐去）、assistant（智能客服）或 staff（工作人员）")
+    text: str
+    created_at: datetime
+    quick_replies: list[str] = Field(default_factory=list)
+
+
+class ChatHistory(BaseModel):
+    messages: list[HistoryMessage] = Field(description="最近的消息，从早到晚")
+    outbox_after: int = Field(
+        description="已包含的后续消息中最大的编号：GET /v1/chat/messages 的 after 从这里接着取，不会重复"
+    )
+    retention_days: int = Field(description="消息保留天数，更早的不再显示")

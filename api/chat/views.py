@@ -11,19 +11,23 @@ from starlette.concurrency import run_in_threadpool
 from api.channels.limits import limit_address, read_limited_body
 from api.channels.outbound import web_messages
 from api.channels.runtime import channels
+from api.chat.history import RETENTION, last_outbox_id, recent, record_turn
 from api.chat.owners import browser_token, check_or_bind, require_owner
 from api.chat.schemas import (
     MIN_SENDER_CHARS,
     SENDER_TOO_SHORT,
+    ChatHistory,
+    ChatMessage,
     ChatRequest,
     ChatResponse,
+    HistoryMessage,
     WebOutbox,
     WebOutboxMessage,
 )
 from api.chat.service import converse
 from api.db import SessionDep
 from api.errors import TooManyRequests, ValidationFailed
-from api.identity.handles import network_origin
+from api.identity.handles import masked_for_display, network_origin
 from api.settings import Settings
 
 router = APIRouter(tags=["对话"])
@@ -37,9 +41,19 @@ _BODY_DOC = {
 }
 
 
-def _own(sessions: sessionmaker[Session], sender: str, token: str | None) -> None:
+def _own(sessions: sessionmaker[Session], sender: str, token: str | None, text: str) -> str:
+    """Bind or check the conversation's owner; return the claimant's bubble as the history keeps it.
+
+    The masking is decided now, before the turn: answering a code closes its challenge."""
     with sessions() as session:
         check_or_bind(session, sender=sender, token=token)
+        session.commit()
+        return masked_for_display(session, sender=sender, text=text.strip())
+
+
+def _remember(sessions: sessionmaker[Session], sender: str, shown: str, replies: list[ChatMessage]) -> None:
+    with sessions() as session:
+        record_turn(session, sender=sender, shown=shown, replies=replies)
         session.commit()
 
 
@@ -64,7 +78,8 @@ async def chat(request: Request) -> ChatResponse:
     except ValidationError as exc:
         raise RequestValidationError(exc.errors()) from None
     sender = f"web:{body.sender}"
-    await run_in_threadpool(_own, request.app.state.sessionmaker, sender, browser_token(request))
+    sessions = request.app.state.sessionmaker
+    shown = await run_in_threadpool(_own, sessions, sender, browser_token(request), body.message)
     refusal = await channels(request).limiter.hit(sender)
     if refusal is not None:
         raise TooManyRequests(refusal)
@@ -73,10 +88,11 @@ async def chat(request: Request) -> ChatResponse:
         sender=sender,
         text=body.message,
         channel="web",
-        sessions=request.app.state.sessionmaker,
+        sessions=sessions,
         secret_key=settings.secret_key,
         origin=network_origin(settings.secret_key, address),
     )
+    await run_in_threadpool(_remember, sessions, sender, shown, messages)
     return ChatResponse(messages=messages)
 
 
@@ -111,6 +127,38 @@ async def later_messages(
                 )
                 for r in rows
             ]
+        )
+
+    return await run_in_threadpool(read)
+
+
+@router.get(
+    "/v1/chat/history",
+    response_model=ChatHistory,
+    summary="网页会话的历史消息（刷新页面后显示），号码已隐去，只答复发起会话的浏览器",
+    responses={403: {"description": "不是发起该会话的浏览器"}, 429: {"description": "请求过于频繁"}},
+)
+async def history(
+    request: Request,
+    session: SessionDep,
+    sender: Annotated[str, Query(min_length=1, max_length=128, description="与 POST /v1/chat 相同的会话标识")],
+) -> ChatHistory:
+    await limit_address(request, "read")
+    if len(sender) < MIN_SENDER_CHARS:
+        raise ValidationFailed(SENDER_TOO_SHORT, fields={"sender": SENDER_TOO_SHORT})
+    full = f"web:{sender}"
+
+    def read() -> ChatHistory:
+        # The id in the query names the conversation; only the browser cookie bound to it may read it.
+        require_owner(session, sender=full, token=browser_token(request))
+        bubbles = recent(session, sender=full)
+        return ChatHistory(
+            messages=[
+                HistoryMessage(author=b.author, text=b.text, created_at=b.created_at, quick_replies=b.quick_replies)
+                for b in bubbles
+            ],
+            outbox_after=last_outbox_id(session, sender=full),
+            retention_days=RETENTION.days,
         )
 
     return await run_in_threadpool(read)

@@ -33,6 +33,7 @@ from policy_kb.benefits.explain import (
 from policy_kb.benefits.ledger import month_index, month_of, month_text
 from policy_kb.clock import china_date
 from policy_kb.engine.stop_events import first_unpaid_month
+from policy_kb.vocab import MonthState
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -118,7 +119,8 @@ def record_checkin(
         after=_checkin_snapshot(row),
     )
     if stops:
-        stop = _record_stop(session, claim, row, stops, event_date or day, stop_policy, actor)
+        paid = [*ledger.months(MonthState.paid, MonthState.backpaid), *([] if ledger.suspended else [index])]
+        stop = _record_stop(session, claim, row, stops, event_date or day, stop_policy, actor, paid)
         return CheckinResult(
             status=CheckinStatus.stop_reported,
             claim_id=claim.id,
@@ -129,7 +131,9 @@ def record_checkin(
             stop=stop,
             citations=dedupe(stop.citations + month_policy.cite("monthly.duty")),
         )
-    effects = [Reason.of(n) for n in checkin_notes(month_policy, index, ledger.suspended and index >= month_of(day))]
+    # A check-in while payment is suspended is told the suspension in its own months (ledger before it).
+    suspended = ledger if ledger.suspended and index >= month_of(day) else None
+    effects = [Reason.of(n) for n in checkin_notes(month_policy, index, suspended)]
     if month_policy.by_default:
         source = rule_base.layer(month_policy.source_region).name
         effects.append(
@@ -234,7 +238,14 @@ def _outside_window(
 
 
 def _record_stop(
-    session: Session, claim: Claim, row: Checkin, stops: list[str], event_date: date, policy: StopPolicy, actor: str
+    session: Session,
+    claim: Claim,
+    row: Checkin,
+    stops: list[str],
+    event_date: date,
+    policy: StopPolicy,
+    actor: str,
+    paid_months: list[int],
 ) -> StopOut:
     stop_from = month_of(first_unpaid_month(event_date, policy.stops_from))
     deadline = (
@@ -242,7 +253,11 @@ def _record_stop(
         if policy.report_within_working_days is not None
         else None
     )
-    message = stop_report_message(stops, policy=policy, stop_from=stop_from, deadline=deadline)
+    # The last month still paid: one the ledger pays (before this check-in), or the month checked in now.
+    payable = [m for m in paid_months if m < stop_from]
+    message = stop_report_message(
+        stops, policy=policy, stop_from=stop_from, deadline=deadline, paid_through=max(payable, default=None)
+    )
     citations = policy.citations_for(stops)
     session.add(
         StopEvent(

@@ -103,7 +103,9 @@ def get_status(
     ]
     region = region_out(claim, rule_base)
     if region.note:
-        notes.append(notes[0].model_copy(update={"code": "NATIONAL_BASELINE", "message": region.note}))
+        # Cited like the duty rule (the rule the baseline supplies), whichever note comes first.
+        duty = next((n for n in notes if n.code == "MONTHLY_DUTY"), notes[0])
+        notes.append(duty.model_copy(update={"code": "NATIONAL_BASELINE", "message": region.note}))
     backpay = backpay_out(claim, ledger, policy, as_of)
     upcoming = ledger.next_window()
     medical_from = ledger.medical_suspended_since

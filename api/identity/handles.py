@@ -39,6 +39,7 @@ from api.db import utcnow
 from api.errors import ForbiddenError, ValidationFailed
 from api.identity.enums import ChallengeStatus
 from api.identity.models import IdentityChallenge, IdentityHandle
+from api.privacy import mask_text
 
 ID_PREFIX = "idref_"
 CODE_PREFIX = "coderef_"
@@ -49,6 +50,8 @@ HANDLE = re.compile(rf"(?:{ID_PREFIX}|{CODE_PREFIX})[a-z]{{{_RANDOM_LEN}}}")
 # An ID-shaped run, spaces between digits allowed ("1201 0119 8001 011234"), not inside a longer one.
 _ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])[0-9](?: ?[0-9]){13,16}(?: ?[0-9Xx])(?![0-9A-Za-z])")
 _CODE = re.compile(r"(?<![0-9])[0-9]{6}(?![0-9])")
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 
 HANDLE_GONE = "这条信息已过期，请重新输入。"
 
@@ -166,6 +169,28 @@ def substitute(
         session.execute(delete(IdentityHandle).where(IdentityHandle.expires_at < now))
         session.flush()
     return text, changed
+
+
+def masked_for_display(session: Session, *, sender: str, text: str) -> str:
+    """`text` as the claimant's own bubble shows it: what `substitute` would replace (ID-shaped
+    runs and, while a code challenge is pending, codes) masked instead, and mobile numbers masked.
+
+    Uses the same detection as `substitute`, so a number the engine never saw is never shown
+    either; call it before the message is answered (the answer may close the challenge).
+    Full-width digits are folded first (the engine sees them folded); the rest stays as typed.
+    """
+    text = text.translate(_FULL_WIDTH_DIGITS)
+
+    def id_mask(match: re.Match[str]) -> str:
+        number = valid_id_number(match.group())
+        if number is None and " " in match.group():
+            return match.group()  # as in `substitute`: numbers that merely follow each other
+        return masked_id(number or match.group())
+
+    text = _ID_SHAPED.sub(id_mask, text)
+    if _CODE.search(text) and _pending_challenge(session, sender, utcnow()) is not None:
+        text = _CODE.sub("******", text)
+    return mask_text(text)
 
 
 def _handle_row(session: Session, *, handle: str, sender: str, kind: str, field: str) -> IdentityHandle:

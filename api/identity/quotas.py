@@ -23,6 +23,7 @@ so guessing numbers is as limited as asking codes.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, select
@@ -31,17 +32,41 @@ from sqlalchemy.orm import Session
 from api.errors import TooManyRequests
 from api.identity.models import IdentityChallenge
 from api.settings import Settings
+from policy_kb.clock import CHINA_TZ
 
 # At most this many of a claim's codes per hour may be asked from one origin while it is a stranger.
 STRANGER_SHARE = 2
 # Codes an origin may ask an hour, in multiples of the per-sender limit.
 ORIGIN_FACTOR = 4
-TOO_MANY = "验证码发送次数过多，请一小时后再试。也可以用预留手机发短信办理，或拨打12333。"
+# The caps count the codes of the last hour.
+WINDOW = timedelta(hours=1)
 
 
 def _count(session: Session, since: datetime, *conditions: ColumnElement[bool]) -> int:
     stmt = select(func.count()).select_from(IdentityChallenge).where(IdentityChallenge.created_at > since, *conditions)
     return int(session.scalar(stmt) or 0)
+
+
+def _free_at(session: Session, since: datetime, limit: int, *conditions: ColumnElement[bool]) -> datetime | None:
+    """When this cap lets one more code through: None now, else when enough of the hour's codes age out."""
+    over = _count(session, since, *conditions) - limit
+    if over < 0:
+        return None
+    oldest = session.scalar(
+        select(IdentityChallenge.created_at)
+        .where(IdentityChallenge.created_at > since, *conditions)
+        .order_by(IdentityChallenge.created_at)
+        .offset(over)
+        .limit(1)
+    )
+    return (oldest or since) + WINDOW
+
+
+def wait_message(wait: timedelta, until: datetime) -> str:
+    """ "验证码获取次数过多，请在35分钟后（14:20以后）再试。…" in Beijing time."""
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    clock = until.astimezone(CHINA_TZ).strftime("%H:%M")
+    return f"验证码获取次数过多，请在{minutes}分钟后（{clock}以后）再试。也可以用预留手机发短信办理，或拨打12333。"
 
 
 def check_quotas(
@@ -54,20 +79,36 @@ def check_quotas(
     known: bool,
     now: datetime,
 ) -> None:
-    """Raise TooManyRequests (429) when this sender may not be sent another code now."""
+    """Raise TooManyRequests (429) when this sender may not be sent another code now.
+
+    The refusal says how long: `retry_after_seconds` and `retry_at` in the error (and Retry-After),
+    the time the last of the caps that refuse lets a code through again.
+    """
     limit = settings.identity_otp_per_phone_per_hour
-    since = now - timedelta(hours=1)
-    refused = _count(session, since, IdentityChallenge.sender == sender) >= limit
-    refused = refused or _count(session, since, IdentityChallenge.origin == origin) >= limit * ORIGIN_FACTOR
-    if claim_id is not None and not refused:
+    since = now - WINDOW
+    caps: list[tuple[int, tuple[ColumnElement[bool], ...]]] = [
+        (limit, (IdentityChallenge.sender == sender,)),
+        (limit * ORIGIN_FACTOR, (IdentityChallenge.origin == origin,)),
+    ]
+    if claim_id is not None:
         of_claim = IdentityChallenge.claim_id == claim_id
         if known:
-            refused = _count(session, since, of_claim, IdentityChallenge.known_sender.is_(True)) >= limit
+            caps.append((limit, (of_claim, IdentityChallenge.known_sender.is_(True))))
         else:
             strangers = IdentityChallenge.known_sender.is_(False)
-            refused = _count(session, since, of_claim, strangers) >= limit
-            refused = refused or (
-                _count(session, since, of_claim, strangers, IdentityChallenge.origin == origin) >= STRANGER_SHARE
-            )
-    if refused:
-        raise TooManyRequests(TOO_MANY, code="otp_rate_limited")
+            caps.append((limit, (of_claim, strangers)))
+            caps.append((STRANGER_SHARE, (of_claim, strangers, IdentityChallenge.origin == origin)))
+    free = [at for cap, conditions in caps if (at := _free_at(session, since, cap, *conditions)) is not None]
+    if free:
+        until = max(max(free), now + timedelta(seconds=1))
+        wait = until - now
+        seconds = math.ceil(wait.total_seconds())
+        raise TooManyRequests(
+            wait_message(wait, until),
+            code="otp_rate_limited",
+            extra={
+                "retry_after_seconds": seconds,
+                "retry_at": until.astimezone(CHINA_TZ).isoformat(timespec="seconds"),
+            },
+            headers={"Retry-After": str(seconds)},
+        )

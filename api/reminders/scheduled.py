@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from api.channels.models import InboundMessage
+from api.chat import history as chat_history
 from api.db import make_sessionmaker
 from api.identity.models import IdentityChallenge, SenderBinding
 from api.notify.retry import RetryPolicy, resend_due
@@ -70,6 +71,7 @@ def _purge(session: Session, now: datetime) -> dict[str, object]:
         "bindings": count(delete(SenderBinding).where(SenderBinding.verified_until < now)),
         "challenges": count(delete(IdentityChallenge).where(IdentityChallenge.expires_at < now - CHALLENGE_KEEP)),
         "dedup": count(delete(InboundMessage).where(InboundMessage.expires_at < now)),
+        "chat_history": chat_history.purge(session, now=now),
     }
 
 

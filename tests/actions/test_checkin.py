@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checkin import ActionSubmitCheckin, ValidateCheckinForm, current_month, parse_stop_events
 from tests.actions.conftest import FakeApi, load_tracker, responses, slots, texts
@@ -69,9 +70,13 @@ def test_details_question_is_skipped_without_a_yes(dispatcher, domain) -> None:
 
     form = ValidateCheckinForm()
     every = ["id_number", "sms_code", "stop_any", "stop_details"]
-    verified = load_tracker("checkin_stop_details", slots={"identity_verified": True, "stop_any": False})
+    verified = load_tracker(
+        "checkin_stop_details", slots={"identity_verified": True, "stop_any": False, "checkin_open": True}
+    )
     assert asyncio.run(form.required_slots(every, dispatcher, verified, domain)) == ["stop_any"]
-    yes = load_tracker("checkin_stop_details", slots={"identity_verified": True, "stop_any": True})
+    yes = load_tracker(
+        "checkin_stop_details", slots={"identity_verified": True, "stop_any": True, "checkin_open": True}
+    )
     assert asyncio.run(form.required_slots(every, dispatcher, yes, domain)) == ["stop_any", "stop_details"]
     new = load_tracker("checkin_stop_details", slots={"identity_verified": False, "stop_any": None})
     assert asyncio.run(form.required_slots(every, dispatcher, new, domain)) == ["id_number", "sms_code", "stop_any"]
@@ -105,7 +110,7 @@ def test_stop_event_is_reported_and_its_consequence_shown(api: FakeApi, dispatch
     assert sent.body["channel"] == "web" and "at" not in sent.body  # the server's clock applies
     assert sent.body["month"] == current_month()
     [reply] = texts(dispatcher, domain)
-    assert reply.startswith("已记录您在2026年11月资格核验中报告的情况。")
+    assert reply.startswith("已记录您2026年11月的申报。\n您报告的情况")
     assert reply.endswith("（依据：社会保险法 第五十一条）")
     assert slots(events) == {"stop_any": None, "stop_details": None}
     assert api.sent("GET", "/v1/claims/9/backpay") == []  # no back-pay offer after a stop
@@ -215,3 +220,200 @@ def test_check_in_with_an_unknown_id_number_says_so_neutrally(api: FakeApi, disp
     tracker = load_tracker("checkin_stop_details", slots={"identity_verified": False, "identity_failure": "not_found"})
     ActionSubmitCheckin().run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_id_not_verified"] and api.requests == []
+
+
+CQ = [{"document": "渝人社办〔2025〕112号", "clause": "一（四）", "quote": "…"}]
+
+
+def test_a_check_in_while_suspended_says_the_situation_then_the_resumption(api: FakeApi, dispatcher, domain) -> None:
+    effects = [
+        ("QUALIFICATION_CHECKED", "已完成2026年12月资格核验。"),
+        ("PAYMENT_SUSPENDED", "您的失业保险金发放到2026年10月；因连续2个月未进行资格核验，自2026年11月起暂停发放。"),
+        ("PAYMENT_RESUMES", "符合发放条件的，从2027年1月起恢复发放。"),
+    ]
+    api.on(
+        "POST",
+        "/v1/claims/9/checkins",
+        201,
+        {
+            "status": "accepted",
+            "month": "2026-12",
+            "window": {"start": "2026-12-01", "end": "2026-12-31"},
+            "effects": [{"code": c, "message": m, "citations": CQ} for c, m in effects],
+            "citations": CQ,
+        },
+    )
+    api.on("GET", "/v1/claims/9/backpay", 200, {"applicable": False, "message": "…", "citations": CQ})
+    tracker = load_tracker("checkin_stop_details", slots={"stop_any": False, "stop_details": ""})
+    ActionSubmitCheckin().run(dispatcher, tracker, domain)
+    # The service's order kept, one line each, the citation once at the very end.
+    assert texts(dispatcher, domain) == ["\n".join(m for _, m in effects) + "（依据：渝人社办〔2025〕112号 一（四））"]
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "message"),
+    [
+        ("duplicate", "ALREADY_CHECKED_IN", "2026年11月已于2026年11月6日办理，无需重复办理。"),
+        ("outside_window", "OUTSIDE_WINDOW", "2026年11月的按月申领办理时间为2026年11月5日至25日，本次未登记。"),
+    ],
+)
+def test_the_services_explanation_is_said_once(api: FakeApi, dispatcher, domain, status, code, message) -> None:
+    api.on(
+        "POST",
+        "/v1/claims/9/checkins",
+        200,
+        {
+            "status": status,
+            "month": "2026-11",
+            "window": {"start": "2026-11-05", "end": "2026-11-25"},
+            "effects": [{"code": code, "message": message, "citations": CITE}],
+            "citations": CITE,
+        },
+    )
+    api.on("GET", "/v1/claims/9/backpay", 200, {"applicable": False, "message": "…", "citations": []})
+    ActionSubmitCheckin().run(dispatcher, load_tracker("checkin_stop_details", slots={"stop_any": False}), domain)
+    # Not the domain's line as well ("已经办理过了" / "现在不在…办理时间内"): the same fact twice.
+    assert texts(dispatcher, domain) == [message + "（依据：天津市人社局失业保险经办通知 一（二））"]
+
+
+def _status(month: str, *, checked: bool, duty: str = "qualification_check") -> dict:
+    following = "2027-01" if month == "2026-12" else f"{month[:5]}{int(month[5:]) + 1:02d}"
+    return {
+        "duty": duty,
+        "ledger": [{"month": month, "state": "paid", "checked_in": checked}],
+        "next_checkin": {"month": following, "start": f"{following}-01", "end": f"{following}-28"},
+    }
+
+
+def test_a_month_already_done_is_said_once_before_any_question(api: FakeApi, dispatcher, domain) -> None:
+    import asyncio
+
+    month = current_month()
+    api.on("GET", "/v1/claims/9/status", 200, _status(month, checked=True))
+    form = ValidateCheckinForm()
+    # Verified before the form started (bound WeChat): the month is asked about first.
+    tracker = load_tracker(
+        "checkin_stop_details",
+        slots={"identity_verified": True, "claim_id": "9", "checkin_open": None, "stop_any": None},
+    )
+    every = ["id_number", "sms_code", "stop_any", "stop_details"]
+    assert asyncio.run(form.required_slots(every, dispatcher, tracker, domain))[0] == "checkin_open"
+    assert asyncio.run(form.extract_checkin_open(dispatcher, tracker, domain)) == {
+        "checkin_open": False,
+        "requested_slot": None,
+    }
+    said = texts(dispatcher, domain)
+    # Run as the form runs: the month's answer must come back as an event (rasa_sdk drops extracted
+    # values of slots that required_slots no longer lists), so the submit action sees it.
+    fresh = load_tracker(
+        "checkin_stop_details",
+        slots={"identity_verified": True, "claim_id": "9", "checkin_open": None, "stop_any": None},
+    )
+    events = asyncio.run(form.run(CollectingDispatcher(), fresh, domain))
+    assert slots(events) == {"checkin_open": False, "requested_slot": None}
+    assert said[0] == f"您{month[:4]}年{int(month[5:])}月的资格核验已经办理过了，不用重复办理。"
+    assert said[1].startswith("下次请于") and said[1].endswith("的资格核验。") and "至28日" in said[1]
+    assert len(said) == 2 and sum("办理过" in line for line in said) == 1
+    done = load_tracker(
+        "checkin_stop_details", slots={"identity_verified": True, "claim_id": "9", "checkin_open": False}
+    )
+    # None of the six questions: only the month's answer, already filled, so the form ends.
+    assert asyncio.run(form.required_slots(every, dispatcher, done, domain)) == ["checkin_open"]
+    events = asyncio.run(form.run(CollectingDispatcher(), done, domain))
+    assert {"event": "slot", "name": "requested_slot", "value": None, "timestamp": None} in events
+    # The form's end runs the submit action: it says nothing more and sends no check-in.
+    quiet = CollectingDispatcher()
+    assert slots(ActionSubmitCheckin().run(quiet, done, domain)) == {"checkin_open": None}
+    assert quiet.messages == [] and api.sent("POST", "/v1/claims/9/checkins") == []
+
+
+def test_the_month_is_asked_about_right_after_the_code(api: FakeApi, dispatcher, domain) -> None:
+    api.on("POST", "/v1/identity/challenges/ch_1/verify", 200, {"verified": True, "claim_id": 9, "verified_until": "…"})
+    api.on("GET", "/v1/claims/9/status", 200, _status(current_month(), checked=True, duty="monthly_claim"))
+    tracker = load_tracker("checkin_code_requested", text="482913", intent="give_code", slots={"challenge_id": "ch_1"})
+    result = ValidateCheckinForm().validate_sms_code("482913", dispatcher, tracker, domain)
+    assert result["identity_verified"] is True and result["checkin_open"] is False and result["requested_slot"] is None
+    assert any("按月申领已经办理过了" in line for line in texts(dispatcher, domain))
+
+
+@pytest.mark.parametrize("answer", [(200, "open"), (503, None), (404, None)])
+def test_a_month_still_to_do_or_an_unknown_status_goes_on_to_the_questions(
+    api: FakeApi, dispatcher, domain, answer
+) -> None:
+    import asyncio
+
+    status, kind = answer
+    body = _status(current_month(), checked=False) if kind else {"error": {"code": "x", "message": "…"}}
+    api.on("GET", "/v1/claims/9/status", status, body)
+    tracker = load_tracker(
+        "checkin_stop_details", slots={"identity_verified": True, "claim_id": "9", "checkin_open": None}
+    )
+    assert asyncio.run(ValidateCheckinForm().extract_checkin_open(dispatcher, tracker, domain)) == {
+        "checkin_open": True
+    }
+    assert dispatcher.messages == []
+
+
+def _window_status(as_of: str, start: str, end: str, notes: list | None = None) -> dict:
+    month = current_month()
+    entry = {"month": month, "state": "pending", "checked_in": False, "window_start": start, "window_end": end}
+    return {"duty": "monthly_claim", "as_of": as_of, "ledger": [entry], "next_checkin": None, "notes": notes or []}
+
+
+def test_a_window_not_yet_open_is_said_before_any_question(api: FakeApi, dispatcher, domain) -> None:
+    import asyncio
+
+    m = current_month()
+    api.on("GET", "/v1/claims/9/status", 200, _window_status(f"{m}-03", f"{m}-05", f"{m}-25"))
+    api.on("GET", "/v1/claims/9/backpay", 200, {"applicable": False, "message": "…", "citations": []})
+    tracker = load_tracker(
+        "checkin_stop_details", slots={"identity_verified": True, "claim_id": "9", "checkin_open": None}
+    )
+    result = asyncio.run(ValidateCheckinForm().extract_checkin_open(dispatcher, tracker, domain))
+    assert result == {"checkin_open": False, "requested_slot": None}
+    assert texts(dispatcher, domain) == [f"现在不在{_month_zh(m)}的办理时间内（{_month_zh(m)}5日至25日）。"]
+    # The form ends without the questions and without a check-in; back-pay is still looked at.
+    done = load_tracker(
+        "checkin_stop_details", slots={"identity_verified": True, "claim_id": "9", "checkin_open": False}
+    )
+    ActionSubmitCheckin().run(CollectingDispatcher(), done, domain)
+    assert api.sent("POST", "/v1/claims/9/checkins") == [] and len(api.sent("GET", "/v1/claims/9/backpay")) == 1
+
+
+def test_a_closed_window_adds_what_the_service_says_of_the_lost_month(api: FakeApi, dispatcher, domain) -> None:
+    import asyncio
+
+    m = current_month()
+    lost = {"code": "MONTHS_LOST", "message": f"{_month_zh(m)}未在规定时间内办理按月申领，当月失业保险金不再享受。"}
+    lost["citations"] = CITE
+    api.on("GET", "/v1/claims/9/status", 200, _window_status(f"{m}-26", f"{m}-05", f"{m}-25", [lost]))
+    tracker = load_tracker(
+        "checkin_stop_details", slots={"identity_verified": True, "claim_id": "9", "checkin_open": None}
+    )
+    asyncio.run(ValidateCheckinForm().extract_checkin_open(dispatcher, tracker, domain))
+    said = texts(dispatcher, domain)
+    assert (
+        said[0].startswith("现在不在")
+        and said[1] == lost["message"] + "（依据：天津市人社局失业保险经办通知 一（二））"
+    )
+
+
+def _month_zh(month: str) -> str:
+    return f"{month[:4]}年{int(month[5:])}月"
+
+
+@pytest.mark.parametrize(("text", "intent"), [("算了不用了", "deny"), ("不用了", "deny"), ("算了，不办了", "stop")])
+def test_never_mind_during_the_questions_records_nothing(api: FakeApi, dispatcher, domain, text, intent) -> None:
+    tracker = load_tracker("checkin_stop_details", text=text, intent=intent)
+    result = ValidateCheckinForm().validate_stop_any(text, dispatcher, tracker, domain)
+    # Not read as "没有" (which would declare no stop event): the check-in is called off.
+    assert result["identity_failure"] == "cancelled" and result["requested_slot"] is None
+    assert result["stop_any"] is None and responses(dispatcher) == ["utter_cancelled"]
+    ended = load_tracker("checkin_stop_details", slots={"identity_verified": True, "claim_id": "9", **result})
+    ActionSubmitCheckin().run(CollectingDispatcher(), ended, domain)
+    assert api.requests == []
+
+
+def test_no_and_a_stop_event_with_never_mind_words_are_still_answers(dispatcher, domain) -> None:
+    assert _validate_stop_any("算了，没有", dispatcher, domain)["stop_any"] is False
+    assert _validate_stop_any("不用了，我找到工作了", dispatcher, domain, intent="report_new_job")["stop_any"] is True

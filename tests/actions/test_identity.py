@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checkin import ActionSubmitCheckin
 from actions.claims import ActionBackpayOptions, ActionExplainClaim
-from actions.identity import ActionIdentityStatus, ValidateExplainForm
+from actions.clock import CHINA_TZ
+from actions.identity import ActionIdentityStatus, ActionResendCode, ValidateExplainForm, minutes_until
 from actions.offers import ActionAffirm
 from tests.actions.conftest import FakeApi, load_tracker, responses, slots, texts
 
 ID = "120101197102110018"
 ID_HANDLE = "idref_kenwbctdmubs"  # what the gateway puts in place of an ID number
 CODE_HANDLE = "coderef_xctukkymvruq"
-CODE_SENT = "如果该身份证号有申领记录，验证码已发送到预留手机，请在5分钟内回复短信中的6位数字。没收到可以回复“重发”。"
+CODE_SENT = "如果该身份证号有申领记录，验证码已发送到预留手机，5分钟内有效。"
 CHALLENGE = {
     "challenge_id": "ch_1",
     "phone_masked": None,
@@ -153,16 +156,72 @@ def test_wrong_code_says_how_many_tries_are_left(api: FakeApi, dispatcher, domai
     assert api.sent("POST", "/v1/identity/challenges/ch_1/verify")[0].body == {"code": "123456"}
 
 
-def test_too_many_wrong_codes_end_the_verification(api: FakeApi, dispatcher, domain) -> None:
+def test_too_many_wrong_codes_kill_the_code_and_a_new_one_may_be_asked(api: FakeApi, dispatcher, domain) -> None:
+    message = "验证码输错次数过多，本次验证已失效，请重新获取验证码。"
     api.on(
         "POST",
         "/v1/identity/challenges/ch_1/verify",
         429,
-        {"error": {"code": "otp_locked", "message": "验证码输错次数过多", "attempts_left": 0}},
+        {"error": {"code": "otp_locked", "message": message, "attempts_left": 0}},
     )
+    result = validate_code("654321", dispatcher, domain, challenge_id="ch_1")
+    # The form goes on and asks for the ID number again (a new code), so "重发" is understood.
+    assert result == {"sms_code": None, "challenge_id": None, "id_number": None}
+    assert texts(dispatcher, domain) == [message]
+
+
+def test_any_other_refusal_of_a_code_ends_the_verification(api: FakeApi, dispatcher, domain) -> None:
+    api.on("POST", "/v1/identity/challenges/ch_1/verify", 409, {"error": {"code": "conflict", "message": "…"}})
     result = validate_code("654321", dispatcher, domain, challenge_id="ch_1")
     assert result["identity_failure"] == "locked" and result["requested_slot"] is None
     assert responses(dispatcher) == ["utter_identity_locked"]
+
+
+def test_resend_while_the_id_number_is_asked_is_not_a_wrong_number(api: FakeApi, dispatcher, domain) -> None:
+    result = validate_id("重发", dispatcher, domain, id_attempts=1.0)
+    assert result == {"id_number": None}  # no attempt counted
+    assert responses(dispatcher) == ["utter_resend_needs_id"] and api.requests == []
+
+
+def test_too_many_codes_asked_says_how_long(api: FakeApi, dispatcher, domain) -> None:
+    until = (datetime.now(UTC) + timedelta(minutes=34, seconds=30)).astimezone(CHINA_TZ)
+    error = {
+        "code": "otp_rate_limited",
+        "message": "验证码获取次数过多…",
+        "retry_after_seconds": 2070,
+        "retry_at": until.isoformat(timespec="seconds"),
+    }
+    api.on("POST", "/v1/identity/challenges", 429, {"error": error})
+    result = validate_id(ID_HANDLE, dispatcher, domain)
+    assert result["identity_failure"] == "locked" and result["requested_slot"] is None
+    assert result["locked_until"] == until.isoformat(timespec="seconds")
+    [said] = texts(dispatcher, domain)
+    assert said.startswith(f"验证码获取次数过多，为保护您的账户已暂停发送，请在35分钟后（{until:%H:%M}以后）再试。")
+
+
+def test_resend_after_a_lockout_says_how_long_is_left_not_a_region(dispatcher, domain) -> None:
+    until = (datetime.now(UTC) + timedelta(minutes=9, seconds=10)).astimezone(CHINA_TZ)
+    tracker = load_tracker(
+        "checkin_code_requested", text="重发", intent="resend_code", slots={"locked_until": until.isoformat()}
+    )
+    assert ActionResendCode().run(dispatcher, tracker, domain) == []
+    [said] = texts(dispatcher, domain)
+    assert f"请在10分钟后（{until:%H:%M}以后）再试" in said and "地区" not in said
+
+
+def test_resend_without_a_lockout_says_what_a_code_is_for(dispatcher, domain) -> None:
+    past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    tracker = load_tracker("checkin_code_requested", text="重发", intent="resend_code", slots={"locked_until": past})
+    assert slots(ActionResendCode().run(dispatcher, tracker, domain)) == {"locked_until": None}
+    assert responses(dispatcher) == ["utter_resend_outside_flow"]
+
+
+def test_minutes_until_reads_only_times_ahead() -> None:
+    now = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)
+    assert minutes_until("2026-12-03T14:20:00+08:00", now) == (20, "14:20")
+    assert minutes_until("2026-12-03T13:59:00+08:00", now) is None
+    assert minutes_until("2026-12-03T14:20:00", now) is None  # no offset: not trusted
+    assert minutes_until("soon", now) is None
 
 
 def test_expired_code_starts_over(api: FakeApi, dispatcher, domain) -> None:

@@ -105,6 +105,32 @@ def test_id_number_is_masked_in_the_claimants_own_bubble(phone: Any) -> None:
     shot(phone, "20-chat-phone-masked")
 
 
+def test_the_conversation_comes_back_after_a_reload_masked(phone: Any) -> None:
+    _say(phone, "你好")
+    _say(phone, "我的手机是13912345678，身份证" + ID_NUMBER)
+    mine = "我的手机是139****5678，身份证1201**********1234"
+    # Masked in its own bubble as it is sent, as the answers show numbers.
+    assert phone.locator(".msg.me .bubble").last.inner_text() == mine
+    asked = "请输入短信中的6位验证码。没收到可以回复“重发”。"
+    _say(phone, asked)
+    before = phone.locator(".msg .bubble").all_inner_texts()
+    phone.reload()
+    phone.wait_for_function("document.querySelectorAll('.msg.me .bubble').length >= 3")
+    assert phone.locator(".msg.me .bubble").all_inner_texts() == ["你好", mine, asked]
+    after = phone.locator(".msg .bubble").all_inner_texts()
+    # The greeting, then every bubble once, in order (polling does not add them again).
+    assert after[0] == before[0] and len(after) == len(before)
+    assert after[1:4] == ["你好", "已收到：你好", mine]
+    log = phone.locator("#log").inner_text()
+    assert "13912345678" not in log and ID_NUMBER not in log
+    # The last message still offers its choice and its keyboard after the reload.
+    assert phone.locator(".quick button").all_inner_texts() == ["重发"]
+    assert phone.get_attribute("#t", "inputmode") == "numeric"
+    phone.wait_for_timeout(5500)  # one poll later: nothing doubled
+    assert len(phone.locator(".msg .bubble").all_inner_texts()) == len(after)
+    shot(phone, "21-chat-phone-history")
+
+
 def test_phone_numbers_are_tap_to_call_and_bot_text_is_never_markup(phone: Any) -> None:
     bubble = _say(phone, "请拨打12333或022-23456789咨询<img src=x onerror=window.pwned=1>")
     assert bubble.locator("a[href='tel:12333']").inner_text() == "12333"

@@ -27,6 +27,7 @@ from api.claims.access import STAFF_CLAIM_ROLES
 PUBLIC = [
     ("POST", r"/v1/chat"),
     ("GET", r"/v1/chat/messages"),  # the web chat page's later messages: the same public channel as /v1/chat
+    ("GET", r"/v1/chat/history"),  # the page's conversation after a reload: its browser cookie only (tested)
     ("*", r"/channels/.*"),
     ("GET", r"/v1/regions"),
     ("GET", r"/healthz"),

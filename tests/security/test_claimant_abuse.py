@@ -176,6 +176,7 @@ def test_finding_11_the_code_and_later_messages_answer_only_the_owning_browser(
     for intruder in (other, nginx(None, page=False)):
         assert intruder.get("/v1/identity/dev/last-code", params=peek).status_code == 403
         assert intruder.get("/v1/chat/messages", params={"sender": sender}).status_code == 403
+        assert intruder.get("/v1/chat/history", params={"sender": sender}).status_code == 403
         taken = intruder.post("/v1/chat", json={"sender": sender, "message": "我要签到"})
         assert taken.status_code == 403 and taken.json()["error"]["code"] == "chat_session_mismatch"
     # Nor for a WeChat or SMS sender: the peek is for web conversations a browser owns.

@@ -26,16 +26,31 @@ def test_suspension_and_resumption_month_by_month(client: TestClient) -> None:
     assert march["suspended"] is False and march["months_paid"] == ["2026-01", "2026-02"]
     april = status(client, claim_id, "2026-04-05")
     assert april["suspended"] is True and april["suspended_since"] == "2026-03"
-    note = next(n for n in april["notes"] if n["code"] == "PAYMENT_SUSPENDED")
-    assert "连续2个月" in note["message"] and "不影响应享受待遇总月数" in note["message"]
-    assert any("连续两个月未进行资格核验" in c["quote"] for c in note["citations"])
+    # The situation first (paid up to, suspended since, months not paid), then what to do by when;
+    # the suspension rule once, not again as the general duty rule.
+    assert [n["code"] for n in april["notes"]] == ["PAYMENT_SUSPENDED", "NEXT_CHECKIN"]
+    note, todo = (n["message"] for n in april["notes"])
+    assert note == (
+        "您的失业保险金发放到2026年2月；因连续2个月未进行资格核验，自2026年3月起暂停发放，"
+        "2026年3月、4月不发放，暂停期间不影响您应享受的待遇总月数。"
+    )
+    assert todo == "请于2026年4月1日至30日通过线上或线下方式办理资格核验，符合发放条件的，从2026年5月起恢复发放。"
+    said = "".join(n["message"] for n in april["notes"])
+    assert said.count("暂停发放") == 1 and said.count("总月数") == 1 and said.count("恢复发放") == 1
+    assert any("连续两个月未进行资格核验" in c["quote"] for c in april["notes"][0]["citations"])
     with time_machine.travel(local(2026, 4, 10), tick=False):
         code, body = checkin(client, claim_id, "2026-04")
         assert (code, body["status"]) == (201, "accepted")
-        resumes = next(e for e in body["effects"] if e["code"] == "PAYMENT_RESUMES")
-        assert "2026年5月" in resumes["message"]
+        # The check-in's answer leads with the suspension (not with the resumption alone).
+        assert [e["code"] for e in body["effects"]] == ["QUALIFICATION_CHECKED", "PAYMENT_SUSPENDED", "PAYMENT_RESUMES"]
+        done, suspended, resumes = (e["message"] for e in body["effects"])
+        assert done == "已完成2026年4月资格核验。"
+        assert suspended == note
+        assert resumes == "符合发放条件的，从2026年5月起恢复发放。请于2026年5月1日至31日办理2026年5月的资格核验。"
+        assert body["citations"] and all(c["document"] == "渝人社办〔2025〕112号" for c in body["citations"])
     mid_april = status(client, claim_id, "2026-04-20")
     assert mid_april["suspended"] is True and mid_april["resumes_from"] == "2026-05"
+    assert [n["message"] for n in mid_april["notes"]] == [note, resumes]
     may = status(client, claim_id, "2026-05-05")
     assert may["suspended"] is False
     assert may["months_suspended"] == ["2026-03", "2026-04"]

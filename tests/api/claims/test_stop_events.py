@@ -26,7 +26,13 @@ def test_tianjin_reemployment_stops_from_next_month(client: TestClient, session:
     assert stop["report_within_working_days"] == 20
     expected = add_working_days(date(2026, 3, 10), 20).date
     assert stop["report_by"] == expected.isoformat()
-    assert "20个工作日内" in stop["message"] and "2026年4月" in stop["message"]
+    # What was reported, up to when it is paid, from when it stops, what to do by when; each once.
+    assert stop["message"] == (
+        f"您报告的重新就业属于停发情形：失业保险金发放到2026年3月，自2026年4月起停止发放。"
+        f"请于{expected.year}年{expected.month}月{expected.day}日前（情形发生之日起20个工作日内）"
+        "告知失业保险经办机构，办理停发手续。"
+    )
+    assert stop["message"].count("停发") == 2 and stop["message"].count("停止发放") == 1
     assert any("自次月起停止发放" in c["quote"] for c in stop["citations"])
     assert any("20个工作日内" in c["quote"] for c in stop["citations"])
     claim = client.get(f"/v1/claims/{claim_id}", headers=AUTH).json()

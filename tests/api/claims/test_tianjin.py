@@ -51,7 +51,14 @@ def test_month_by_month_with_a_lost_month(client: TestClient, session: Session) 
     assert now["months_remaining"] == 9
     assert now["next_checkin"] == {"month": "2026-04", "start": "2026-04-05", "end": "2026-04-25"}
     assert now["backpay"]["eligible_months"] == ["2026-02"] and now["backpay"]["apply_by"] == "2026-12-31"
-    assert {n["code"] for n in now["notes"]} >= {"MONTHLY_DUTY", "MONTHS_LOST", "NEXT_CHECKIN"}
+    # What happened to the claimant first, then what to do by when, then the rule without what the
+    # lost-month note already said ("不再享受" once).
+    assert [n["code"] for n in now["notes"]] == ["MONTHS_LOST", "NEXT_CHECKIN", "MONTHLY_DUTY"]
+    assert [n["message"] for n in now["notes"]] == [
+        "2026年2月未在规定时间内办理按月申领，当月失业保险金不再享受。",
+        "请于2026年4月5日至25日办理2026年4月的按月申领。",
+        "领取失业保险金期间实行按月申领，每月5日至25日办理。",
+    ]
     assert all(n["citations"] for n in now["notes"])
     actions = [e.action for e in list_audit(session, entity_type="claim", entity_id=claim_id)]
     assert actions == ["claim.create", "claim.checkin", "claim.checkin"]

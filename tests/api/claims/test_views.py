@@ -165,4 +165,4 @@ def test_default_monthly_rules_are_configurable_and_said(
         status = c.get(f"/v1/claims/{claim_id}/status?as_of=2026-04-05", headers=AUTH).json()
     assert status["duty"] == "qualification_check" and status["duty_by_default"] is True
     assert status["suspended"] is True
-    assert "按系统默认规则参照重庆市" in status["notes"][0]["message"]
+    assert "按系统默认规则参照重庆市" in status["notes"][-1]["message"]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -28,6 +29,7 @@ from api.notify.models import SmsMessage
 from api.settings import DEV_DIALOGUE_TOKEN
 from tests.production import PRODUCTION_SETTINGS
 
+SH = ZoneInfo("Asia/Shanghai")
 OTHER_ID = "110105199003070025"  # valid check digit, no claim
 
 
@@ -267,7 +269,8 @@ def test_codes_are_stored_hashed(
 def test_codes_are_not_resent_within_a_minute_and_limited_per_hour(
     client: TestClient, auth_headers: dict[str, str], person: Person, session: Session
 ) -> None:
-    with time_machine.travel(utcnow(), tick=False) as traveller:
+    start = utcnow().replace(microsecond=0)
+    with time_machine.travel(start, tick=False) as traveller:
         first = challenge(client, auth_headers, "wx:oMany", person.id_number).json()
         assert (
             challenge(client, auth_headers, "wx:oMany", person.id_number).json()["challenge_id"]
@@ -280,7 +283,14 @@ def test_codes_are_not_resent_within_a_minute_and_limited_per_hour(
         traveller.shift(timedelta(seconds=61))
         refused = challenge(client, auth_headers, "wx:oMany", person.id_number)
         assert refused.status_code == 429
-        assert "一小时" in refused.json()["error"]["message"]
+        # How long: until the first of the hour's two codes ages out (an hour after it, 122 s ago).
+        error = refused.json()["error"]
+        wait = 3600 - 122
+        assert error["code"] == "otp_rate_limited" and error["retry_after_seconds"] == wait
+        assert refused.headers["retry-after"] == str(wait)
+        until = (start + timedelta(hours=1)).astimezone(SH)
+        assert error["retry_at"] == until.isoformat(timespec="seconds")
+        assert error["message"].startswith(f"验证码获取次数过多，请在58分钟后（{until:%H:%M}以后）再试。")
         assert len(otp_messages(session, person)) == 2
 
 
