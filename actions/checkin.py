@@ -71,7 +71,7 @@ class ValidateCheckinForm(IdentityFormValidation):
         return slots
 
     @staticmethod
-    def _answered_as_question(
+    async def _answered_as_question(
         text: str, intent: str | None, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> bool:
         """A question asked instead of an answer ("找到工作了还能领吗？") is answered, then asked again.
@@ -81,17 +81,17 @@ class ValidateCheckinForm(IdentityFormValidation):
         """
         if intent != "ask_policy" or not _QUESTION.search(text):
             return False
-        answered = answer_events(text, tracker, dispatcher, domain, ask_region=False)
+        answered = await answer_events(text, tracker, dispatcher, domain, ask_region=False)
         return answered is not None
 
-    def validate_stop_any(
+    async def validate_stop_any(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is None:
             return {"stop_any": None}
         text = str(value) if not isinstance(value, bool) else ("有" if value else "没有")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if self._answered_as_question(text, intent, dispatcher, tracker, domain):
+        if await self._answered_as_question(text, intent, dispatcher, tracker, domain):
             return {"stop_any": None}
         events = parse_stop_events(text)
         if events:  # "有，我找到工作了" or "1": the details are already there
@@ -104,14 +104,14 @@ class ValidateCheckinForm(IdentityFormValidation):
             return {"stop_any": None}
         return {"stop_any": answer, "stop_details": None if answer else ""}
 
-    def validate_stop_details(
+    async def validate_stop_details(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is None:
             return {"stop_details": None}
         text = str(value)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if self._answered_as_question(text, intent, dispatcher, tracker, domain):
+        if await self._answered_as_question(text, intent, dispatcher, tracker, domain):
             return {"stop_details": None}
         events = parse_stop_events(text)
         if events:
@@ -126,7 +126,7 @@ class ActionSubmitCheckin(Action):
     def name(self) -> str:
         return "action_submit_checkin"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if not verified(tracker):
             failure = tracker.get_slot("identity_failure")
             if failure == "not_found":
@@ -139,14 +139,14 @@ class ActionSubmitCheckin(Action):
         answers = {event: event in reported for event in STOP_EVENTS}
         body = {"month": current_month(), "channel": claims_channel(tracker), "answers": answers}
         try:
-            result = call("POST", f"/v1/claims/{claim_id}/checkins", json=body, sender=tracker.sender_id)
+            result = await call("POST", f"/v1/claims/{claim_id}/checkins", json=body, sender=tracker.sender_id)
         except (ApiUnavailable, ApiError):
             dispatcher.utter_message(response="utter_checkin_failed")
             return []
         dispatcher.utter_message(text=checkin_reply(result, domain))
         events: list[dict[str, Any]] = [SlotSet("stop_any", None), SlotSet("stop_details", None)]
         if result.get("status") in ("accepted", "duplicate", "outside_window"):
-            events += offer_backpay_if_any(dispatcher, claim_id, tracker.sender_id)
+            events += await offer_backpay_if_any(dispatcher, claim_id, tracker.sender_id)
         return events
 
 

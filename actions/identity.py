@@ -66,10 +66,12 @@ class ActionIdentityStatus(Action):
     def name(self) -> str:
         return "action_identity_status"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         events = fresh_flow_slots()
         try:
-            status = call("GET", f"/v1/identity/senders/{quote(tracker.sender_id, safe='')}", sender=tracker.sender_id)
+            status = await call(
+                "GET", f"/v1/identity/senders/{quote(tracker.sender_id, safe='')}", sender=tracker.sender_id
+            )
         except (ApiUnavailable, ApiError):
             status = {"verified": False}
         if status.get("verified") and status.get("claim_id"):
@@ -97,7 +99,7 @@ class IdentityFormValidation(FormValidationAction):
             return [s for s in domain_slots if s not in IDENTITY_SLOTS]
         return list(domain_slots)
 
-    def validate_id_number(
+    async def validate_id_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is None:  # a reset by action_identity_status, not an answer
@@ -114,7 +116,7 @@ class IdentityFormValidation(FormValidationAction):
         # The slot keeps the handle (it means nothing to anyone else) or a mask, never the number.
         kept = handle.group() if handle else f"{(id_number or '')[:4]}**********{(id_number or '')[-4:]}"
         try:
-            answer = call(
+            answer = await call(
                 "POST", "/v1/identity/challenges", json={"sender": tracker.sender_id, **asked}, sender=tracker.sender_id
             )
         except ApiUnavailable:
@@ -162,7 +164,7 @@ class IdentityFormValidation(FormValidationAction):
             dispatcher.utter_message(response=response)
         return {"id_number": None, "id_attempts": float(attempts)}
 
-    def validate_sms_code(
+    async def validate_sms_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is None:
@@ -183,7 +185,7 @@ class IdentityFormValidation(FormValidationAction):
         given = {"code_handle": handle.group()} if handle else {"code": code}
         try:
             path = f"/v1/identity/challenges/{quote(challenge_id, safe='')}/verify"
-            answer = call("POST", path, json=given, sender=tracker.sender_id)
+            answer = await call("POST", path, json=given, sender=tracker.sender_id)
         except ApiUnavailable:
             dispatcher.utter_message(response="utter_service_unavailable")
             return {"sms_code": None, "identity_failure": "unavailable", "requested_slot": None}

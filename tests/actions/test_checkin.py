@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from actions.checkin import ActionSubmitCheckin, ValidateCheckinForm, current_month, parse_stop_events
-from tests.actions.conftest import FakeApi, load_tracker, responses, slots, texts
+from tests.actions.conftest import FakeApi, load_tracker, responses, run, slots, texts
 
 CITE = [{"document": "天津市人社局失业保险经办通知", "clause": "一（二）", "quote": "…"}]
 NO_STOP = {
@@ -43,7 +43,7 @@ def test_check_in_month_is_chinas_month() -> None:
 
 def _validate_stop_any(text: str, dispatcher, domain, intent: str = "deny"):
     tracker = load_tracker("checkin_stop_details", text=text, intent=intent)
-    return ValidateCheckinForm().validate_stop_any(text, dispatcher, tracker, domain)
+    return run(ValidateCheckinForm().validate_stop_any(text, dispatcher, tracker, domain))
 
 
 def test_no_stop_event_finishes_the_questions(dispatcher, domain) -> None:
@@ -98,7 +98,7 @@ def test_stop_event_is_reported_and_its_consequence_shown(api: FakeApi, dispatch
     )
     api.on("GET", "/v1/claims/9/backpay", 200, {"applicable": False, "message": "…", "citations": []})
     tracker = load_tracker("checkin_stop_details", slots={"stop_any": True, "stop_details": "reemployed"})
-    events = ActionSubmitCheckin().run(dispatcher, tracker, domain)
+    events = run(ActionSubmitCheckin().run(dispatcher, tracker, domain))
 
     [sent] = api.sent("POST", "/v1/claims/9/checkins")
     assert sent.body["answers"] == {**NO_STOP, "reemployed": True}
@@ -144,8 +144,10 @@ def test_accepted_check_in_offers_back_pay_when_there_is_some(api: FakeApi, disp
             "citations": CITE,
         },
     )
-    events = ActionSubmitCheckin().run(
-        dispatcher, load_tracker("checkin_stop_details", slots={"stop_any": False, "stop_details": ""}), domain
+    events = run(
+        ActionSubmitCheckin().run(
+            dispatcher, load_tracker("checkin_stop_details", slots={"stop_any": False, "stop_details": ""}), domain
+        )
     )
     said = texts(dispatcher, domain)
     assert (
@@ -173,7 +175,7 @@ def test_duplicate_and_outside_window_are_explained(api: FakeApi, dispatcher, do
         },
     )
     api.on("GET", "/v1/claims/9/backpay", 200, {"applicable": False, "message": "…", "citations": []})
-    ActionSubmitCheckin().run(dispatcher, load_tracker("checkin_stop_details", slots={"stop_any": False}), domain)
+    run(ActionSubmitCheckin().run(dispatcher, load_tracker("checkin_stop_details", slots={"stop_any": False}), domain))
     assert texts(dispatcher, domain) == [
         "现在不在2026年11月的办理时间内（2026-11-05至2026-11-25）。（依据：天津市人社局失业保险经办通知 一（二））"
     ]
@@ -181,13 +183,13 @@ def test_duplicate_and_outside_window_are_explained(api: FakeApi, dispatcher, do
 
 def test_claims_service_down(monkeypatch, dispatcher, domain) -> None:
     monkeypatch.setenv("API_URL", "http://127.0.0.1:9")
-    ActionSubmitCheckin().run(dispatcher, load_tracker("checkin_stop_details"), domain)
+    run(ActionSubmitCheckin().run(dispatcher, load_tracker("checkin_stop_details"), domain))
     assert responses(dispatcher) == ["utter_checkin_failed"]
 
 
 def test_a_statement_classified_as_a_question_is_still_an_answer(api: FakeApi, dispatcher, domain) -> None:
     tracker = load_tracker("checkin_stop_details", text="我开了个小店，办了营业执照", intent="ask_policy")
-    result = ValidateCheckinForm().validate_stop_details("我开了个小店，办了营业执照", dispatcher, tracker, domain)
+    result = run(ValidateCheckinForm().validate_stop_details("我开了个小店，办了营业执照", dispatcher, tracker, domain))
     assert result == {"stop_details": "business_registered"}
     assert api.requests == []
 
@@ -206,12 +208,12 @@ def test_a_question_instead_of_an_answer_is_answered_and_asked_again(api: FakeAp
     )
     text = "找到工作了还能领失业金吗？"
     tracker = load_tracker("checkin_stop_details", text=text, intent="ask_policy", slots={"region_asked": None})
-    result = ValidateCheckinForm().validate_stop_any(text, dispatcher, tracker, domain)
+    result = run(ValidateCheckinForm().validate_stop_any(text, dispatcher, tracker, domain))
     assert result == {"stop_any": None}  # nothing recorded from a question
     assert texts(dispatcher, domain) == ["重新就业的停止领取。（依据：社会保险法 第五十一条）"]  # no region prompt here
 
 
 def test_check_in_with_an_unknown_id_number_says_so_neutrally(api: FakeApi, dispatcher, domain) -> None:
     tracker = load_tracker("checkin_stop_details", slots={"identity_verified": False, "identity_failure": "not_found"})
-    ActionSubmitCheckin().run(dispatcher, tracker, domain)
+    run(ActionSubmitCheckin().run(dispatcher, tracker, domain))
     assert responses(dispatcher) == ["utter_id_not_verified"] and api.requests == []
