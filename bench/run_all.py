@@ -7,7 +7,8 @@
    POST /v1/eligibility/evaluate of the running API;
 3. a chat turn through the gateway (POST /v1/chat), p50/p95 with 1 and with 50 concurrent
    conversations, beside a bare Rasa turn (POST straight to Rasa's REST webhook with a greeting
-   answered by an utter_ response, no action) measured in the same run, as a ratio;
+   answered by an utter_ response, no action) measured in the same run, as a ratio; and the
+   typical messages sent straight to Rasa, which tells the gateway's share from the dialogue's;
 4. the monthly reminder run over BENCH_CLAIMS claims (default 1,000,000) on PostgreSQL
    (bench/reminders.py);
 5. resident memory of each process: at rest after start-up and the peak under load.
@@ -276,6 +277,7 @@ def measure(args: argparse.Namespace) -> Figures:
                 ("bare Rasa turn (greeting, utter only)", "RasaGreetUser", rasa),
                 ("gateway turn, same greeting", "GatewayGreetUser", stack.api),
                 ("gateway turn, typical messages", "GatewayTurnUser", stack.api),
+                ("typical messages straight to Rasa (actions and API, no gateway)", "RasaTurnUser", rasa),
             ):
                 print(f"==> {name} at {users}…", file=sys.stderr, flush=True)
                 figures.chat[(name, users)] = locust(cls, host, users, args.seconds, work, rasa_token=stack.rasa_token)
