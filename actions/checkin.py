@@ -84,7 +84,7 @@ class ValidateCheckinForm(IdentityFormValidation):
         """A claimant verified before the form started (bound WeChat, own mobile, recent code)."""
         if not verified(tracker) or tracker.get_slot("checkin_open") is not None:
             return {}
-        return month_open(dispatcher, tracker, domain, str(tracker.get_slot("claim_id")))
+        return await month_open(dispatcher, tracker, domain, str(tracker.get_slot("claim_id")))
 
     def validate_checkin_open(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -92,13 +92,13 @@ class ValidateCheckinForm(IdentityFormValidation):
         # Without a validate_ method rasa_sdk drops the extracted value instead of returning it.
         return {"checkin_open": value}
 
-    def validate_sms_code(
+    async def validate_sms_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        result = super().validate_sms_code(value, dispatcher, tracker, domain)
+        result = await super().validate_sms_code(value, dispatcher, tracker, domain)
         if result.get("identity_verified") and result.get("claim_id"):
             # Verified just now: this month is asked about before the first question.
-            result |= month_open(dispatcher, tracker, domain, str(result["claim_id"]))
+            result |= await month_open(dispatcher, tracker, domain, str(result["claim_id"]))
         return result
 
     @staticmethod
@@ -108,7 +108,7 @@ class ValidateCheckinForm(IdentityFormValidation):
         return {"stop_any": None, "stop_details": None, "identity_failure": "cancelled", "requested_slot": None}
 
     @staticmethod
-    def _answered_as_question(
+    async def _answered_as_question(
         text: str, intent: str | None, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> bool:
         """A question asked instead of an answer ("找到工作了还能领吗？") is answered, then asked again.
@@ -118,17 +118,17 @@ class ValidateCheckinForm(IdentityFormValidation):
         """
         if intent != "ask_policy" or not _QUESTION.search(text):
             return False
-        answered = answer_events(text, tracker, dispatcher, domain, ask_region=False)
+        answered = await answer_events(text, tracker, dispatcher, domain, ask_region=False)
         return answered is not None
 
-    def validate_stop_any(
+    async def validate_stop_any(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is None:
             return {"stop_any": None}
         text = str(value) if not isinstance(value, bool) else ("有" if value else "没有")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if self._answered_as_question(text, intent, dispatcher, tracker, domain):
+        if await self._answered_as_question(text, intent, dispatcher, tracker, domain):
             return {"stop_any": None}
         if _REFUSAL.search(text) and yes_no(text) is None and not parse_stop_events(text):
             return self._called_off(dispatcher)
@@ -143,14 +143,14 @@ class ValidateCheckinForm(IdentityFormValidation):
             return {"stop_any": None}
         return {"stop_any": answer, "stop_details": None if answer else ""}
 
-    def validate_stop_details(
+    async def validate_stop_details(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is None:
             return {"stop_details": None}
         text = str(value)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if self._answered_as_question(text, intent, dispatcher, tracker, domain):
+        if await self._answered_as_question(text, intent, dispatcher, tracker, domain):
             return {"stop_details": None}
         if _REFUSAL.search(text) and yes_no(text) is None and not parse_stop_events(text):
             return self._called_off(dispatcher)
@@ -179,7 +179,9 @@ def _month(text: str) -> str:
     return f"{text[:4]}年{int(text[5:7])}月" if re.fullmatch(r"\d{4}-\d{2}", text) else text
 
 
-def month_open(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, claim_id: str) -> dict[str, Any]:
+async def month_open(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, claim_id: str
+) -> dict[str, Any]:
     """Whether this month's check-in is still to do, asked of the claim's status before any question.
 
     Done already: said once (with the next window) and the form ends without its questions. The
@@ -187,7 +189,7 @@ def month_open(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Domai
     """
     month = current_month()
     try:
-        status = call("GET", f"/v1/claims/{claim_id}/status", sender=tracker.sender_id)
+        status = await call("GET", f"/v1/claims/{claim_id}/status", sender=tracker.sender_id)
     except (ApiUnavailable, ApiError):
         return {"checkin_open": True}
     entry = next((e for e in status.get("ledger") or [] if e.get("month") == month), None)
@@ -228,7 +230,7 @@ class ActionSubmitCheckin(Action):
     def name(self) -> str:
         return "action_submit_checkin"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if tracker.get_slot("identity_failure") == "cancelled":  # called off: already said, nothing sent
             return [SlotSet("stop_any", None), SlotSet("stop_details", None)]
         if not verified(tracker):
@@ -240,20 +242,21 @@ class ActionSubmitCheckin(Action):
             return []
         if tracker.get_slot("checkin_open") is False:  # done already, or not its window: said by the form
             claim_id = tracker.get_slot("claim_id")
-            return [SlotSet("checkin_open", None), *offer_backpay_if_any(dispatcher, claim_id, tracker.sender_id)]
+            offers = await offer_backpay_if_any(dispatcher, claim_id, tracker.sender_id)
+            return [SlotSet("checkin_open", None), *offers]
         claim_id = tracker.get_slot("claim_id")
         reported = set(filter(None, (tracker.get_slot("stop_details") or "").split(",")))
         answers = {event: event in reported for event in STOP_EVENTS}
         body = {"month": current_month(), "channel": claims_channel(tracker), "answers": answers}
         try:
-            result = call("POST", f"/v1/claims/{claim_id}/checkins", json=body, sender=tracker.sender_id)
+            result = await call("POST", f"/v1/claims/{claim_id}/checkins", json=body, sender=tracker.sender_id)
         except (ApiUnavailable, ApiError):
             dispatcher.utter_message(response="utter_checkin_failed")
             return []
         dispatcher.utter_message(text=checkin_reply(result, domain))
         events: list[dict[str, Any]] = [SlotSet("stop_any", None), SlotSet("stop_details", None)]
         if result.get("status") in ("accepted", "duplicate", "outside_window"):
-            events += offer_backpay_if_any(dispatcher, claim_id, tracker.sender_id)
+            events += await offer_backpay_if_any(dispatcher, claim_id, tracker.sender_id)
         return events
 
 

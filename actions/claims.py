@@ -28,18 +28,18 @@ REFUSAL_QUESTIONS = (
 )
 
 
-def backpay_options(claim_id: str, sender: str) -> dict[str, Any]:
-    return call("GET", f"/v1/claims/{claim_id}/backpay", sender=sender)
+async def backpay_options(claim_id: str, sender: str) -> dict[str, Any]:
+    return await call("GET", f"/v1/claims/{claim_id}/backpay", sender=sender)
 
 
 def can_request_backpay(options: dict[str, Any]) -> bool:
     return bool(options.get("applicable") and options.get("eligible_months") and not options.get("expired"))
 
 
-def offer_backpay_if_any(dispatcher: CollectingDispatcher, claim_id: str, sender: str) -> list[dict[str, Any]]:
+async def offer_backpay_if_any(dispatcher: CollectingDispatcher, claim_id: str, sender: str) -> list[dict[str, Any]]:
     """After a check-in: mention back-pay only when there is something to ask for."""
     try:
-        options = backpay_options(claim_id, sender)
+        options = await backpay_options(claim_id, sender)
     except (ApiUnavailable, ApiError):
         return []
     if not can_request_backpay(options):
@@ -66,12 +66,12 @@ class ActionExplainClaim(Action):
     def name(self) -> str:
         return "action_explain_claim"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if not verified(tracker):
-            return self._without_claim(dispatcher, tracker, domain)
+            return await self._without_claim(dispatcher, tracker, domain)
         claim_id = tracker.get_slot("claim_id")
         try:
-            status = call("GET", f"/v1/claims/{claim_id}/status", sender=tracker.sender_id)
+            status = await call("GET", f"/v1/claims/{claim_id}/status", sender=tracker.sender_id)
         except (ApiUnavailable, ApiError):
             dispatcher.utter_message(response="utter_service_unavailable")
             return []
@@ -89,7 +89,9 @@ class ActionExplainClaim(Action):
         return [*events, SlotSet("pending_offer", "ticket")]
 
     @staticmethod
-    def _without_claim(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    async def _without_claim(
+        dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
         failure = tracker.get_slot("identity_failure")
         if failure != "not_found":  # locked, unavailable or cancelled: already explained
             if not failure:
@@ -100,7 +102,7 @@ class ActionExplainClaim(Action):
         dispatcher.utter_message(response="utter_no_claim_found")
         events: list[dict[str, Any]] = []
         for question in REFUSAL_QUESTIONS:
-            events += answer_events(question, tracker, dispatcher, domain, ask_region=False) or []
+            events += await answer_events(question, tracker, dispatcher, domain, ask_region=False) or []
         dispatcher.utter_message(response="utter_refusal_more")
         dispatcher.utter_message(response="utter_offer_ticket")
         return [*events, SlotSet("pending_offer", "ticket"), SlotSet("last_question", None)]
@@ -112,18 +114,18 @@ class ActionBackpayOptions(Action):
     def name(self) -> str:
         return "action_backpay_options"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if not verified(tracker):
             if tracker.get_slot("identity_failure") == "not_found":
                 dispatcher.utter_message(response="utter_no_claim_found")
-                answered = answer_events("漏领的失业金能补发吗", tracker, dispatcher, domain) or []
+                answered = await answer_events("漏领的失业金能补发吗", tracker, dispatcher, domain) or []
                 return [*answered, SlotSet("last_question", None)]
             if not tracker.get_slot("identity_failure"):
                 dispatcher.utter_message(response="utter_identity_failed")
             return []
         claim_id = tracker.get_slot("claim_id")
         try:
-            options = backpay_options(claim_id, tracker.sender_id)
+            options = await backpay_options(claim_id, tracker.sender_id)
         except (ApiUnavailable, ApiError):
             dispatcher.utter_message(response="utter_service_unavailable")
             return []
@@ -134,14 +136,14 @@ class ActionBackpayOptions(Action):
         return [SlotSet("pending_offer", None)]
 
 
-def submit_backpay_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+async def submit_backpay_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """The claimant said yes: record the request for staff review (POST /backpay-requests)."""
     if not verified(tracker):
         dispatcher.utter_message(response="utter_identity_failed")
         return [SlotSet("pending_offer", None)]
     claim_id = tracker.get_slot("claim_id")
     try:
-        created = call("POST", f"/v1/claims/{claim_id}/backpay-requests", json={}, sender=tracker.sender_id)
+        created = await call("POST", f"/v1/claims/{claim_id}/backpay-requests", json={}, sender=tracker.sender_id)
     except ApiUnavailable:
         dispatcher.utter_message(response="utter_service_unavailable")
         return [SlotSet("pending_offer", None)]

@@ -42,7 +42,7 @@ class ActionDefaultFallback(Action):
     def name(self) -> str:
         return "action_default_fallback"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         text = str((tracker.latest_message or {}).get("text") or "")
         if is_emoji_only(text):
             dispatcher.utter_message(response="utter_emoji_only")
@@ -51,13 +51,13 @@ class ActionDefaultFallback(Action):
             dispatcher.utter_message(response="utter_english")
             return []
         try:
-            answered = answer_events(text, tracker, dispatcher, domain)
+            answered = await answer_events(text, tracker, dispatcher, domain)
         except (ApiUnavailable, ApiError):
             answered = None
         if answered is not None:
             return answered
         if previous_turn_not_understood(tracker):
             dispatcher.utter_message(response="utter_handoff_not_understood")
-            return create_ticket(dispatcher, tracker, category="consultation")
+            return await create_ticket(dispatcher, tracker, category="consultation")
         dispatcher.utter_message(response=NOT_UNDERSTOOD)
         return []

@@ -139,7 +139,7 @@ def urgency(tracker: Tracker) -> str:
     return "urgent" if any(word in t for t in texts[-5:] for word in URGENT_WORDS) else "normal"
 
 
-def create_ticket(dispatcher: CollectingDispatcher, tracker: Tracker, *, category: str) -> list[dict[str, Any]]:
+async def create_ticket(dispatcher: CollectingDispatcher, tracker: Tracker, *, category: str) -> list[dict[str, Any]]:
     claim_id = tracker.get_slot("claim_id") if tracker.get_slot("identity_verified") else None
     body = {
         "category": category,
@@ -154,11 +154,11 @@ def create_ticket(dispatcher: CollectingDispatcher, tracker: Tracker, *, categor
         "acknowledged": True,
     }
     try:
-        ticket = call("POST", "/v1/tickets", json=body, sender=tracker.sender_id)
+        ticket = await call("POST", "/v1/tickets", json=body, sender=tracker.sender_id)
     except ApiError as exc:
         if exc.status == 422 and body["region"] != "CN":  # a region the ticket service cannot place
             try:
-                ticket = call("POST", "/v1/tickets", json={**body, "region": "CN"}, sender=tracker.sender_id)
+                ticket = await call("POST", "/v1/tickets", json={**body, "region": "CN"}, sender=tracker.sender_id)
             except (ApiUnavailable, ApiError):
                 dispatcher.utter_message(response="utter_ticket_failed")
                 return [SlotSet("pending_offer", None)]
@@ -203,7 +203,7 @@ class ActionHandoffCheck(Action):
     def name(self) -> str:
         return "action_handoff_check"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         return [SlotSet("handoff_issue_given", issue_given(tracker)), SlotSet("handoff_issue", None)]
 
 
@@ -213,7 +213,7 @@ class ActionHandoff(Action):
     def name(self) -> str:
         return "action_handoff"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or "request_human"
         # The issue just asked for (handoff_form): whatever it was classified as, it answers "人工".
         via_form = bool(tracker.get_slot("handoff_issue"))
@@ -222,4 +222,4 @@ class ActionHandoff(Action):
         category = category_of(tracker, intent)
         if intent in INTRO_BY_INTENT and not via_form:
             dispatcher.utter_message(response=INTRO_BY_INTENT[intent])
-        return create_ticket(dispatcher, tracker, category=category)
+        return await create_ticket(dispatcher, tracker, category=category)

@@ -70,10 +70,12 @@ class ActionIdentityStatus(Action):
     def name(self) -> str:
         return "action_identity_status"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         events = fresh_flow_slots()
         try:
-            status = call("GET", f"/v1/identity/senders/{quote(tracker.sender_id, safe='')}", sender=tracker.sender_id)
+            status = await call(
+                "GET", f"/v1/identity/senders/{quote(tracker.sender_id, safe='')}", sender=tracker.sender_id
+            )
         except (ApiUnavailable, ApiError):
             status = {"verified": False}
         if status.get("verified") and status.get("claim_id"):
@@ -101,7 +103,7 @@ class IdentityFormValidation(FormValidationAction):
             return [s for s in domain_slots if s not in IDENTITY_SLOTS]
         return list(domain_slots)
 
-    def validate_id_number(
+    async def validate_id_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is None:  # a reset by action_identity_status, not an answer
@@ -122,7 +124,7 @@ class IdentityFormValidation(FormValidationAction):
         # The slot keeps the handle (it means nothing to anyone else) or a mask, never the number.
         kept = handle.group() if handle else f"{(id_number or '')[:4]}**********{(id_number or '')[-4:]}"
         try:
-            answer = call(
+            answer = await call(
                 "POST", "/v1/identity/challenges", json={"sender": tracker.sender_id, **asked}, sender=tracker.sender_id
             )
         except ApiUnavailable:
@@ -171,7 +173,7 @@ class IdentityFormValidation(FormValidationAction):
             dispatcher.utter_message(response=response)
         return {"id_number": None, "id_attempts": float(attempts)}
 
-    def validate_sms_code(
+    async def validate_sms_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is None:
@@ -192,7 +194,7 @@ class IdentityFormValidation(FormValidationAction):
         given = {"code_handle": handle.group()} if handle else {"code": code}
         try:
             path = f"/v1/identity/challenges/{quote(challenge_id, safe='')}/verify"
-            answer = call("POST", path, json=given, sender=tracker.sender_id)
+            answer = await call("POST", path, json=given, sender=tracker.sender_id)
         except ApiUnavailable:
             dispatcher.utter_message(response="utter_service_unavailable")
             return {"sms_code": None, "identity_failure": "unavailable", "requested_slot": None}
@@ -246,7 +248,7 @@ class ActionResendCode(Action):
     def name(self) -> str:
         return "action_resend_code"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         until = str(tracker.get_slot("locked_until") or "")
         if until and minutes_until(until) is not None:
             say_locked(dispatcher, until)

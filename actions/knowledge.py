@@ -22,25 +22,25 @@ KB_MAX_QUERY = 200  # longer messages are answered by their last question; the c
 MAX_MESSAGE = 2000  # the answers API's limit
 
 
-def ask(question: str, region: str | None) -> dict[str, Any]:
+async def ask(question: str, region: str | None) -> dict[str, Any]:
     """The composed answer; a region the API cannot place falls back to the national answer (and says so)."""
     body: dict[str, Any] = {"message": question[-MAX_MESSAGE:]}
     if region:
         body["region"] = region
     try:
-        found: dict[str, Any] = call("POST", "/v1/answers", json=body)
+        found: dict[str, Any] = await call("POST", "/v1/answers", json=body)
     except ApiError as exc:
         if exc.status == 422 and region:
-            found = call("POST", "/v1/answers", json={"message": body["message"]})
+            found = await call("POST", "/v1/answers", json={"message": body["message"]})
             found["region_rejected"] = True
             return found
         raise
     return found
 
 
-def compose_answer(question: str, region: str | None, domain: DomainDict) -> tuple[str, dict[str, Any]]:
+async def compose_answer(question: str, region: str | None, domain: DomainDict) -> tuple[str, dict[str, Any]]:
     """(text to show, the API's answer): the reply, after a note when the region was not recognised."""
-    found = ask(question, region)
+    found = await ask(question, region)
     parts = []
     if found.get("region_rejected"):
         parts.append(response_text(domain, "utter_region_unknown"))
@@ -54,7 +54,7 @@ _FILLER = re.compile(
 _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,12}$")
 
 
-def resolve_place(text: str) -> str | None:
+async def resolve_place(text: str) -> str | None:
     """A place the lookup table does not list ("我在绵阳"): let the API's resolver try it.
 
     The API knows every division of GB/T 2260; a name it cannot place is a 422.
@@ -63,7 +63,7 @@ def resolve_place(text: str) -> str | None:
     if not _CJK_ONLY.match(candidate):
         return None
     try:
-        found = call("POST", "/v1/answers", json={"message": "失业保险金", "region": candidate})
+        found = await call("POST", "/v1/answers", json={"message": "失业保险金", "region": candidate})
     except (ApiUnavailable, ApiError):
         return None
     region = found.get("region") or {}
@@ -75,7 +75,7 @@ def _matched_region(found: dict[str, Any]) -> str | None:
     return region.get("matched") if region.get("code") not in (None, "CN") else None
 
 
-def answer_events(
+async def answer_events(
     question: str,
     tracker: Tracker,
     dispatcher: CollectingDispatcher,
@@ -92,7 +92,7 @@ def answer_events(
     """
     region = region or tracker.get_slot("region")
     try:
-        reply, found = compose_answer(question, region, domain)
+        reply, found = await compose_answer(question, region, domain)
     except (ApiUnavailable, ApiError):
         dispatcher.utter_message(response="utter_service_unavailable")
         return [SlotSet("last_question", question)]
@@ -127,11 +127,11 @@ class ActionAnswerPolicy(Action):
     def name(self) -> str:
         return "action_answer_policy"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         question = str((tracker.latest_message or {}).get("text") or "")
         if len(question) > KB_MAX_QUERY:
             dispatcher.utter_message(response="utter_too_long")
-        events = answer_events(question, tracker, dispatcher, domain, say_unsure=True) or []
+        events = await answer_events(question, tracker, dispatcher, domain, say_unsure=True) or []
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if intent == "report_new_job":
             dispatcher.utter_message(response="utter_report_job_offer")
@@ -144,12 +144,12 @@ class ActionRegionChanged(Action):
     def name(self) -> str:
         return "action_region_changed"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         region = tracker.get_slot("region")
         mentioned = [e for e in (tracker.latest_message or {}).get("entities") or [] if e.get("entity") == "region"]
         events: list[dict[str, Any]] = [SlotSet("region_asked", True)]
         if not mentioned:
-            region = resolve_place(str((tracker.latest_message or {}).get("text") or ""))
+            region = await resolve_place(str((tracker.latest_message or {}).get("text") or ""))
             if region:
                 events.append(SlotSet("region", region))
         if not region:
@@ -160,7 +160,7 @@ class ActionRegionChanged(Action):
             dispatcher.utter_message(response="utter_region_noted", region=region)
             return events
         try:
-            reply, found = compose_answer(question, region, domain)
+            reply, found = await compose_answer(question, region, domain)
         except (ApiUnavailable, ApiError):
             dispatcher.utter_message(response="utter_service_unavailable")
             return events

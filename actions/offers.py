@@ -17,12 +17,12 @@ class ActionAffirm(Action):
     def name(self) -> str:
         return "action_affirm"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         offer = tracker.get_slot("pending_offer")
         if offer == "backpay_request":
-            return submit_backpay_request(dispatcher, tracker)
+            return await submit_backpay_request(dispatcher, tracker)
         if offer == "ticket":
-            return create_ticket(dispatcher, tracker, category="help")
+            return await create_ticket(dispatcher, tracker, category="help")
         dispatcher.utter_message(response="utter_ok")
         return []
 
@@ -31,6 +31,6 @@ class ActionDeny(Action):
     def name(self) -> str:
         return "action_deny"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         dispatcher.utter_message(response="utter_nothing_pending" if tracker.get_slot("pending_offer") else "utter_ok")
         return [SlotSet("pending_offer", None)]

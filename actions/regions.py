@@ -24,9 +24,9 @@ class ActionListRegions(Action):
     def name(self) -> str:
         return "action_list_regions"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[Any]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[Any]:
         try:
-            regions = call("GET", "/v1/regions")
+            regions = await call("GET", "/v1/regions")
         except ApiUnavailable:
             dispatcher.utter_message(text=UNAVAILABLE)
             return []

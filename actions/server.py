@@ -26,6 +26,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions import api_client
 from actions.api_client import current_request_id
 
 TOKEN_ENV = "ACTION_SERVER_TOKEN"
@@ -51,6 +52,11 @@ def secured_app(token: str, actions_package: str = "actions") -> Sanic:
         # included: keep-alive requests share a task, and one turn's id must not leak into the next.
         current_request_id.set(request_id_of(request))
         return None
+
+    @app.listener("after_server_stop")
+    async def close_api_client(_app: Sanic, _loop: object) -> None:
+        # Each worker's keep-alive connections to the API end with it, not at interpreter exit.
+        await api_client.aclose()
 
     return app
 

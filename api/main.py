@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             tracker_store=app.state.redis,
             action_server_url=conf.action_server_url,
         )
+        app.state.rasa.start_health_probe()
         app.state.sms = build_sms_provider(conf)
         for hook in STARTUP_HOOKS:
             hook(app)

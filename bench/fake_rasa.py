@@ -58,6 +58,9 @@ class FakeRasa:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; with Nagle's algorithm the second waits for the
+            # client's delayed ACK (40 ms on Linux), a delay real Rasa does not have.
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

@@ -8,6 +8,7 @@ TURNS_PER_CONVERSATION turns, like bench/chat_turn.py, so trackers stay realisti
     GatewayTurnUser   POST /v1/chat, the typical turns of bench/chat_turn.py (actions, KB, services)
     GatewayGreetUser  POST /v1/chat "你好" (the gateway around a turn Rasa answers with an utter_)
     RasaGreetUser     POST Rasa /webhooks/gateway/webhook "你好" directly (RASA_TOKEN): the bare dialogue engine
+    RasaTurnUser      the typical turns straight to Rasa (actions and API included, no gateway)
 """
 
 from __future__ import annotations
@@ -107,5 +108,25 @@ class RasaGreetUser(HttpUser):
         headers = {"Authorization": f"Bearer {os.environ.get('RASA_TOKEN', '')}"}
         with self.client.post(
             "/webhooks/gateway/webhook", json=body, headers=headers, name="bare rasa greeting", catch_response=True
+        ) as r:
+            _check_reply(r, key=None)
+
+
+class RasaTurnUser(HttpUser):
+    """The typical messages straight to Rasa (its actions and the API included, the gateway left out):
+    with GatewayTurnUser it tells the gateway's share of a typical turn from the dialogue's own."""
+
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        self.conversation = _Conversation()
+        self.messages = itertools.cycle(MESSAGES)
+
+    @task
+    def turn(self) -> None:
+        body = {"sender": f"web:{self.conversation.sender()}", "message": next(self.messages)}
+        headers = {"Authorization": f"Bearer {os.environ.get('RASA_TOKEN', '')}"}
+        with self.client.post(
+            "/webhooks/gateway/webhook", json=body, headers=headers, name="bare rasa turn", catch_response=True
         ) as r:
             _check_reply(r, key=None)

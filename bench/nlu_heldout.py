@@ -29,7 +29,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bot")]
 
-from actions.api_client import ApiError, ApiUnavailable, call  # noqa: E402
+from actions.api_client import ApiError, ApiUnavailable, aclose, call  # noqa: E402
 from actions.knowledge import ask  # noqa: E402
 from actions.text import is_emoji_only, is_foreign  # noqa: E402
 
@@ -48,13 +48,13 @@ def route(intent: str) -> str:
     return ROUTE.get(intent, intent)
 
 
-def kb_top(text: str, region: str | None) -> str | None:
+async def kb_top(text: str, region: str | None) -> str | None:
     """The topic the assistant answers with (POST /v1/answers, as the actions ask), None when it abstains."""
-    found = ask(text, region)
+    found = await ask(text, region)
     return None if found.get("abstained") else found.get("topic")
 
 
-def answer_ok(item: dict[str, Any], predicted: str, api: bool) -> bool | None:
+async def answer_ok(item: dict[str, Any], predicted: str, api: bool) -> bool | None:
     """True/False, or None when it cannot be judged without the API."""
     want = item["intent"]
     entries = item.get("entry")
@@ -67,9 +67,9 @@ def answer_ok(item: dict[str, Any], predicted: str, api: bool) -> bool | None:
     if not api:
         return None
     if route(predicted) == "answer":
-        return kb_top(text, item.get("region")) in entries
+        return await kb_top(text, item.get("region")) in entries
     if predicted == "nlu_fallback" and not (is_emoji_only(text) or is_foreign(text)):
-        return kb_top(text, item.get("region")) in entries
+        return await kb_top(text, item.get("region")) in entries
     return False
 
 
@@ -103,7 +103,7 @@ async def main() -> int:
     api = not args.intent_only
     if api:
         try:
-            call("GET", "/healthz", timeout=3)
+            await call("GET", "/healthz", timeout=3)
         except (ApiUnavailable, ApiError):
             print(f"API {args.api} not reachable: answer accuracy of policy questions not measured")
             api = False
@@ -120,7 +120,7 @@ async def main() -> int:
             intent_ok += 1
         else:
             confusions[(item["intent"], predicted)] += 1
-        verdict = answer_ok(item, predicted, api)
+        verdict = await answer_ok(item, predicted, api)
         if verdict is not None:
             answers.append(verdict)
         if args.v and (predicted != item["intent"] or verdict is False):
@@ -128,6 +128,7 @@ async def main() -> int:
                 f"  miss: {item['text']!r} want {item['intent']}/{item.get('entry')} got {predicted} answer={verdict}"
             )
     elapsed = time.perf_counter() - started
+    await aclose()
 
     total = len(items)
     print(f"held-out messages: {total} ({elapsed / total * 1000:.0f} ms per parse)")

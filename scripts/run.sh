@@ -33,6 +33,20 @@ if [ -n "${REDIS_URL:-}" ]; then
   endpoints=bot/endpoints.redis.yml
 fi
 
+# API worker processes. The channel sweepers each worker's lifespan runs take their work through
+# database leases (pending replies, queued outbound messages), and the dialogue health probe is
+# per process, so several workers neither answer nor send anything twice. The rate limits and
+# WeChat's replay guard, though, are shared only through Redis: without REDIS_URL each worker
+# would keep its own counts in memory (limits times the workers). So: one per core with
+# REDIS_URL, one without, unless API_WORKERS says otherwise.
+if [ -n "${API_WORKERS:-}" ]; then
+  api_workers=$API_WORKERS
+elif [ -n "${REDIS_URL:-}" ]; then
+  api_workers=$(nproc 2>/dev/null || echo 1)
+else
+  api_workers=1
+fi
+
 pids=()
 stop() {
   trap - INT TERM EXIT
@@ -48,7 +62,7 @@ pids+=($!)
 PYTHONPATH=bot .venv-bot/bin/rasa run --enable-api --auth-token "$RASA_TOKEN" -i 127.0.0.1 -m models/assistant.tar.gz \
   --endpoints "$endpoints" --credentials bot/credentials.yml --port "$RASA_PORT" >var/rasa.log 2>&1 &
 pids+=($!)
-.venv/bin/python -m uvicorn api.main:app --host 127.0.0.1 --port "$API_PORT" --log-level warning &
+.venv/bin/python -m uvicorn api.main:app --host 127.0.0.1 --port "$API_PORT" --workers "$api_workers" --log-level warning &
 pids+=($!)
 
 echo "==> 等待对话引擎加载模型…"

@@ -51,3 +51,38 @@ def test_rasa_in_compose_uses_redis_tracker_and_lock_stores() -> None:
     endpoints = yaml.safe_load((ROOT / "bot" / "endpoints.redis.yml").read_text())
     assert endpoints["tracker_store"]["type"] == "redis"
     assert endpoints["lock_store"]["type"] == "redis"
+
+
+def test_rasa_runs_several_sanic_workers_only_on_the_redis_lock_store() -> None:
+    """Rasa 3.6 refuses SANIC_WORKERS > 1 with its in-memory lock store (rasa.core.utils.number_of_sanic_workers)."""
+    spec = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    rasa = spec["services"]["rasa"]
+    assert int(rasa["environment"]["SANIC_WORKERS"]) > 1
+    image = (ROOT / "docker" / "bot.Dockerfile").read_text()
+    assert "--endpoints bot/endpoints.redis.yml" in image
+    lock_store = yaml.safe_load((ROOT / "bot" / "endpoints.redis.yml").read_text())["lock_store"]
+    assert lock_store["type"] == "redis" and {"url", "port", "db"} <= set(lock_store)
+
+
+def test_api_replicas_run_several_workers_with_the_shared_settings() -> None:
+    spec = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    api, worker = spec["services"]["api"]["environment"], spec["services"]["worker"]["environment"]
+    assert int(api["WEB_CONCURRENCY"]) > 1
+    assert {k: v for k, v in api.items() if k != "WEB_CONCURRENCY"} == worker  # the same settings otherwise
+    assert api["REDIS_URL"]  # limits and replay guard shared between workers
+
+
+def test_embedded_run_sizes_api_workers_to_the_cores_only_with_redis() -> None:
+    script = (ROOT / "scripts" / "run.sh").read_text()
+    assert '--workers "$api_workers"' in script
+
+    def workers(env: dict[str, str]) -> str:
+        block = script[script.index('if [ -n "${API_WORKERS:-}" ]') : script.index("pids=()")]
+        result = subprocess.run(["bash", "-c", block + 'echo "$api_workers"'], capture_output=True, text=True,
+                                env={"PATH": os.environ["PATH"], **env}, check=True)
+        return result.stdout.strip()
+
+    cores = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
+    assert workers({"REDIS_URL": "redis://127.0.0.1:6379/0"}) == cores
+    assert workers({}) == "1"  # in-memory limits would count per worker
+    assert workers({"API_WORKERS": "3"}) == "3"

@@ -14,6 +14,7 @@ package and are not checked.
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,3 +96,27 @@ def later():
         "policy_kb imports bench.reminders",
         "policy_kb imports bot.components",
     ]
+
+
+# The action server's image is Rasa's SDK and its HTTP client, nothing else: aiohttp (and yarl,
+# its URL type) for the API, sanic for the authenticated server that rasa_sdk itself builds on.
+ACTIONS_MAY_USE = frozenset({"actions", "rasa_sdk", "sanic", "aiohttp", "yarl"})
+
+
+def outside_libraries(source: str) -> set[str]:
+    """Top-level names imported by `source` that are neither the standard library nor relative."""
+    tops = {name.split(".")[0] for _, name in imported_names(source)}
+    return {top for top in tops if top not in sys.stdlib_module_names and top != "__future__"}
+
+
+def test_actions_use_only_the_sdk_and_the_http_client() -> None:
+    found = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in modules("actions")
+        for name in outside_libraries(path.read_text(encoding="utf-8")) - ACTIONS_MAY_USE
+    }
+    assert not found, "the action server would need more than rasa_sdk and its HTTP client:\n" + "\n".join(found)
+
+
+def test_the_library_check_sees_an_outside_import() -> None:
+    assert outside_libraries("import requests\nimport json\nfrom aiohttp import web\n") == {"requests", "aiohttp"}

@@ -10,10 +10,13 @@ not: its tracker store silently falls back to memory when Redis fails (a fresh
 conversation that is then lost), and a custom action that cannot run produces
 no reply and, repeated, trips Rasa's circuit breaker, after which that
 conversation no longer answers even when the action server is back.
-So before each turn the Redis that Rasa's tracker and lock stores live on
-(`tracker_store`, when REDIS_URL is set: the same server) is pinged and the
-action server's /health is asked, concurrently; after the turn Redis is pinged
-again, and an empty answer is checked against the action server once more.
+So a turn is refused while the Redis that Rasa's tracker and lock stores live on
+(`tracker_store`, when REDIS_URL is set: the same server) or the action server's
+/health is down. Whether they are is kept by a background probe (api/chat/health.py),
+not asked before each turn; a verdict more than a second old is re-checked by the turn.
+After the turn Redis is pinged again (Rasa's channel answers 200 with whatever it had
+when its tracker store failed mid-turn, so only a fresh ping shows that the reply may
+rest on a lost tracker), and an empty answer is checked against the action server.
 Any failure is a DialogueUnavailable: the gateway's "cannot answer now, 12333".
 """
 
@@ -27,7 +30,10 @@ import httpx
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from api.chat.health import Check, DependencyHealth
+
 PROBE_SECONDS = 1.0
+TRACKER_STORE, ACTIONS = "tracker_store", "action_server"
 WEBHOOK = "/webhooks/gateway/webhook"
 
 
@@ -61,35 +67,43 @@ class RasaClient:
         self._api_auth = {"token": token}
         self._tracker_store = tracker_store
         self._action_health = f"{action_server_url.rstrip('/')}/health" if action_server_url else None
+        checks: dict[str, Check] = {}
+        if tracker_store is not None:
+            checks[TRACKER_STORE] = self._tracker_store_problem
+        if self._action_health is not None:
+            checks[ACTIONS] = self._actions_problem
+        self.health = DependencyHealth(checks)
 
-    async def _require_tracker_store(self) -> None:
-        if self._tracker_store is None:
-            return
+    async def _tracker_store_problem(self) -> str | None:
+        assert self._tracker_store is not None
         try:
             await asyncio.wait_for(self._tracker_store.ping(), timeout=PROBE_SECONDS)
         except (RedisError, OSError, TimeoutError) as exc:
-            raise DialogueUnavailable(f"tracker store (Redis) unreachable: {type(exc).__name__}") from exc
+            return f"tracker store (Redis) unreachable: {type(exc).__name__}"
+        return None
 
-    async def _require_actions(self) -> None:
-        if not await self._actions_up():
-            raise DialogueUnavailable("action server unreachable")
-
-    async def _actions_up(self) -> bool:
-        if self._action_health is None:
-            return True
+    async def _actions_problem(self) -> str | None:
+        assert self._action_health is not None
         try:
             response = await self._http.get(self._action_health, timeout=PROBE_SECONDS)
         except httpx.HTTPError:
-            return False
-        return response.status_code == 200
+            return "action server unreachable"
+        return None if response.status_code == 200 else f"action server unreachable: http {response.status_code}"
+
+    def start_health_probe(self) -> None:
+        """Keep the dependencies' verdicts fresh in the background (the API's lifespan starts it)."""
+        self.health.start()
 
     async def send(self, *, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         # Never let Rasa start a throw-away in-memory conversation, or run actions that cannot run.
-        await asyncio.gather(self._require_tracker_store(), self._require_actions())
+        if problems := await self.health.require():
+            raise DialogueUnavailable("; ".join(problems))
         body = await self._post(sender=sender, text=text, metadata=metadata)
-        await self._require_tracker_store()  # Redis failed during the turn: the reply may rest on a lost tracker
-        if not any(isinstance(m, dict) and m.get("text") for m in body):
-            await self._require_actions()  # it went away during the turn
+        if self._tracker_store is not None and (problem := await self.health.probe_now(TRACKER_STORE)):
+            raise DialogueUnavailable(problem)  # Redis failed during the turn: the reply may rest on a lost tracker
+        answered = any(isinstance(m, dict) and m.get("text") for m in body)
+        if not answered and self._action_health is not None and (problem := await self.health.probe_now(ACTIONS)):
+            raise DialogueUnavailable(problem)  # it went away during the turn
         return body
 
     async def _post(self, *, sender: str, text: str, metadata: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -130,4 +144,5 @@ class RasaClient:
         return True, None
 
     async def aclose(self) -> None:
+        await self.health.stop()
         await self._http.aclose()

@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.chat.rasa_client import DialogueUnavailable, RasaClient
 from api.chat.schemas import MAX_MESSAGE_CHARS, ChatMessage
-from api.handoff.gateway import handoff_reply
+from api.handoff.gateway import held_reply
 from api.identity.handles import substitute
 from api.metrics import CHAT_FALLBACKS, CHAT_TURNS
 from api.request_id import current_request_id
@@ -70,13 +70,12 @@ async def converse(
         log.info("message from %s via %s refused: %d characters", sender, channel, len(clean))
         return [ChatMessage(text=TOO_LONG_REPLY)]
     # A conversation handed to people (a ticket with this sender) does not reach the bot.
-    held = await handoff_reply(sessions, sender=sender, text=clean)
+    held, for_rasa = await _prepare(sessions, secret_key=secret_key, sender=sender, text=clean, origin=origin)
     if held is not None:
         return [ChatMessage(text=held)]
     # Personal data in the text is masked by the log-record factory (api/privacy.py).
     log.info("message from %s via %s: %s", sender, channel, clean[:LOGGED_CHARS])
     CHAT_TURNS.labels(channel).inc()
-    for_rasa = await _without_personal_data(sessions, secret_key=secret_key, sender=sender, text=clean, origin=origin)
     # The request id travels with the message: the action server reads it from the tracker's
     # latest message and repeats it as X-Request-ID, so the turn's API calls log under the same id.
     turn = {"channel": channel, **(metadata or {})}
@@ -112,17 +111,24 @@ def _button_titles(buttons: Any) -> list[str]:
     return [title for title in titles if title]
 
 
-async def _without_personal_data(
+async def _prepare(
     sessions: sessionmaker[Session], *, secret_key: str, sender: str, text: str, origin: str | None
-) -> str:
-    """The text Rasa may see: ID numbers and pending codes as handles, stored in their own
-    committed transaction (the action server resolves them through the API at once)."""
+) -> tuple[str | None, str]:
+    """(the hand-off's reply, when the conversation is with people; else None, the text Rasa may see).
 
-    def run() -> str:
+    Both steps need the database, which is sync: one trip to the thread pool for the two.
+    The text Rasa sees has ID numbers and pending codes as handles, stored in their own
+    committed transaction (the action server resolves them through the API at once).
+    """
+
+    def run() -> tuple[str | None, str]:
+        held = held_reply(sessions, sender=sender, text=text)
+        if held is not None:
+            return held, ""
         with sessions() as session:
             replaced, changed = substitute(session, secret_key=secret_key, sender=sender, text=text, origin=origin)
             if changed:
                 session.commit()
-            return replaced
+            return None, replaced
 
     return await run_in_threadpool(run)

@@ -21,7 +21,8 @@ def load_knowledge_base_on_startup(app: FastAPI) -> None:
     log.info("knowledge base ready: %d entries, %d clauses", len(kb.entries), len(kb.documents.clauses))
 
 
-def get_knowledge_base(request: Request) -> KnowledgeBase:
+async def get_knowledge_base(request: Request) -> KnowledgeBase:
+    """Async on purpose: a sync dependency would cost a thread-pool hop on every request."""
     kb: KnowledgeBase | None = getattr(request.app.state, "knowledge_base", None)
     if kb is None:
         rules = getattr(request.app.state, "rule_base", None) or default_rule_base()

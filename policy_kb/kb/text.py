@@ -15,6 +15,7 @@ full-width digits, Chinese numerals ("十二个月") and colloquial words ("失�
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -29,6 +30,7 @@ import zhconv
 KB_DIR = Path(__file__).resolve().parent
 DICTIONARY_PATH = KB_DIR / "dictionary.txt"
 SYNONYMS_PATH = KB_DIR / "synonyms.yaml"
+TOKENS_CACHED = 512  # texts whose tokens are kept (questions in flight, the entries at build time)
 
 # A run of Chinese numerals directly followed by a unit of time, count or age.
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百]+(?=个工作日|个月|个|年|天|日|月|周岁|岁|次|人|号)")
@@ -117,6 +119,8 @@ class TextProcessor:
         for canonical in set(self._canonical.values()):
             if len(canonical) > 1:
                 self._tokenizer.add_word(canonical, freq=20000)
+        # Per instance (the dictionary is the instance's), made after the dictionary is complete.
+        self._cached_tokens = functools.lru_cache(maxsize=TOKENS_CACHED)(self._cached_tokens)  # type: ignore[method-assign]
 
     def basic(self, text: str) -> str:
         """Simplified characters, half-width forms, lower case (no synonyms): for finding place names."""
@@ -130,12 +134,20 @@ class TextProcessor:
         return text
 
     def tokens(self, text: str) -> list[str]:
-        """Search tokens of `text` (normalised first)."""
-        return [
+        """Search tokens of `text` (normalised first); a fresh list the caller may change.
+
+        One answer tokenises the same question more than once (ranking, the decision's notions,
+        the facts): jieba's cut of a text never changes once the dictionary is loaded, so the
+        last few hundred texts' tokens are kept.
+        """
+        return list(self._cached_tokens(text))
+
+    def _cached_tokens(self, text: str) -> tuple[str, ...]:
+        return tuple(
             token
             for token in self._tokenizer.lcut(self.normalize(text), HMM=True)
             if token.strip() and _WORD.search(token) and token not in STOP_WORDS
-        ]
+        )
 
     def back_off(self, tokens: list[str], vocabulary: frozenset[str] | set[str]) -> list[str]:
         """Replace each token unknown to `vocabulary` by its parts that are known (if any)."""

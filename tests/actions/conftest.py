@@ -2,18 +2,22 @@
 
 The stand-in is a real HTTP server on a free local port (the actions' client is
 unchanged); each test tells it what to answer per route and reads what it was sent.
+Actions are coroutines: `run(...)` awaits one on a fresh event loop, as the action
+server's loop would, and closes the shared API session after it, as the server does
+when it stops (a session left open would be reported by aiohttp as unclosed).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -21,8 +25,23 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import api_client
+
 ROOT = Path(__file__).resolve().parents[2]
 TRACKERS = Path(__file__).resolve().parent / "trackers"
+T = TypeVar("T")
+
+
+def run(awaitable: Awaitable[T]) -> T:
+    """An action's coroutine (run, validate_…, the API client's call) awaited to its result."""
+
+    async def until_done() -> T:
+        try:
+            return await awaitable
+        finally:
+            await api_client.aclose()
+
+    return asyncio.run(until_done())
 
 
 @dataclass

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checkin import ActionSubmitCheckin, ValidateCheckinForm, current_month, parse_stop_events
-from tests.actions.conftest import FakeApi, load_tracker, responses, slots, texts
+from tests.actions.conftest import FakeApi, load_tracker, responses, run, slots, texts
 
 CITE = [{"document": "天津市人社局失业保险经办通知", "clause": "一（二）", "quote": "…"}]
 NO_STOP = {
@@ -44,7 +44,7 @@ def test_check_in_month_is_chinas_month() -> None:
 
 def _validate_stop_any(text: str, dispatcher, domain, intent: str = "deny"):
     tracker = load_tracker("checkin_stop_details", text=text, intent=intent)
-    return ValidateCheckinForm().validate_stop_any(text, dispatcher, tracker, domain)
+    return run(ValidateCheckinForm().validate_stop_any(text, dispatcher, tracker, domain))
 
 
 def test_no_stop_event_finishes_the_questions(dispatcher, domain) -> None:
@@ -103,7 +103,7 @@ def test_stop_event_is_reported_and_its_consequence_shown(api: FakeApi, dispatch
     )
     api.on("GET", "/v1/claims/9/backpay", 200, {"applicable": False, "message": "…", "citations": []})
     tracker = load_tracker("checkin_stop_details", slots={"stop_any": True, "stop_details": "reemployed"})
-    events = ActionSubmitCheckin().run(dispatcher, tracker, domain)
+    events = run(ActionSubmitCheckin().run(dispatcher, tracker, domain))
 
     [sent] = api.sent("POST", "/v1/claims/9/checkins")
     assert sent.body["answers"] == {**NO_STOP, "reemployed": True}
@@ -149,8 +149,10 @@ def test_accepted_check_in_offers_back_pay_when_there_is_some(api: FakeApi, disp
             "citations": CITE,
         },
     )
-    events = ActionSubmitCheckin().run(
-        dispatcher, load_tracker("checkin_stop_details", slots={"stop_any": False, "stop_details": ""}), domain
+    events = run(
+        ActionSubmitCheckin().run(
+            dispatcher, load_tracker("checkin_stop_details", slots={"stop_any": False, "stop_details": ""}), domain
+        )
     )
     said = texts(dispatcher, domain)
     assert (
@@ -178,7 +180,7 @@ def test_duplicate_and_outside_window_are_explained(api: FakeApi, dispatcher, do
         },
     )
     api.on("GET", "/v1/claims/9/backpay", 200, {"applicable": False, "message": "…", "citations": []})
-    ActionSubmitCheckin().run(dispatcher, load_tracker("checkin_stop_details", slots={"stop_any": False}), domain)
+    run(ActionSubmitCheckin().run(dispatcher, load_tracker("checkin_stop_details", slots={"stop_any": False}), domain))
     assert texts(dispatcher, domain) == [
         "现在不在2026年11月的办理时间内（2026-11-05至2026-11-25）。（依据：天津市人社局失业保险经办通知 一（二））"
     ]
@@ -186,13 +188,13 @@ def test_duplicate_and_outside_window_are_explained(api: FakeApi, dispatcher, do
 
 def test_claims_service_down(monkeypatch, dispatcher, domain) -> None:
     monkeypatch.setenv("API_URL", "http://127.0.0.1:9")
-    ActionSubmitCheckin().run(dispatcher, load_tracker("checkin_stop_details"), domain)
+    run(ActionSubmitCheckin().run(dispatcher, load_tracker("checkin_stop_details"), domain))
     assert responses(dispatcher) == ["utter_checkin_failed"]
 
 
 def test_a_statement_classified_as_a_question_is_still_an_answer(api: FakeApi, dispatcher, domain) -> None:
     tracker = load_tracker("checkin_stop_details", text="我开了个小店，办了营业执照", intent="ask_policy")
-    result = ValidateCheckinForm().validate_stop_details("我开了个小店，办了营业执照", dispatcher, tracker, domain)
+    result = run(ValidateCheckinForm().validate_stop_details("我开了个小店，办了营业执照", dispatcher, tracker, domain))
     assert result == {"stop_details": "business_registered"}
     assert api.requests == []
 
@@ -211,14 +213,14 @@ def test_a_question_instead_of_an_answer_is_answered_and_asked_again(api: FakeAp
     )
     text = "找到工作了还能领失业金吗？"
     tracker = load_tracker("checkin_stop_details", text=text, intent="ask_policy", slots={"region_asked": None})
-    result = ValidateCheckinForm().validate_stop_any(text, dispatcher, tracker, domain)
+    result = run(ValidateCheckinForm().validate_stop_any(text, dispatcher, tracker, domain))
     assert result == {"stop_any": None}  # nothing recorded from a question
     assert texts(dispatcher, domain) == ["重新就业的停止领取。（依据：社会保险法 第五十一条）"]  # no region prompt here
 
 
 def test_check_in_with_an_unknown_id_number_says_so_neutrally(api: FakeApi, dispatcher, domain) -> None:
     tracker = load_tracker("checkin_stop_details", slots={"identity_verified": False, "identity_failure": "not_found"})
-    ActionSubmitCheckin().run(dispatcher, tracker, domain)
+    run(ActionSubmitCheckin().run(dispatcher, tracker, domain))
     assert responses(dispatcher) == ["utter_id_not_verified"] and api.requests == []
 
 
@@ -245,7 +247,7 @@ def test_a_check_in_while_suspended_says_the_situation_then_the_resumption(api: 
     )
     api.on("GET", "/v1/claims/9/backpay", 200, {"applicable": False, "message": "…", "citations": CQ})
     tracker = load_tracker("checkin_stop_details", slots={"stop_any": False, "stop_details": ""})
-    ActionSubmitCheckin().run(dispatcher, tracker, domain)
+    run(ActionSubmitCheckin().run(dispatcher, tracker, domain))
     # The service's order kept, one line each, the citation once at the very end.
     assert texts(dispatcher, domain) == ["\n".join(m for _, m in effects) + "（依据：渝人社办〔2025〕112号 一（四））"]
 
@@ -271,7 +273,7 @@ def test_the_services_explanation_is_said_once(api: FakeApi, dispatcher, domain,
         },
     )
     api.on("GET", "/v1/claims/9/backpay", 200, {"applicable": False, "message": "…", "citations": []})
-    ActionSubmitCheckin().run(dispatcher, load_tracker("checkin_stop_details", slots={"stop_any": False}), domain)
+    run(ActionSubmitCheckin().run(dispatcher, load_tracker("checkin_stop_details", slots={"stop_any": False}), domain))
     # Not the domain's line as well ("已经办理过了" / "现在不在…办理时间内"): the same fact twice.
     assert texts(dispatcher, domain) == [message + "（依据：天津市人社局失业保险经办通知 一（二））"]
 
@@ -323,7 +325,7 @@ def test_a_month_already_done_is_said_once_before_any_question(api: FakeApi, dis
     assert {"event": "slot", "name": "requested_slot", "value": None, "timestamp": None} in events
     # The form's end runs the submit action: it says nothing more and sends no check-in.
     quiet = CollectingDispatcher()
-    assert slots(ActionSubmitCheckin().run(quiet, done, domain)) == {"checkin_open": None}
+    assert slots(run(ActionSubmitCheckin().run(quiet, done, domain))) == {"checkin_open": None}
     assert quiet.messages == [] and api.sent("POST", "/v1/claims/9/checkins") == []
 
 
@@ -331,7 +333,7 @@ def test_the_month_is_asked_about_right_after_the_code(api: FakeApi, dispatcher,
     api.on("POST", "/v1/identity/challenges/ch_1/verify", 200, {"verified": True, "claim_id": 9, "verified_until": "…"})
     api.on("GET", "/v1/claims/9/status", 200, _status(current_month(), checked=True, duty="monthly_claim"))
     tracker = load_tracker("checkin_code_requested", text="482913", intent="give_code", slots={"challenge_id": "ch_1"})
-    result = ValidateCheckinForm().validate_sms_code("482913", dispatcher, tracker, domain)
+    result = run(ValidateCheckinForm().validate_sms_code("482913", dispatcher, tracker, domain))
     assert result["identity_verified"] is True and result["checkin_open"] is False and result["requested_slot"] is None
     assert any("按月申领已经办理过了" in line for line in texts(dispatcher, domain))
 
@@ -376,7 +378,7 @@ def test_a_window_not_yet_open_is_said_before_any_question(api: FakeApi, dispatc
     done = load_tracker(
         "checkin_stop_details", slots={"identity_verified": True, "claim_id": "9", "checkin_open": False}
     )
-    ActionSubmitCheckin().run(CollectingDispatcher(), done, domain)
+    run(ActionSubmitCheckin().run(CollectingDispatcher(), done, domain))
     assert api.sent("POST", "/v1/claims/9/checkins") == [] and len(api.sent("GET", "/v1/claims/9/backpay")) == 1
 
 
@@ -405,12 +407,12 @@ def _month_zh(month: str) -> str:
 @pytest.mark.parametrize(("text", "intent"), [("算了不用了", "deny"), ("不用了", "deny"), ("算了，不办了", "stop")])
 def test_never_mind_during_the_questions_records_nothing(api: FakeApi, dispatcher, domain, text, intent) -> None:
     tracker = load_tracker("checkin_stop_details", text=text, intent=intent)
-    result = ValidateCheckinForm().validate_stop_any(text, dispatcher, tracker, domain)
+    result = run(ValidateCheckinForm().validate_stop_any(text, dispatcher, tracker, domain))
     # Not read as "没有" (which would declare no stop event): the check-in is called off.
     assert result["identity_failure"] == "cancelled" and result["requested_slot"] is None
     assert result["stop_any"] is None and responses(dispatcher) == ["utter_cancelled"]
     ended = load_tracker("checkin_stop_details", slots={"identity_verified": True, "claim_id": "9", **result})
-    ActionSubmitCheckin().run(CollectingDispatcher(), ended, domain)
+    run(ActionSubmitCheckin().run(CollectingDispatcher(), ended, domain))
     assert api.requests == []
 
 

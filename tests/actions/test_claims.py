@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from actions.claims import ActionBackpayOptions, ActionExplainClaim
 from actions.offers import ActionAffirm, ActionDeny
-from tests.actions.conftest import FakeApi, load_tracker, responses, slots, texts
+from tests.actions.conftest import FakeApi, load_tracker, responses, run, slots, texts
 
 CQ = [{"document": "渝人社办〔2025〕112号", "clause": "一（四）", "quote": "…"}]
 TJ = [{"document": "天津市人社局失业保险经办通知", "clause": "一（二）", "quote": "…"}]
@@ -33,7 +33,7 @@ def test_suspension_is_explained_from_the_service_and_a_person_offered(api: Fake
         200,
         status({"applicable": False, "message": "本地区没有补发规定。", "citations": CQ}),
     )
-    events = ActionExplainClaim().run(dispatcher, load_tracker("explain_requested", slots=VERIFIED), domain)
+    events = run(ActionExplainClaim().run(dispatcher, load_tracker("explain_requested", slots=VERIFIED), domain))
     said = texts(dispatcher, domain)
     assert said[0] == (
         "领取期间须每月进行资格核验。\n连续2个月未进行资格核验，自2026年10月起暂停发放。\n"
@@ -52,7 +52,7 @@ def test_lost_months_with_back_pay_offer_the_request(api: FakeApi, dispatcher, d
         "citations": TJ,
     }
     api.on("GET", "/v1/claims/4/status", 200, status(backpay))
-    events = ActionExplainClaim().run(dispatcher, load_tracker("explain_requested", slots=VERIFIED), domain)
+    events = run(ActionExplainClaim().run(dispatcher, load_tracker("explain_requested", slots=VERIFIED), domain))
     assert (
         texts(dispatcher, domain)[1]
         == "可申请补发2026年9月的失业保险金。（依据：天津市人社局失业保险经办通知 一（二））"
@@ -76,7 +76,7 @@ def test_no_claim_under_that_number_gets_the_refusal_remedies(api: FakeApi, disp
     tracker = load_tracker(
         "explain_requested", slots={"identity_verified": False, "identity_failure": "not_found", "region_asked": True}
     )
-    events = ActionExplainClaim().run(dispatcher, tracker, domain)
+    events = run(ActionExplainClaim().run(dispatcher, tracker, domain))
     assert texts(dispatcher, domain)[1] == "审核不通过的可以补充材料再次申请。（依据：人社厅发〔2024〕60号 一）"
     assert responses(dispatcher) == ["utter_no_claim_found", "utter_refusal_more", "utter_offer_ticket"]
     questions = [r.body["message"] for r in api.sent("POST", "/v1/answers")]
@@ -87,7 +87,7 @@ def test_no_claim_under_that_number_gets_the_refusal_remedies(api: FakeApi, disp
 
 def test_locked_verification_says_nothing_more(api: FakeApi, dispatcher, domain) -> None:
     tracker = load_tracker("explain_requested", slots={"identity_verified": False, "identity_failure": "locked"})
-    assert ActionExplainClaim().run(dispatcher, tracker, domain) == []
+    assert run(ActionExplainClaim().run(dispatcher, tracker, domain)) == []
     assert dispatcher.messages == [] and api.requests == []
 
 
@@ -103,7 +103,7 @@ def test_back_pay_where_there_is_none_says_what_happens_instead(api: FakeApi, di
             "citations": CQ,
         },
     )
-    events = ActionBackpayOptions().run(dispatcher, load_tracker("explain_requested", slots=VERIFIED), domain)
+    events = run(ActionBackpayOptions().run(dispatcher, load_tracker("explain_requested", slots=VERIFIED), domain))
     assert texts(dispatcher, domain) == [
         "本地区没有失业保险金补发规定。重新核验后从次月起恢复发放。（依据：渝人社办〔2025〕112号 一（四））"
     ]
@@ -118,7 +118,7 @@ def test_yes_submits_the_back_pay_request(api: FakeApi, dispatcher, domain) -> N
         {"id": 12, "months": ["2026-09"], "message": "已登记2026年9月的补发申请，待经办机构审核。", "citations": TJ},
     )
     tracker = load_tracker("explain_requested", slots={**VERIFIED, "pending_offer": "backpay_request"})
-    events = ActionAffirm().run(dispatcher, tracker, domain)
+    events = run(ActionAffirm().run(dispatcher, tracker, domain))
     assert texts(dispatcher, domain)[0] == "补发申请已提交（编号12），工作人员审核后会通知您。"
     assert api.sent("POST", "/v1/claims/4/backpay-requests")[0].body == {}
     assert slots(events) == {"pending_offer": None}
@@ -132,16 +132,18 @@ def test_refused_back_pay_request_relays_the_reason(api: FakeApi, dispatcher, do
         {"error": {"code": "conflict", "message": "这些月份已经申请过补发。"}},
     )
     tracker = load_tracker("explain_requested", slots={**VERIFIED, "pending_offer": "backpay_request"})
-    ActionAffirm().run(dispatcher, tracker, domain)
+    run(ActionAffirm().run(dispatcher, tracker, domain))
     assert texts(dispatcher, domain) == ["这些月份已经申请过补发。"]
 
 
 def test_no_clears_the_offer(dispatcher, domain) -> None:
-    events = ActionDeny().run(dispatcher, load_tracker("explain_requested", slots={"pending_offer": "ticket"}), domain)
+    events = run(
+        ActionDeny().run(dispatcher, load_tracker("explain_requested", slots={"pending_offer": "ticket"}), domain)
+    )
     assert slots(events) == {"pending_offer": None}
     assert responses(dispatcher) == ["utter_nothing_pending"]
 
 
 def test_yes_without_an_offer_is_just_acknowledged(api: FakeApi, dispatcher, domain) -> None:
-    ActionAffirm().run(dispatcher, load_tracker("explain_requested", slots={"pending_offer": None}), domain)
+    run(ActionAffirm().run(dispatcher, load_tracker("explain_requested", slots={"pending_offer": None}), domain))
     assert responses(dispatcher) == ["utter_ok"] and api.requests == []

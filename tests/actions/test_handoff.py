@@ -6,7 +6,7 @@ import pytest
 
 from actions.fallback import ActionDefaultFallback, previous_turn_not_understood
 from actions.handoff import ActionHandoff, ActionHandoffCheck, is_bare, when_zh
-from tests.actions.conftest import FakeApi, load_tracker, responses, texts
+from tests.actions.conftest import FakeApi, load_tracker, responses, run, texts
 
 TICKET = {
     "id": 1,
@@ -24,7 +24,7 @@ def test_complaint_creates_a_ticket_with_a_masked_transcript(api: FakeApi, dispa
     # The conversation so far includes an ID number typed during a check-in (the tracker holds
     # the gateway's handle for it, never the number).
     tracker = load_tracker("checkin_code_requested", text="我要投诉", intent="complain", slots={"region": "天津"})
-    ActionHandoff().run(dispatcher, tracker, domain)
+    run(ActionHandoff().run(dispatcher, tracker, domain))
 
     [sent] = api.sent("POST", "/v1/tickets")
     body = sent.body
@@ -45,7 +45,7 @@ def test_complaint_creates_a_ticket_with_a_masked_transcript(api: FakeApi, dispa
 def test_request_for_a_person_without_region_goes_to_the_national_queue(api: FakeApi, dispatcher, domain) -> None:
     api.on("POST", "/v1/tickets", 201, TICKET)
     tracker = load_tracker("policy_question", text="转人工", intent="request_human", slots={"region": None})
-    ActionHandoff().run(dispatcher, tracker, domain)
+    run(ActionHandoff().run(dispatcher, tracker, domain))
     body = api.sent("POST", "/v1/tickets")[0].body
     assert body["category"] == "help" and body["region"] == "CN"
     assert "诉求：交了6年能领多久" in body["summary"]  # the question, not "转人工"
@@ -55,7 +55,7 @@ def test_request_for_a_person_without_region_goes_to_the_national_queue(api: Fak
 def test_verified_claimant_ticket_carries_the_claim(api: FakeApi, dispatcher, domain) -> None:
     api.on("POST", "/v1/tickets", 201, TICKET)
     tracker = load_tracker("checkin_stop_details", text="我不服", intent="dispute_decision")
-    ActionHandoff().run(dispatcher, tracker, domain)
+    run(ActionHandoff().run(dispatcher, tracker, domain))
     body = api.sent("POST", "/v1/tickets")[0].body
     assert body["claim_id"] == 9 and "已核验身份（待遇编号9）" in body["summary"]
     assert responses(dispatcher)[0] == "utter_handoff_dispute"
@@ -65,7 +65,7 @@ def test_urgent_words_mark_the_ticket_urgent(api: FakeApi, dispatcher, domain) -
     api.on("POST", "/v1/tickets", 201, TICKET)
     tracker = load_tracker("policy_question", intent="request_human")
     tracker.events.append({"event": "user", "text": "没钱了活不下去了，救命", "parse_data": {}})
-    ActionHandoff().run(dispatcher, tracker, domain)
+    run(ActionHandoff().run(dispatcher, tracker, domain))
     assert api.sent("POST", "/v1/tickets")[0].body["urgency"] == "urgent"
 
 
@@ -76,8 +76,10 @@ def test_region_the_ticket_service_rejects_is_retried_nationally(api: FakeApi, d
         201,
         lambda r: (422, {"error": {"message": "地区"}}) if r.body["region"] != "CN" else (201, TICKET),
     )
-    ActionHandoff().run(
-        dispatcher, load_tracker("policy_question", intent="request_human", slots={"region": "火星"}), domain
+    run(
+        ActionHandoff().run(
+            dispatcher, load_tracker("policy_question", intent="request_human", slots={"region": "火星"}), domain
+        )
     )
     assert [r.body["region"] for r in api.sent("POST", "/v1/tickets")] == ["火星", "CN"]
     assert responses(dispatcher) == ["utter_ticket_created"]
@@ -85,7 +87,7 @@ def test_region_the_ticket_service_rejects_is_retried_nationally(api: FakeApi, d
 
 def test_ticket_service_down_points_to_12333(monkeypatch, dispatcher, domain) -> None:
     monkeypatch.setenv("API_URL", "http://127.0.0.1:9")
-    ActionHandoff().run(dispatcher, load_tracker("policy_question", intent="request_human"), domain)
+    run(ActionHandoff().run(dispatcher, load_tracker("policy_question", intent="request_human"), domain))
     assert responses(dispatcher) == ["utter_ticket_failed"]
 
 
@@ -104,7 +106,7 @@ def test_respond_by_is_shown_in_china_time() -> None:
     ],
 )
 def test_odd_input_gets_a_helpful_reply_and_no_ticket(api: FakeApi, dispatcher, domain, text, response) -> None:
-    ActionDefaultFallback().run(dispatcher, load_tracker("fallback_second", text=text), domain)
+    run(ActionDefaultFallback().run(dispatcher, load_tracker("fallback_second", text=text), domain))
     assert responses(dispatcher) == [response] and api.requests == []
 
 
@@ -112,7 +114,7 @@ def test_first_misunderstanding_asks_to_rephrase(api: FakeApi, dispatcher, domai
     api.on("POST", "/v1/answers", 200, {"reply": "没有把握…12333…人工", "abstained": True, "region": {"code": "CN"}})
     tracker = load_tracker("policy_question", text="那个东西弄好了没有啊", intent="nlu_fallback")
     assert not previous_turn_not_understood(tracker)
-    ActionDefaultFallback().run(dispatcher, tracker, domain)
+    run(ActionDefaultFallback().run(dispatcher, tracker, domain))
     assert responses(dispatcher) == ["utter_default"]
     assert api.sent("POST", "/v1/tickets") == []
 
@@ -122,7 +124,7 @@ def test_second_misunderstanding_in_a_row_hands_over(api: FakeApi, dispatcher, d
     api.on("POST", "/v1/tickets", 201, TICKET)
     tracker = load_tracker("fallback_second")
     assert previous_turn_not_understood(tracker)
-    ActionDefaultFallback().run(dispatcher, tracker, domain)
+    run(ActionDefaultFallback().run(dispatcher, tracker, domain))
     assert responses(dispatcher) == ["utter_handoff_not_understood", "utter_ticket_created"]
     body = api.sent("POST", "/v1/tickets")[0].body
     assert body["category"] == "consultation"
@@ -141,7 +143,7 @@ def test_fallback_answers_from_the_kb_when_it_is_sure(api: FakeApi, dispatcher, 
             "region": {"code": "CN", "matched": None},
         },
     )
-    ActionDefaultFallback().run(dispatcher, load_tracker("fallback_second", slots={"region_asked": True}), domain)
+    run(ActionDefaultFallback().run(dispatcher, load_tracker("fallback_second", slots={"region_asked": True}), domain))
     assert texts(dispatcher, domain) == ["失业金按月发放到社保卡。（依据：X 一）"]
     assert api.sent("POST", "/v1/tickets") == []
 
@@ -153,7 +155,7 @@ def test_a_bare_request_for_a_person(text: str) -> None:
 
 
 def _check(tracker) -> dict[str, object]:
-    return {e["name"]: e["value"] for e in ActionHandoffCheck().run(None, tracker, {})}
+    return {e["name"]: e["value"] for e in run(ActionHandoffCheck().run(None, tracker, {}))}
 
 
 def test_bare_person_is_asked_what_for_first(dispatcher, domain) -> None:
@@ -176,7 +178,7 @@ def test_the_issue_asked_for_is_the_tickets(api: FakeApi, dispatcher, domain) ->
         intent="nlu_fallback",
         slots={"handoff_issue": "窗口说我材料不全，但没说缺什么，我要投诉"},
     )
-    events = ActionHandoff().run(dispatcher, tracker, domain)
+    events = run(ActionHandoff().run(dispatcher, tracker, domain))
     body = api.sent("POST", "/v1/tickets")[0].body
     assert "诉求：窗口说我材料不全，但没说缺什么，我要投诉" in body["summary"]
     # A complaint keeps a complaint's category (and limit); the issue's intent does not make it "没听懂".

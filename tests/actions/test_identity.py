@@ -12,7 +12,7 @@ from actions.claims import ActionBackpayOptions, ActionExplainClaim
 from actions.clock import CHINA_TZ
 from actions.identity import ActionIdentityStatus, ActionResendCode, ValidateExplainForm, minutes_until
 from actions.offers import ActionAffirm
-from tests.actions.conftest import FakeApi, load_tracker, responses, slots, texts
+from tests.actions.conftest import FakeApi, load_tracker, responses, run, slots, texts
 
 ID = "120101197102110018"
 ID_HANDLE = "idref_kenwbctdmubs"  # what the gateway puts in place of an ID number
@@ -30,18 +30,18 @@ CHALLENGE = {
 def validate_id(text: str, dispatcher, domain, **slot_values):
     intent = "deny" if text.startswith("不") else "give_id"
     tracker = load_tracker("checkin_code_requested", text=text, intent=intent, slots=slot_values)
-    return ValidateExplainForm().validate_id_number(text, dispatcher, tracker, domain)
+    return run(ValidateExplainForm().validate_id_number(text, dispatcher, tracker, domain))
 
 
 def validate_code(text: str, dispatcher, domain, **slot_values):
     intent = "deny" if text.startswith("不") else "give_code"
     tracker = load_tracker("checkin_code_requested", text=text, intent=intent, slots=slot_values)
-    return ValidateExplainForm().validate_sms_code(text, dispatcher, tracker, domain)
+    return run(ValidateExplainForm().validate_sms_code(text, dispatcher, tracker, domain))
 
 
 def test_bound_sender_is_verified_at_once(api: FakeApi, dispatcher, domain) -> None:
     api.on("GET", "/v1/identity/senders/.*", 200, {"verified": True, "claim_id": 7, "verified_until": None})
-    events = ActionIdentityStatus().run(dispatcher, load_tracker("explain_requested"), domain)
+    events = run(ActionIdentityStatus().run(dispatcher, load_tracker("explain_requested"), domain))
     assert slots(events)["identity_verified"] is True and slots(events)["claim_id"] == "7"
     assert api.requests[0].path == "/v1/identity/senders/web%3Atest-sender"
     assert responses(dispatcher) == ["utter_identity_already"]
@@ -50,7 +50,7 @@ def test_bound_sender_is_verified_at_once(api: FakeApi, dispatcher, domain) -> N
 def test_unbound_sender_starts_from_fresh_slots(api: FakeApi, dispatcher, domain) -> None:
     api.on("GET", "/v1/identity/senders/.*", 200, {"verified": False, "claim_id": None, "verified_until": None})
     tracker = load_tracker("explain_requested", slots={"claim_id": "9", "stop_any": True, "challenge_id": "old"})
-    events = slots(ActionIdentityStatus().run(dispatcher, tracker, domain))
+    events = slots(run(ActionIdentityStatus().run(dispatcher, tracker, domain)))
     assert events["identity_verified"] is False and events["claim_id"] is None
     assert events["stop_any"] is None and events["challenge_id"] is None and events["id_attempts"] == 0.0
     assert dispatcher.messages == []
@@ -58,7 +58,7 @@ def test_unbound_sender_starts_from_fresh_slots(api: FakeApi, dispatcher, domain
 
 def test_identity_service_down_means_not_verified(monkeypatch, dispatcher, domain) -> None:
     monkeypatch.setenv("API_URL", "http://127.0.0.1:9")
-    events = slots(ActionIdentityStatus().run(dispatcher, load_tracker("explain_requested"), domain))
+    events = slots(run(ActionIdentityStatus().run(dispatcher, load_tracker("explain_requested"), domain)))
     assert events["identity_verified"] is False
 
 
@@ -204,7 +204,7 @@ def test_resend_after_a_lockout_says_how_long_is_left_not_a_region(dispatcher, d
     tracker = load_tracker(
         "checkin_code_requested", text="重发", intent="resend_code", slots={"locked_until": until.isoformat()}
     )
-    assert ActionResendCode().run(dispatcher, tracker, domain) == []
+    assert run(ActionResendCode().run(dispatcher, tracker, domain)) == []
     [said] = texts(dispatcher, domain)
     assert f"请在10分钟后（{until:%H:%M}以后）再试" in said and "地区" not in said
 
@@ -212,7 +212,7 @@ def test_resend_after_a_lockout_says_how_long_is_left_not_a_region(dispatcher, d
 def test_resend_without_a_lockout_says_what_a_code_is_for(dispatcher, domain) -> None:
     past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
     tracker = load_tracker("checkin_code_requested", text="重发", intent="resend_code", slots={"locked_until": past})
-    assert slots(ActionResendCode().run(dispatcher, tracker, domain)) == {"locked_until": None}
+    assert slots(run(ActionResendCode().run(dispatcher, tracker, domain))) == {"locked_until": None}
     assert responses(dispatcher) == ["utter_resend_outside_flow"]
 
 
@@ -275,7 +275,7 @@ def test_form_asks_only_what_is_missing(dispatcher, domain) -> None:
 def test_nothing_about_a_claim_before_verification(api: FakeApi, dispatcher, domain, action) -> None:
     # A claim id in the slots but no verification (e.g. carried over): no claims call at all.
     tracker = load_tracker("explain_requested", slots={"identity_verified": False, "claim_id": "3"})
-    action.run(dispatcher, tracker, domain)
+    run(action.run(dispatcher, tracker, domain))
     assert api.sent("GET", "/v1/claims/.*") == [] and api.sent("POST", "/v1/claims/.*") == []
     assert responses(dispatcher) == ["utter_identity_failed"]
 
@@ -284,7 +284,7 @@ def test_yes_to_back_pay_needs_verification_too(api: FakeApi, dispatcher, domain
     tracker = load_tracker(
         "explain_requested", slots={"identity_verified": False, "claim_id": "3", "pending_offer": "backpay_request"}
     )
-    ActionAffirm().run(dispatcher, tracker, domain)
+    run(ActionAffirm().run(dispatcher, tracker, domain))
     assert api.requests == []
 
 
@@ -294,6 +294,6 @@ def test_a_new_session_forgets_identity_but_keeps_the_region(domain) -> None:
     tracker = load_tracker(
         "checkin_stop_details", slots={"region": "天津", "pending_offer": "backpay_request", "region_asked": True}
     )
-    events = ActionSessionStart().run(CollectingDispatcher(), tracker, domain)
+    events = run(ActionSessionStart().run(CollectingDispatcher(), tracker, domain))
     assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
     assert slots(events) == {"session_started_metadata": {"channel": "web"}, "region": "天津", "region_asked": True}

@@ -9,6 +9,7 @@ import pytest
 
 from actions import api_client
 from actions.regions import regions_reply
+from tests.actions.conftest import run
 
 
 def test_regions_reply_names_regions_and_notes_the_national_fallback() -> None:
@@ -42,7 +43,7 @@ def test_client_maps_server_errors(monkeypatch: pytest.MonkeyPatch, status: int,
     monkeypatch.setenv("API_URL", f"http://127.0.0.1:{server.server_port}")
     try:
         with pytest.raises(error) as info:
-            api_client.call("GET", "/v1/regions")
+            run(api_client.call("GET", "/v1/regions"))
     finally:
         server.shutdown()
     if status == 422:
@@ -52,4 +53,4 @@ def test_client_maps_server_errors(monkeypatch: pytest.MonkeyPatch, status: int,
 def test_client_reports_unreachable_api(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("API_URL", "http://127.0.0.1:9")
     with pytest.raises(api_client.ApiUnavailable):
-        api_client.call("GET", "/v1/regions", timeout=2)
+        run(api_client.call("GET", "/v1/regions", timeout=2))

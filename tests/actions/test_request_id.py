@@ -7,6 +7,7 @@ from typing import Any
 
 from actions import api_client as client
 from actions.server import request_id_of
+from tests.actions.conftest import run
 
 
 def _action_call(metadata: Any) -> SimpleNamespace:
@@ -25,10 +26,10 @@ def test_api_calls_carry_the_turns_id(api: Any) -> None:
     api.on("GET", "/v1/regions", 200, {"items": []})
     token = client.current_request_id.set("turn-7")
     try:
-        client.call("GET", "/v1/regions")
+        run(client.call("GET", "/v1/regions"))
     finally:
         client.current_request_id.reset(token)
-    client.call("GET", "/v1/regions")
+    run(client.call("GET", "/v1/regions"))
     first, second = api.requests
     assert first.headers.get("x-request-id") == "turn-7"
     assert "x-request-id" not in second.headers

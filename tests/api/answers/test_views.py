@@ -138,3 +138,27 @@ def test_unusable_known_facts_are_ignored_not_fatal(client: TestClient, auth_hea
 
 def test_callers_must_authenticate(client: TestClient) -> None:
     assert client.post("/v1/answers", json={"message": "失业金能领多久"}).status_code == 401
+
+
+def test_an_answer_takes_no_thread_pool_hop_and_keeps_its_schema(
+    client: TestClient, auth_headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every turn of every conversation asks this route: no hand-over to the thread pool and back
+    (the route, its dependencies and its response are async or pre-validated), same JSON schema."""
+    from anyio import to_thread
+
+    from api.answers.schemas import AnswerOut
+
+    hops: list[object] = []
+    original = to_thread.run_sync
+
+    async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(func)
+        return await original(func, *args, **kwargs)
+
+    monkeypatch.setattr(to_thread, "run_sync", counted)
+    response = client.post("/v1/answers", json={"date": ON, "message": "交了6年能领多久"}, headers=auth_headers)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+    assert hops == []
+    answer = AnswerOut.model_validate_json(response.text)
+    assert answer.topic == "duration" and answer.reply.startswith("按累计缴费6年计")

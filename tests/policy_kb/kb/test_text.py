@@ -51,3 +51,11 @@ def test_dictionary_is_in_jieba_format() -> None:
 
 def test_char_bigrams_survive_a_typo() -> None:
     assert set(char_ngrams(["失业保险金"])) & set(char_ngrams(["失叶保险金"]))
+
+
+def test_kept_tokens_are_the_cut_and_a_caller_cannot_change_them(text: TextProcessor) -> None:
+    first = text.tokens("失业金怎么申请")
+    first.append("被调用方改动")
+    again = text.tokens("失业金怎么申请")
+    assert "被调用方改动" not in again
+    assert again == [t for t in text._tokenizer.lcut(text.normalize("失业金怎么申请"), HMM=True) if t.strip()]
