@@ -13,7 +13,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 BINARY = Path(compose.__file__).parent / "docker-compose"
 SECRETS = {"POSTGRES_PASSWORD": "x", "INTEGRATION_TOKENS": "x", "SECRET_KEY": "x", "ACTIONS_API_TOKEN": "x",
-           "RASA_TOKEN": "x", "ACTION_SERVER_TOKEN": "x", "METRICS_TOKEN": "x"}
+           "RASA_TOKEN": "x", "ACTION_SERVER_TOKEN": "x", "METRICS_TOKEN": "x", "REDIS_PASSWORD": "x"}
 
 
 def _config(path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -51,3 +51,4 @@ def test_rasa_in_compose_uses_redis_tracker_and_lock_stores() -> None:
     endpoints = yaml.safe_load((ROOT / "bot" / "endpoints.redis.yml").read_text())
     assert endpoints["tracker_store"]["type"] == "redis"
     assert endpoints["lock_store"]["type"] == "redis"
+
