@@ -30,6 +30,13 @@ WEBHOOK = "/webhooks/gateway/webhook"
 DEV_RASA_TOKEN = "dev-rasa-token"
 
 
+class _Server(ThreadingHTTPServer):
+    # Fifty conversations at once (bench/outbound.py): the default listen backlog of 5 would reset
+    # connections that the real engine would accept, and the gateway would answer "unavailable".
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class FakeRasa:
     def __init__(
         self,
@@ -128,8 +135,7 @@ class FakeRasa:
                     answer["buttons"] = fake.buttons
                 self._send(200, [answer])
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", port), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

@@ -11,7 +11,10 @@
    typical messages sent straight to Rasa, which tells the gateway's share from the dialogue's;
 4. the monthly reminder run over BENCH_CLAIMS claims (default 1,000,000) on PostgreSQL
    (bench/reminders.py);
-5. resident memory of each process: at rest after start-up and the peak under load.
+5. resident memory of each process: at rest after start-up and the peak under load;
+6. outbound delivery (bench/outbound.py, its own API and the WeChat and SMS stand-ins): messages/s
+   through the dispatcher beside the same client with no database, and how late a missed WeChat
+   passive reply arrives as a customer-service message at 50 conversations beside one.
 
 Figures only: nothing here fails on a slow machine. The machine is shared (two cores), so
 the load generator competes with the product for CPU; the table says on what it ran.
@@ -34,6 +37,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import psutil
@@ -42,6 +46,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.stack import Stack  # noqa: E402
+
+if TYPE_CHECKING:
+    from bench.outbound import Figures as OutboundFigures
 
 LOCUST = ROOT / ".venv" / "bin" / "locust"
 README = ROOT / "README.md"
@@ -227,6 +234,24 @@ def reminders(claims: int) -> Reminders:
     )
 
 
+def outbound(messages: int) -> tuple[OutboundFigures | None, str]:
+    """Delegates to bench/outbound.py (its own processes and stand-ins); (figures, error)."""
+    from bench.outbound import from_json
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.outbound", "--messages", str(messages), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    lines = result.stdout.strip().splitlines()
+    if result.returncode != 0 or not lines:
+        tail = (result.stderr or result.stdout).strip().splitlines()
+        return None, tail[-1][:200] if tail else f"exit {result.returncode}"
+    return from_json(lines[-1]), ""
+
+
 # --- the run ---------------------------------------------------------------------------------
 
 
@@ -255,6 +280,8 @@ class Figures:
     memory_rest: dict[str, float] = field(default_factory=dict)
     memory_peak: dict[str, float] = field(default_factory=dict)
     reminders: Reminders | None = None
+    outbound: OutboundFigures | None = None
+    outbound_error: str = ""
     seconds: int = 0
 
 
@@ -286,6 +313,9 @@ def measure(args: argparse.Namespace) -> Figures:
     if args.claims > 0:
         print(f"==> monthly reminders over {args.claims:,} claims…", file=sys.stderr, flush=True)
         figures.reminders = reminders(args.claims)
+    if args.outbound_messages > 0:
+        print("==> outbound delivery and missed passive replies…", file=sys.stderr, flush=True)
+        figures.outbound, figures.outbound_error = outbound(args.outbound_messages)
     return figures
 
 
@@ -349,6 +379,20 @@ def render(f: Figures) -> str:
     lines += ["", "| process | RSS at rest | peak RSS under load |", "|---|---|---|"]
     for name in f.memory_rest:
         lines.append(f"| {name} | {f.memory_rest[name]:,.0f} MiB | {f.memory_peak[name]:,.0f} MiB |")
+    if f.outbound is not None or f.outbound_error:
+        from bench.outbound import render as render_outbound
+
+        lines.append("")
+        if f.outbound is not None:
+            lines += [
+                "Outbound (bench/outbound.py): the API's dispatcher delivering to the WeChat and Aliyun "
+                "stand-ins of the tests, and a missed WeChat passive reply through a separate API process "
+                "with a dialogue engine stand-in that answers late.",
+                "",
+                render_outbound(f.outbound),
+            ]
+        else:
+            lines.append(f"Outbound delivery: not measured ({f.outbound_error}).")
     return "\n".join(lines)
 
 
@@ -379,6 +423,12 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=int(os.environ.get("BENCH_CLAIMS", "1000000")),
         help="claims in the reminder run, 0 to skip (BENCH_CLAIMS)",
+    )
+    parser.add_argument(
+        "--outbound-messages",
+        type=int,
+        default=int(os.environ.get("BENCH_OUTBOUND_MESSAGES", "2000")),
+        help="messages a row in the outbound delivery figures, 0 to skip (BENCH_OUTBOUND_MESSAGES)",
     )
     parser.add_argument("--no-readme", action="store_true", help="print only; leave README.md alone")
     args = parser.parse_args(argv)

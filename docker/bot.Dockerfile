@@ -21,4 +21,7 @@ ENV HOME=/home/app
 EXPOSE 5005 5055
 # Rasa's HTTP API needs RASA_TOKEN (--auth-token, from the environment at start); the gateway
 # channel (bot/credentials.yml) and the action endpoint (bot/endpoints.redis.yml) read theirs too.
-CMD ["sh", "-c", "exec rasa run --enable-api --auth-token \"$RASA_TOKEN\" -m models/assistant.tar.gz --endpoints bot/endpoints.redis.yml --credentials bot/credentials.yml --port 5005"]
+# Rasa's Redis: RASA_REDIS_PASSWORD (empty: no AUTH) and RASA_REDIS_USE_SSL true/false (default
+# false), which becomes "true" or empty because Rasa passes the text on and redis-py takes any
+# non-empty text as TLS on (bot/endpoints.redis.yml); any other value stops the start here.
+CMD ["sh", "-c", "case \"${RASA_REDIS_USE_SSL:-false}\" in true) ;; false) RASA_REDIS_USE_SSL= ;; *) echo \"RASA_REDIS_USE_SSL must be true or false, not $RASA_REDIS_USE_SSL\" >&2; exit 64 ;; esac; export RASA_REDIS_USE_SSL RASA_REDIS_PASSWORD=\"${RASA_REDIS_PASSWORD:-}\"; exec rasa run --enable-api --auth-token \"$RASA_TOKEN\" -m models/assistant.tar.gz --endpoints bot/endpoints.redis.yml --credentials bot/credentials.yml --port 5005"]

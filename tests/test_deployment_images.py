@@ -55,3 +55,39 @@ def test_runtime_lock_carries_no_test_tools_and_both_locks_agree() -> None:
     assert {name: (runtime[name], dev[name]) for name in runtime.keys() & dev.keys()
             if runtime[name] != dev[name]} == {}
     assert not (REQS / "api.lock").exists()  # replaced by the two locks
+
+
+def _bot_command() -> str:
+    """The shell command of the bot image's CMD (["sh", "-c", "<command>"])."""
+    import json
+
+    text = (ROOT / "docker" / "bot.Dockerfile").read_text()
+    line = next(line for line in text.splitlines() if line.startswith("CMD "))
+    argv = json.loads(line.removeprefix("CMD "))
+    assert argv[:2] == ["sh", "-c"]
+    return str(argv[2])
+
+
+@pytest.mark.parametrize(
+    ("given", "use_ssl"), [(None, ""), ("false", ""), ("", ""), ("true", "true"), ("yes", None), ("False", None)]
+)
+def test_the_bot_image_hands_rasa_a_redis_tls_switch_redis_py_reads_right(
+    tmp_path: Path, given: str | None, use_ssl: str | None
+) -> None:
+    """Rasa passes use_ssl on as text and redis-py takes any non-empty text as on: the image turns
+    true/false into "true"/"" and refuses anything else rather than guess."""
+    import os
+    import subprocess
+
+    fake = tmp_path / "rasa"  # stands in for Rasa: prints what it would have read
+    fake.write_text('#!/bin/sh\nprintf "%s|%s" "${RASA_REDIS_USE_SSL-unset}" "${RASA_REDIS_PASSWORD-unset}"\n')
+    fake.chmod(0o755)
+    env = {"PATH": f"{tmp_path}:{os.environ['PATH']}", "RASA_TOKEN": "t"}
+    if given is not None:
+        env["RASA_REDIS_USE_SSL"] = given
+    result = subprocess.run(["sh", "-c", _bot_command()], env=env, capture_output=True, text=True, timeout=30)
+    if use_ssl is None:
+        assert result.returncode == 64 and "RASA_REDIS_USE_SSL" in result.stderr
+    else:
+        # An unset password becomes empty (no AUTH): Rasa refuses to start on an unset ${VAR}.
+        assert (result.returncode, result.stdout) == (0, f"{use_ssl}|")

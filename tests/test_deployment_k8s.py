@@ -26,7 +26,7 @@ WORKLOADS = {"api", "rasa", "actions", "worker", "migrate"}
 # Names the processes read from the environment, besides the API's Settings (api/settings.py).
 BOT_ENV = {
     "rasa": {"ACTION_SERVER_URL", "ACTION_SERVER_TOKEN", "RASA_TOKEN", "RASA_REDIS_HOST", "RASA_REDIS_PORT",
-             "RASA_REDIS_DB"},
+             "RASA_REDIS_DB", "RASA_REDIS_PASSWORD", "RASA_REDIS_USE_SSL"},
     "actions": {"API_URL", "API_TOKEN", "ACTION_SERVER_TOKEN"},
 }
 SETTINGS_ENV = {name.upper() for name in Settings.model_fields}
@@ -166,7 +166,7 @@ def test_secrets_are_only_referenced_and_the_example_holds_placeholders() -> Non
     examples = {d["metadata"]["name"]: d for d in _documents(K8S / "secret.example.yaml")}
     for secret in examples.values():
         for key, value in secret["stringData"].items():
-            assert "CHANGE-ME" in value or re.fullmatch(r"redis://redis:6379/0", value), key
+            assert "CHANGE-ME" in value, key
     refs = list(_secret_refs())
     assert refs
     for _, name, key in refs:
@@ -231,3 +231,19 @@ def test_the_api_gets_what_production_requires() -> None:
     assert set(re.findall(r"\$\{(\w+)\}", bot_config)) == BOT_ENV["rasa"]
     actions_code = "".join(p.read_text() for p in (ROOT / "actions").glob("*.py"))
     assert all(name in actions_code for name in BOT_ENV["actions"])
+
+
+def test_rasa_reaches_redis_like_the_api_with_a_password_from_a_secret_and_tls_as_redis_url_says() -> None:
+    """A Redis with a password and TLS: the API has both in REDIS_URL; Rasa gets the password from a
+    Secret (never a ConfigMap) and RASA_REDIS_USE_SSL true exactly when REDIS_URL is rediss://."""
+    from urllib.parse import urlsplit
+
+    rasa_env = {v["name"]: v for c in _pod_specs()["rasa"]["containers"] for v in c.get("env", [])}
+    assert rasa_env["RASA_REDIS_PASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == "dialogue-secrets"
+    assert all("RASA_REDIS_PASSWORD" not in d.get("data", {}) for d in _by_kind("ConfigMap").values())
+    examples = {d["metadata"]["name"]: d["stringData"] for d in _documents(K8S / "secret.example.yaml")}
+    redis_url = urlsplit(examples["api-secrets"]["REDIS_URL"])
+    assert redis_url.password == examples["dialogue-secrets"]["RASA_REDIS_PASSWORD"]
+    use_ssl = _by_kind("ConfigMap")["rasa-config"]["data"]["RASA_REDIS_USE_SSL"]
+    assert use_ssl in ("true", "false")  # the image refuses anything else (docker/bot.Dockerfile)
+    assert (use_ssl == "true") == (redis_url.scheme == "rediss")

@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 BINARY = Path(compose.__file__).parent / "docker-compose"
 SECRETS = {"POSTGRES_PASSWORD": "x", "INTEGRATION_TOKENS": "x", "SECRET_KEY": "x", "ACTIONS_API_TOKEN": "x",
-           "RASA_TOKEN": "x", "ACTION_SERVER_TOKEN": "x", "METRICS_TOKEN": "x"}
+           "RASA_TOKEN": "x", "ACTION_SERVER_TOKEN": "x", "METRICS_TOKEN": "x", "REDIS_PASSWORD": "pw-1"}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,22 @@ def test_rasa_tracker_redis_is_the_apis_redis(services: dict[str, Any]) -> None:
     rasa = services["rasa"]["environment"]
     assert (rasa["RASA_REDIS_HOST"], int(rasa["RASA_REDIS_PORT"])) == (redis_url.hostname, redis_url.port or 6379)
     assert rasa["RASA_REDIS_DB"] != redis_url.path.lstrip("/")  # separate key spaces
+    # …and logs in the same way: the same password, TLS exactly when the API's URL is rediss://.
+    assert rasa["RASA_REDIS_PASSWORD"] == redis_url.password == SECRETS["REDIS_PASSWORD"]
+    assert rasa["RASA_REDIS_USE_SSL"] == ("true" if redis_url.scheme == "rediss" else "false")
     assert "bot/endpoints.redis.yml" in (ROOT / "docker" / "bot.Dockerfile").read_text()
+
+
+def test_redis_requires_the_password_everyone_logs_in_with(services: dict[str, Any]) -> None:
+    redis = services["redis"]
+    assert redis["command"][-2:] == ["--requirepass", SECRETS["REDIS_PASSWORD"]]
+    assert redis["environment"]["REDISCLI_AUTH"] == SECRETS["REDIS_PASSWORD"]  # the health check logs in too
+    for name in ("api", "worker", "migrate"):
+        assert urlparse(services[name]["environment"]["REDIS_URL"]).password == SECRETS["REDIS_PASSWORD"], name
+    env = {k: v for k, v in SECRETS.items() if k != "REDIS_PASSWORD"} | {"PATH": os.environ["PATH"]}
+    missing = subprocess.run([str(BINARY), "-f", "docker-compose.yml", "config", "-q"], capture_output=True,
+                             text=True, env=env, cwd=ROOT)
+    assert missing.returncode != 0 and "REDIS_PASSWORD" in missing.stderr
 
 
 def test_the_api_probes_the_action_server_it_shares_with_rasa(services: dict[str, Any]) -> None:
@@ -52,7 +67,7 @@ def test_the_api_probes_the_action_server_it_shares_with_rasa(services: dict[str
 def test_worker_gets_redis_url_through_the_cli(services: dict[str, Any]) -> None:
     # `arq api.reminders.worker.WorkerSettings` alone would connect to Redis on localhost.
     assert services["worker"]["command"] == ["python", "-m", "api.reminders", "worker"]
-    assert services["worker"]["environment"]["REDIS_URL"].startswith("redis://redis:")
+    assert urlparse(services["worker"]["environment"]["REDIS_URL"]).hostname == "redis"
 
 
 @pytest.mark.parametrize("name", ["api", "rasa", "actions", "worker", "entry"])

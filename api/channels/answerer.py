@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.channels.enums import ChannelKind
 from api.channels.outbound import OutboundDispatcher
 from api.channels.pending import Pending, claim_due, complete
+from api.channels.sealing import QuestionSeal
 from api.channels.sms.replies import POINTER_TEMPLATE, pointer_params
 from api.channels.txn import in_transaction
 from api.chat.rasa_client import RasaClient
@@ -51,6 +52,8 @@ class Answerer:
         self._dispatcher = dispatcher
         self._secret_key = secret_key
         self.lease = lease
+        # Seals the question of every pending reply written in this process, opens those it takes over.
+        self.seal = QuestionSeal(secret_key)
 
     async def answer(self, pending: Pending, *, metadata: dict[str, Any] | None = None) -> bool:
         """Ask the dialogue engine and send its answer; False when another process holds the row now."""
@@ -88,7 +91,7 @@ class Answerer:
         """Answer the pending replies whose lease ended; returns how many were taken over."""
 
         def take(session: Session) -> list[Pending]:
-            return claim_due(session, lease=self.lease)
+            return claim_due(session, lease=self.lease, seal=self.seal)
 
         taken = await in_transaction(self._sessions, take)
         if taken:

@@ -45,6 +45,11 @@ from api.privacy import mask_text
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# Deliveries of one process in flight at once. Every commit wakes its own delivery, so a burst
+# of commits would otherwise start them all together: they would take every worker thread the
+# requests need too (anyio's 40), and wait past the HTTP client's pool timeout, each then
+# retried 30 s later. Measured by `make bench` (bench/outbound.py): the rest queue in memory.
+MAX_IN_FLIGHT = 16
 WECHAT_CHUNK_CHARS = 600  # a customer-service text is limited to about 2,048 bytes
 STALE_SENDING = timedelta(minutes=10)
 _PENDING_KEY = "outbound_queued"
@@ -200,6 +205,7 @@ class OutboundDispatcher:
         self.database_url = database_url
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
 
     # --- scheduling -------------------------------------------------------------------------
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -235,13 +241,14 @@ class OutboundDispatcher:
 
     async def deliver(self, ids: list[int]) -> None:
         for message_id in ids:
-            claimed = await run_in_threadpool(self._claim, message_id)
-            if claimed is None:
-                continue
-            if claimed.channel == ChannelKind.wechat:
-                await self._deliver_wechat(claimed)
-            elif claimed.channel == ChannelKind.sms:
-                await run_in_threadpool(self._deliver_sms, claimed)
+            async with self._in_flight:
+                claimed = await run_in_threadpool(self._claim, message_id)
+                if claimed is None:
+                    continue
+                if claimed.channel == ChannelKind.wechat:
+                    await self._deliver_wechat(claimed)
+                elif claimed.channel == ChannelKind.sms:
+                    await run_in_threadpool(self._deliver_sms, claimed)
 
     def _due_ids(self) -> list[int]:
         now = utcnow()

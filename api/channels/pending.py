@@ -3,8 +3,9 @@
 WeChat gets "success" when the dialogue engine misses the passive window, and an SMS push is
 acknowledged at once. Before that acknowledgement goes back, the question is written as the
 outbound row its answer will be sent as (status `answering`, the text is the question, the
-dedup key the answer's: "late:<MsgId key>", "reply:<SMS key>"). The answer replaces the text and
-the row becomes `queued`; from there the OutboundDispatcher delivers it, with its retries.
+dedup key the answer's: "late:<MsgId key>", "reply:<SMS key>"). The question is sealed
+(api/channels/sealing.py): the row holds no ID number, mobile or code in clear. The answer replaces
+the text and the row becomes `queued`; from there the OutboundDispatcher delivers it, with its retries.
 
 Who answers: the row carries a lease (next_attempt_at) and a generation (attempts). The process
 that wrote it owns generation 0 until the lease ends. After that, the sweep of any API process
@@ -28,12 +29,14 @@ from sqlalchemy.orm import Session
 from api.channels.enums import OutboundStatus
 from api.channels.models import OutboundMessage
 from api.channels.outbound import channel_of
+from api.channels.sealing import QuestionSeal, Unreadable
 from api.db import utcnow
 
 # A question the engine failed on this often (each a lease apart) is given up.
 MAX_ANSWER_ATTEMPTS = 3
 GAVE_UP = f"对话引擎 {MAX_ANSWER_ATTEMPTS} 次未能作答，未回复"
 NO_ANSWER = "对话引擎没有回复内容"
+UNREADABLE = "待答问题无法解密（SECRET_KEY 已更换？），未回复"
 
 
 @dataclass(frozen=True)
@@ -48,19 +51,22 @@ class Pending:
     generation: int
 
 
-def _pending(row: OutboundMessage) -> Pending:
+def _pending(row: OutboundMessage, question: str) -> Pending:
     return Pending(
         id=row.id,
         sender=row.sender,
         channel=row.channel,
-        question=row.text,
+        question=question,
         dedup_key=row.dedup_key or "",
         generation=row.attempts,
     )
 
 
-def add_pending(session: Session, *, sender: str, question: str, dedup_key: str, lease: timedelta) -> Pending | None:
-    """Write the pending reply in the caller's transaction; None when the key has its row already."""
+def add_pending(
+    session: Session, *, sender: str, question: str, dedup_key: str, lease: timedelta, seal: QuestionSeal
+) -> Pending | None:
+    """Write the pending reply (its question sealed) in the caller's transaction; None when the
+    key has its row already."""
     kind, _ = channel_of(sender)
     if session.scalar(select(OutboundMessage.id).where(OutboundMessage.dedup_key == dedup_key)) is not None:
         return None
@@ -68,7 +74,7 @@ def add_pending(session: Session, *, sender: str, question: str, dedup_key: str,
     row = OutboundMessage(
         sender=sender,
         channel=kind.value,
-        text=question,
+        text=seal.seal(question, sender=sender, dedup_key=dedup_key),
         status=OutboundStatus.answering,
         attempts=0,
         next_attempt_at=now + lease,
@@ -81,10 +87,12 @@ def add_pending(session: Session, *, sender: str, question: str, dedup_key: str,
             session.flush()
     except IntegrityError:  # written by a concurrent delivery of the same message
         return None
-    return _pending(row)
+    return _pending(row, question)
 
 
-def claim_due(session: Session, *, lease: timedelta, limit: int = 10, now: datetime | None = None) -> list[Pending]:
+def claim_due(
+    session: Session, *, lease: timedelta, seal: QuestionSeal, limit: int = 10, now: datetime | None = None
+) -> list[Pending]:
     """Take over pending replies whose lease ended (their process died or gave up); caller commits.
 
     On PostgreSQL the candidates are locked with SKIP LOCKED, so concurrent sweeps take disjoint
@@ -118,7 +126,15 @@ def claim_due(session: Session, *, lease: timedelta, limit: int = 10, now: datet
     if not taken:
         return []
     rows = session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(taken)).order_by(OutboundMessage.id))
-    return [_pending(row) for row in rows]
+    answerable: list[Pending] = []
+    for row in rows:
+        try:
+            question = seal.open(row.text, sender=row.sender, dedup_key=row.dedup_key or "")
+        except Unreadable:  # asking again would not help: nobody can read it any more
+            row.status, row.reason, row.text = OutboundStatus.failed, UNREADABLE, ""
+            continue
+        answerable.append(_pending(row, question))
+    return answerable
 
 
 def complete(

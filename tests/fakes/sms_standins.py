@@ -152,6 +152,13 @@ def _tencent_answer(standin: StandIn, body: dict[str, Any]) -> tuple[int, dict[s
 # --- the servers ----------------------------------------------------------------------------
 
 
+class _Server(ThreadingHTTPServer):
+    # Many senders at once (bench/outbound.py): the default listen backlog of 5 would reset
+    # connections that the real service would accept.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 def _handler(standin: StandIn, kind: str) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -212,7 +219,7 @@ def _handler(standin: StandIn, kind: str) -> type[BaseHTTPRequestHandler]:
 def running(kind: str, *, key_id: str = "LTAI5tStandInKeyId", secret: str = "stand-in-secret") -> Iterator[StandIn]:
     """A stand-in for `kind` ("aliyun" or "tencent") on a free loopback port."""
     standin = StandIn(key_id=key_id, secret=secret)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(standin, kind))
+    server = _Server(("127.0.0.1", 0), _handler(standin, kind))
     standin.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -30,6 +30,8 @@ class WeChatStandIn:
     revoked: bool = False  # the current token is refused by sends but still handed out unforced
     token_requests: list[dict[str, Any]] = field(default_factory=list)
     sent: list[dict[str, Any]] = field(default_factory=list)
+    # time.monotonic() at which each of `sent` arrived (bench/outbound.py times the late answers).
+    sent_at: list[float] = field(default_factory=list)
     delay: float = 0.0  # seconds each token request takes (lets concurrent callers overlap)
     port: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -66,7 +68,15 @@ class WeChatStandIn:
             if time.time() >= self.expires_at:
                 return {"errcode": 42001, "errmsg": "access_token expired"}
             self.sent.append(body)
+            self.sent_at.append(time.monotonic())
             return {"errcode": 0, "errmsg": "ok"}
+
+
+class _Server(ThreadingHTTPServer):
+    # Many senders at once (bench/outbound.py): the default listen backlog of 5 would reset
+    # connections that the real service would accept.
+    request_queue_size = 128
+    daemon_threads = True
 
 
 def _handler(standin: WeChatStandIn) -> type[BaseHTTPRequestHandler]:
@@ -108,7 +118,7 @@ def _handler(standin: WeChatStandIn) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def running(*, app_id: str = "wxstandin000000001", secret: str = "stand-in-app-secret") -> Iterator[WeChatStandIn]:
     standin = WeChatStandIn(app_id=app_id, secret=secret)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(standin))
+    server = _Server(("127.0.0.1", 0), _handler(standin))
     standin.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -87,6 +87,9 @@ def redis_stack(private_redis: PrivateRedis, tmp_path_factory: pytest.TempPathFa
         "RASA_REDIS_HOST": "127.0.0.1",
         "RASA_REDIS_PORT": str(private_redis.port),
         "RASA_REDIS_DB": "1",
+        # Rasa refuses to start on an unset ${VAR}: empty is no AUTH and no TLS (bot/endpoints.redis.yml).
+        "RASA_REDIS_PASSWORD": "",
+        "RASA_REDIS_USE_SSL": "",
     }
     with Stack(workdir=tmp_path_factory.mktemp("redisstack"), env_overrides=env).running(
         "bot/endpoints.redis.yml"

@@ -119,7 +119,7 @@ def sms(stack: Stack, phone: str, text: str) -> list[str]:
 def outbound(stack: Stack, sender: str) -> list[tuple[int, str]]:
     """Messages queued to `sender` (SMS replies, WeChat customer-service messages), oldest first.
 
-    A pending reply (status answering) is left out: its text is the question until it is answered.
+    A pending reply (status answering) is left out: its text is the sealed question until it is answered.
     """
     sql = "SELECT id, text FROM outbound_messages WHERE sender = ? AND status != 'answering' ORDER BY id"
     with closing(sqlite3.connect(stack.workdir / "stack.db", timeout=30)) as db:

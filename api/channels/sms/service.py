@@ -36,7 +36,7 @@ async def accept_sms(message: SmsUp, *, runtime: ChannelRuntime, sessions: sessi
     # A re-push while the key is still "processing" may follow a first push whose process died
     # between its claim and its pending row: writing the row again is harmless (one per key).
     secret_key = runtime.settings.secret_key
-    lease = runtime.answerer.lease
+    lease, seal = runtime.answerer.lease, runtime.answerer.seal
     # Only the first push counts against the sender's limit. A limited message gets no reply:
     # every SMS we send costs money and a rate-limited sender would only get more.
     limited = record is None and await runtime.limiter.hit(pseudonym(secret_key, message.phone_number)) is not None
@@ -46,7 +46,8 @@ async def accept_sms(message: SmsUp, *, runtime: ChannelRuntime, sessions: sessi
         record_inbound(session, sender=sender)
         if limited:
             return None
-        return add_pending(session, sender=sender, question=message.content, dedup_key=f"reply:{key}", lease=lease)
+        question, dedup_key = message.content, f"reply:{key}"
+        return add_pending(session, sender=sender, question=question, dedup_key=dedup_key, lease=lease, seal=seal)
 
     pending = await in_transaction(sessions, arrived)
     if limited:

@@ -158,11 +158,13 @@ class WeChatHandler:
     async def _defer(self, inbound: Inbound, *, deadline: float) -> asyncio.Future[Pending | None]:
         """Write the pending reply, waiting at most until WeChat's limit is near (a slow database
         must not cost the "success": the write then goes on and is awaited before the answer)."""
-        lease = self.runtime.answerer.lease
+        lease, seal = self.runtime.answerer.lease, self.runtime.answerer.seal
 
         def pending(session: Session) -> Pending | None:
             key = f"late:{inbound.dedup_key}"
-            return add_pending(session, sender=inbound.sender, question=inbound.text, dedup_key=key, lease=lease)
+            return add_pending(
+                session, sender=inbound.sender, question=inbound.text, dedup_key=key, lease=lease, seal=seal
+            )
 
         # Spawned (kept by the runtime) so that shutdown waits for the write, too.
         write = self.runtime.spawn(self._db(pending), name=f"pending {inbound.dedup_key}")

@@ -16,7 +16,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from api.channels.models import ChannelContact, OutboundMessage
-from api.channels.outbound import OutboundDispatcher, queue_message, record_inbound, split_text, take_pending
+from api.channels.outbound import (
+    MAX_IN_FLIGHT,
+    OutboundDispatcher,
+    queue_message,
+    record_inbound,
+    split_text,
+    take_pending,
+)
 from api.channels.wechat.client import AccessTokenCache, CustomerService, RecordingTransport
 from api.chat.owners import COOKIE, check_or_bind
 from api.db import make_sessionmaker, utcnow
@@ -254,3 +261,34 @@ def test_the_app_sweeps_rows_it_was_not_told_about(channel_client: Callable[...,
             time.sleep(0.05)
         assert row(engine, message_id).status == "sent"
         assert transport.sent[-1]["text"] == {"content": "提醒：请按时办理按月申领。"}
+
+
+class SlowTransport(RecordingTransport):
+    """Takes its time over each send and notes the most sends it had in flight at once."""
+
+    in_flight: int = 0
+    most: int = 0
+
+    async def custom_send(self, access_token: str, payload: dict[str, Any]) -> dict[str, Any]:
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        try:
+            await asyncio.sleep(0.02)
+            return await super().custom_send(access_token, payload)
+        finally:
+            self.in_flight -= 1
+
+
+def test_a_burst_of_commits_is_delivered_at_most_max_in_flight_at_a_time(engine: Engine) -> None:
+    """Each commit wakes its own delivery; a burst queues behind MAX_IN_FLIGHT instead of taking every
+    worker thread and waiting past the HTTP pool's timeout."""
+    ids = [queue(engine, wx(), "您的诉求已受理。", inbound_hours_ago=1) for _ in range(3 * MAX_IN_FLIGHT)]
+    transport = SlowTransport()
+    dispatcher = dispatcher_for(engine, transport)
+
+    async def burst() -> None:
+        await asyncio.gather(*(dispatcher.deliver([message_id]) for message_id in ids))
+
+    asyncio.run(burst())
+    assert {row(engine, message_id).status for message_id in ids} == {"sent"}
+    assert 1 < transport.most <= MAX_IN_FLIGHT

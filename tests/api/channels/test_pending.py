@@ -6,25 +6,47 @@ import threading
 import uuid
 from datetime import timedelta
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from api.channels.enums import OutboundStatus
 from api.channels.models import OutboundMessage
-from api.channels.pending import GAVE_UP, MAX_ANSWER_ATTEMPTS, Pending, add_pending, claim_due, complete
+from api.channels.pending import (
+    GAVE_UP,
+    MAX_ANSWER_ATTEMPTS,
+    UNREADABLE,
+    Pending,
+    add_pending,
+    claim_due,
+    complete,
+)
+from api.channels.sealing import PREFIX, QuestionSeal
 from api.db import make_sessionmaker, utcnow
+from api.privacy import mask_text
+from api.settings import DEV_SECRET
 
 LEASE = timedelta(seconds=60)
+SEAL = QuestionSeal(DEV_SECRET)
+ID_NUMBER, PHONE, CODE = "110105199003070025", "13800001234", "482913"
 
 
-def write(engine: Engine, *, key: str | None = None, sender: str | None = None) -> Pending:
+def write(
+    engine: Engine,
+    *,
+    key: str | None = None,
+    sender: str | None = None,
+    question: str = "失业金怎么申领",
+    seal: QuestionSeal = SEAL,
+) -> Pending:
     with make_sessionmaker(engine)() as session:
         pending = add_pending(
             session,
             sender=sender or f"wx:oPend{uuid.uuid4().hex[:20]}",
-            question="失业金怎么申领",
+            question=question,
             dedup_key=key or f"late:wx:msg:{uuid.uuid4().int % 10**17}",
             lease=LEASE,
+            seal=seal,
         )
         session.commit()
     assert pending is not None
@@ -33,9 +55,16 @@ def write(engine: Engine, *, key: str | None = None, sender: str | None = None) 
 
 def claim(engine: Engine, *, after: timedelta, limit: int = 500) -> list[Pending]:
     with make_sessionmaker(engine)() as session:
-        taken = claim_due(session, lease=LEASE, limit=limit, now=utcnow() + after)
+        taken = claim_due(session, lease=LEASE, seal=SEAL, limit=limit, now=utcnow() + after)
         session.commit()
     return taken
+
+
+def raw_text(engine: Engine, pending: Pending) -> str:
+    """The column as the database holds it, read with plain SQL (no ORM, no decoding)."""
+    with engine.connect() as conn:
+        value = conn.execute(text("SELECT text FROM outbound_messages WHERE id = :id"), {"id": pending.id}).scalar_one()
+    return str(value)
 
 
 def stored(engine: Engine, pending: Pending) -> OutboundMessage:
@@ -49,11 +78,11 @@ def test_one_row_per_key_held_by_its_writer_until_the_lease_ends(engine: Engine)
     pending = write(engine)
     with make_sessionmaker(engine)() as session:
         key = pending.dedup_key
-        again = add_pending(session, sender=pending.sender, question="再问一次", dedup_key=key, lease=LEASE)
+        again = add_pending(session, sender=pending.sender, question="再问一次", dedup_key=key, lease=LEASE, seal=SEAL)
     assert again is None
-    assert pending.generation == 0
+    assert (pending.generation, pending.question) == (0, "失业金怎么申领")
     row = stored(engine, pending)
-    assert (row.status, row.text) == (OutboundStatus.answering, "失业金怎么申领")
+    assert row.status == OutboundStatus.answering and row.text.startswith(PREFIX)
     assert pending.id not in {p.id for p in claim(engine, after=timedelta(seconds=30))}  # still its writer's
 
 
@@ -119,3 +148,36 @@ def test_concurrent_sweeps_take_each_row_once(engine: Engine) -> None:
         t.join(30)
     ours = [i for taken in results for i in taken if i in mine]
     assert len(ours) == len(set(ours))  # no row taken twice
+
+
+def test_the_stored_question_holds_no_personal_data_and_the_takeover_reads_it_as_typed(engine: Engine) -> None:
+    question = f"我的身份证{ID_NUMBER}，手机{PHONE}，验证码{CODE}，失业金到账了吗"
+    pending = write(engine, question=question)
+    raw = raw_text(engine, pending)
+    assert raw.startswith(PREFIX) and "失业金" not in raw
+    for secret in (ID_NUMBER, PHONE, CODE, ID_NUMBER[-4:] + "，"):
+        assert secret not in raw
+    assert mask_text(raw) == raw  # nothing the log masker would take for an ID number or a mobile
+    taken = [p for p in claim(engine, after=LEASE + timedelta(seconds=1)) if p.id == pending.id]
+    assert [p.question for p in taken] == [question]  # the answerer gets the original text
+    with make_sessionmaker(engine)() as session:
+        assert complete(session, taken[0], text="已到账") is True
+        session.commit()
+    assert raw_text(engine, pending) == "已到账"  # answered: the row holds the answer only
+
+
+def test_a_question_sealed_under_another_key_is_given_up_not_sent_to_the_engine(engine: Engine) -> None:
+    pending = write(engine, seal=QuestionSeal("another-secret-key-of-another-deployment"))
+    assert pending.id not in {p.id for p in claim(engine, after=LEASE + timedelta(seconds=1))}
+    row = stored(engine, pending)
+    assert (row.status, row.reason, row.text) == (OutboundStatus.failed, UNREADABLE, "")
+
+
+def test_a_row_written_before_questions_were_sealed_is_still_answered(engine: Engine) -> None:
+    pending = write(engine)
+    with Session(engine) as session:  # as an earlier version stored it: in clear
+        clear = {"t": "补发怎么办", "id": pending.id}
+        session.execute(text("UPDATE outbound_messages SET text = :t WHERE id = :id"), clear)
+        session.commit()
+    taken = [p for p in claim(engine, after=LEASE + timedelta(seconds=1)) if p.id == pending.id]
+    assert [p.question for p in taken] == ["补发怎么办"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import random
+import re
 import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ from api.channels.enums import OutboundStatus
 from api.channels.models import OutboundMessage
 from api.channels.outbound import record_inbound
 from api.channels.pending import Pending, add_pending
+from api.channels.sealing import QuestionSeal
 from api.channels.sms.senders import remember
 from api.channels.wechat.client import RecordingTransport
 from api.db import make_sessionmaker
@@ -32,7 +34,14 @@ def left_behind(engine: Engine, sender: str, question: str, *, phone: str | None
         if phone is not None:
             sender = remember(session, secret_key=DEV_SECRET, phone=phone)
         record_inbound(session, sender=sender)
-        pending = add_pending(session, sender=sender, question=question, dedup_key=f"t:{uuid.uuid4()}", lease=EXPIRED)
+        pending = add_pending(
+            session,
+            sender=sender,
+            question=question,
+            dedup_key=f"t:{uuid.uuid4()}",
+            lease=EXPIRED,
+            seal=QuestionSeal(DEV_SECRET),  # the apps below run with the development SECRET_KEY
+        )
         session.commit()
     assert pending is not None
     return pending
@@ -88,3 +97,24 @@ def test_the_sweep_answers_an_sms_its_process_never_answered(
     with Session(engine) as session:
         row = session.get(OutboundMessage, pending.id)
         assert row is not None and row.text == "已收到：失业金每月几号发放"  # the question is not kept
+
+
+def test_a_question_with_an_id_number_is_kept_sealed_and_still_answered_with_its_handle(
+    channel_client: Callable[..., Any], engine: Engine
+) -> None:
+    """The row holds neither the ID number nor the mobile; the takeover opens the question and the
+    gateway turns the ID number into a handle for the engine, as for a message answered at once."""
+    openid = f"oSeal{uuid.uuid4().hex[:22]}"
+    id_number, phone = "110105199003070025", "13800001234"
+    question = f"身份证{id_number},手机{phone},查一下进度"
+    pending = left_behind(engine, f"wx:{openid}", question)
+    with engine.connect() as conn:
+        raw = conn.execute(text("SELECT text FROM outbound_messages WHERE id = :id"), {"id": pending.id}).scalar_one()
+    assert id_number not in raw and phone not in raw and "进度" not in raw
+    with FakeRasa() as rasa, channel_client(rasa_url=rasa.url, outbound_sweep_seconds=0.2) as client:
+        transport = client.app.state.channels.transport  # type: ignore[attr-defined]
+        assert wait_until(lambda: status(engine, pending) == OutboundStatus.sent, 30)  # a busy machine
+        [seen] = rasa.calls_for(f"wx:{openid}")
+        [sent] = [m["text"]["content"] for m in transport.sent if m["touser"] == openid]
+    assert re.fullmatch(rf"身份证idref_[a-z]{{12}},手机{phone},查一下进度", seen)  # the original, handled
+    assert sent == f"已收到：{seen}"
