@@ -11,9 +11,10 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
-from api.claims.enums import Channel, CheckinStatus, ClaimStatus
+from api.claims.enums import CheckinStatus, ClaimStatus
 from api.claims.identity import normalize_id_number, normalize_phone
 from api.fields import IsoDateTime, Line, StrictInt, Text
+from api.vocab import CheckinChannel
 from policy_kb import Citation
 from policy_kb.benefits.explain import Note
 from policy_kb.clock import CHINA_TZ
@@ -83,7 +84,7 @@ class CheckinIn(_In):
     month: Month
     # Honoured from integrations and staff (records made elsewhere); absent: the server's clock.
     at: IsoDateTime | None = None
-    channel: Channel
+    channel: CheckinChannel
     answers: CheckinAnswers
     # When the stop event happened, if one is reported; absent: the check-in day.
     event_date: AsOf | None = None

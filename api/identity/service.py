@@ -31,7 +31,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.audit import record_audit
-from api.channels.enums import ChannelKind
 from api.channels.outbound import channel_of
 from api.channels.sms.senders import registered_phone
 from api.claims.identity import id_hash, normalize_id_number
@@ -46,6 +45,7 @@ from api.identity.quotas import check_quotas
 from api.notify import SmsProvider, send_sms
 from api.privacy import mask_phone
 from api.settings import Settings
+from api.vocab import ChannelKind
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, PlainSerializer
 
 from api.fields import Line, StrictInt, Text
-from api.tickets.enums import Category, Channel, Satisfaction, Urgency
+from api.tickets.enums import Category, Satisfaction, Urgency
+from api.vocab import TicketChannel
 from policy_kb.clock import CHINA_TZ
 
 
@@ -26,7 +27,7 @@ class TranscriptLine(BaseModel):
 
 class TicketCreate(BaseModel):
     category: Category
-    channel: Channel
+    channel: TicketChannel
     region: Line = Field(min_length=1, max_length=40, description="地区代码或名称，如 500000、重庆、沈阳")
     claim_id: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
     summary: Text = Field(min_length=2, max_length=500)
