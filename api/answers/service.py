@@ -19,6 +19,7 @@ from datetime import date
 from api.answers.schemas import AnswerOut, Audience, Candidate, Computed
 from api.errors import ValidationFailed
 from api.kb.schemas import RegionRef
+from api.regions.errors import EmptyRegion, UnknownRegion
 from policy_kb import ResolvedRegion, RuleBase, UnknownRegionError, resolve_region
 from policy_kb.kb import KnowledgeBase
 from policy_kb.kb.abstain import abstention_reply
@@ -98,11 +99,11 @@ def _region(*, kb: KnowledgeBase, message: str, region: str | None, audience: Au
     given: ResolvedRegion | None = None
     if region is not None:
         if not region.strip():
-            raise ValidationFailed("地区不能为空", fields={"region": "请填写地区代码或名称，或不传此参数"})
+            raise EmptyRegion()
         try:
             given = resolve_region(region.strip())
         except UnknownRegionError as exc:
-            raise ValidationFailed(exc.message_zh, fields={"region": exc.message_zh}) from exc
+            raise UnknownRegion(exc) from exc
     if audience == "operator" and given is not None:
         return given  # the operator chose the caller's region; a place in the story does not override it
     return kb.region_for(message, region.strip() if region else None)

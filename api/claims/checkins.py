@@ -14,12 +14,18 @@ from sqlalchemy.orm import Session
 from api.audit import record_audit
 from api.claims import repository as repo
 from api.claims.enums import CheckinStatus, ClaimStatus
+from api.claims.errors import (
+    CheckinInFuture,
+    ClaimStopped,
+    EventDateAfterCheckin,
+    EventDateWithoutStop,
+    MonthOutOfPeriod,
+)
 from api.claims.models import Checkin, Claim, StopEvent
 from api.claims.records import ClaimsConfig, claim_snapshot, default_config, get_claim, transition
 from api.claims.schemas import CheckinAnswers, CheckinOut, CheckinResult, Reason, StopOut, Window
 from api.claims.status import backpay_out, ledger_for
 from api.db import utcnow
-from api.errors import ConflictError, ValidationFailed
 from policy_kb import RuleBase, add_working_days
 from policy_kb.benefits.duties import ClaimsPolicy, MonthPolicy, StopPolicy, dedupe
 from policy_kb.benefits.explain import (
@@ -60,28 +66,22 @@ def record_checkin(
     now = utcnow()
     when = at if at is not None else now
     if when > now + CLOCK_SKEW:
-        raise ValidationFailed("办理时间不能晚于当前时间", fields={"at": "不能晚于当前时间"})
+        raise CheckinInFuture()
     day = china_date(when)
     index = month_index(month)
     start = month_index(claim.start_month)
     if index < start:
-        text = f"早于首个领取月份 {claim.start_month}"
-        raise ValidationFailed(f"月份{text}", fields={"month": text})
+        raise MonthOutOfPeriod(f"早于首个领取月份 {claim.start_month}")
     existing = repo.checkin_for(session, claim.id, month)
     policy = ClaimsPolicy(rule_base, (config or default_config()).default_region)
     month_policy = policy.month(claim.region_code, index)
     if existing is not None:
         return _duplicate(claim, existing, month_policy)
     if claim.stop_from_month is not None and index >= month_index(claim.stop_from_month):
-        raise ConflictError(
-            f"该待遇已自{month_zh(claim.stop_from_month)}起停止发放，不能再办理以后月份",
-            code="claim_stopped",
-            fields={"month": f"不能晚于停发月份前一个月（停发自 {claim.stop_from_month}）"},
-        )
+        raise ClaimStopped(claim.stop_from_month, month_zh(claim.stop_from_month))
     ledger = ledger_for(session, claim, policy, day)
     if index > ledger.period_end:
-        text = f"超出失业保险金领取期限（至 {month_text(ledger.period_end)}）"
-        raise ValidationFailed(f"月份{text}", fields={"month": text})
+        raise MonthOutOfPeriod(f"超出失业保险金领取期限（至 {month_text(ledger.period_end)}）")
     window_start, window_end = month_policy.rules.window(index)
     window = Window(month=month, start=window_start, end=window_end)
     if not window_start <= day <= window_end:
@@ -89,9 +89,9 @@ def record_checkin(
     stop_policy = policy.stop(claim.region_code, event_date or day)
     stops = answers.stop_answers()
     if event_date is not None and not stops:
-        raise ValidationFailed("没有报告停发情形时不需要填写情形发生日期", fields={"event_date": "没有停发情形"})
+        raise EventDateWithoutStop()
     if event_date is not None and event_date > day:
-        raise ValidationFailed("情形发生日期不能晚于办理日期", fields={"event_date": "不能晚于办理日期"})
+        raise EventDateAfterCheckin()
     row = repo.insert_checkin(
         session,
         Checkin(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api.errors import ValidationFailed
+from api.regions.errors import UnknownRegion
 from policy_kb import (
     EligibilityDecision,
     EligibilityRequest,
@@ -20,7 +21,7 @@ def resolve(*, rule_base: RuleBase, region: str, field: str = "region") -> Resol
     try:
         return resolve_region(region, rule_base.region_codes)
     except UnknownRegionError as exc:
-        raise ValidationFailed(exc.message_zh, fields={field: exc.message_zh}) from exc
+        raise UnknownRegion(exc, field=field) from exc
 
 
 def evaluate_request(*, rule_base: RuleBase, request: EligibilityRequest) -> EligibilityDecision:

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from api.errors import TooManyRequests
+from api.identity.errors import OtpRateLimited
 from api.identity.models import IdentityChallenge
 from api.settings import Settings
 
@@ -36,7 +36,6 @@ from api.settings import Settings
 STRANGER_SHARE = 2
 # Codes an origin may ask an hour, in multiples of the per-sender limit.
 ORIGIN_FACTOR = 4
-TOO_MANY = "验证码发送次数过多，请一小时后再试。也可以用预留手机发短信办理，或拨打12333。"
 
 
 def _count(session: Session, since: datetime, *conditions: ColumnElement[bool]) -> int:
@@ -70,4 +69,4 @@ def check_quotas(
                 _count(session, since, of_claim, strangers, IdentityChallenge.origin == origin) >= STRANGER_SHARE
             )
     if refused:
-        raise TooManyRequests(TOO_MANY, code="otp_rate_limited")
+        raise OtpRateLimited()

@@ -16,8 +16,9 @@ from api.auth import Caller, require_roles
 from api.channels.limits import limit_address
 from api.chat.owners import browser_token, require_owner
 from api.db import SessionDep
-from api.errors import ForbiddenError, NotFoundError, TooManyRequests, error_body
+from api.errors import error_body
 from api.identity import service
+from api.identity.errors import DevOnly, NoDevCode, OtpLocked, SenderMismatch
 from api.identity.models import IdentityChallenge
 from api.identity.schemas import (
     ChallengeOut,
@@ -34,7 +35,6 @@ router = APIRouter(prefix="/v1/identity", tags=["身份核验"])
 # (a challenge sends an SMS code to the claimant).
 Integration = Depends(require_roles("operator", "reviewer", "supervisor", dialogue=True))
 IdentityCaller = Annotated[Caller, Integration]
-WRONG_SENDER = "对话引擎只能为它所代表的会话（X-Claimant-Sender）办理身份核验。"
 
 
 def _acting_for(caller: Caller) -> str | None:
@@ -46,14 +46,14 @@ def _acting_for(caller: Caller) -> str | None:
     if not caller.is_dialogue:
         return None
     if caller.claimant_sender is None:
-        raise ForbiddenError(WRONG_SENDER, code="sender_mismatch")
+        raise SenderMismatch()
     return caller.claimant_sender
 
 
 def _same_sender(caller: Caller, sender: str) -> None:
     acting = _acting_for(caller)
     if acting is not None and acting != sender:
-        raise ForbiddenError(WRONG_SENDER, code="sender_mismatch")
+        raise SenderMismatch()
 
 
 @router.post(
@@ -117,7 +117,7 @@ def verify_challenge(
         return JSONResponse(out.model_dump(mode="json"), 200)
     # A wrong code is answered without raising, so the counted attempt is committed with the request.
     if outcome.attempts_left == 0:
-        locked = TooManyRequests("验证码输错次数过多，本次验证已失效，请重新获取验证码。", code="otp_locked")
+        locked = OtpLocked()
         body_out = error_body(locked.code, locked.message, {"code": "输错次数过多"})
         body_out["error"]["attempts_left"] = 0
         return JSONResponse(body_out, 429)
@@ -152,7 +152,7 @@ async def dev_last_code(
 ) -> DevCodeOut:
     settings: Settings = request.app.state.settings
     if settings.environment == Environment.production:
-        raise NotFoundError("没有这个地址")
+        raise DevOnly()
     await limit_address(request, "dev")
     token = browser_token(request)
 
@@ -163,7 +163,7 @@ async def dev_last_code(
 
     found = await run_in_threadpool(read)
     if found is None:
-        raise NotFoundError("该会话还没有发送过验证码", code="no_code")
+        raise NoDevCode()
     challenge, code = found
     return DevCodeOut(
         challenge_id=challenge.id, phone_masked=challenge.phone_masked, code=code, expires_at=challenge.expires_at

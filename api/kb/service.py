@@ -22,6 +22,7 @@ from api.kb.schemas import (
     SuggestionSource,
     SuggestionsOut,
 )
+from api.regions.errors import EmptyRegion, UnknownRegion
 from policy_kb import ResolvedRegion, RuleBase, UnknownRegionError, resolve_region
 from policy_kb.kb import Hit, KnowledgeBase
 
@@ -84,11 +85,11 @@ def _region_used(*, kb: KnowledgeBase, text: str, region: str | None) -> RegionR
     """The region the answer follows (a place named in the text wins); an unknown `region` is a 422."""
     if region is not None:
         if not region.strip():
-            raise ValidationFailed("地区不能为空", fields={"region": "请填写地区代码或名称，或不传此参数"})
+            raise EmptyRegion()
         try:
             resolve_region(region)
         except UnknownRegionError as exc:
-            raise ValidationFailed(exc.message_zh, fields={"region": exc.message_zh}) from exc
+            raise UnknownRegion(exc) from exc
     used: ResolvedRegion | None = kb.region_for(text, region)
     if used is None:
         return RegionRef(code="CN", name="全国", matched=None, national_fallback=True)

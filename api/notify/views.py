@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
 
 from fastapi import APIRouter, Request
@@ -10,7 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from api.channels.limits import read_limited_body
-from api.errors import ForbiddenError, NotFoundError
+from api.notify.errors import UnknownProvider
+from api.notify.push import check_push_token
 from api.notify.receipts import ACKS, Provider, Receipt, Recorded, parse_receipts, record_receipts
 from api.settings import Settings
 
@@ -22,9 +22,8 @@ log = logging.getLogger(__name__)
 async def receipts_push(provider: str, token: str, request: Request) -> dict[str, object]:
     settings: Settings = request.app.state.settings
     if provider not in ACKS:
-        raise NotFoundError("没有这个短信服务商", code="unknown_provider")
-    if not hmac.compare_digest(token.encode(), settings.sms_report_token.encode()):
-        raise ForbiddenError("推送地址无效", code="bad_push_token")
+        raise UnknownProvider()
+    check_push_token(token, settings.sms_report_token)
     body = await read_limited_body(request, settings.sms_max_body_bytes)
     name: Provider = "aliyun" if provider == "aliyun" else "tencent"
     receipts = parse_receipts(name, body)

@@ -12,6 +12,7 @@ from api.channels.limits import client_address
 from api.db import SessionDep
 from api.errors import UnauthorizedError, error_body
 from api.staff import service
+from api.staff.errors import NotLoggedIn
 from api.staff.schemas import ActiveUpdate, LoginRequest, PasswordChange, RolesUpdate, StaffCreate, StaffRead
 from api.staff.seed import refused_passwords
 from api.staff.sessions import CSRF_HEADER, clear_session_cookie, cookie_token, csrf_token_of, set_session_cookie
@@ -60,7 +61,7 @@ def logout(request: Request, session: SessionDep) -> Response:
 @router.get("/me", response_model=StaffRead, summary="当前登录的工作人员（响应头 X-CSRF-Token 为本会话的防伪令牌）")
 def me(caller: AnyStaff, request: Request, response: Response, session: SessionDep) -> StaffRead:
     if caller.staff_id is None:
-        raise UnauthorizedError("请先登录")
+        raise NotLoggedIn()
     token = cookie_token(request)
     if token is not None:
         response.headers[CSRF_HEADER] = csrf_token_of(request, token)

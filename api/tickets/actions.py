@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from api.audit import record_audit
 from api.auth import Caller
-from api.errors import ConflictError, ForbiddenError
 from api.handoff import rating
 from api.handoff import service as handoff
 from api.notify import SmsProvider
 from api.staff.duties import ensure_not_own_request
 from api.tickets.deadlines import compute_deadlines, deadline_after, extend
 from api.tickets.enums import Satisfaction, TicketAction
+from api.tickets.errors import ExtensionPending, NoExtensionPending, NotOwnerUnit, NotPaused, SameUnit
 from api.tickets.limits import TicketLimits
 from api.tickets.models import Ticket
 from api.tickets.progress import Kind, tell_claimant
@@ -42,10 +42,7 @@ def _owning_unit(ticket: Ticket, actor: Actor) -> None:
     if actor.caller.is_integration:
         return
     if actor.unit != ticket.owner_unit:
-        raise ForbiddenError(
-            f"工单{ticket.number}由“{ticket.owner_unit}”首接负责，其他单位不能办理；如需调整请由该单位转办",
-            code="not_owner_unit",
-        )
+        raise NotOwnerUnit(ticket.number, ticket.owner_unit)
 
 
 def _audit(session: Session, actor: Actor, action: TicketAction, ticket: Ticket, before: str, **after: object) -> None:
@@ -176,7 +173,7 @@ def transfer(
     _owning_unit(ticket, actor)
     to_unit = to_unit.strip()
     if to_unit == ticket.owner_unit:
-        raise ConflictError("转办单位与当前负责单位相同")
+        raise SameUnit()
     before, from_unit = ticket.status, ticket.owner_unit
     check(ticket, TicketAction.transfer)
     stages = limits.for_ticket(ticket.category, ticket.urgency)
@@ -203,7 +200,7 @@ def request_extension(
     _owning_unit(ticket, actor)
     check(ticket, TicketAction.request_extension)
     if ticket.extension_requested_by:
-        raise ConflictError("该工单已有待审批的延期申请", code="extension_pending")
+        raise ExtensionPending()
     ticket.extension_requested_by = actor.name
     ticket.extension_working_days = working_days
     ticket.extension_reason = reason
@@ -234,7 +231,7 @@ def decide_extension(
     _owning_unit(ticket, actor)
     check(ticket, action)
     if not ticket.extension_requested_by or not ticket.extension_working_days:
-        raise ConflictError("该工单没有待审批的延期申请", code="no_extension_pending")
+        raise NoExtensionPending()
     ensure_not_own_request(requester_actor=ticket.extension_requested_by, approver=actor.caller, what="延期申请")
     days = ticket.extension_working_days
     data: dict[str, object] = {"working_days": days, "requested_by": ticket.extension_requested_by}
@@ -278,5 +275,5 @@ def release_conversation(session: Session, *, ticket: Ticket, actor: Actor, note
     _owning_unit(ticket, actor)
     released = handoff.release(session, ticket=ticket, actor=actor.name, now=now, note=note)
     if released == 0:
-        raise ConflictError("该工单没有转人工中的会话", code="not_paused")
+        raise NotPaused()
     return released

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from api.errors import ValidationFailed
+from api.regions.errors import UnknownRegion
 from policy_kb import UnknownRegionError
 from policy_kb import resolve_region as kb_resolve_region
 
@@ -24,5 +24,5 @@ def resolve_region(text: str) -> Region:
     try:
         found = kb_resolve_region(text.strip())
     except UnknownRegionError as exc:
-        raise ValidationFailed(exc.message_zh, fields={"region": exc.message_zh}) from exc
+        raise UnknownRegion(exc) from exc
     return Region(found.matched_code, found.matched_name)

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.errors import ConflictError
 from api.tickets.enums import ACTION_LABELS, STATUS_LABELS, TicketAction, TicketStatus
+from api.tickets.errors import InvalidTicketTransition
 from api.tickets.models import Ticket, TicketEvent
 
 A, S = TicketAction, TicketStatus
@@ -89,10 +89,7 @@ def check(ticket: Ticket, action: TicketAction) -> TicketStatus:
     target = allowed(action, current)
     if target is None:
         now_label = STATUS_LABELS[current] if current else "未受理"
-        raise ConflictError(
-            f"工单{ticket.number or ''}当前状态为“{now_label}”，不能“{ACTION_LABELS[action]}”",
-            code="invalid_transition",
-        )
+        raise InvalidTicketTransition(ticket.number or "", now_label, ACTION_LABELS[action])
     return target
 
 
