@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.audit import record_audit
+from api.audit import record_audit, record_transition
 from api.auth import Caller
 from api.claims import repository as repo
 from api.claims.enums import BACKPAY_TRANSITIONS
@@ -174,7 +174,7 @@ def decide_backpay(
     request.decided_by = actor
     request.decision_note = note
     session.flush()
-    record_audit(
+    record_transition(
         session,
         actor=actor,
         action="claim.backpay_decision",

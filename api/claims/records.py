@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.audit import record_audit
+from api.audit import record_audit, record_transition
 from api.claims import repository as repo
 from api.claims.enums import CLAIM_TRANSITIONS, ClaimStatus
 from api.claims.errors import (
@@ -282,14 +282,14 @@ def _claimant(session: Session, data: ClaimCreate, conf: ClaimsConfig, actor: st
 
 
 def transition(session: Session, claim: Claim, to: ClaimStatus, *, actor: str, reason: str) -> None:
-    """The one place a claim's status changes (with its audit event)."""
+    """The one place a claim's status changes; a claim keeps no event table, its audit row is the event."""
     current = ClaimStatus(claim.status)
     if to == current:
         return
     if to not in CLAIM_TRANSITIONS[current]:
         raise InvalidClaimTransition(current.value, to.value)
     claim.status = to.value
-    record_audit(
+    record_transition(
         session,
         actor=actor,
         action="claim.status_change",

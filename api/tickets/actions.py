@@ -2,7 +2,7 @@
 
 Each function checks who may act (首接负责: only the owning unit handles its
 tickets; nobody approves their own extension), moves the ticket through the one
-transition function and records the audit row. Services never commit.
+transition function, which writes the event and the audit row together. Services never commit.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from api.audit import record_audit
 from api.auth import Caller
 from api.handoff import rating
 from api.handoff import service as handoff
@@ -45,21 +44,8 @@ def _owning_unit(ticket: Ticket, actor: Actor) -> None:
         raise NotOwnerUnit(ticket.number, ticket.owner_unit)
 
 
-def _audit(session: Session, actor: Actor, action: TicketAction, ticket: Ticket, before: str, **after: object) -> None:
-    record_audit(
-        session,
-        actor=actor.name,
-        action=f"ticket.{action.value}",
-        entity_type="ticket",
-        entity_id=ticket.id,
-        before={"status": before},
-        after={"status": ticket.status, **after},
-    )
-
-
 def accept(session: Session, *, ticket: Ticket, actor: Actor, now: datetime) -> Ticket:
     _owning_unit(ticket, actor)
-    before = ticket.status
     check(ticket, TicketAction.accept)
     ticket.assignee_staff_id = actor.caller.staff_id
     ticket.assignee_name = actor.display_name or actor.caller.name
@@ -72,20 +58,18 @@ def accept(session: Session, *, ticket: Ticket, actor: Actor, now: datetime) -> 
         actor=actor.name,
         now=now,
         data={"on_time": now <= ticket.accept_by},
+        audit={},
     )
-    _audit(session, actor, TicketAction.accept, ticket, before)
     return ticket
 
 
 def start(session: Session, *, ticket: Ticket, actor: Actor, now: datetime) -> Ticket:
     _owning_unit(ticket, actor)
-    before = ticket.status
     check(ticket, TicketAction.start)
     if ticket.assignee_staff_id is None:
         ticket.assignee_staff_id = actor.caller.staff_id
         ticket.assignee_name = actor.display_name or actor.caller.name
-    transition(session, ticket, action=TicketAction.start, actor=actor.name, now=now)
-    _audit(session, actor, TicketAction.start, ticket, before)
+    transition(session, ticket, action=TicketAction.start, actor=actor.name, now=now, audit={})
     return ticket
 
 
@@ -93,7 +77,6 @@ def resolve(
     session: Session, *, ticket: Ticket, actor: Actor, answer: str, now: datetime, sms: SmsProvider | None
 ) -> Ticket:
     _owning_unit(ticket, actor)
-    before = ticket.status
     check(ticket, TicketAction.resolve)
     ticket.answer = answer.strip()
     ticket.responded_at = now
@@ -105,8 +88,8 @@ def resolve(
         now=now,
         note=ticket.answer,
         data={"on_time": now <= ticket.respond_by},
+        audit={},
     )
-    _audit(session, actor, TicketAction.resolve, ticket, before)
     tell_claimant(session, ticket=ticket, kind="answered", sms=sms)
     # The answer ends the hand-off: the assistant is back, says so and asks for the claimant's rating.
     handoff.release(session, ticket=ticket, actor=actor.name, now=now, note="工单已答复，会话交还智能客服")
@@ -133,7 +116,6 @@ def follow_up(
     claimant's word); the operator's choice then only decides closing or reopening.
     """
     _owning_unit(ticket, actor)
-    before = ticket.status
     action = TicketAction.reopen if satisfaction is Satisfaction.unsatisfied else TicketAction.close
     check(ticket, action)
     if ticket.satisfaction_by != "claimant":
@@ -151,8 +133,16 @@ def follow_up(
         data["respond_by"] = fresh.respond_by.isoformat()
     else:
         ticket.closed_at = now
-    transition(session, ticket, action=action, actor=actor.name, now=now, note=note, data=data)
-    _audit(session, actor, action, ticket, before, satisfaction=satisfaction.value, solved=solved)
+    transition(
+        session,
+        ticket,
+        action=action,
+        actor=actor.name,
+        now=now,
+        note=note,
+        data=data,
+        audit={"satisfaction": satisfaction.value, "solved": solved},
+    )
     if action is TicketAction.close:
         handoff.release(session, ticket=ticket, actor=actor.name, now=now, note="工单办结，会话交还智能客服")
     kind: Kind = "closed" if action is TicketAction.close else "reopened"
@@ -174,7 +164,7 @@ def transfer(
     to_unit = to_unit.strip()
     if to_unit == ticket.owner_unit:
         raise SameUnit()
-    before, from_unit = ticket.status, ticket.owner_unit
+    from_unit = ticket.owner_unit
     check(ticket, TicketAction.transfer)
     stages = limits.for_ticket(ticket.category, ticket.urgency)
     ticket.accept_by, _ = deadline_after(now, stages.accept, day_ends=limits.working_day_ends)
@@ -189,8 +179,8 @@ def transfer(
         now=now,
         note=reason,
         data={"from_unit": from_unit, "to_unit": to_unit},
+        audit={"from_unit": from_unit, "to_unit": to_unit},
     )
-    _audit(session, actor, TicketAction.transfer, ticket, before, from_unit=from_unit, to_unit=to_unit)
     return ticket
 
 
@@ -212,8 +202,8 @@ def request_extension(
         now=now,
         note=reason,
         data={"working_days": working_days},
+        audit={"working_days": working_days},
     )
-    _audit(session, actor, TicketAction.request_extension, ticket, ticket.status, working_days=working_days)
     return ticket
 
 
@@ -243,8 +233,9 @@ def decide_extension(
         ticket.overdue_marked_for = ticket.reminded_for = None
         data["respond_by"] = ticket.respond_by.isoformat()
     ticket.extension_requested_by = ticket.extension_working_days = ticket.extension_reason = None
-    transition(session, ticket, action=action, actor=actor.name, now=now, note=note, data=data)
-    _audit(session, actor, action, ticket, ticket.status, working_days=days)
+    transition(
+        session, ticket, action=action, actor=actor.name, now=now, note=note, data=data, audit={"working_days": days}
+    )
     return ticket
 
 
@@ -259,14 +250,13 @@ def remind(session: Session, *, ticket: Ticket, actor: Actor, note: str | None, 
         now=now,
         note=note,
         data={"due_at": ticket.due_at.isoformat() if ticket.due_at else None},
+        audit={},
     )
-    _audit(session, actor, TicketAction.remind, ticket, ticket.status)
     return ticket
 
 
 def add_note(session: Session, *, ticket: Ticket, actor: Actor, note: str, now: datetime) -> Ticket:
-    transition(session, ticket, action=TicketAction.note, actor=actor.name, now=now, note=note)
-    _audit(session, actor, TicketAction.note, ticket, ticket.status)
+    transition(session, ticket, action=TicketAction.note, actor=actor.name, now=now, note=note, audit={})
     return ticket
 
 

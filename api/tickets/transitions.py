@@ -1,7 +1,9 @@
 """The ticket status machine: ONE table of allowed transitions and ONE function that performs them.
 
 Every change to a ticket goes through `transition()`, which refuses what the table
-does not allow (409, in Chinese) and appends the event row (who, when, from, to, note).
+does not allow (409, in Chinese) and appends the event row (who, when, from, to, note);
+a staff action also passes `audit`, and the audit row is written with the event
+(api.audit.record_transition, the helper claims and back-pay use too).
 Actions that record something without changing the status (催办, 延期, 备注, …)
 map a status to itself.
 """
@@ -13,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.audit import record_transition
 from api.tickets.enums import ACTION_LABELS, STATUS_LABELS, TicketAction, TicketStatus
 from api.tickets.errors import InvalidTicketTransition
 from api.tickets.models import Ticket, TicketEvent
@@ -102,10 +105,13 @@ def transition(
     now: datetime,
     note: str | None = None,
     data: dict[str, Any] | None = None,
+    audit: dict[str, Any] | None = None,
 ) -> TicketEvent:
     """Move `ticket` by `action` (or refuse with 409) and append the event row.
 
-    Callers that change deadlines call `check()` first, change them, then this.
+    `audit` (what the audit row adds after the status; ``{}`` for nothing more) also writes the
+    audit row `ticket.<action>`; None for what only the ticket's own history keeps (a claimant's
+    message, scheduled marks). Callers that change deadlines call `check()` first, change them, then this.
     """
     current = TicketStatus(ticket.status) if ticket.status else None
     target = check(ticket, action)
@@ -123,5 +129,17 @@ def transition(
         note=note,
         data=data,
     )
-    session.add(event)
+    if audit is None:
+        session.add(event)
+        return event
+    record_transition(
+        session,
+        event=event,
+        actor=actor,
+        action=f"ticket.{action.value}",
+        entity_type="ticket",
+        entity_id=ticket.id,
+        before={"status": current.value if current else None},
+        after={"status": target.value, **audit},
+    )
     return event
