@@ -16,6 +16,7 @@ from api.auth import Caller, require_roles
 from api.channels.limits import limit_address
 from api.chat.owners import browser_token, require_owner
 from api.db import SessionDep
+from api.deps import SettingsDep, SmsDep
 from api.errors import error_body
 from api.identity import service
 from api.identity.errors import DevOnly, NoDevCode, OtpLocked, SenderMismatch
@@ -28,7 +29,7 @@ from api.identity.schemas import (
     VerifiedOut,
     VerifyRequest,
 )
-from api.settings import Environment, Settings
+from api.settings import Environment
 
 router = APIRouter(prefix="/v1/identity", tags=["身份核验"])
 # The action server, integrations and business staff; an auditor performs no business action
@@ -69,14 +70,13 @@ def _same_sender(caller: Caller, sender: str) -> None:
     },
 )
 def create_challenge(
-    body: ChallengeRequest, caller: IdentityCaller, request: Request, session: SessionDep
+    body: ChallengeRequest, caller: IdentityCaller, session: SessionDep, settings: SettingsDep, sms: SmsDep
 ) -> JSONResponse:
     _same_sender(caller, body.sender)
-    settings: Settings = request.app.state.settings
     outcome = service.start(
         session,
         settings=settings,
-        sms=request.app.state.sms,
+        sms=sms,
         sender=body.sender,
         id_number=body.id_number,
         id_handle=body.id_handle,
@@ -101,9 +101,8 @@ def create_challenge(
     },
 )
 def verify_challenge(
-    challenge_id: str, body: VerifyRequest, caller: IdentityCaller, request: Request, session: SessionDep
+    challenge_id: str, body: VerifyRequest, caller: IdentityCaller, session: SessionDep, settings: SettingsDep
 ) -> JSONResponse:
-    settings: Settings = request.app.state.settings
     outcome = service.verify(
         session,
         settings=settings,
@@ -148,9 +147,10 @@ def sender_status(sender: str, caller: IdentityCaller, session: SessionDep) -> S
 async def dev_last_code(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
+    sms: SmsDep,
     sender: Annotated[str, Query(min_length=3, max_length=160)],
 ) -> DevCodeOut:
-    settings: Settings = request.app.state.settings
     if settings.environment == Environment.production:
         raise DevOnly()
     await limit_address(request, "dev")
@@ -159,7 +159,7 @@ async def dev_last_code(
     def read() -> tuple[IdentityChallenge, str] | None:
         # Never any sender by id: only the web conversation this browser's cookie owns.
         require_owner(session, sender=sender, token=token)
-        return service.dev_last_code(session, sms=request.app.state.sms, sender=sender)
+        return service.dev_last_code(session, sms=sms, sender=sender)
 
     found = await run_in_threadpool(read)
     if found is None:

@@ -9,18 +9,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from api.channels.limits import read_limited_body
+from api.deps import SessionmakerDep, SettingsDep
 from api.notify.errors import UnknownProvider
 from api.notify.push import check_push_token
 from api.notify.receipts import ACKS, Provider, Receipt, Recorded, parse_receipts, record_receipts
-from api.settings import Settings
 
 router = APIRouter(prefix="/channels/sms-reports", tags=["渠道"])
 log = logging.getLogger(__name__)
 
 
 @router.post("/{provider}/{token}", summary="短信状态报告推送（阿里云 SmsReport、腾讯云状态回调）")
-async def receipts_push(provider: str, token: str, request: Request) -> dict[str, object]:
-    settings: Settings = request.app.state.settings
+async def receipts_push(
+    provider: str, token: str, request: Request, settings: SettingsDep, sessions: SessionmakerDep
+) -> dict[str, object]:
     if provider not in ACKS:
         raise UnknownProvider()
     check_push_token(token, settings.sms_report_token)
@@ -28,7 +29,7 @@ async def receipts_push(provider: str, token: str, request: Request) -> dict[str
     name: Provider = "aliyun" if provider == "aliyun" else "tencent"
     receipts = parse_receipts(name, body)
     # The body is read on the loop; the database work runs in a worker thread, committed before the ack.
-    recorded = await run_in_threadpool(_record, request.app.state.sessionmaker, name, receipts)
+    recorded = await run_in_threadpool(_record, sessions, name, receipts)
     if recorded.unknown:
         log.warning("sms receipts from %s: %d for unknown messages", provider, recorded.unknown)
     return ACKS[provider]

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from api.auth import Caller, require_staff_roles
 from api.channels.limits import client_address
 from api.db import SessionDep
+from api.deps import SettingsDep
 from api.errors import UnauthorizedError, error_body
 from api.staff import service
 from api.staff.errors import NotLoggedIn
@@ -32,14 +33,16 @@ SupervisorOrAuditor = Annotated[Caller, Depends(require_staff_roles("supervisor"
     "它也在可由本站脚本读取的 staff_csrf Cookie 中。",
     responses={401: {"description": "登录失败"}},
 )
-def login(body: LoginRequest, request: Request, response: Response, session: SessionDep) -> StaffRead | JSONResponse:
+def login(
+    body: LoginRequest, request: Request, response: Response, session: SessionDep, settings: SettingsDep
+) -> StaffRead | JSONResponse:
     try:
         done = service.login(
             session,
             username=body.username,
             password=body.password,
-            address=client_address(request, request.app.state.settings.trusted_proxies),
-            refused_passwords=refused_passwords(request.app.state.settings),
+            address=client_address(request, settings.trusted_proxies),
+            refused_passwords=refused_passwords(settings),
         )
     except UnauthorizedError as exc:
         # Answered rather than raised, so the request commits the failed attempt's audit row.
