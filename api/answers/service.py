@@ -28,8 +28,6 @@ from policy_kb.kb.facts import Facts, understand
 from policy_kb.kb.personal import personal_lines
 from policy_kb.kb.search import LOCAL_NOTE
 
-NATIONAL = RegionRef(code="CN", name="全国", matched=None, national_fallback=True)
-
 
 def answer(
     *,
@@ -51,7 +49,7 @@ def answer(
         question = with_situation(question, facts.leaving_reason)
     code = resolved.code if resolved is not None else None
     decision, _ = kb.decide(question, code, on=on)
-    region_ref = _region_ref(resolved)
+    region_ref = RegionRef.of(resolved)
     candidates = [Candidate(topic=topic, score=score) for topic, score in decision.candidates]
     base = {
         "confidence": decision.confidence,
@@ -107,14 +105,3 @@ def _region(*, kb: KnowledgeBase, message: str, region: str | None, audience: Au
     if audience == "operator" and given is not None:
         return given  # the operator chose the caller's region; a place in the story does not override it
     return kb.region_for(message, region.strip() if region else None)
-
-
-def _region_ref(resolved: ResolvedRegion | None) -> RegionRef:
-    if resolved is None:
-        return NATIONAL
-    return RegionRef(
-        code=resolved.code,
-        name=resolved.name,
-        matched=resolved.matched_name,
-        national_fallback=resolved.national_fallback or resolved.code == "CN",
-    )

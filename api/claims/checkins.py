@@ -23,7 +23,7 @@ from api.claims.errors import (
 )
 from api.claims.models import Checkin, Claim, StopEvent
 from api.claims.records import ClaimsConfig, claim_snapshot, default_config, get_claim, transition
-from api.claims.schemas import CheckinAnswers, CheckinOut, CheckinResult, Reason, StopOut, Window
+from api.claims.schemas import CheckinAnswers, CheckinOut, CheckinResult, StopOut, Window
 from api.claims.status import backpay_out, ledger_for
 from api.db import utcnow
 from policy_kb import RuleBase, add_working_days
@@ -39,6 +39,7 @@ from policy_kb.benefits.explain import (
 from policy_kb.benefits.ledger import month_index, month_of, month_text
 from policy_kb.clock import china_date
 from policy_kb.engine.stop_events import first_unpaid_month
+from policy_kb.schemas import Explanation
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -125,15 +126,17 @@ def record_checkin(
             month=month,
             checkin=checkin_out(row),
             window=window,
-            effects=[Reason(code="STOP_REPORTED", message=stop.message, citations=stop.citations)],
+            effects=[Explanation(code="STOP_REPORTED", message=stop.message, citations=stop.citations)],
             stop=stop,
             citations=dedupe(stop.citations + month_policy.cite("monthly.duty")),
         )
-    effects = [Reason.of(n) for n in checkin_notes(month_policy, index, ledger.suspended and index >= month_of(day))]
+    effects = [
+        Explanation.of(n) for n in checkin_notes(month_policy, index, ledger.suspended and index >= month_of(day))
+    ]
     if month_policy.by_default:
         source = rule_base.layer(month_policy.source_region).name
         effects.append(
-            Reason(
+            Explanation(
                 code="DEFAULT_MONTHLY_RULES",
                 message=f"本地区政策文件未规定每月办理手续，按系统默认规则参照{source}的规定执行。",
                 citations=month_policy.cite("monthly.duty.region", "monthly.duty"),
@@ -182,7 +185,7 @@ def _duplicate(claim: Claim, first: Checkin, policy: MonthPolicy) -> CheckinResu
         month=first.month,
         checkin=checkin_out(first),
         window=None,
-        effects=[Reason(code="ALREADY_CHECKED_IN", message=message, citations=cites)],
+        effects=[Explanation(code="ALREADY_CHECKED_IN", message=message, citations=cites)],
         citations=cites,
     )
 
@@ -201,10 +204,10 @@ def _outside_window(
     text = checkin_window_text(month_policy, index, window.start, window.end)
     text += f"，{day_zh(day)}不在办理时间内，本次未登记。"
     cites = month_policy.cite("monthly.duty", "monthly.window")
-    effects = [Reason(code="OUTSIDE_WINDOW", message=text, citations=cites)]
+    effects = [Explanation(code="OUTSIDE_WINDOW", message=text, citations=cites)]
     if day > window.end and month_policy.rules.missed_month_lost:
         effects.append(
-            Reason(
+            Explanation(
                 code="MONTH_LOST",
                 message=f"{month_zh(index)}未在规定时间内办理的，当月失业保险金不再享受。",
                 citations=month_policy.cite("monthly.missed_month_lost"),
@@ -213,10 +216,10 @@ def _outside_window(
         ledger = ledger_for(session, claim, policy, day)
         backpay = backpay_out(claim, ledger, policy, day)
         if backpay.applicable:
-            effects.append(Reason(code="BACKPAY_OPTIONS", message=backpay.message, citations=backpay.citations))
+            effects.append(Explanation(code="BACKPAY_OPTIONS", message=backpay.message, citations=backpay.citations))
     elif day < window.start:
         effects.append(
-            Reason(
+            Explanation(
                 code="WINDOW_NOT_OPEN",
                 message=f"请在{day_zh(window.start)}至{day_zh(window.end)}期间办理。",
                 citations=cites,

@@ -27,12 +27,13 @@ from api.claims.errors import (
 )
 from api.claims.identity import id_hash, masked_id, normalize_id_number, normalize_phone
 from api.claims.models import Claim, Claimant
-from api.claims.schemas import ClaimantOut, ClaimCreate, ClaimOut, RegionOut
+from api.claims.schemas import ClaimantOut, ClaimCreate, ClaimOut
 from api.notify import SmsProvider, send_sms
 from api.privacy import mask_phone
 from api.regions.errors import UnknownRegion
 from policy_kb import RuleBase, UnknownRegionError, resolve_region
 from policy_kb.benefits.ledger import last_day, month_index, month_text
+from policy_kb.schemas import RegionOut
 
 
 @dataclass(frozen=True)

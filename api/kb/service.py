@@ -91,14 +91,7 @@ def _region_used(*, kb: KnowledgeBase, text: str, region: str | None) -> RegionR
         except UnknownRegionError as exc:
             raise UnknownRegion(exc) from exc
     used: ResolvedRegion | None = kb.region_for(text, region)
-    if used is None:
-        return RegionRef(code="CN", name="全国", matched=None, national_fallback=True)
-    return RegionRef(
-        code=used.code,
-        name=used.name,
-        matched=used.matched_name,
-        national_fallback=used.national_fallback or used.code == "CN",
-    )
+    return RegionRef.of(used)
 
 
 def _result(hit: Hit) -> KbResult:

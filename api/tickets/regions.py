@@ -6,17 +6,10 @@ it falls under (辽宁省), so the owning unit knows where the claimant is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from api.regions.errors import UnknownRegion
 from policy_kb import UnknownRegionError
 from policy_kb import resolve_region as kb_resolve_region
-
-
-@dataclass(frozen=True)
-class Region:
-    code: str
-    name: str
+from policy_kb.schemas import Region
 
 
 def resolve_region(text: str) -> Region:
@@ -25,4 +18,4 @@ def resolve_region(text: str) -> Region:
         found = kb_resolve_region(text.strip())
     except UnknownRegionError as exc:
         raise UnknownRegion(exc) from exc
-    return Region(found.matched_code, found.matched_name)
+    return Region(code=found.matched_code, name=found.matched_name)

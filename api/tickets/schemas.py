@@ -9,6 +9,7 @@ from api.fields import Line, StrictInt, Text
 from api.tickets.enums import Category, Satisfaction, Urgency
 from api.vocab import TicketChannel
 from policy_kb.clock import CHINA_TZ
+from policy_kb.schemas import Region
 
 
 def _local(value: datetime) -> str:
@@ -51,11 +52,6 @@ class TicketCreate(BaseModel):
     )
 
 
-class RegionRead(BaseModel):
-    code: str
-    name: str
-
-
 class ExtensionRead(BaseModel):
     requested_by: str
     working_days: int
@@ -68,7 +64,7 @@ class TicketRead(BaseModel):
     category: str
     urgency: str
     channel: str
-    region: RegionRead
+    region: Region
     claim_id: int | None
     sender: str | None
     summary: str

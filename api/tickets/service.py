@@ -25,13 +25,13 @@ from api.tickets.regions import resolve_region
 from api.tickets.schemas import (
     EventRead,
     ExtensionRead,
-    RegionRead,
     TicketCreate,
     TicketDetail,
     TicketRead,
 )
 from api.tickets.transitions import allowed_actions, transition
 from policy_kb.clock import CHINA_TZ
+from policy_kb.schemas import Region
 
 MAX_PAGE = 200
 MAX_ID = 2**31 - 1  # integer keys: anything larger names no row (and would overflow PostgreSQL)
@@ -232,7 +232,7 @@ def to_read(ticket: Ticket, *, now: datetime, paused: bool) -> TicketRead:
         category=ticket.category,
         urgency=ticket.urgency,
         channel=ticket.channel,
-        region=RegionRead(code=ticket.region_code, name=ticket.region_name),
+        region=Region(code=ticket.region_code, name=ticket.region_name),
         claim_id=ticket.claim_id,
         sender=mask_text(ticket.sender) if ticket.sender else None,
         summary=mask_text(ticket.summary),
