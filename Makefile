@@ -14,7 +14,7 @@ bench:          ## start the product and print its figures (also written to READ
 	scripts/bench.sh
 
 lint:
-	.venv/bin/ruff check api policy_kb tests scripts bench && .venv/bin/mypy
+	.venv/bin/ruff check api policy_kb tests scripts bench devtools && .venv/bin/mypy
 
 # Both locks with hashes, by uv (in dev.lock). Versions already pinned are kept; to move one, add
 # --upgrade-package NAME. dev.in is constrained by runtime.lock, so shared packages agree.

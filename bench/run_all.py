@@ -40,7 +40,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.stack import Stack  # noqa: E402
+from devtools.stack import Stack  # noqa: E402
 
 LOCUST = ROOT / ".venv" / "bin" / "locust"
 README = ROOT / "README.md"
