@@ -123,10 +123,14 @@ def count_queue(session: Session) -> None:
         OUTBOUND_DEPTH.labels(status).set(count)
 
 
+class MetricsTokenRequired(UnauthorizedError):
+    message = "需要 METRICS_TOKEN"
+
+
 def require_metrics_token(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
     expected = f"Bearer {settings.metrics_token}".encode()
     if not hmac.compare_digest((authorization or "").encode(), expected):
-        raise UnauthorizedError("需要 METRICS_TOKEN")
+        raise MetricsTokenRequired()
 
 
 router = APIRouter()

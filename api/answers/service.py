@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from api.answers.errors import EmptyQuestion
 from api.answers.schemas import AnswerOut, Audience, Candidate, Computed
-from api.errors import ValidationFailed
 from api.kb.schemas import RegionRef
 from api.regions.errors import EmptyRegion, UnknownRegion
 from policy_kb import ResolvedRegion, RuleBase, UnknownRegionError, resolve_region
@@ -41,7 +41,7 @@ def answer(
 ) -> AnswerOut:
     text = " ".join(message.split())
     if not text:
-        raise ValidationFailed("请输入要咨询的问题", fields={"message": "不能为空"})
+        raise EmptyQuestion()
     resolved = _region(kb=kb, message=text, region=region, audience=audience)
     facts = understand(text, on, known_facts)
     question = clip_question(text)

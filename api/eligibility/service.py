@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.errors import ValidationFailed
+from api.eligibility.errors import IncoherentRequest
 from api.regions.errors import UnknownRegion
 from policy_kb import (
     EligibilityDecision,
@@ -28,5 +28,5 @@ def evaluate_request(*, rule_base: RuleBase, request: EligibilityRequest) -> Eli
     region = resolve(rule_base=rule_base, region=request.region)
     errors = request_field_errors(request)
     if errors:
-        raise ValidationFailed("请求中的日期或数字相互矛盾：" + "；".join(errors.values()), fields=errors)
+        raise IncoherentRequest(errors)
     return evaluate(rule_base, request, region)

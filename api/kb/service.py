@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.answers import service as answers
 from api.claims import service as claims
-from api.errors import ValidationFailed
+from api.kb.errors import EmptyQuery
 from api.kb.schemas import (
     KbResult,
     KbSearchOut,
@@ -77,7 +77,7 @@ def suggestions(
 def _question(text: str, *, field: str) -> str:
     query = text.strip()
     if not query:
-        raise ValidationFailed("请输入要查询的问题", fields={field: "不能为空"})
+        raise EmptyQuery(field)
     return query
 
 

@@ -28,7 +28,10 @@ GENERIC = frozenset(
         "HTTPException",
     }
 )
-CONVERTED = ["api/claims", "api/tickets", "api/staff", "api/identity", "api/regions", "api/notify", "api/auth.py"]
+CONVERTED = [
+    *("api/claims", "api/tickets", "api/staff", "api/identity", "api/regions", "api/notify"),
+    *("api/answers", "api/kb", "api/eligibility", "api/auth.py", "api/metrics.py"),
+]
 
 
 def generic_raises(source: str) -> list[int]:
