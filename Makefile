@@ -17,7 +17,7 @@ screenshots:    ## regenerate docs/screenshots/ (console at 1440×900, /chat at 
 	.venv/bin/python -m pytest tests/browser/screenshots.py -q
 
 lint:
-	.venv/bin/ruff check api policy_kb tests scripts bench && .venv/bin/mypy
+	.venv/bin/ruff check api policy_kb tests scripts bench devtools && .venv/bin/mypy
 
 # Both locks with hashes, by uv (in dev.lock). Versions already pinned are kept; to move one, add
 # --upgrade-package NAME. dev.in is constrained by runtime.lock, so shared packages agree.

@@ -27,6 +27,26 @@ SENDER_HEADER = "X-Claimant-Sender"
 MAX_SENDER_LENGTH = 160
 
 
+class BadToken(UnauthorizedError):
+    message = "访问令牌无效"
+
+
+class NotAuthenticated(UnauthorizedError):
+    message = "请先登录或提供访问令牌"
+
+
+class DialogueRefused(ForbiddenError):
+    message = "对话引擎无权进行此操作"
+
+
+class StaffOnly(ForbiddenError):
+    message = "此操作仅限工作人员"
+
+
+class RoleRefused(ForbiddenError):
+    message = "当前账号没有此操作的权限"
+
+
 @dataclass(frozen=True)
 class Caller:
     kind: Literal["integration", "dialogue", "staff"]
@@ -104,12 +124,12 @@ async def current_caller(request: Request) -> Caller:
     if token is not None:
         caller = _token_caller(request, token)
         if caller is None:
-            raise UnauthorizedError("访问令牌无效")
+            raise BadToken()
         return caller
     resolver: StaffResolver | None = getattr(request.app.state, "staff_resolver", None)
     staff = await run_in_threadpool(resolver, request) if resolver else None
     if staff is None:
-        raise UnauthorizedError("请先登录或提供访问令牌")
+        raise NotAuthenticated()
     return staff
 
 
@@ -131,10 +151,10 @@ def require_roles(*roles: str, dialogue: bool = False) -> Callable[[Caller], Awa
         if caller.is_dialogue:
             if dialogue:
                 return caller
-            raise ForbiddenError("对话引擎无权进行此操作")
+            raise DialogueRefused()
         if caller.roles & wanted:
             return caller
-        raise ForbiddenError("当前账号没有此操作的权限")
+        raise RoleRefused()
 
     return _check
 
@@ -146,9 +166,9 @@ def require_staff_roles(*roles: str) -> Callable[[Caller], Awaitable[Caller]]:
 
     async def _check(caller: CallerDep) -> Caller:
         if not caller.is_staff:
-            raise ForbiddenError("此操作仅限工作人员")
+            raise StaffOnly()
         if wanted and not caller.roles & wanted:
-            raise ForbiddenError("当前账号没有此操作的权限")
+            raise RoleRefused()
         return caller
 
     return _check

@@ -26,10 +26,12 @@ log = logging.getLogger(__name__)
 class AppError(Exception):
     status_code = 400
     code = "bad_request"
+    # A domain error with a fixed text sets it here (`class TicketNotFound(NotFoundError): message = "…"`).
+    message = ""
 
     def __init__(
         self,
-        message: str,
+        message: str | None = None,
         *,
         code: str | None = None,
         status_code: int | None = None,
@@ -37,8 +39,9 @@ class AppError(Exception):
         extra: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        text = self.message if message is None else message
+        super().__init__(text)
+        self.message = text
         if code:
             self.code = code
         if status_code:

@@ -23,7 +23,7 @@ import hmac
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from sqlalchemy import func, select
@@ -33,6 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.channels.enums import OutboundStatus
 from api.channels.models import OutboundMessage
 from api.db import SessionDep
+from api.deps import SettingsDep
 from api.errors import UnauthorizedError
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -122,10 +123,14 @@ def count_queue(session: Session) -> None:
         OUTBOUND_DEPTH.labels(status).set(count)
 
 
-def require_metrics_token(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
-    expected = f"Bearer {request.app.state.settings.metrics_token}".encode()
+class MetricsTokenRequired(UnauthorizedError):
+    message = "需要 METRICS_TOKEN"
+
+
+def require_metrics_token(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
+    expected = f"Bearer {settings.metrics_token}".encode()
     if not hmac.compare_digest((authorization or "").encode(), expected):
-        raise UnauthorizedError("需要 METRICS_TOKEN")
+        raise MetricsTokenRequired()
 
 
 router = APIRouter()

@@ -4,7 +4,7 @@
 
 1. In-process: evaluations per second over `--cases` varied, pre-validated requests on one
    core (also the rate including request validation and JSON serialisation).
-2. HTTP: starts uvicorn (one worker, SQLite in a temporary folder) on a free loopback port,
+2. HTTP: starts uvicorn (devtools.stack.api_server; one worker, SQLite in a temporary folder) on a free loopback port,
    then `--clients` concurrent keep-alive connections POST /v1/eligibility/evaluate;
    prints throughput and p50/p99 latency. Traffic goes only to 127.0.0.1 and stops by itself.
 """
@@ -16,7 +16,6 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from devtools.stack import api_server, free_port  # noqa: E402
 from policy_kb import EligibilityRequest, default_rule_base, evaluate, request_field_errors  # noqa: E402
 
 REGIONS = ["120000", "210000", "500000", "370000", "371500", "150000", "CN", "重庆", "沈阳", "聊城", "广东", "呼和浩特"]
@@ -111,12 +111,6 @@ def bench_in_process(cases: list[dict[str, Any]]) -> None:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def _client(port: int, bodies: list[bytes], latencies: list[float], errors: list[str]) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
@@ -161,33 +155,10 @@ def bench_http(cases: list[dict[str, Any]], total: int, clients: int, workers: i
             env=env,
             check=True,
         )
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.main:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-                "--log-level",
-                "warning",
-                "--workers",
-                str(workers),
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        try:
-            _wait_ready(port)
+        with api_server(env, port=port, workers=workers, access_log=False):
             bodies = [json.dumps(c, ensure_ascii=False).encode() for c in (cases * (total // len(cases) + 1))[:total]]
             asyncio.run(_load(port, bodies[: clients * 4], clients))  # warm-up
             latencies, errors, elapsed = asyncio.run(_load(port, bodies, clients))
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
     latencies.sort()
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
@@ -197,20 +168,6 @@ def bench_http(cases: list[dict[str, Any]], total: int, clients: int, workers: i
     )
     if errors:
         print("  first errors:", errors[:3])
-
-
-def _wait_ready(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                if b" 200 " in s.recv(200):
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("uvicorn did not become ready within 60 s")
 
 
 def main() -> None:

@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import answers_eval  # noqa: E402
 from bench.shared_eval import run_eval  # noqa: E402
-from tests.e2e.stack import Stack  # noqa: E402
+from devtools.stack import Stack  # noqa: E402
 
 SHARED = ROOT / "bench" / "shared_eval"
 SCENARIOS = ROOT / "tests" / "policy_kb" / "scenarios"

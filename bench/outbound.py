@@ -57,7 +57,7 @@ from api.notify.templates import TEMPLATES  # noqa: E402
 from api.settings import DEV_WECHAT_AES_KEY, DEV_WECHAT_TOKEN, Settings  # noqa: E402
 from bench.fake_rasa import FakeRasa  # noqa: E402
 from bench.wechat import APP_ID, signed, wait_for  # noqa: E402
-from tests.e2e.stack import Stack  # noqa: E402
+from devtools.stack import Stack  # noqa: E402
 from tests.fakes import sms_standins, wechat_standin  # noqa: E402
 
 ANSWER = "您好，您的失业保险金申领已受理，审核结果将在7个工作日内通知您。如有疑问请拨打12333。"

@@ -45,7 +45,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.stack import Stack  # noqa: E402
+from devtools.stack import Stack  # noqa: E402
 
 if TYPE_CHECKING:
     from bench.outbound import Figures as OutboundFigures

@@ -29,6 +29,7 @@ import httpx
 from wechatpy.crypto import WeChatCrypto
 
 from api.settings import DEV_WECHAT_AES_KEY, DEV_WECHAT_TOKEN
+from devtools.stack import api_server
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -177,19 +178,12 @@ def main() -> None:
         try:
             subprocess.run([PYTHON, "-m", "api", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
             processes.append(subprocess.Popen([PYTHON, "-m", "bench.fake_rasa", str(rasa_port)], cwd=ROOT, env=env))
-            api = subprocess.Popen(
-                [PYTHON, "-m", "uvicorn", "api.main:app", "--port", str(args.port), "--log-level", "warning"],
-                cwd=ROOT,
-                env=env,
-            )
-            processes.append(api)
-            url = f"http://127.0.0.1:{args.port}"
             wait_for(f"http://127.0.0.1:{rasa_port}/health")
-            wait_for(f"{url}/healthz")
-            backend = "Redis" if args.redis else "database"
-            print(f"uvicorn (1 worker) on {url}, {env['DATABASE_URL'].split(':')[0]}, dedup in {backend}")
-            options = {"seconds": args.seconds, "concurrency": args.concurrency, "senders": args.senders}
-            asyncio.run(load(url, aes=args.aes, server_pid=api.pid, **options))
+            with api_server(env, port=args.port, timeout=30) as (url, api):
+                backend = "Redis" if args.redis else "database"
+                print(f"uvicorn (1 worker) on {url}, {env['DATABASE_URL'].split(':')[0]}, dedup in {backend}")
+                options = {"seconds": args.seconds, "concurrency": args.concurrency, "senders": args.senders}
+                asyncio.run(load(url, aes=args.aes, server_pid=api.pid, **options))
         finally:
             for process in processes:
                 process.terminate()

@@ -125,9 +125,18 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class RegionOut(_Out):
-    code: str
+class Region(_Out):
+    """A region as every answer names it: the rule layer's code (GB/T 2260, CN for national) and name.
+
+    The one region shape of the API; the answers that say more extend it (RegionOut here, the
+    knowledge base's RegionRef, api/kb/schemas.py), tickets and the like answer it as is.
+    """
+
+    code: str = Field(description="地区代码（GB/T 2260；CN 为国家规定）")
     name: str
+
+
+class RegionOut(Region):
     matched_code: str
     matched_name: str
     note: str | None = None
@@ -149,9 +158,23 @@ class Flag(_Out):
     details: dict[str, Any] | None = None
 
 
-class NextStep(_Out):
+class Explanation(_Out):
+    """One cited explanation: a code, the Chinese text, the citations of the rules it rests on.
+
+    The claims API's reasons (check-in effects, status notes) and the eligibility next steps.
+    """
+
     code: str
     message: str
+    citations: list[Citation]
+
+    @classmethod
+    def of(cls, note: Any) -> Explanation:
+        """From a ``policy_kb.benefits.explain.Note`` (a dataclass with the same fields)."""
+        return cls(code=note.code, message=note.message, citations=list(note.citations))
+
+
+class NextStep(Explanation):
     citations: list[Citation] = Field(min_length=1)
 
 

@@ -11,7 +11,7 @@ echo "==> 引用审核（python -m policy_kb audit：每条引用逐字见于原
 .venv/bin/python -m policy_kb audit
 
 echo "==> 代码检查（ruff、mypy）"
-.venv/bin/ruff check api policy_kb tests scripts bench
+.venv/bin/ruff check api policy_kb tests scripts bench devtools
 .venv/bin/mypy
 
 echo "==> 对话数据校验（rasa data validate）"

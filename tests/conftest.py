@@ -46,10 +46,9 @@ def _postgres_schema_url(base: str, schema: str) -> str:
     return f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A migrated, empty database for this test run, on each backend."""
-    if request.param == "sqlite":
+def migrated_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, empty database on `kind` ("sqlite" or "postgresql"), dropped afterwards."""
+    if kind == "sqlite":
         path: Path = tmp_path_factory.mktemp("db") / "test.db"
         url = f"sqlite:///{path}"
         upgrade(url=url)
@@ -74,6 +73,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, empty database for this test run, on each backend."""
+    yield from migrated_database(request.param, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,8 @@
 policy_kb (rules and their interpretation) is the lowest layer; api (storage,
 orchestration, HTTP) builds on it; actions (the Rasa action server) talk to the
 API over HTTP only; bot (the Rasa project's components and channels) ships
-without policy_kb and api. No product package imports the test or bench code.
+without policy_kb and api. No product package imports the test, bench or devtools code;
+devtools (the process starter tests and benches share) imports neither tests nor bench.
 
 Every module's imports are read with ``ast`` (no import is executed): top-level and
 function-level ``import``/``from ... import`` statements, and ``importlib.import_module``
@@ -22,7 +23,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-NOT_PRODUCT = frozenset({"tests", "bench", "scripts"})
+# devtools/ (starting the product's processes) is shared by tests/ and bench/, which may import it.
+NOT_PRODUCT = frozenset({"tests", "bench", "scripts", "devtools"})
 # package -> top-level packages it must not import
 FORBIDDEN: dict[str, frozenset[str]] = {
     "policy_kb": frozenset({"api", "actions", "bot"}) | NOT_PRODUCT,
@@ -30,6 +32,8 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     # The action server calls the API over HTTP; its image ships neither api nor policy_kb.
     "actions": frozenset({"api", "policy_kb"}) | NOT_PRODUCT,
     "bot": frozenset({"api", "policy_kb"}) | NOT_PRODUCT,
+    # Development tools start the product; they never reach into the tests or the benches.
+    "devtools": frozenset({"actions", "bot", "tests", "bench", "scripts"}),
 }
 SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
 
@@ -74,6 +78,21 @@ def test_no_import_points_up(package: str) -> None:
     assert paths, f"no modules found under {package}/"
     found = [v for path in paths for v in violations(package, path, path.read_text(encoding="utf-8"))]
     assert not found, "imports against the layers:\n" + "\n".join(found)
+
+
+def test_bench_reaches_the_stack_through_devtools() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in modules("bench")
+        for line, name in imported_names(path.read_text(encoding="utf-8"), str(path))
+        if name.startswith("tests.e2e")
+    ]
+    assert not found, "bench imports the end-to-end tests (use devtools.stack): " + ", ".join(found)
+
+
+def test_products_may_not_import_devtools() -> None:
+    found = violations("api", Path("api/example.py"), "from devtools.stack import Stack\n")
+    assert [v.split(": ", 1)[1] for v in found] == ["api imports devtools.stack"]
 
 
 def test_the_checker_sees_every_kind_of_import() -> None:

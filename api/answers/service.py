@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from api.answers.errors import EmptyQuestion
 from api.answers.schemas import AnswerOut, Audience, Candidate, Computed, Suggestion
-from api.errors import ValidationFailed
 from api.kb.schemas import RegionRef
+from api.regions.errors import EmptyRegion, UnknownRegion
 from policy_kb import ResolvedRegion, RuleBase, UnknownRegionError, resolve_region
 from policy_kb.kb import KnowledgeBase
 from policy_kb.kb.abstain import abstention_reply, suggested_topics
@@ -26,8 +27,6 @@ from policy_kb.kb.decide import question_to_decide
 from policy_kb.kb.facts import Facts, understand
 from policy_kb.kb.personal import personal_lines
 from policy_kb.kb.search import LOCAL_NOTE
-
-NATIONAL = RegionRef(code="CN", name="全国", matched=None, national_fallback=True)
 
 
 def answer(
@@ -42,14 +41,14 @@ def answer(
 ) -> AnswerOut:
     text = " ".join(message.split())
     if not text:
-        raise ValidationFailed("请输入要咨询的问题", fields={"message": "不能为空"})
+        raise EmptyQuestion()
     resolved = _region(kb=kb, message=text, region=region, audience=audience)
     facts = understand(text, on, known_facts)
     # A story: its last question, with the story's gist.
     question = question_to_decide(text, facts.leaving_reason, places=facts.contribution_places)
     code = resolved.code if resolved is not None else None
     decision, _ = kb.decide(question, code, on=on)
-    region_ref = _region_ref(resolved)
+    region_ref = RegionRef.of(resolved)
     candidates = [Candidate(topic=topic, score=score) for topic, score in decision.candidates]
     base = {
         "confidence": decision.confidence,
@@ -103,22 +102,11 @@ def _region(*, kb: KnowledgeBase, message: str, region: str | None, audience: Au
     given: ResolvedRegion | None = None
     if region is not None:
         if not region.strip():
-            raise ValidationFailed("地区不能为空", fields={"region": "请填写地区代码或名称，或不传此参数"})
+            raise EmptyRegion()
         try:
             given = resolve_region(region.strip())
         except UnknownRegionError as exc:
-            raise ValidationFailed(exc.message_zh, fields={"region": exc.message_zh}) from exc
+            raise UnknownRegion(exc) from exc
     if audience == "operator" and given is not None:
         return given  # the operator chose the caller's region; a place in the story does not override it
     return kb.region_for(message, region.strip() if region else None)
-
-
-def _region_ref(resolved: ResolvedRegion | None) -> RegionRef:
-    if resolved is None:
-        return NATIONAL
-    return RegionRef(
-        code=resolved.code,
-        name=resolved.name,
-        matched=resolved.matched_name,
-        national_fallback=resolved.national_fallback or resolved.code == "CN",
-    )

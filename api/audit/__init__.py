@@ -1,3 +1,3 @@
-from api.audit.service import list_audit, record_audit
+from api.audit.service import list_audit, record_audit, record_transition
 
-__all__ = ["list_audit", "record_audit"]
+__all__ = ["list_audit", "record_audit", "record_transition"]

@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.channels.enums import ChannelKind
 from api.channels.outbound import OutboundDispatcher
 from api.channels.pending import Pending, claim_due, complete
 from api.channels.sealing import QuestionSeal
@@ -26,10 +25,11 @@ from api.channels.txn import in_transaction
 from api.chat.rasa_client import RasaClient
 from api.chat.schemas import ChatMessage
 from api.chat.service import converse
+from api.vocab import ChannelKind
 
 log = logging.getLogger(__name__)
-# The dialogue engine's name of each channel (the sender's prefix is ChannelKind).
-CONVERSE_CHANNEL = {ChannelKind.wechat.value: "wechat", ChannelKind.sms.value: "sms"}
+# The dialogue engine names a channel by Channel, the sender's prefix is ChannelKind.
+CONVERSE_CHANNEL = {kind.value: kind.channel.value for kind in ChannelKind}
 
 
 def join(messages: list[ChatMessage]) -> str:

@@ -1,16 +1,8 @@
-"""Statuses of channel records."""
+"""Statuses of channel records (the sender prefixes, ChannelKind, are in api.vocab)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
-
-
-class ChannelKind(StrEnum):
-    """The sender's prefix names the channel: web:<id>, wx:<openid>, sms:<mobile>."""
-
-    web = "web"
-    wechat = "wx"
-    sms = "sms"
 
 
 class OutboundStatus(StrEnum):

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from api.channels.enums import ChannelKind, OutboundStatus
+from api.channels.enums import OutboundStatus
 from api.channels.models import ChannelContact, OutboundMessage
 from api.channels.sms.replies import POINTER_TEMPLATE, pointer_params
 from api.channels.sms.senders import delivery_phone
@@ -41,6 +41,7 @@ from api.errors import ValidationFailed
 from api.metrics import OUTBOUND_FAILURES
 from api.notify import SmsProvider, get_template, send_sms
 from api.privacy import mask_text
+from api.vocab import ChannelKind
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from api.audit import record_audit
 from api.auth import Caller, CallerDep
+from api.claims.errors import CallerNotVerified, ClaimantNotVerified, MaskedReadsOnly, NotThisConversation
 from api.db import SessionDep, utcnow
-from api.errors import ForbiddenError
 from api.identity.service import current_binding
 from api.staff.models import CallerVerification
 from api.staff.sessions import staff_context
@@ -32,10 +32,6 @@ from api.staff.sessions import staff_context
 # Staff roles that may see a verified caller's claim in full (the console's claim pages).
 STAFF_CLAIM_ROLES = frozenset({"operator", "supervisor", "reviewer"})
 VERIFIED_MINUTES = 30
-
-NOT_BOUND_MESSAGE = "请先完成身份核验：当前会话尚未核验为该待遇的申领人本人。"
-NOT_VERIFIED_MESSAGE = "尚未核实来电人身份，不能查看待遇详情。请先在工作台的待遇页面记录核实方式。"
-ROLE_MESSAGE = "当前账号只能查看脱敏信息和审计记录，不能查看待遇详情。"
 
 
 @dataclass(frozen=True)
@@ -69,7 +65,7 @@ def _require_binding(session: Session, caller: Caller, claim_id: int) -> None:
     sender = caller.claimant_sender
     binding = current_binding(session, sender=sender) if sender else None
     if binding is None or binding.claim_id != claim_id:
-        raise ForbiddenError(NOT_BOUND_MESSAGE, code="claimant_not_verified")
+        raise ClaimantNotVerified()
 
 
 def authorize(
@@ -86,13 +82,13 @@ def authorize(
         return ClaimAccess(claim_id=claim_id, caller=caller, full=True)
     claim_role = bool(caller.roles & STAFF_CLAIM_ROLES)
     if detail and not claim_role:
-        raise ForbiddenError(ROLE_MESSAGE)
+        raise MaskedReadsOnly()
     ctx = staff_context(request)
     verification = None
     if claim_role and ctx is not None:
         verification = caller_verification(session, staff_session_id=ctx.session_id, claim_id=claim_id, now=utcnow())
     if detail and verification is None:
-        raise ForbiddenError(NOT_VERIFIED_MESSAGE, code="caller_not_verified")
+        raise CallerNotVerified()
     record_audit(
         session,
         actor=caller.actor,
@@ -117,7 +113,7 @@ def authorize_claimant_action(session: Session, caller: Caller, claim_id: int) -
 def authorize_conversation(caller: Caller, sender: str | None) -> None:
     """The dialogue engine hands over (pauses) only the conversation it acts for."""
     if caller.is_dialogue and sender is not None and sender != caller.claimant_sender:
-        raise ForbiddenError("只能为当前会话转人工。", code="sender_mismatch")
+        raise NotThisConversation()
 
 
 def _reader(*, detail: bool, what: str) -> object:

@@ -12,16 +12,26 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.audit import record_audit
+from api.audit import record_audit, record_transition
 from api.auth import Caller
 from api.claims import repository as repo
 from api.claims.enums import BACKPAY_TRANSITIONS
+from api.claims.errors import (
+    BackpayAlreadyDecided,
+    BackpayAlreadyRequested,
+    BackpayCapExceeded,
+    BackpayMonthNotEligible,
+    BackpayNotApplicable,
+    BackpayNothingToRequest,
+    BackpayPeriodOver,
+    BackpayPlaceRefused,
+    BackpayRequestNotFound,
+)
 from api.claims.models import BackpayMonth, BackpayRequest, Claim
 from api.claims.records import ClaimsConfig, default_config, get_claim
 from api.claims.schemas import BackpayOut, BackpayRequestOut
 from api.claims.status import backpay_out, ledger_for
 from api.db import utcnow
-from api.errors import ConflictError, NotFoundError, ValidationFailed
 from api.notify import SmsProvider, send_sms
 from api.staff.duties import ensure_not_own_request
 from policy_kb import RuleBase
@@ -54,18 +64,15 @@ def request_backpay(
     policy = ClaimsPolicy(rule_base, (config or default_config()).default_region)
     options = backpay_out(claim, ledger_for(session, claim, policy, day), policy, day)
     if not options.applicable:
-        raise ValidationFailed(options.message, code="backpay_not_applicable", fields={"months": "本地区没有补发"})
+        raise BackpayNotApplicable(options.message)
     if options.expired:
-        raise ValidationFailed(options.message, code="backpay_period_over", fields={"months": "已超过领取期限"})
+        raise BackpayPeriodOver(options.message)
     wanted = sorted(set(months)) if months else list(options.eligible_months)
     if not wanted:
-        raise ValidationFailed(
-            options.message, code="backpay_nothing_to_request", fields={"months": "没有可补发的月份"}
-        )
+        raise BackpayNothingToRequest(options.message)
     _check_months(wanted, options)
     if place is not None and options.places and place not in options.places:
-        text = "应为" + "或".join(options.places)
-        raise ValidationFailed(f"申请地点{text}", fields={"place": text})
+        raise BackpayPlaceRefused(options.places)
     request = BackpayRequest(
         claim_id=claim.id,
         status=BackpayStatus.pending_review.value,
@@ -82,7 +89,7 @@ def request_backpay(
                 session.add(BackpayMonth(request_id=request.id, claim_id=claim.id, month=month))
             session.flush()
     except IntegrityError:
-        raise ConflictError("所选月份已提出过补发申请", code="backpay_already_requested") from None
+        raise BackpayAlreadyRequested() from None
     record_audit(
         session,
         actor=actor,
@@ -101,13 +108,11 @@ def _check_months(wanted: list[str], options: BackpayOut) -> None:
     allowed = set(options.candidate_months)
     bad = [m for m in wanted if m not in allowed]
     if bad:
-        text = f"{'、'.join(bad)} 不是可申请补发的月份（可申请：{'、'.join(options.candidate_months) or '无'}）"
-        raise ValidationFailed(text, code="backpay_month_not_eligible", fields={"months": text})
+        raise BackpayMonthNotEligible(bad, options.candidate_months)
     cap = options.max_months or 0
     room = cap - len(options.requested_months)
     if len(wanted) > room:
-        text = f"补发最多{cap}个月，还可申请{max(room, 0)}个月"
-        raise ValidationFailed(text, code="backpay_cap_exceeded", fields={"months": text})
+        raise BackpayCapExceeded(cap, room)
 
 
 def request_out(request: BackpayRequest, options: BackpayOut | None, message: str) -> BackpayRequestOut:
@@ -157,19 +162,19 @@ def decide_backpay(
     claim: Claim = get_claim(session=session, claim_id=claim_id)
     request = repo.backpay_request(session, claim_id, request_id)
     if request is None:
-        raise NotFoundError(f"没有编号为 {request_id} 的补发申请", code="backpay_request_not_found")
+        raise BackpayRequestNotFound(request_id)
     ensure_not_own_request(requester_actor=request.requested_by, approver=approver, what="补发申请")
     actor = approver.actor
     target = BackpayStatus.approved if approve else BackpayStatus.rejected
     current = BackpayStatus(request.status)
     if target not in BACKPAY_TRANSITIONS[current]:
-        raise ConflictError(f"该补发申请已是“{_status_message(request)}”，不能再次审核", code="invalid_transition")
+        raise BackpayAlreadyDecided(_status_message(request))
     request.status = target.value
     request.decided_at = utcnow()
     request.decided_by = actor
     request.decision_note = note
     session.flush()
-    record_audit(
+    record_transition(
         session,
         actor=actor,
         action="claim.backpay_decision",

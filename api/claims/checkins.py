@@ -14,12 +14,18 @@ from sqlalchemy.orm import Session
 from api.audit import record_audit
 from api.claims import repository as repo
 from api.claims.enums import CheckinStatus, ClaimStatus
+from api.claims.errors import (
+    CheckinInFuture,
+    ClaimStopped,
+    EventDateAfterCheckin,
+    EventDateWithoutStop,
+    MonthOutOfPeriod,
+)
 from api.claims.models import Checkin, Claim, StopEvent
 from api.claims.records import ClaimsConfig, claim_snapshot, default_config, get_claim, transition
-from api.claims.schemas import CheckinAnswers, CheckinOut, CheckinResult, Reason, StopOut, Window
+from api.claims.schemas import CheckinAnswers, CheckinOut, CheckinResult, StopOut, Window
 from api.claims.status import backpay_out, ledger_for
 from api.db import utcnow
-from api.errors import ConflictError, ValidationFailed
 from policy_kb import RuleBase, add_working_days
 from policy_kb.benefits.duties import ClaimsPolicy, MonthPolicy, StopPolicy, dedupe
 from policy_kb.benefits.explain import (
@@ -33,6 +39,7 @@ from policy_kb.benefits.explain import (
 from policy_kb.benefits.ledger import month_index, month_of, month_text
 from policy_kb.clock import china_date
 from policy_kb.engine.stop_events import first_unpaid_month
+from policy_kb.schemas import Explanation
 from policy_kb.vocab import MonthState
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -61,28 +68,22 @@ def record_checkin(
     now = utcnow()
     when = at if at is not None else now
     if when > now + CLOCK_SKEW:
-        raise ValidationFailed("办理时间不能晚于当前时间", fields={"at": "不能晚于当前时间"})
+        raise CheckinInFuture()
     day = china_date(when)
     index = month_index(month)
     start = month_index(claim.start_month)
     if index < start:
-        text = f"早于首个领取月份 {claim.start_month}"
-        raise ValidationFailed(f"月份{text}", fields={"month": text})
+        raise MonthOutOfPeriod(f"早于首个领取月份 {claim.start_month}")
     existing = repo.checkin_for(session, claim.id, month)
     policy = ClaimsPolicy(rule_base, (config or default_config()).default_region)
     month_policy = policy.month(claim.region_code, index)
     if existing is not None:
         return _duplicate(claim, existing, month_policy)
     if claim.stop_from_month is not None and index >= month_index(claim.stop_from_month):
-        raise ConflictError(
-            f"该待遇已自{month_zh(claim.stop_from_month)}起停止发放，不能再办理以后月份",
-            code="claim_stopped",
-            fields={"month": f"不能晚于停发月份前一个月（停发自 {claim.stop_from_month}）"},
-        )
+        raise ClaimStopped(claim.stop_from_month, month_zh(claim.stop_from_month))
     ledger = ledger_for(session, claim, policy, day)
     if index > ledger.period_end:
-        text = f"超出失业保险金领取期限（至 {month_text(ledger.period_end)}）"
-        raise ValidationFailed(f"月份{text}", fields={"month": text})
+        raise MonthOutOfPeriod(f"超出失业保险金领取期限（至 {month_text(ledger.period_end)}）")
     window_start, window_end = month_policy.rules.window(index)
     window = Window(month=month, start=window_start, end=window_end)
     if not window_start <= day <= window_end:
@@ -90,9 +91,9 @@ def record_checkin(
     stop_policy = policy.stop(claim.region_code, event_date or day)
     stops = answers.stop_answers()
     if event_date is not None and not stops:
-        raise ValidationFailed("没有报告停发情形时不需要填写情形发生日期", fields={"event_date": "没有停发情形"})
+        raise EventDateWithoutStop()
     if event_date is not None and event_date > day:
-        raise ValidationFailed("情形发生日期不能晚于办理日期", fields={"event_date": "不能晚于办理日期"})
+        raise EventDateAfterCheckin()
     row = repo.insert_checkin(
         session,
         Checkin(
@@ -127,17 +128,17 @@ def record_checkin(
             month=month,
             checkin=checkin_out(row),
             window=window,
-            effects=[Reason(code="STOP_REPORTED", message=stop.message, citations=stop.citations)],
+            effects=[Explanation(code="STOP_REPORTED", message=stop.message, citations=stop.citations)],
             stop=stop,
             citations=dedupe(stop.citations + month_policy.cite("monthly.duty")),
         )
     # A check-in while payment is suspended is told the suspension in its own months (ledger before it).
     suspended = ledger if ledger.suspended and index >= month_of(day) else None
-    effects = [Reason.of(n) for n in checkin_notes(month_policy, index, suspended)]
+    effects = [Explanation.of(n) for n in checkin_notes(month_policy, index, suspended)]
     if month_policy.by_default:
         source = rule_base.layer(month_policy.source_region).name
         effects.append(
-            Reason(
+            Explanation(
                 code="DEFAULT_MONTHLY_RULES",
                 message=f"本地区政策文件未规定每月办理手续，按系统默认规则参照{source}的规定执行。",
                 citations=month_policy.cite("monthly.duty.region", "monthly.duty"),
@@ -186,7 +187,7 @@ def _duplicate(claim: Claim, first: Checkin, policy: MonthPolicy) -> CheckinResu
         month=first.month,
         checkin=checkin_out(first),
         window=None,
-        effects=[Reason(code="ALREADY_CHECKED_IN", message=message, citations=cites)],
+        effects=[Explanation(code="ALREADY_CHECKED_IN", message=message, citations=cites)],
         citations=cites,
     )
 
@@ -205,10 +206,10 @@ def _outside_window(
     text = checkin_window_text(month_policy, index, window.start, window.end)
     text += f"，{day_zh(day)}不在办理时间内，本次未登记。"
     cites = month_policy.cite("monthly.duty", "monthly.window")
-    effects = [Reason(code="OUTSIDE_WINDOW", message=text, citations=cites)]
+    effects = [Explanation(code="OUTSIDE_WINDOW", message=text, citations=cites)]
     if day > window.end and month_policy.rules.missed_month_lost:
         effects.append(
-            Reason(
+            Explanation(
                 code="MONTH_LOST",
                 message=f"{month_zh(index)}未在规定时间内办理的，当月失业保险金不再享受。",
                 citations=month_policy.cite("monthly.missed_month_lost"),
@@ -217,10 +218,10 @@ def _outside_window(
         ledger = ledger_for(session, claim, policy, day)
         backpay = backpay_out(claim, ledger, policy, day)
         if backpay.applicable:
-            effects.append(Reason(code="BACKPAY_OPTIONS", message=backpay.message, citations=backpay.citations))
+            effects.append(Explanation(code="BACKPAY_OPTIONS", message=backpay.message, citations=backpay.citations))
     elif day < window.start:
         effects.append(
-            Reason(
+            Explanation(
                 code="WINDOW_NOT_OPEN",
                 message=f"请在{day_zh(window.start)}至{day_zh(window.end)}期间办理。",
                 citations=cites,

@@ -30,16 +30,6 @@ class CheckinStatus(StrEnum):
     duplicate = "duplicate"
 
 
-class Channel(StrEnum):
-    wechat = "wechat"
-    sms = "sms"
-    web = "web"
-    app = "app"
-    hotline = "hotline"
-    counter = "counter"  # at a service counter (街镇党群服务中心, 社保分中心)
-    integration = "integration"  # recorded by another agency system
-
-
 BACKPAY_TRANSITIONS: dict[BackpayStatus, frozenset[BackpayStatus]] = {
     BackpayStatus.pending_review: frozenset({BackpayStatus.approved, BackpayStatus.rejected}),
     BackpayStatus.approved: frozenset(),

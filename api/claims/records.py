@@ -14,17 +14,26 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.audit import record_audit
+from api.audit import record_audit, record_transition
 from api.claims import repository as repo
 from api.claims.enums import CLAIM_TRANSITIONS, ClaimStatus
+from api.claims.errors import (
+    AsOfOutOfRange,
+    BenefitMonthsOverCap,
+    ClaimantMismatch,
+    ClaimExists,
+    ClaimNotFound,
+    InvalidClaimTransition,
+)
 from api.claims.identity import id_hash, masked_id, normalize_id_number, normalize_phone
 from api.claims.models import Claim, Claimant
-from api.claims.schemas import ClaimantOut, ClaimCreate, ClaimOut, RegionOut
-from api.errors import ConflictError, NotFoundError, ValidationFailed
+from api.claims.schemas import ClaimantOut, ClaimCreate, ClaimOut
 from api.notify import SmsProvider, send_sms
 from api.privacy import mask_phone
+from api.regions.errors import UnknownRegion
 from policy_kb import RuleBase, UnknownRegionError, resolve_region
 from policy_kb.benefits.ledger import last_day, month_index, month_text
+from policy_kb.schemas import RegionOut
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,7 @@ def default_config() -> ClaimsConfig:
 
 def check_as_of(as_of: date) -> date:
     if not 2000 <= as_of.year <= 2099:
-        raise ValidationFailed("日期的年份不在 2000 到 2099 之间", fields={"as_of": "日期的年份不在 2000 到 2099 之间"})
+        raise AsOfOutOfRange()
     return as_of
 
 
@@ -59,7 +68,7 @@ def check_as_of(as_of: date) -> date:
 def get_claim(*, session: Session, claim_id: int) -> Claim:
     claim = repo.claim_by_id(session, claim_id)
     if claim is None:
-        raise NotFoundError(f"没有编号为 {claim_id} 的待遇记录", code="claim_not_found")
+        raise ClaimNotFound(claim_id)
     return claim
 
 
@@ -177,12 +186,11 @@ def register_claim(
     try:
         region = resolve_region(data.region, rule_base.region_codes)
     except UnknownRegionError as exc:
-        raise ValidationFailed(exc.message_zh, fields={"region": exc.message_zh}) from None
+        raise UnknownRegion(exc) from None
     start = month_index(data.start_month)
     cap = rule_base.get(region.code, "duration.max_months", last_day(start))
     if cap is not None and data.benefit_months > cap.value:
-        text = f"超过最长领取期限 {cap.value} 个月"
-        raise ValidationFailed(f"领取月数{text}", fields={"benefit_months": text})
+        raise BenefitMonthsOverCap(cap.value)
     known = repo.claimant_by_hash(session, id_hash(data.claimant.id_number, secret_key=conf.secret_key))
     if known is not None:
         found = repo.claim_by_natural_key(session, natural_key(known.id, region.code, data.start_month))
@@ -240,12 +248,7 @@ def _registered_before(claim: Claim, data: ClaimCreate) -> Registered:
         if not same
     ]
     if differs:
-        text = f"与已登记的待遇（编号 {claim.id}）不一致"
-        raise ConflictError(
-            f"该身份证号在该地区、该起始月份已登记待遇（编号 {claim.id}），本次内容不一致，请核对",
-            code="claim_exists",
-            fields=dict.fromkeys(differs, text),
-        )
+        raise ClaimExists(claim.id, differs)
     return Registered(claim=claim, created=False)
 
 
@@ -263,8 +266,7 @@ def _claimant(session: Session, data: ClaimCreate, conf: ClaimsConfig, actor: st
             ),
         )
     if existing.name != data.claimant.name:
-        text = "与该身份证号已登记的姓名不一致"
-        raise ConflictError(f"姓名{text}，请核对", code="claimant_mismatch", fields={"claimant.name": text})
+        raise ClaimantMismatch()
     if existing.phone != data.claimant.phone:
         before = {"phone": mask_phone(existing.phone)}
         existing.phone = data.claimant.phone
@@ -281,14 +283,14 @@ def _claimant(session: Session, data: ClaimCreate, conf: ClaimsConfig, actor: st
 
 
 def transition(session: Session, claim: Claim, to: ClaimStatus, *, actor: str, reason: str) -> None:
-    """The one place a claim's status changes (with its audit event)."""
+    """The one place a claim's status changes; a claim keeps no event table, its audit row is the event."""
     current = ClaimStatus(claim.status)
     if to == current:
         return
     if to not in CLAIM_TRANSITIONS[current]:
-        raise ConflictError(f"待遇状态不能从 {current.value} 变为 {to.value}", code="invalid_transition")
+        raise InvalidClaimTransition(current.value, to.value)
     claim.status = to.value
-    record_audit(
+    record_transition(
         session,
         actor=actor,
         action="claim.status_change",

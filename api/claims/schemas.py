@@ -11,12 +11,13 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
-from api.claims.enums import Channel, CheckinStatus, ClaimStatus
+from api.claims.enums import CheckinStatus, ClaimStatus
 from api.claims.identity import normalize_id_number, normalize_phone
 from api.fields import IsoDateTime, Line, StrictInt, Text
+from api.vocab import CheckinChannel
 from policy_kb import Citation
-from policy_kb.benefits.explain import Note
 from policy_kb.clock import CHINA_TZ
+from policy_kb.schemas import Explanation, RegionOut
 from policy_kb.vocab import BackpayStatus, MonthState
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -83,7 +84,7 @@ class CheckinIn(_In):
     month: Month
     # Honoured from integrations and staff (records made elsewhere); absent: the server's clock.
     at: IsoDateTime | None = None
-    channel: Channel
+    channel: CheckinChannel
     answers: CheckinAnswers
     # When the stop event happened, if one is reported; absent: the check-in day.
     event_date: AsOf | None = None
@@ -103,25 +104,6 @@ class BackpayDecisionIn(_In):
 
 
 # ---- answers ------------------------------------------------------------------------------
-
-
-class Reason(BaseModel):
-    code: str
-    message: str
-    citations: list[Citation]
-
-    @classmethod
-    def of(cls, note: Note) -> Reason:
-        """The answer form of an explanation from ``policy_kb.benefits.explain``."""
-        return cls(code=note.code, message=note.message, citations=list(note.citations))
-
-
-class RegionOut(BaseModel):
-    code: str
-    name: str
-    matched_code: str
-    matched_name: str
-    note: str | None = None
 
 
 class ClaimantOut(BaseModel):
@@ -177,7 +159,7 @@ class CheckinResult(BaseModel):
     month: str
     checkin: CheckinOut | None
     window: Window | None
-    effects: list[Reason]
+    effects: list[Explanation]
     stop: StopOut | None = None
     citations: list[Citation]
 
@@ -233,7 +215,7 @@ class StatusOut(BaseModel):
     next_checkin: Window | None
     backpay: BackpayOut
     ledger: list[LedgerMonth]
-    notes: list[Reason]
+    notes: list[Explanation]
     citations: list[Citation]
 
 

@@ -10,12 +10,13 @@ from api.claims import repository as repo
 from api.claims.enums import ClaimStatus
 from api.claims.models import Claim
 from api.claims.records import ClaimsConfig, check_as_of, default_config, get_claim, region_out
-from api.claims.schemas import BackpayOut, LedgerMonth, Reason, StatusOut, Window
+from api.claims.schemas import BackpayOut, LedgerMonth, StatusOut, Window
 from policy_kb import RuleBase
 from policy_kb.benefits.duties import ClaimsPolicy, MonthPolicy, dedupe
 from policy_kb.benefits.explain import backpay_message, no_backpay_instead, status_notes
 from policy_kb.benefits.ledger import Ledger, build_ledger, month_index, month_of, month_text
 from policy_kb.benefits.ledger import backpay_options as compute_backpay
+from policy_kb.schemas import Explanation
 from policy_kb.vocab import BackpayStatus, MonthState
 
 
@@ -98,7 +99,7 @@ def get_status(
     month_policy = policy.month(claim.region_code, concerned_month(ledger, as_of))
     stop = policy.stop(claim.region_code, as_of) if claim.stop_from_month else None
     notes = [
-        Reason.of(n)
+        Explanation.of(n)
         for n in status_notes(ledger, month_policy, source_name=source_name(month_policy, rule_base), stop=stop)
     ]
     region = region_out(claim, rule_base)

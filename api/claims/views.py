@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from api.auth import Caller, require_roles, require_staff_roles
 from api.claims import service
@@ -33,6 +33,7 @@ from api.claims.schemas import (
     StatusOut,
 )
 from api.db import SessionDep
+from api.deps import SettingsDep, SmsDep
 from api.eligibility.deps import RuleBaseDep
 from policy_kb.clock import today_in_china
 
@@ -46,21 +47,30 @@ Reviewer = Annotated[Caller, Depends(require_staff_roles("reviewer", "supervisor
 AsOfQuery = Annotated[date | None, Query(description="按哪一天计算（YYYY-MM-DD），缺省为今天（北京时间）")]
 
 
-def _config(request: Request) -> service.ClaimsConfig:
-    return service.config_from(request.app.state.settings)
+async def get_config(settings: SettingsDep) -> service.ClaimsConfig:
+    return service.config_from(settings)
+
+
+ConfigDep = Annotated[service.ClaimsConfig, Depends(get_config)]
 
 
 @router.post("", status_code=201, response_model=ClaimOut, summary="登记一笔失业保险金待遇")
 def create_claim(
-    body: ClaimCreate, request: Request, response: Response, session: SessionDep, caller: Writer, rule_base: RuleBaseDep
+    body: ClaimCreate,
+    response: Response,
+    session: SessionDep,
+    caller: Writer,
+    rule_base: RuleBaseDep,
+    config: ConfigDep,
+    sms: SmsDep,
 ) -> ClaimOut:
     done = service.register_claim(
         session=session,
         data=body,
         actor=caller.actor,
         rule_base=rule_base,
-        config=_config(request),
-        sms=request.app.state.sms,
+        config=config,
+        sms=sms,
     )
     response.status_code = 201 if done.created else 200  # 200: registered before, the existing claim
     return service.claim_out(done.claim, rule_base)
@@ -83,7 +93,7 @@ def read_claim(claim_id: int, session: SessionDep, access: ClaimSummaryRead, rul
 def check_in(
     claim_id: int,
     body: CheckinIn,
-    request: Request,
+    config: ConfigDep,
     response: Response,
     session: SessionDep,
     caller: ClaimantWriter,
@@ -101,7 +111,7 @@ def check_in(
         actor=caller.actor,
         rule_base=rule_base,
         event_date=body.event_date,
-        config=_config(request),
+        config=config,
     )
     created = result.status in (CheckinStatus.accepted, CheckinStatus.stop_reported)
     response.status_code = 201 if created else 200
@@ -111,7 +121,7 @@ def check_in(
 @router.get("/{claim_id}/status", response_model=StatusOut, summary="某日的待遇状态")
 def claim_status(
     claim_id: int,
-    request: Request,
+    config: ConfigDep,
     session: SessionDep,
     _: StatusRead,
     rule_base: RuleBaseDep,
@@ -122,14 +132,14 @@ def claim_status(
         claim_id=claim_id,
         as_of=as_of or today_in_china(),
         rule_base=rule_base,
-        config=_config(request),
+        config=config,
     )
 
 
 @router.get("/{claim_id}/backpay", response_model=BackpayOut, summary="补发选项")
 def backpay_options(
     claim_id: int,
-    request: Request,
+    config: ConfigDep,
     session: SessionDep,
     _: BackpayRead,
     rule_base: RuleBaseDep,
@@ -140,7 +150,7 @@ def backpay_options(
         claim_id=claim_id,
         as_of=as_of or today_in_china(),
         rule_base=rule_base,
-        config=_config(request),
+        config=config,
     )
 
 
@@ -154,7 +164,7 @@ def backpay_options(
 def create_backpay_request(
     claim_id: int,
     body: BackpayRequestIn,
-    request: Request,
+    config: ConfigDep,
     session: SessionDep,
     caller: ClaimantWriter,
     rule_base: RuleBaseDep,
@@ -168,7 +178,7 @@ def create_backpay_request(
         rule_base=rule_base,
         place=body.place,
         note=body.note,
-        config=_config(request),
+        config=config,
     )
 
 
@@ -181,7 +191,7 @@ def list_backpay_requests(claim_id: int, session: SessionDep, _: BackpayRequests
     "/{claim_id}/backpay-requests/{request_id}/decision", response_model=BackpayRequestOut, summary="审核补发申请"
 )
 def decide_backpay_request(
-    claim_id: int, request_id: int, body: BackpayDecisionIn, request: Request, session: SessionDep, caller: Reviewer
+    claim_id: int, request_id: int, body: BackpayDecisionIn, session: SessionDep, caller: Reviewer, sms: SmsDep
 ) -> BackpayRequestOut:
     return service.decide_backpay(
         session=session,
@@ -190,5 +200,5 @@ def decide_backpay_request(
         approve=body.approve,
         approver=caller,
         note=body.note,
-        sms=request.app.state.sms,
+        sms=sms,
     )

@@ -14,13 +14,14 @@ from api.audit import record_audit
 from api.console.actors import actor_label, staff_names
 from api.console.web import ConsoleRoute, back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
+from api.deps import get_sms
 from api.errors import AppError, ValidationFailed, validation_fields
 from api.fields import CONTROL_MESSAGE, has_controls
 from api.privacy import mask_text
 from api.staff.sessions import StaffContext
 from api.tickets import actions, search, service
 from api.tickets.actions import Actor
-from api.tickets.deps import HANDLE_ROLES, READ_ROLES, get_limits, get_sms
+from api.tickets.deps import HANDLE_ROLES, READ_ROLES, get_limits
 from api.tickets.enums import Category, Satisfaction, TicketStatus
 from api.tickets.models import Ticket
 from api.tickets.schemas import MAX_TRANSCRIPT_CHARS, TicketCreate

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from api.errors import ValidationFailed
+from api.eligibility.errors import IncoherentRequest
+from api.regions.errors import UnknownRegion
 from policy_kb import (
     EligibilityDecision,
     EligibilityRequest,
@@ -20,12 +21,12 @@ def resolve(*, rule_base: RuleBase, region: str, field: str = "region") -> Resol
     try:
         return resolve_region(region, rule_base.region_codes)
     except UnknownRegionError as exc:
-        raise ValidationFailed(exc.message_zh, fields={field: exc.message_zh}) from exc
+        raise UnknownRegion(exc, field=field) from exc
 
 
 def evaluate_request(*, rule_base: RuleBase, request: EligibilityRequest) -> EligibilityDecision:
     region = resolve(rule_base=rule_base, region=request.region)
     errors = request_field_errors(request)
     if errors:
-        raise ValidationFailed("请求中的日期或数字相互矛盾：" + "；".join(errors.values()), fields=errors)
+        raise IncoherentRequest(errors)
     return evaluate(rule_base, request, region)

@@ -5,9 +5,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from redis.asyncio import Redis
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
+
+from api.chat.rasa_client import RasaClient
+from api.deps import EngineDep, RasaDep, RedisDep
 
 router = APIRouter(tags=["健康检查"])
 
@@ -17,10 +22,10 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def _check_database(request: Request) -> dict[str, Any]:
+def _check_database(engine: Engine) -> dict[str, Any]:
     # A bare DBAPI round trip: no transaction, so it neither takes nor waits for SQLite's write lock.
     try:
-        raw = request.app.state.engine.raw_connection()
+        raw = engine.raw_connection()
         try:
             cursor = raw.cursor()
             cursor.execute("SELECT 1")
@@ -32,8 +37,7 @@ def _check_database(request: Request) -> dict[str, Any]:
     return {"ok": True}
 
 
-async def _check_redis(request: Request) -> dict[str, Any]:
-    redis = request.app.state.redis
+async def _check_redis(redis: Redis | None) -> dict[str, Any]:
     if redis is None:
         return {"ok": True, "configured": False}
     try:
@@ -43,17 +47,17 @@ async def _check_redis(request: Request) -> dict[str, Any]:
     return {"ok": True, "configured": True}
 
 
-async def _check_rasa(request: Request) -> dict[str, Any]:
-    ok, error = await request.app.state.rasa.is_ready()
+async def _check_rasa(rasa: RasaClient) -> dict[str, Any]:
+    ok, error = await rasa.is_ready()
     return {"ok": ok} if ok else {"ok": False, "error": error}
 
 
 @router.get("/readyz", summary="依赖就绪（数据库、Redis、对话引擎）")
-async def readyz(request: Request) -> JSONResponse:
+async def readyz(engine: EngineDep, redis: RedisDep, rasa: RasaDep) -> JSONResponse:
     checks = {
-        "database": await run_in_threadpool(_check_database, request),
-        "redis": await _check_redis(request),
-        "dialogue_engine": await _check_rasa(request),
+        "database": await run_in_threadpool(_check_database, engine),
+        "redis": await _check_redis(redis),
+        "dialogue_engine": await _check_rasa(rasa),
     }
     ready = all(c["ok"] for c in checks.values())
     failed = [name for name, c in checks.items() if not c["ok"]]

@@ -36,8 +36,8 @@ from sqlalchemy.orm import Session
 
 from api.claims.identity import id_hash, masked_id, normalize_id_number
 from api.db import utcnow
-from api.errors import ForbiddenError, ValidationFailed
 from api.identity.enums import ChallengeStatus
+from api.identity.errors import HandleExpired, HandleMalformed, HandleRefused
 from api.identity.models import IdentityChallenge, IdentityHandle
 from api.privacy import mask_text
 
@@ -52,12 +52,6 @@ _ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])[0-9](?: ?[0-9]){13,16}(?: ?[0-9Xx])(?
 _CODE = re.compile(r"(?<![0-9])[0-9]{6}(?![0-9])")
 
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
-
-HANDLE_GONE = "这条信息已过期，请重新输入。"
-
-
-class HandleRefused(ForbiddenError):
-    code = "handle_refused"
 
 
 @dataclass(frozen=True)
@@ -196,13 +190,13 @@ def masked_for_display(session: Session, *, sender: str, text: str) -> str:
 def _handle_row(session: Session, *, handle: str, sender: str, kind: str, field: str) -> IdentityHandle:
     prefix = ID_PREFIX if kind == "id" else CODE_PREFIX
     if not HANDLE.fullmatch(handle) or not handle.startswith(prefix):
-        raise ValidationFailed("代号格式不正确", fields={field: "格式不正确"})
+        raise HandleMalformed(field)
     row = session.get(IdentityHandle, handle)
     if row is None or row.expires_at <= utcnow():
-        raise ValidationFailed(HANDLE_GONE, code="handle_expired", fields={field: "已过期"})
+        raise HandleExpired(field)
     # Bound to its sender: someone else's handle (copied from a tracker) is refused.
     if not hmac.compare_digest(row.sender.encode(), sender.encode()):
-        raise HandleRefused("这个代号不属于当前会话。", fields={field: "不属于当前会话"})
+        raise HandleRefused(field)
     return row
 
 

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from api.errors import TooManyRequests
+from api.identity.errors import OtpRateLimited
 from api.identity.models import IdentityChallenge
 from api.settings import Settings
 from policy_kb.clock import CHINA_TZ
@@ -103,9 +103,8 @@ def check_quotas(
         until = max(max(free), now + timedelta(seconds=1))
         wait = until - now
         seconds = math.ceil(wait.total_seconds())
-        raise TooManyRequests(
+        raise OtpRateLimited(
             wait_message(wait, until),
-            code="otp_rate_limited",
             extra={
                 "retry_after_seconds": seconds,
                 "retry_at": until.astimezone(CHINA_TZ).isoformat(timespec="seconds"),

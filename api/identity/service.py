@@ -31,32 +31,35 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.audit import record_audit
-from api.channels.enums import ChannelKind
 from api.channels.outbound import channel_of
 from api.channels.sms.senders import registered_phone
 from api.claims.identity import id_hash, normalize_id_number
 from api.claims.models import Claim
 from api.claims.repository import claims_by_id_hash
 from api.db import utcnow
-from api.errors import AppError, NotFoundError, TooManyRequests, ValidationFailed
 from api.identity import handles
 from api.identity.enums import BindingMethod, ChallengeStatus
+from api.identity.errors import (
+    BadIdNumber,
+    ChallengeExpired,
+    ChallengeNotFound,
+    ChallengeUsed,
+    CodeOrHandle,
+    IdNumberOrHandle,
+    OtpLocked,
+)
 from api.identity.models import IdentityChallenge, SenderBinding
 from api.identity.quotas import check_quotas
 from api.notify import SmsProvider, send_sms
 from api.privacy import mask_phone
 from api.settings import Settings
+from api.vocab import ChannelKind
 
 log = logging.getLogger(__name__)
 
 # What the claimant is told once an ID number was given, whether it has a claim or not.
 CODE_SENT_MESSAGE = "如果该身份证号有申领记录，验证码已发送到预留手机，5分钟内有效。"
 RESEND_SECONDS = 60
-
-
-class ChallengeGone(AppError):
-    status_code = 410
-    code = "challenge_expired"
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,7 @@ def _asked(
     try:
         normalized = normalize_id_number(id_number or "")
     except ValueError as exc:
-        raise ValidationFailed(str(exc), fields={"id_number": str(exc)}) from None
+        raise BadIdNumber(str(exc)) from None
     return _Asked(digest=id_hash(normalized, secret_key=settings.secret_key), origin=sender)
 
 
@@ -161,7 +164,7 @@ def start(
     """
     kind, _ = channel_of(sender)
     if (id_number is None) == (id_handle is None):
-        raise ValidationFailed("请提供身份证号码（id_number）或其代号（id_handle）之一", fields={"id_number": "必填"})
+        raise IdNumberOrHandle()
     asked = _asked(session, settings=settings, sender=sender, id_number=id_number, id_handle=id_handle)
     claims = claims_by_id_hash(session, asked.digest)
     if not claims:
@@ -285,16 +288,16 @@ def verify(
     "not found" to it. A wrong code counts an attempt (the caller must commit it before answering).
     """
     if (code is None) == (code_handle is None):
-        raise ValidationFailed("请提供验证码（code）或其代号（code_handle）之一", fields={"code": "必填"})
+        raise CodeOrHandle()
     challenge = session.get(IdentityChallenge, challenge_id, with_for_update=True)
     if challenge is None or (for_sender is not None and challenge.sender != for_sender):
-        raise NotFoundError("没有这个验证请求，请重新获取验证码。", code="challenge_not_found")
+        raise ChallengeNotFound()
     if challenge.status == ChallengeStatus.locked or challenge.attempts >= settings.identity_otp_max_attempts:
-        raise TooManyRequests("验证码输错次数过多，本次验证已失效，请重新获取验证码。", code="otp_locked")
+        raise OtpLocked()
     if challenge.status == ChallengeStatus.verified:
-        raise ChallengeGone("该验证码已经使用过，请重新获取验证码。", code="challenge_used")
+        raise ChallengeUsed()
     if challenge.expires_at <= utcnow():
-        raise ChallengeGone("验证码已过期（5分钟内有效），请重新获取验证码。")
+        raise ChallengeExpired()
     expected = challenge.code_hash
     if code_handle is not None:
         # Only the sender the challenge was made for can use its own handle.

@@ -16,8 +16,10 @@ from api.auth import Caller, require_roles
 from api.channels.limits import limit_address
 from api.chat.owners import browser_token, require_owner
 from api.db import SessionDep
-from api.errors import ForbiddenError, NotFoundError, TooManyRequests, error_body
+from api.deps import SettingsDep, SmsDep
+from api.errors import error_body
 from api.identity import service
+from api.identity.errors import DevOnly, NoDevCode, OtpLocked, SenderMismatch
 from api.identity.models import IdentityChallenge
 from api.identity.schemas import (
     ChallengeOut,
@@ -27,14 +29,13 @@ from api.identity.schemas import (
     VerifiedOut,
     VerifyRequest,
 )
-from api.settings import Environment, Settings
+from api.settings import Environment
 
 router = APIRouter(prefix="/v1/identity", tags=["身份核验"])
 # The action server, integrations and business staff; an auditor performs no business action
 # (a challenge sends an SMS code to the claimant).
 Integration = Depends(require_roles("operator", "reviewer", "supervisor", dialogue=True))
 IdentityCaller = Annotated[Caller, Integration]
-WRONG_SENDER = "对话引擎只能为它所代表的会话（X-Claimant-Sender）办理身份核验。"
 
 
 def _acting_for(caller: Caller) -> str | None:
@@ -46,14 +47,14 @@ def _acting_for(caller: Caller) -> str | None:
     if not caller.is_dialogue:
         return None
     if caller.claimant_sender is None:
-        raise ForbiddenError(WRONG_SENDER, code="sender_mismatch")
+        raise SenderMismatch()
     return caller.claimant_sender
 
 
 def _same_sender(caller: Caller, sender: str) -> None:
     acting = _acting_for(caller)
     if acting is not None and acting != sender:
-        raise ForbiddenError(WRONG_SENDER, code="sender_mismatch")
+        raise SenderMismatch()
 
 
 @router.post(
@@ -69,14 +70,13 @@ def _same_sender(caller: Caller, sender: str) -> None:
     },
 )
 def create_challenge(
-    body: ChallengeRequest, caller: IdentityCaller, request: Request, session: SessionDep
+    body: ChallengeRequest, caller: IdentityCaller, session: SessionDep, settings: SettingsDep, sms: SmsDep
 ) -> JSONResponse:
     _same_sender(caller, body.sender)
-    settings: Settings = request.app.state.settings
     outcome = service.start(
         session,
         settings=settings,
-        sms=request.app.state.sms,
+        sms=sms,
         sender=body.sender,
         id_number=body.id_number,
         id_handle=body.id_handle,
@@ -101,9 +101,8 @@ def create_challenge(
     },
 )
 def verify_challenge(
-    challenge_id: str, body: VerifyRequest, caller: IdentityCaller, request: Request, session: SessionDep
+    challenge_id: str, body: VerifyRequest, caller: IdentityCaller, session: SessionDep, settings: SettingsDep
 ) -> JSONResponse:
-    settings: Settings = request.app.state.settings
     outcome = service.verify(
         session,
         settings=settings,
@@ -117,7 +116,7 @@ def verify_challenge(
         return JSONResponse(out.model_dump(mode="json"), 200)
     # A wrong code is answered without raising, so the counted attempt is committed with the request.
     if outcome.attempts_left == 0:
-        locked = TooManyRequests("验证码输错次数过多，本次验证已失效，请重新获取验证码。", code="otp_locked")
+        locked = OtpLocked()
         body_out = error_body(locked.code, locked.message, {"code": "输错次数过多"})
         body_out["error"]["attempts_left"] = 0
         return JSONResponse(body_out, 429)
@@ -148,22 +147,23 @@ def sender_status(sender: str, caller: IdentityCaller, session: SessionDep) -> S
 async def dev_last_code(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
+    sms: SmsDep,
     sender: Annotated[str, Query(min_length=3, max_length=160)],
 ) -> DevCodeOut:
-    settings: Settings = request.app.state.settings
     if settings.environment == Environment.production:
-        raise NotFoundError("没有这个地址")
+        raise DevOnly()
     await limit_address(request, "dev")
     token = browser_token(request)
 
     def read() -> tuple[IdentityChallenge, str] | None:
         # Never any sender by id: only the web conversation this browser's cookie owns.
         require_owner(session, sender=sender, token=token)
-        return service.dev_last_code(session, sms=request.app.state.sms, sender=sender)
+        return service.dev_last_code(session, sms=sms, sender=sender)
 
     found = await run_in_threadpool(read)
     if found is None:
-        raise NotFoundError("该会话还没有发送过验证码", code="no_code")
+        raise NoDevCode()
     challenge, code = found
     return DevCodeOut(
         challenge_id=challenge.id, phone_masked=challenge.phone_masked, code=code, expires_at=challenge.expires_at

@@ -7,16 +7,29 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.fields import RegionText, StrictInt, Text
-from policy_kb import Citation
+from policy_kb import Citation, ResolvedRegion
+from policy_kb.schemas import Region
 
 
-class RegionRef(BaseModel):
-    code: str = Field(description="规则所属地区代码（CN 为国家规定）")
-    name: str
+class RegionRef(Region):
+    """The region an answer follows, and whether that is the national rules standing in."""
+
     matched: str | None = Field(default=None, description="问题或参数中识别出的地名")
     national_fallback: bool = Field(
         description="无地区或该地区无单独文件时为 true，答复按国家规定并提示当地规定可能不同"
     )
+
+    @classmethod
+    def of(cls, resolved: ResolvedRegion | None) -> RegionRef:
+        """None (no region known) answers by the national rules."""
+        if resolved is None:
+            return cls(code="CN", name="全国", matched=None, national_fallback=True)
+        return cls(
+            code=resolved.code,
+            name=resolved.name,
+            matched=resolved.matched_name,
+            national_fallback=resolved.national_fallback or resolved.code == "CN",
+        )
 
 
 class KbResult(BaseModel):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.answers import service as answers
 from api.claims import service as claims
-from api.errors import ValidationFailed
+from api.kb.errors import EmptyQuery
 from api.kb.schemas import (
     KbResult,
     KbSearchOut,
@@ -22,6 +22,7 @@ from api.kb.schemas import (
     SuggestionSource,
     SuggestionsOut,
 )
+from api.regions.errors import EmptyRegion, UnknownRegion
 from policy_kb import ResolvedRegion, RuleBase, UnknownRegionError, resolve_region
 from policy_kb.kb import Hit, KnowledgeBase
 
@@ -76,7 +77,7 @@ def suggestions(
 def _question(text: str, *, field: str) -> str:
     query = text.strip()
     if not query:
-        raise ValidationFailed("请输入要查询的问题", fields={field: "不能为空"})
+        raise EmptyQuery(field)
     return query
 
 
@@ -84,20 +85,13 @@ def _region_used(*, kb: KnowledgeBase, text: str, region: str | None) -> RegionR
     """The region the answer follows (a place named in the text wins); an unknown `region` is a 422."""
     if region is not None:
         if not region.strip():
-            raise ValidationFailed("地区不能为空", fields={"region": "请填写地区代码或名称，或不传此参数"})
+            raise EmptyRegion()
         try:
             resolve_region(region)
         except UnknownRegionError as exc:
-            raise ValidationFailed(exc.message_zh, fields={"region": exc.message_zh}) from exc
+            raise UnknownRegion(exc) from exc
     used: ResolvedRegion | None = kb.region_for(text, region)
-    if used is None:
-        return RegionRef(code="CN", name="全国", matched=None, national_fallback=True)
-    return RegionRef(
-        code=used.code,
-        name=used.name,
-        matched=used.matched_name,
-        national_fallback=used.national_fallback or used.code == "CN",
-    )
+    return RegionRef.of(used)
 
 
 def _result(hit: Hit) -> KbResult:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from api.auth import IntegrationOrStaff
 from api.claims.access import authorize
 from api.db import SessionDep
+from api.deps import SettingsDep
 from api.eligibility.deps import RuleBaseDep
 from api.fields import MAX_REGION_CHARS
 from api.kb import service
@@ -50,6 +51,7 @@ def operator_suggestions(
     session: SessionDep,
     rule_base: RuleBaseDep,
     caller: IntegrationOrStaff,
+    settings: SettingsDep,
 ) -> SuggestionsOut:
     if body.claim_id is not None:  # the answer carries the claim's status: the claim routes' rules
         authorize(request, session, caller, body.claim_id, detail=True, what="suggestions")
@@ -57,7 +59,7 @@ def operator_suggestions(
         kb=kb,
         session=session,
         rule_base=rule_base,
-        settings=request.app.state.settings,
+        settings=settings,
         text=body.text,
         region=body.region,
         claim_id=body.claim_id,

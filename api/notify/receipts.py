@@ -18,8 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.errors import ValidationFailed
+from api.notify.errors import BadReceipts
 from api.notify.models import SmsMessage
+from api.notify.push import check_batch_size
 from policy_kb.clock import CHINA_TZ
 
 Provider = Literal["aliyun", "tencent"]
@@ -80,11 +81,8 @@ def parse_receipts(provider: Provider, body: bytes) -> list[Receipt]:
                 Receipt(r.sid, r.report_status == "SUCCESS", r.errmsg, _time(r.user_receive_time)) for r in tencent
             ]
     except ValidationError:
-        raise ValidationFailed(
-            "状态报告应为 JSON 数组，每条含消息编号与发送结果", fields={"body": "格式不正确"}
-        ) from None
-    if len(receipts) > MAX_ITEMS:
-        raise ValidationFailed(f"单次推送超过 {MAX_ITEMS} 条")
+        raise BadReceipts() from None
+    check_batch_size(len(receipts), MAX_ITEMS)
     return receipts
 
 

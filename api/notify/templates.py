@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from api.errors import ValidationFailed
+from api.notify.errors import MissingVariables, UnknownTemplate, UnknownVariables, VariableTooLong
 
 SIGN = "【失业保险服务】"
 _VAR = re.compile(r"\$\{(\w+)\}")
@@ -30,13 +30,13 @@ class SmsTemplate:
     def render(self, params: dict[str, str]) -> str:
         missing = [v for v in self.variables if v not in params]
         if missing:
-            raise ValidationFailed(f"短信模板 {self.code} 缺少变量：{'、'.join(missing)}")
+            raise MissingVariables(self.code, missing)
         extra = set(params) - set(self.variables)
         if extra:
-            raise ValidationFailed(f"短信模板 {self.code} 没有变量：{'、'.join(sorted(extra))}")
+            raise UnknownVariables(self.code, sorted(extra))
         for name, value in params.items():
             if len(str(value)) > self.max_var_len:
-                raise ValidationFailed(f"短信变量 {name} 超过 {self.max_var_len} 个字")
+                raise VariableTooLong(name, self.max_var_len)
         return SIGN + _VAR.sub(lambda m: str(params[m.group(1)]), self.text)
 
 
@@ -69,4 +69,4 @@ def get_template(code: str) -> SmsTemplate:
     try:
         return TEMPLATES[code]
     except KeyError:
-        raise ValidationFailed(f"没有已报备的短信模板 {code}") from None
+        raise UnknownTemplate(code) from None

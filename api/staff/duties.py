@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from api.auth import Caller
-from api.errors import ForbiddenError, ValidationFailed
 from api.staff.enums import AUDIT_ROLES, BUSINESS_ROLES, FINANCE_ROLES, ROLE_LABELS, Role
+from api.staff.errors import AuditorReadsOnly, IncompatibleRoles, NoRole, OwnRequest, UnknownRole
 
 
 def check_role_combination(roles: Iterable[str]) -> list[Role]:
@@ -23,13 +23,12 @@ def check_role_combination(roles: Iterable[str]) -> list[Role]:
         try:
             parsed.add(Role(name))
         except ValueError:
-            raise ValidationFailed(f"没有这个岗位：{name}", fields={"roles": f"没有这个岗位：{name}"}) from None
+            raise UnknownRole(name) from None
     if not parsed:
-        raise ValidationFailed("至少需要一个岗位", fields={"roles": "至少需要一个岗位"})
+        raise NoRole()
     if parsed & AUDIT_ROLES and parsed & (BUSINESS_ROLES | FINANCE_ROLES):
         others = "、".join(ROLE_LABELS[r] for r in sorted(parsed - AUDIT_ROLES))
-        message = f"稽核审计岗位不得与业务、财务岗位混岗（不能同时担任{others}）"
-        raise ValidationFailed(message, fields={"roles": message})
+        raise IncompatibleRoles(others)
     return sorted(parsed)
 
 
@@ -44,10 +43,10 @@ def ensure_not_own_request(
     same_actor = requester_actor == approver.actor
     same_staff = requester_staff_id is not None and requester_staff_id == approver.staff_id
     if same_actor or same_staff:
-        raise ForbiddenError(f"不能审批本人提出的{what}（不相容岗位分离）", code="separation_of_duties")
+        raise OwnRequest(what)
 
 
 def ensure_not_auditor_action(caller: Caller) -> None:
     """Auditors only read: any business action by an auditor account is refused."""
     if caller.roles & {r.value for r in AUDIT_ROLES} and not caller.is_integration:
-        raise ForbiddenError("稽核审计岗位只能查看，不能办理业务", code="separation_of_duties")
+        raise AuditorReadsOnly()

@@ -16,14 +16,21 @@ from sqlalchemy.orm import Session
 from api.audit import record_audit
 from api.auth import Caller
 from api.db import utcnow
-from api.errors import ConflictError, NotFoundError, UnauthorizedError, ValidationFailed
 from api.staff.duties import check_role_combination
+from api.staff.errors import (
+    CannotDeactivateSelf,
+    DemoPasswordRefused,
+    LoginFailed,
+    PasswordTooShort,
+    StaffNotFound,
+    UsernameTaken,
+    WrongOldPassword,
+)
 from api.staff.models import StaffAccount, StaffSession
 from api.staff.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from api.staff.throttle import FAILED_ACTION, check_login_allowed, failed_actor
 
 SESSION_HOURS = 12
-LOGIN_FAILED = "用户名或密码错误"
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,7 @@ def caller_of(account: StaffAccount) -> Caller:
 def get_account(session: Session, *, staff_id: int) -> StaffAccount:
     account = session.get(StaffAccount, staff_id) if 0 < staff_id <= 2**31 - 1 else None
     if account is None:
-        raise NotFoundError("没有这个工作人员账号")
+        raise StaffNotFound()
     return account
 
 
@@ -63,8 +70,7 @@ def list_accounts(session: Session) -> list[StaffAccount]:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        message = f"密码至少 {MIN_PASSWORD_LENGTH} 位"
-        raise ValidationFailed(message, fields={"password": message})
+        raise PasswordTooShort(MIN_PASSWORD_LENGTH)
 
 
 def create_account(
@@ -80,7 +86,7 @@ def create_account(
     checked = check_role_combination(roles)
     _check_password(password)
     if find_account(session, username=username) is not None:
-        raise ConflictError(f"用户名 {username} 已存在", fields={"username": "已存在"})
+        raise UsernameTaken(username)
     account = StaffAccount(
         username=username,
         display_name=display_name,
@@ -94,7 +100,7 @@ def create_account(
             session.add(account)
             session.flush()
     except IntegrityError:  # created by a concurrent request meanwhile
-        raise ConflictError(f"用户名 {username} 已存在", fields={"username": "已存在"}) from None
+        raise UsernameTaken(username) from None
     record_audit(
         session,
         actor=actor,
@@ -126,7 +132,7 @@ def set_roles(session: Session, *, actor: Caller, staff_id: int, roles: list[str
 def set_active(session: Session, *, actor: Caller, staff_id: int, active: bool) -> StaffAccount:
     account = get_account(session, staff_id=staff_id)
     if actor.staff_id == staff_id and not active:
-        raise ConflictError("不能停用自己的账号")
+        raise CannotDeactivateSelf()
     before = {"active": account.active}
     account.active = active
     if not active:
@@ -167,7 +173,7 @@ def login(
             entity_id=account.id if account else "-",
             after={"address": address},
         )
-        raise UnauthorizedError(LOGIN_FAILED)
+        raise LoginFailed()
     if password in refused_passwords:
         record_audit(
             session,
@@ -176,7 +182,7 @@ def login(
             entity_type="staff",
             entity_id=account.id,
         )
-        raise UnauthorizedError("演示账号的密码不能在生产环境使用，请先修改密码")
+        raise DemoPasswordRefused()
     if needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
     token = secrets.token_urlsafe(32)
@@ -233,7 +239,7 @@ def logout(session: Session, *, token: str) -> None:
 
 def change_password(session: Session, *, account: StaffAccount, old: str, new: str) -> None:
     if not verify_password(account.password_hash, old):
-        raise ValidationFailed("原密码不正确", fields={"old_password": "不正确"})
+        raise WrongOldPassword()
     _check_password(new)
     account.password_hash = hash_password(new)
     record_audit(

@@ -22,7 +22,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.auth import Caller
-from api.errors import ForbiddenError
+from api.staff.errors import CsrfRefused
 from api.staff.service import SESSION_HOURS, caller_of, csrf_token, resolve_token
 
 COOKIE_NAME = "staff_session"
@@ -30,7 +30,6 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_COOKIE = "staff_csrf"
 _SALT = "staff-session"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-CSRF_REFUSED = "请求未附带有效的防伪令牌或来自其他网站，请刷新页面后重试"
 
 
 @dataclass(frozen=True)
@@ -126,7 +125,7 @@ def resolve_staff(request: Request) -> Caller | None:
     if context is None:
         return None
     if request.method not in _SAFE_METHODS and not csrf_ok(request, context, request.headers.get(CSRF_HEADER)):
-        raise ForbiddenError(CSRF_REFUSED)
+        raise CsrfRefused()
     return context.caller
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.audit.models import AuditEvent
-from api.errors import TooManyRequests
+from api.staff.errors import LoginLocked
 
 FAILED_ACTION = "staff.login_failed"
 WINDOW = timedelta(minutes=15)
@@ -28,7 +28,7 @@ def failed_actor(username: str) -> str:
 
 
 def check_login_allowed(session: Session, *, username: str, address: str, now: datetime) -> None:
-    """Raise TooManyRequests (with the minutes left) while the account or the address is locked."""
+    """Raise LoginLocked (with the minutes left) while the account or the address is locked."""
     since = now - WINDOW
     recent = select(func.count(), func.min(AuditEvent.at)).where(
         AuditEvent.action == FAILED_ACTION, AuditEvent.at >= since
@@ -38,7 +38,4 @@ def check_login_allowed(session: Session, *, username: str, address: str, now: d
     for (count, oldest), limit, whose in ((by_account, PER_ACCOUNT, "该账号"), (by_address, PER_ADDRESS, "本机")):
         if count >= limit and oldest is not None:
             minutes = max(1, math.ceil((oldest + WINDOW - now).total_seconds() / 60))
-            raise TooManyRequests(
-                f"{whose}登录失败次数过多，已暂时锁定，请{minutes}分钟后再试；忘记密码请联系班长（主管）重置。",
-                code="login_locked",
-            )
+            raise LoginLocked(whose, minutes)

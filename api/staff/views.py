@@ -10,8 +10,10 @@ from fastapi.responses import JSONResponse
 from api.auth import Caller, require_staff_roles
 from api.channels.limits import client_address
 from api.db import SessionDep
+from api.deps import SettingsDep
 from api.errors import UnauthorizedError, error_body
 from api.staff import service
+from api.staff.errors import NotLoggedIn
 from api.staff.schemas import ActiveUpdate, LoginRequest, PasswordChange, RolesUpdate, StaffCreate, StaffRead
 from api.staff.seed import refused_passwords
 from api.staff.sessions import CSRF_HEADER, clear_session_cookie, cookie_token, csrf_token_of, set_session_cookie
@@ -31,14 +33,16 @@ SupervisorOrAuditor = Annotated[Caller, Depends(require_staff_roles("supervisor"
     "它也在可由本站脚本读取的 staff_csrf Cookie 中。",
     responses={401: {"description": "登录失败"}},
 )
-def login(body: LoginRequest, request: Request, response: Response, session: SessionDep) -> StaffRead | JSONResponse:
+def login(
+    body: LoginRequest, request: Request, response: Response, session: SessionDep, settings: SettingsDep
+) -> StaffRead | JSONResponse:
     try:
         done = service.login(
             session,
             username=body.username,
             password=body.password,
-            address=client_address(request, request.app.state.settings.trusted_proxies),
-            refused_passwords=refused_passwords(request.app.state.settings),
+            address=client_address(request, settings.trusted_proxies),
+            refused_passwords=refused_passwords(settings),
         )
     except UnauthorizedError as exc:
         # Answered rather than raised, so the request commits the failed attempt's audit row.
@@ -60,7 +64,7 @@ def logout(request: Request, session: SessionDep) -> Response:
 @router.get("/me", response_model=StaffRead, summary="当前登录的工作人员（响应头 X-CSRF-Token 为本会话的防伪令牌）")
 def me(caller: AnyStaff, request: Request, response: Response, session: SessionDep) -> StaffRead:
     if caller.staff_id is None:
-        raise UnauthorizedError("请先登录")
+        raise NotLoggedIn()
     token = cookie_token(request)
     if token is not None:
         response.headers[CSRF_HEADER] = csrf_token_of(request, token)

@@ -2,7 +2,7 @@
 
 Each function checks who may act (首接负责: only the owning unit handles its
 tickets; nobody approves their own extension), moves the ticket through the one
-transition function and records the audit row. Services never commit.
+transition function, which writes the event and the audit row together. Services never commit.
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from api.audit import record_audit
 from api.auth import Caller
-from api.errors import ConflictError, ForbiddenError
 from api.handoff import rating
 from api.handoff import service as handoff
 from api.notify import SmsProvider
@@ -22,6 +20,15 @@ from api.privacy import mask_text
 from api.staff.duties import ensure_not_own_request
 from api.tickets.deadlines import compute_deadlines, deadline_after, extend
 from api.tickets.enums import Satisfaction, TicketAction
+from api.tickets.errors import (
+    ExtensionPending,
+    NoChannel,
+    NoExtensionPending,
+    NotOwnerUnit,
+    NotPaused,
+    NotSent,
+    SameUnit,
+)
 from api.tickets.limits import TicketLimits
 from api.tickets.models import Ticket
 from api.tickets.progress import Kind, interim_text, tell_claimant
@@ -43,27 +50,11 @@ def _owning_unit(ticket: Ticket, actor: Actor) -> None:
     if actor.caller.is_integration:
         return
     if actor.unit != ticket.owner_unit:
-        raise ForbiddenError(
-            f"工单{ticket.number}由“{ticket.owner_unit}”首接负责，其他单位不能办理；如需调整请由该单位转办",
-            code="not_owner_unit",
-        )
-
-
-def _audit(session: Session, actor: Actor, action: TicketAction, ticket: Ticket, before: str, **after: object) -> None:
-    record_audit(
-        session,
-        actor=actor.name,
-        action=f"ticket.{action.value}",
-        entity_type="ticket",
-        entity_id=ticket.id,
-        before={"status": before},
-        after={"status": ticket.status, **after},
-    )
+        raise NotOwnerUnit(ticket.number, ticket.owner_unit)
 
 
 def accept(session: Session, *, ticket: Ticket, actor: Actor, now: datetime) -> Ticket:
     _owning_unit(ticket, actor)
-    before = ticket.status
     check(ticket, TicketAction.accept)
     ticket.assignee_staff_id = actor.caller.staff_id
     ticket.assignee_name = actor.display_name or actor.caller.name
@@ -76,20 +67,18 @@ def accept(session: Session, *, ticket: Ticket, actor: Actor, now: datetime) -> 
         actor=actor.name,
         now=now,
         data={"on_time": now <= ticket.accept_by},
+        audit={},
     )
-    _audit(session, actor, TicketAction.accept, ticket, before)
     return ticket
 
 
 def start(session: Session, *, ticket: Ticket, actor: Actor, now: datetime) -> Ticket:
     _owning_unit(ticket, actor)
-    before = ticket.status
     check(ticket, TicketAction.start)
     if ticket.assignee_staff_id is None:
         ticket.assignee_staff_id = actor.caller.staff_id
         ticket.assignee_name = actor.display_name or actor.caller.name
-    transition(session, ticket, action=TicketAction.start, actor=actor.name, now=now)
-    _audit(session, actor, TicketAction.start, ticket, before)
+    transition(session, ticket, action=TicketAction.start, actor=actor.name, now=now, audit={})
     return ticket
 
 
@@ -97,7 +86,6 @@ def resolve(
     session: Session, *, ticket: Ticket, actor: Actor, answer: str, now: datetime, sms: SmsProvider | None
 ) -> Ticket:
     _owning_unit(ticket, actor)
-    before = ticket.status
     check(ticket, TicketAction.resolve)
     ticket.answer = answer.strip()
     ticket.responded_at = now
@@ -109,8 +97,8 @@ def resolve(
         now=now,
         note=ticket.answer,
         data={"on_time": now <= ticket.respond_by},
+        audit={},
     )
-    _audit(session, actor, TicketAction.resolve, ticket, before)
     tell_claimant(session, ticket=ticket, kind="answered", sms=sms)
     # The answer ends the hand-off: the assistant is back, says so and asks for the claimant's rating.
     handoff.release(session, ticket=ticket, actor=actor.name, now=now, note="工单已答复，会话交还智能客服")
@@ -127,11 +115,12 @@ def interim_reply(
     _owning_unit(ticket, actor)
     check(ticket, TicketAction.interim_reply)
     if not ticket.sender:
-        raise ConflictError("该工单没有可在线回复的渠道（电话受理且未留短信号码），请电话联系诉求人", code="no_channel")
+        raise NoChannel()
     text = mask_text(text.strip())
-    event = transition(session, ticket, action=TicketAction.interim_reply, actor=actor.name, now=now, note=text)
+    event = transition(
+        session, ticket, action=TicketAction.interim_reply, actor=actor.name, now=now, note=text, audit={}
+    )
     session.flush()  # the event's id keys the message: each interim reply is sent once
-    _audit(session, actor, TicketAction.interim_reply, ticket, ticket.status, event_id=event.id)
     sent = tell_claimant(
         session,
         ticket=ticket,
@@ -141,7 +130,7 @@ def interim_reply(
         dedup=f"ticket:{ticket.id}:interim:{event.id}",
     )
     if not sent:
-        raise ConflictError("消息未能发出：该渠道暂不支持在线回复，请电话联系诉求人", code="not_sent")
+        raise NotSent()
     return ticket
 
 
@@ -163,7 +152,6 @@ def follow_up(
     claimant's word); the operator's choice then only decides closing or reopening.
     """
     _owning_unit(ticket, actor)
-    before = ticket.status
     action = TicketAction.reopen if satisfaction is Satisfaction.unsatisfied else TicketAction.close
     check(ticket, action)
     if ticket.satisfaction_by != "claimant":
@@ -181,8 +169,16 @@ def follow_up(
         data["respond_by"] = fresh.respond_by.isoformat()
     else:
         ticket.closed_at = now
-    transition(session, ticket, action=action, actor=actor.name, now=now, note=note, data=data)
-    _audit(session, actor, action, ticket, before, satisfaction=satisfaction.value, solved=solved)
+    transition(
+        session,
+        ticket,
+        action=action,
+        actor=actor.name,
+        now=now,
+        note=note,
+        data=data,
+        audit={"satisfaction": satisfaction.value, "solved": solved},
+    )
     if action is TicketAction.close:
         handoff.release(session, ticket=ticket, actor=actor.name, now=now, note="工单办结，会话交还智能客服")
     kind: Kind = "closed" if action is TicketAction.close else "reopened"
@@ -203,8 +199,8 @@ def transfer(
     _owning_unit(ticket, actor)
     to_unit = to_unit.strip()
     if to_unit == ticket.owner_unit:
-        raise ConflictError("转办单位与当前负责单位相同")
-    before, from_unit = ticket.status, ticket.owner_unit
+        raise SameUnit()
+    from_unit = ticket.owner_unit
     check(ticket, TicketAction.transfer)
     stages = limits.for_ticket(ticket.category, ticket.urgency)
     ticket.accept_by, _ = deadline_after(now, stages.accept, day_ends=limits.working_day_ends)
@@ -219,8 +215,8 @@ def transfer(
         now=now,
         note=reason,
         data={"from_unit": from_unit, "to_unit": to_unit},
+        audit={"from_unit": from_unit, "to_unit": to_unit},
     )
-    _audit(session, actor, TicketAction.transfer, ticket, before, from_unit=from_unit, to_unit=to_unit)
     return ticket
 
 
@@ -230,7 +226,7 @@ def request_extension(
     _owning_unit(ticket, actor)
     check(ticket, TicketAction.request_extension)
     if ticket.extension_requested_by:
-        raise ConflictError("该工单已有待审批的延期申请", code="extension_pending")
+        raise ExtensionPending()
     ticket.extension_requested_by = actor.name
     ticket.extension_working_days = working_days
     ticket.extension_reason = reason
@@ -242,8 +238,8 @@ def request_extension(
         now=now,
         note=reason,
         data={"working_days": working_days},
+        audit={"working_days": working_days},
     )
-    _audit(session, actor, TicketAction.request_extension, ticket, ticket.status, working_days=working_days)
     return ticket
 
 
@@ -261,7 +257,7 @@ def decide_extension(
     _owning_unit(ticket, actor)
     check(ticket, action)
     if not ticket.extension_requested_by or not ticket.extension_working_days:
-        raise ConflictError("该工单没有待审批的延期申请", code="no_extension_pending")
+        raise NoExtensionPending()
     ensure_not_own_request(requester_actor=ticket.extension_requested_by, approver=actor.caller, what="延期申请")
     days = ticket.extension_working_days
     data: dict[str, object] = {"working_days": days, "requested_by": ticket.extension_requested_by}
@@ -273,8 +269,9 @@ def decide_extension(
         ticket.overdue_marked_for = ticket.reminded_for = None
         data["respond_by"] = ticket.respond_by.isoformat()
     ticket.extension_requested_by = ticket.extension_working_days = ticket.extension_reason = None
-    transition(session, ticket, action=action, actor=actor.name, now=now, note=note, data=data)
-    _audit(session, actor, action, ticket, ticket.status, working_days=days)
+    transition(
+        session, ticket, action=action, actor=actor.name, now=now, note=note, data=data, audit={"working_days": days}
+    )
     return ticket
 
 
@@ -289,14 +286,13 @@ def remind(session: Session, *, ticket: Ticket, actor: Actor, note: str | None, 
         now=now,
         note=note,
         data={"due_at": ticket.due_at.isoformat() if ticket.due_at else None},
+        audit={},
     )
-    _audit(session, actor, TicketAction.remind, ticket, ticket.status)
     return ticket
 
 
 def add_note(session: Session, *, ticket: Ticket, actor: Actor, note: str, now: datetime) -> Ticket:
-    transition(session, ticket, action=TicketAction.note, actor=actor.name, now=now, note=note)
-    _audit(session, actor, TicketAction.note, ticket, ticket.status)
+    transition(session, ticket, action=TicketAction.note, actor=actor.name, now=now, note=note, audit={})
     return ticket
 
 
@@ -305,5 +301,5 @@ def release_conversation(session: Session, *, ticket: Ticket, actor: Actor, note
     _owning_unit(ticket, actor)
     released = handoff.release(session, ticket=ticket, actor=actor.name, now=now, note=note)
     if released == 0:
-        raise ConflictError("该工单没有转人工中的会话", code="not_paused")
+        raise NotPaused()
     return released

@@ -1,4 +1,4 @@
-"""Request dependencies of the ticket routes: the acting staff member, the limits, the SMS provider."""
+"""Request dependencies of the ticket routes: the acting staff member and the limits (the SMS provider: api.deps)."""
 
 from collections.abc import Callable
 from typing import Annotated
@@ -7,7 +7,6 @@ from fastapi import Depends, FastAPI, Request
 
 from api.auth import Caller, require_roles, require_staff_roles
 from api.db import SessionDep
-from api.notify import SmsProvider
 from api.staff.models import StaffAccount
 from api.tickets.actions import Actor
 from api.tickets.limits import TicketLimits, load_limits
@@ -24,11 +23,6 @@ def install_ticket_limits(app: FastAPI) -> None:
 def get_limits(request: Request) -> TicketLimits:
     limits: TicketLimits | None = getattr(request.app.state, "ticket_limits", None)
     return limits if limits is not None else load_limits(request.app.state.settings.ticket_limits_path)
-
-
-def get_sms(request: Request) -> SmsProvider | None:
-    provider: SmsProvider | None = getattr(request.app.state, "sms", None)
-    return provider
 
 
 def actor_for(*roles: str, staff_only: bool, dialogue: bool = False) -> Callable[..., Actor]:
@@ -48,7 +42,6 @@ def actor_for(*roles: str, staff_only: bool, dialogue: bool = False) -> Callable
 
 
 Limits = Annotated[TicketLimits, Depends(get_limits)]
-Sms = Annotated[SmsProvider | None, Depends(get_sms)]
 Reader = Annotated[Caller, Depends(require_roles(*READ_ROLES))]
 # The dialogue engine files tickets for its claimant (api/tickets/views.py checks which).
 Creator = Annotated[Actor, Depends(actor_for(*HANDLE_ROLES, staff_only=False, dialogue=True))]

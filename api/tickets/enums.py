@@ -1,4 +1,4 @@
-"""Ticket vocabularies: category, urgency, channel, status and the actions that move a ticket."""
+"""Ticket vocabularies: category, urgency, status and the actions that move a ticket (channels: api.vocab)."""
 
 from __future__ import annotations
 
@@ -16,15 +16,6 @@ class Category(StrEnum):
 class Urgency(StrEnum):
     normal = "normal"
     urgent = "urgent"
-
-
-class Channel(StrEnum):
-    phone = "phone"  # 12333 热线
-    web = "web"
-    wechat = "wechat"
-    sms = "sms"
-    counter = "counter"  # 窗口
-    other = "other"
 
 
 class TicketStatus(StrEnum):

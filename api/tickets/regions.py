@@ -6,17 +6,10 @@ it falls under (辽宁省), so the owning unit knows where the claimant is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from api.errors import ValidationFailed
+from api.regions.errors import UnknownRegion
 from policy_kb import UnknownRegionError
 from policy_kb import resolve_region as kb_resolve_region
-
-
-@dataclass(frozen=True)
-class Region:
-    code: str
-    name: str
+from policy_kb.schemas import Region
 
 
 def resolve_region(text: str) -> Region:
@@ -24,5 +17,5 @@ def resolve_region(text: str) -> Region:
     try:
         found = kb_resolve_region(text.strip())
     except UnknownRegionError as exc:
-        raise ValidationFailed(exc.message_zh, fields={"region": exc.message_zh}) from exc
-    return Region(found.matched_code, found.matched_name)
+        raise UnknownRegion(exc) from exc
+    return Region(code=found.matched_code, name=found.matched_name)

@@ -6,8 +6,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, PlainSerializer
 
 from api.fields import Line, StrictInt, Text
-from api.tickets.enums import Category, Channel, Satisfaction, Urgency
+from api.tickets.enums import Category, Satisfaction, Urgency
+from api.vocab import TicketChannel
 from policy_kb.clock import CHINA_TZ
+from policy_kb.schemas import Region
 
 
 def _local(value: datetime) -> str:
@@ -26,7 +28,7 @@ class TranscriptLine(BaseModel):
 
 class TicketCreate(BaseModel):
     category: Category
-    channel: Channel
+    channel: TicketChannel
     region: Line = Field(min_length=1, max_length=40, description="地区代码或名称，如 500000、重庆、沈阳")
     claim_id: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
     summary: Text = Field(min_length=2, max_length=500)
@@ -50,11 +52,6 @@ class TicketCreate(BaseModel):
     )
 
 
-class RegionRead(BaseModel):
-    code: str
-    name: str
-
-
 class ExtensionRead(BaseModel):
     requested_by: str
     working_days: int
@@ -67,7 +64,7 @@ class TicketRead(BaseModel):
     category: str
     urgency: str
     channel: str
-    region: RegionRead
+    region: Region
     claim_id: int | None
     sender: str | None
     summary: str

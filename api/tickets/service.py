@@ -11,13 +11,13 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from api.audit import record_audit
-from api.errors import NotFoundError, ValidationFailed
 from api.handoff import service as handoff
 from api.handoff.models import ConversationPause
 from api.notify import SmsProvider
 from api.privacy import mask_text
 from api.tickets.deadlines import compute_deadlines
 from api.tickets.enums import ACTION_LABELS, STATUS_LABELS, TicketAction, TicketStatus
+from api.tickets.errors import BadStatusFilter, TicketNotFound
 from api.tickets.limits import TicketLimits
 from api.tickets.models import Ticket, TicketEvent
 from api.tickets.progress import respond_within, tell_claimant
@@ -25,13 +25,13 @@ from api.tickets.regions import resolve_region
 from api.tickets.schemas import (
     EventRead,
     ExtensionRead,
-    RegionRead,
     TicketCreate,
     TicketDetail,
     TicketRead,
 )
 from api.tickets.transitions import allowed_actions, transition
 from policy_kb.clock import CHINA_TZ
+from policy_kb.schemas import Region
 
 MAX_PAGE = 200
 MAX_ID = 2**31 - 1  # integer keys: anything larger names no row (and would overflow PostgreSQL)
@@ -144,7 +144,7 @@ def get_ticket(session: Session, *, ref: str | int, lock: bool = False) -> Ticke
         stmt = select(Ticket).where(Ticket.number == str(ref).strip().upper())
         ticket = session.scalar(stmt.with_for_update() if lock else stmt)
     if ticket is None:
-        raise NotFoundError("没有这个工单")
+        raise TicketNotFound()
     return ticket
 
 
@@ -156,10 +156,7 @@ def parse_statuses(raw: str | None) -> list[TicketStatus] | None:
         try:
             statuses.append(TicketStatus(part.strip()))
         except ValueError:
-            allowed = "、".join(s.value for s in TicketStatus)
-            raise ValidationFailed(
-                f"status 取值不在允许范围内（{allowed}）", fields={"status": "取值不在允许范围内"}
-            ) from None
+            raise BadStatusFilter([s.value for s in TicketStatus]) from None
     return statuses
 
 
@@ -258,7 +255,7 @@ def to_read(ticket: Ticket, *, now: datetime, paused: bool) -> TicketRead:
         category=ticket.category,
         urgency=ticket.urgency,
         channel=ticket.channel,
-        region=RegionRead(code=ticket.region_code, name=ticket.region_name),
+        region=Region(code=ticket.region_code, name=ticket.region_name),
         claim_id=ticket.claim_id,
         sender=mask_text(ticket.sender) if ticket.sender else None,
         summary=mask_text(ticket.summary),

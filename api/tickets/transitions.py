@@ -1,7 +1,9 @@
 """The ticket status machine: ONE table of allowed transitions and ONE function that performs them.
 
 Every change to a ticket goes through `transition()`, which refuses what the table
-does not allow (409, in Chinese) and appends the event row (who, when, from, to, note).
+does not allow (409, in Chinese) and appends the event row (who, when, from, to, note);
+a staff action also passes `audit`, and the audit row is written with the event
+(api.audit.record_transition, the helper claims and back-pay use too).
 Actions that record something without changing the status (催办, 延期, 备注, …)
 map a status to itself.
 """
@@ -13,8 +15,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.errors import ConflictError
+from api.audit import record_transition
 from api.tickets.enums import ACTION_LABELS, STATUS_LABELS, TicketAction, TicketStatus
+from api.tickets.errors import InvalidTicketTransition
 from api.tickets.models import Ticket, TicketEvent
 
 A, S = TicketAction, TicketStatus
@@ -91,10 +94,7 @@ def check(ticket: Ticket, action: TicketAction) -> TicketStatus:
     target = allowed(action, current)
     if target is None:
         now_label = STATUS_LABELS[current] if current else "未受理"
-        raise ConflictError(
-            f"工单{ticket.number or ''}当前状态为“{now_label}”，不能“{ACTION_LABELS[action]}”",
-            code="invalid_transition",
-        )
+        raise InvalidTicketTransition(ticket.number or "", now_label, ACTION_LABELS[action])
     return target
 
 
@@ -107,10 +107,13 @@ def transition(
     now: datetime,
     note: str | None = None,
     data: dict[str, Any] | None = None,
+    audit: dict[str, Any] | None = None,
 ) -> TicketEvent:
     """Move `ticket` by `action` (or refuse with 409) and append the event row.
 
-    Callers that change deadlines call `check()` first, change them, then this.
+    `audit` (what the audit row adds after the status; ``{}`` for nothing more) also writes the
+    audit row `ticket.<action>`; None for what only the ticket's own history keeps (a claimant's
+    message, scheduled marks). Callers that change deadlines call `check()` first, change them, then this.
     """
     current = TicketStatus(ticket.status) if ticket.status else None
     target = check(ticket, action)
@@ -128,5 +131,17 @@ def transition(
         note=note,
         data=data,
     )
-    session.add(event)
+    if audit is None:
+        session.add(event)
+        return event
+    record_transition(
+        session,
+        event=event,
+        actor=actor,
+        action=f"ticket.{action.value}",
+        entity_type="ticket",
+        entity_id=ticket.id,
+        before={"status": current.value if current else None},
+        after={"status": target.value, **audit},
+    )
     return event

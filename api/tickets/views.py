@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
 from api.claims.access import authorize_claimant_action, authorize_conversation
 from api.db import SessionDep, utcnow
+from api.deps import SettingsDep, SmsDep
 from api.metrics import HANDOFFS
 from api.tickets import actions, service
-from api.tickets.deps import Creator, Handler, Limits, Reader, Sms, Supervisor
+from api.tickets.deps import Creator, Handler, Limits, Reader, Supervisor
 from api.tickets.schemas import (
     ExtensionBody,
     FollowUpBody,
@@ -34,12 +35,12 @@ TicketRef = Annotated[str, Path(max_length=40)]
 
 @router.post("", response_model=TicketRead, status_code=201, summary="受理工单（带 sender 时该会话转人工）")
 def create(
-    body: TicketCreate, request: Request, actor: Creator, session: SessionDep, limits: Limits, sms: Sms
+    body: TicketCreate, actor: Creator, session: SessionDep, limits: Limits, sms: SmsDep, settings: SettingsDep
 ) -> TicketRead:
     authorize_conversation(actor.caller, body.sender)
     if body.claim_id is not None:
         authorize_claimant_action(session, actor.caller, body.claim_id)
-    owner_unit = actor.unit or request.app.state.settings.ticket_intake_unit
+    owner_unit = actor.unit or settings.ticket_intake_unit
     ticket = service.create_ticket(
         session,
         body=body,
@@ -106,7 +107,7 @@ def start(ref: TicketRef, actor: Handler, session: SessionDep) -> TicketDetail:
 
 
 @router.post("/{ref}/resolve", response_model=TicketDetail, summary="答复诉求人")
-def resolve(ref: TicketRef, body: ResolveBody, actor: Handler, session: SessionDep, sms: Sms) -> TicketDetail:
+def resolve(ref: TicketRef, body: ResolveBody, actor: Handler, session: SessionDep, sms: SmsDep) -> TicketDetail:
     ticket = service.get_ticket(session, ref=ref, lock=True)
     actions.resolve(session, ticket=ticket, actor=actor, answer=body.answer, now=utcnow(), sms=sms)
     return _done(session, ref)
@@ -114,7 +115,7 @@ def resolve(ref: TicketRef, body: ResolveBody, actor: Handler, session: SessionD
 
 @router.post("/{ref}/interim-replies", response_model=TicketDetail, summary="答复前先回复诉求人（不改变状态）")
 def interim_reply(
-    ref: TicketRef, body: InterimReplyBody, actor: Handler, session: SessionDep, sms: Sms
+    ref: TicketRef, body: InterimReplyBody, actor: Handler, session: SessionDep, sms: SmsDep
 ) -> TicketDetail:
     ticket = service.get_ticket(session, ref=ref, lock=True)
     actions.interim_reply(session, ticket=ticket, actor=actor, text=body.text, now=utcnow(), sms=sms)
@@ -123,7 +124,7 @@ def interim_reply(
 
 @router.post("/{ref}/follow-up", response_model=TicketDetail, summary="回访：满意则办结，不满意则重办")
 def follow_up(
-    ref: TicketRef, body: FollowUpBody, actor: Handler, session: SessionDep, limits: Limits, sms: Sms
+    ref: TicketRef, body: FollowUpBody, actor: Handler, session: SessionDep, limits: Limits, sms: SmsDep
 ) -> TicketDetail:
     actions.follow_up(
         session,

@@ -9,7 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.chat.owners import give_cookie
 from api.chat.schemas import MAX_MESSAGE_CHARS
-from api.settings import Environment, Settings
+from api.deps import SettingsDep
+from api.settings import Environment
 
 STATIC = Path(__file__).parent / "static"
 # The page shows the gateway's own limit before sending (count / max), so it is filled in here
@@ -25,9 +26,8 @@ async def index() -> RedirectResponse:
 
 
 @router.get("/chat")
-async def chat_page(request: Request) -> HTMLResponse:
+async def chat_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     # The browser's session cookie: its conversations answer only it (api/chat/owners.py).
-    settings: Settings = request.app.state.settings
     response = HTMLResponse(CHAT_PAGE)
     give_cookie(request, response, secure=settings.environment == Environment.production)
     return response

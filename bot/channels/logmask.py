@@ -9,7 +9,7 @@ in step by tests/security/test_bot_logmask.py rather than by an import.
 
 Installed when Rasa imports the gateway channel (bot/channels/gateway.py), which happens at
 start-up before any message is served, on every way Rasa is started (scripts/run.sh,
-docker/bot.Dockerfile, tests/e2e/stack.py): no command line to keep in step.
+docker/bot.Dockerfile, devtools/stack.py): no command line to keep in step.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ DUTY_ZH = {"monthly_claim": "按月申领", "qualification_check": "资格核验
 class Note:
     """One explanation: a code, the Chinese text, the citations of the rules it rests on.
 
-    The claims API answers it as a ``Reason`` with the same fields.
+    The claims API answers it as a ``policy_kb.schemas.Explanation`` with the same fields.
     """
 
     code: str

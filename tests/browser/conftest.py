@@ -1,4 +1,4 @@
-"""A real API server (uvicorn, SQLite in a temp dir, migrated and seeded) and the system Chromium.
+"""A real API server (devtools.stack.api_server, SQLite in a temp dir, migrated and seeded) and the system Chromium.
 
 Playwright drives /usr/bin/chromium (Debian packages chromium, chromium-driver and
 fonts-wqy-microhei, installed by scripts/bootstrap.sh); it never downloads a browser.
@@ -8,10 +8,6 @@ Screenshots go to artifacts/screenshots/.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +19,7 @@ from api.db import make_engine, make_sessionmaker
 from api.migrate import upgrade
 from api.staff.seed import seed_staff
 from bench.fake_rasa import FakeRasa
+from devtools.stack import api_server
 from tests.conftest import REQUIRE_SERVICES, make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,12 +49,6 @@ DEMO_TICKET = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     if not Path(CHROMIUM).exists():
@@ -71,7 +62,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     with make_sessionmaker(engine)() as session, session.begin():
         seed_staff(session, make_settings(url))
     engine.dispose()
-    port = _free_port()
     # A stand-in assistant ("已收到：<message>"): the chat tests see which messages reach it.
     rasa = FakeRasa()
     rasa.__enter__()
@@ -85,44 +75,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         "OUTBOUND_SWEEP_SECONDS": "0",
         "PYTHONPATH": str(ROOT),
     }
-    log = (folder / "uvicorn.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            if proc.poll() is not None:
-                raise RuntimeError(f"uvicorn exited: {(folder / 'uvicorn.log').read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.25)
-        auth = {"Authorization": "Bearer dev-token"}
-        claim = httpx.post(f"{base}/v1/claims", json=DEMO_CLAIM, headers=auth, timeout=10)
-        ticket = httpx.post(f"{base}/v1/tickets", json=DEMO_TICKET, headers=auth, timeout=10)
-        assert claim.status_code == 201 and ticket.status_code == 201, (claim.text, ticket.text)
-        yield {"base": base, "claim": claim.json(), "ticket": ticket.json(), "rasa": rasa}
+        with api_server(env, log=folder / "uvicorn.log", timeout=30) as (base, _):
+            auth = {"Authorization": "Bearer dev-token"}
+            claim = httpx.post(f"{base}/v1/claims", json=DEMO_CLAIM, headers=auth, timeout=10)
+            ticket = httpx.post(f"{base}/v1/tickets", json=DEMO_TICKET, headers=auth, timeout=10)
+            assert claim.status_code == 201 and ticket.status_code == 201, (claim.text, ticket.text)
+            yield {"base": base, "claim": claim.json(), "ticket": ticket.json(), "rasa": rasa}
     finally:
-        proc.terminate()
-        proc.wait(timeout=15)
-        log.close()
         rasa.__exit__(None, None, None)
 
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from api.claims.seed import demo_id_number
-from tests.e2e.stack import Stack
+from devtools.stack import Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from api.db import make_engine
+from devtools.stack import BOT_BIN, MODEL, Stack
 from tests.conftest import _unavailable
-from tests.e2e.stack import BOT_BIN, MODEL, Stack
 from tests.faults.services import REDIS_SERVER, PrivateRedis, TcpProxy, wait_healthy
 from tests.security.private_db import empty_postgres_schema, postgres_base, schema_url
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.stack import Stack, free_port
+from devtools.stack import Stack, free_port
 
 REDIS_SERVER = shutil.which("redis-server")
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from api.db import make_engine
-from tests.e2e.stack import ROOT
+from devtools.stack import ROOT
 from tests.security.private_db import empty_postgres_schema, postgres_base, schema_url
 
 pytestmark = pytest.mark.faults

@@ -26,7 +26,7 @@ import pytest
 
 from api.settings import DEV_SMS_PUSH_TOKEN
 from bench.fake_rasa import FakeRasa
-from tests.e2e.stack import Stack
+from devtools.stack import Stack
 from tests.fakes import wechat_standin
 from tests.fakes.wechat_standin import WeChatStandIn
 from tests.faults.services import wait_healthy

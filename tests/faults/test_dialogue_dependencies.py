@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from api.chat.service import UNAVAILABLE_REPLY
-from tests.e2e.stack import Stack
+from devtools.stack import Stack
 from tests.faults.services import PrivateRedis
 
 pytestmark = [pytest.mark.faults, pytest.mark.e2e]

@@ -13,7 +13,7 @@ import pytest
 from redis.asyncio import Redis
 
 from api.chat.rasa_client import DialogueUnavailable, RasaClient
-from tests.e2e.stack import free_port
+from devtools.stack import free_port
 from tests.faults.services import PrivateRedis
 
 pytestmark = pytest.mark.faults

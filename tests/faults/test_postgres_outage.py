@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from tests.e2e.stack import Stack
+from devtools.stack import Stack
 from tests.faults.conftest import ProxiedPostgres
 
 pytestmark = [pytest.mark.faults, pytest.mark.e2e]

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.e2e.stack import Stack
+from devtools.stack import Stack
 from tests.security.channels import (
     AUTH,
     outbound,

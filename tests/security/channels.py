@@ -17,7 +17,7 @@ import xmltodict
 
 from api.channels.sms.senders import pseudonym
 from api.settings import DEV_SECRET, DEV_SMS_PUSH_TOKEN, DEV_WECHAT_TOKEN
-from tests.e2e.stack import Stack
+from devtools.stack import Stack
 
 AUTH = {"Authorization": "Bearer dev-token"}
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from devtools.stack import Stack
 from tests.api.staff.fixtures import make_staff, staff_client  # noqa: F401 - fixtures
-from tests.e2e.stack import Stack
 from tests.security.private_db import private_db_url  # noqa: F401 - a fixture
 
 

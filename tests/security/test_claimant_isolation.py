@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from api.privacy import mask_phone
-from tests.e2e.stack import Stack
+from devtools.stack import Stack
 from tests.security.channels import AUTH, Claimant, create_claim, new_claimant, sms, sms_sender, web, wechat
 
 pytestmark = [pytest.mark.security, pytest.mark.e2e]

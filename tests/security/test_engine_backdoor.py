@@ -19,7 +19,7 @@ import httpx
 import pytest
 import yaml
 
-from tests.e2e.stack import Stack
+from devtools.stack import Stack
 from tests.security.channels import Claimant, create_claim, new_claimant
 
 pytestmark = [pytest.mark.security, pytest.mark.e2e]

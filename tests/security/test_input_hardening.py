@@ -24,8 +24,8 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.staff.seed import DEMO_ACCOUNTS, seed_staff
+from devtools.stack import free_port
 from tests.conftest import DEV_AUTH, make_settings
-from tests.e2e.stack import free_port
 
 pytestmark = pytest.mark.security
 

@@ -10,7 +10,7 @@ from urllib.parse import unquote_plus
 import httpx
 import pytest
 
-from tests.e2e.stack import Stack
+from devtools.stack import Stack
 from tests.security.channels import AUTH, create_claim, id_number, new_claimant, sms, web, wechat
 
 pytestmark = [pytest.mark.security, pytest.mark.e2e]

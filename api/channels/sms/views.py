@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
 
 from fastapi import APIRouter, BackgroundTasks, Request
@@ -12,7 +11,8 @@ from api.channels.limits import read_limited_body
 from api.channels.runtime import channels
 from api.channels.sms.aliyun import ACK, ITEMS, MAX_ITEMS, SmsUp
 from api.channels.sms.service import accept_sms, answer_sms_logged
-from api.errors import AppError, ForbiddenError, ValidationFailed, validation_fields
+from api.errors import AppError, ValidationFailed, validation_fields
+from api.notify.push import check_batch_size, check_push_token
 from api.settings import Settings
 
 router = APIRouter(prefix="/channels/sms", tags=["渠道"])
@@ -22,8 +22,7 @@ log = logging.getLogger(__name__)
 @router.post("/aliyun/{token}", summary="阿里云上行短信推送（HTTP 批量推送模式）")
 async def aliyun_push(token: str, request: Request, background: BackgroundTasks) -> dict[str, object]:
     settings: Settings = request.app.state.settings
-    if not hmac.compare_digest(token.encode(), settings.sms_push_token.encode()):
-        raise ForbiddenError("推送地址无效", code="bad_push_token")
+    check_push_token(token, settings.sms_push_token)
     body = await read_limited_body(request, settings.sms_max_body_bytes)
     messages = parse_push(body)
     runtime = channels(request)
@@ -47,8 +46,7 @@ def parse_push(body: bytes) -> list[SmsUp]:
         if any(e.get("type") == "json_invalid" for e in exc.errors()):
             raise AppError("不是有效的 JSON", code="bad_message") from None
         raise ValidationFailed("上行短信推送应为 JSON 数组（每条一个对象）", fields={"body": "格式不正确"}) from None
-    if len(items) > MAX_ITEMS:
-        raise ValidationFailed(f"单次推送超过 {MAX_ITEMS} 条")
+    check_batch_size(len(items), MAX_ITEMS)
     messages: list[SmsUp] = []
     errors: list[ValidationError] = []
     for item in items:

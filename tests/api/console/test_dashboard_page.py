@@ -5,14 +5,32 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
+import pytest
 import time_machine
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
+from api.db import make_engine
 from policy_kb.clock import CHINA_TZ
 from tests.api.staff.fixtures import TICKET, console_login
+from tests.conftest import migrated_database
+
+
+# The dashboard counts every ticket: tickets other tests commit to the run's database (ticket
+# events are append-only, they cannot be deleted) would be counted too. This module has its own.
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from migrated_database(request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
 
 
 def test_rates_explain_what_they_leave_out_and_filter_by_date_and_region(

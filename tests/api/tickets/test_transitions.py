@@ -6,6 +6,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.audit import list_audit
+from api.audit.models import AuditEvent
 from api.errors import ConflictError
 from api.tickets.enums import STATUS_LABELS, TicketAction, TicketStatus
 from api.tickets.models import TicketEvent
@@ -113,3 +115,36 @@ def test_allowed_actions_lists_what_the_page_offers() -> None:
         TicketAction.interim_reply,
     ]
     assert TicketAction.accept not in allowed_actions(TicketStatus.closed)
+
+
+def _audit_rows(session: Session, ticket_id: int) -> list[AuditEvent]:
+    return list_audit(session, entity_type="ticket", entity_id=ticket_id)
+
+
+def test_a_staff_action_writes_its_event_and_audit_row_together(session: Session) -> None:
+    ticket = new_ticket(session)
+    audited = len(_audit_rows(session, ticket.id))
+    event = transition(session, ticket, action=TicketAction.accept, actor="staff:a", now=NOW, audit={"on_time": True})
+    session.flush()
+    rows = _audit_rows(session, ticket.id)[audited:]
+    assert [(r.action, r.actor, r.before, r.after) for r in rows] == [
+        ("ticket.accept", "staff:a", {"status": "received"}, {"status": "accepted", "on_time": True})
+    ]
+    assert (event.from_status, event.to_status, event.id is not None) == ("received", "accepted", True)
+
+
+def test_without_audit_only_the_ticket_history_keeps_it(session: Session) -> None:
+    ticket = new_ticket(session)
+    audited = len(_audit_rows(session, ticket.id))
+    transition(session, ticket, action=TicketAction.claimant_message, actor="claimant:web:x", now=NOW, note="还在吗")
+    session.flush()
+    assert len(_audit_rows(session, ticket.id)) == audited
+
+
+def test_a_refused_move_writes_neither(session: Session) -> None:
+    ticket = new_ticket(session)
+    events, audited = _events(session, ticket.id), len(_audit_rows(session, ticket.id))
+    with pytest.raises(ConflictError):
+        transition(session, ticket, action=TicketAction.close, actor="staff:a", now=NOW, audit={})
+    session.flush()
+    assert (_events(session, ticket.id), len(_audit_rows(session, ticket.id))) == (events, audited)

@@ -1,6 +1,8 @@
 """Starts the real product (API, action server, Rasa) as processes on free ports.
 
-Used by end-to-end and fault tests; each stack has its own SQLite file, so
+`api_command` is the one uvicorn command line of the API and `api_server` runs it until a
+block ends (the benches, the browser tests); `Stack` starts the whole product for the
+end-to-end, fault and security tests. Each stack has its own SQLite file, so
 runs do not share state with `make run` or each other. As in `make run`, Rasa and
 the action server listen on 127.0.0.1 and need their secrets; each stack draws
 fresh ones, so nothing a test starts is open.
@@ -24,7 +26,7 @@ import httpx
 
 from api.chat.rasa_client import conversation_path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "assistant.tar.gz"
 BOT_BIN = ROOT / ".venv-bot" / "bin"
 
@@ -37,6 +39,69 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def api_command(port: int, *, log_level: str = "warning", workers: int = 1, access_log: bool = True) -> list[str]:
+    """The API under uvicorn on the loopback address, as every test and bench starts it."""
+    command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--log-level", log_level, "--workers", str(workers)]
+    return command if access_log else [*command, "--no-access-log"]
+
+
+def wait_until_up(url: str, proc: subprocess.Popen[bytes], *, timeout: float, log: Path | None = None) -> None:
+    """Until `url` answers 200; a process that exits first fails at once, with its log's tail."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:] if log is not None and log.exists() else ""
+            raise RuntimeError(f"{proc.args!r} exited with {proc.returncode}: {tail}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def stop(proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextmanager
+def api_server(
+    env: dict[str, str],
+    *,
+    port: int | None = None,
+    log: Path | None = None,
+    log_level: str = "warning",
+    workers: int = 1,
+    access_log: bool = True,
+    timeout: float = 60,
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The API (already migrated) until the block ends: its base URL and process once /healthz answers.
+
+    `log`: a file for its output (the console otherwise).
+    """
+    port = port or free_port()
+    command = api_command(port, log_level=log_level, workers=workers, access_log=access_log)
+    if log is None:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env)
+    else:
+        with open(log, "ab") as sink:  # the child keeps its own descriptor
+            proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{base}/healthz", proc, timeout=timeout, log=log)
+        yield base, proc
+    finally:
+        stop(proc)
 
 
 @dataclass
@@ -99,20 +164,38 @@ class Stack:
 
     def start_api(self) -> None:
         for command in ("migrate", "seed"):
-            subprocess.run([sys.executable, "-m", "api", command], cwd=ROOT, env=self.env(), check=True,
-                           capture_output=True)
-        self._spawn("api", [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(self.api_port),
-                            "--log-level", self.api_log_level])
+            subprocess.run(
+                [sys.executable, "-m", "api", command], cwd=ROOT, env=self.env(), check=True, capture_output=True
+            )
+        self._spawn("api", api_command(self.api_port, log_level=self.api_log_level))
 
     def start_actions(self) -> None:
-        self._spawn("actions", [str(BOT_BIN / "python"), "-m", "actions.server", "--host", "127.0.0.1",
-                                "--port", str(self.action_port)])
+        self._spawn(
+            "actions",
+            [str(BOT_BIN / "python"), "-m", "actions.server", "--host", "127.0.0.1", "--port", str(self.action_port)],
+        )
 
     def start_rasa(self, endpoints: str = "bot/endpoints.yml") -> None:
-        self._spawn("rasa", [str(BOT_BIN / "rasa"), "run", "--enable-api", "--auth-token", self.rasa_token,
-                             "-i", "127.0.0.1", "-m", str(MODEL),
-                             "--endpoints", endpoints, "--credentials", "bot/credentials.yml",
-                             "--port", str(self.rasa_port)])
+        self._spawn(
+            "rasa",
+            [
+                str(BOT_BIN / "rasa"),
+                "run",
+                "--enable-api",
+                "--auth-token",
+                self.rasa_token,
+                "-i",
+                "127.0.0.1",
+                "-m",
+                str(MODEL),
+                "--endpoints",
+                endpoints,
+                "--credentials",
+                "bot/credentials.yml",
+                "--port",
+                str(self.rasa_port),
+            ],
+        )
 
     @contextmanager
     def running(self, endpoints: str = "bot/endpoints.yml") -> Iterator[Stack]:
@@ -130,13 +213,8 @@ class Stack:
 
     def stop(self, name: str) -> None:
         proc = self.procs.pop(name, None)
-        if proc and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        if proc:
+            stop(proc)
 
     def stop_all(self) -> None:
         for name in list(self.procs):
