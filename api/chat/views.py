@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
@@ -96,6 +96,20 @@ async def chat(request: Request) -> ChatResponse:
     return ChatResponse(messages=messages)
 
 
+async def page_sender(
+    request: Request,
+    sender: Annotated[str, Query(min_length=1, max_length=128, description="与 POST /v1/chat 相同的会话标识")],
+) -> str:
+    """The conversation a page's read names (`web:<sender>`), after the per-address read limit."""
+    await limit_address(request, "read")
+    if len(sender) < MIN_SENDER_CHARS:
+        raise ValidationFailed(SENDER_TOO_SHORT, fields={"sender": SENDER_TOO_SHORT})
+    return f"web:{sender}"
+
+
+PageSender = Annotated[str, Depends(page_sender)]
+
+
 @router.get(
     "/v1/chat/messages",
     response_model=WebOutbox,
@@ -105,14 +119,9 @@ async def chat(request: Request) -> ChatResponse:
 async def later_messages(
     request: Request,
     session: SessionDep,
-    sender: Annotated[str, Query(min_length=1, max_length=128, description="与 POST /v1/chat 相同的会话标识")],
+    full: PageSender,
     after: Annotated[int, Query(ge=0, description="只返回编号大于此值的消息")] = 0,
 ) -> WebOutbox:
-    await limit_address(request, "read")
-    if len(sender) < MIN_SENDER_CHARS:
-        raise ValidationFailed(SENDER_TOO_SHORT, fields={"sender": SENDER_TOO_SHORT})
-    full = f"web:{sender}"
-
     def read() -> WebOutbox:
         require_owner(session, sender=full, token=browser_token(request))
         rows = web_messages(session, sender=full, after_id=after)
@@ -138,16 +147,7 @@ async def later_messages(
     summary="网页会话的历史消息（刷新页面后显示），号码已隐去，只答复发起会话的浏览器",
     responses={403: {"description": "不是发起该会话的浏览器"}, 429: {"description": "请求过于频繁"}},
 )
-async def history(
-    request: Request,
-    session: SessionDep,
-    sender: Annotated[str, Query(min_length=1, max_length=128, description="与 POST /v1/chat 相同的会话标识")],
-) -> ChatHistory:
-    await limit_address(request, "read")
-    if len(sender) < MIN_SENDER_CHARS:
-        raise ValidationFailed(SENDER_TOO_SHORT, fields={"sender": SENDER_TOO_SHORT})
-    full = f"web:{sender}"
-
+async def history(request: Request, session: SessionDep, full: PageSender) -> ChatHistory:
     def read() -> ChatHistory:
         # The id in the query names the conversation; only the browser cookie bound to it may read it.
         require_owner(session, sender=full, token=browser_token(request))
