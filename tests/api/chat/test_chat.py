@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,12 +14,6 @@ from api.chat.owners import COOKIE
 from api.chat.schemas import SENDER_CHARACTERS, SENDER_TOO_SHORT
 from api.chat.service import EMPTY_REPLY, TOO_LONG_REPLY, UNAVAILABLE_REPLY
 from bench.fake_rasa import FakeRasa
-
-
-@pytest.fixture
-def rasa() -> Iterator[FakeRasa]:
-    with FakeRasa() as fake:
-        yield fake
 
 
 @pytest.fixture

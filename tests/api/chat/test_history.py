@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -23,12 +23,6 @@ from bench.fake_rasa import FakeRasa
 
 ID_NUMBER = "120101198001011234"  # valid check digit
 MOBILE = "13912345678"
-
-
-@pytest.fixture
-def rasa() -> Iterator[FakeRasa]:
-    with FakeRasa() as fake:
-        yield fake
 
 
 @pytest.fixture
