@@ -11,8 +11,10 @@ from datetime import date
 import pytest
 
 from policy_kb.kb import KnowledgeBase
+from policy_kb.kb.abstain import suggested_topics
 from policy_kb.kb.decide import clip_question, question_to_decide, with_situation
 from policy_kb.kb.facts import understand
+from policy_kb.kb.second_opinion import Opinion
 
 MUST_ANSWER = [
     ("失业金一个月能拿多少钱", "benefit_amount"),
@@ -237,3 +239,39 @@ def test_an_entry_set_aside_for_its_situation_leaves_no_guess_behind(kb: Knowled
     decision, _ = kb.decide("医保要自己交吗", None, on=on)
     assert decision.candidates[0][0] == "medical_insurance"
     assert decision.abstained and decision.reason == "assumed", decision
+
+
+def test_the_second_opinion_settles_a_close_call_only_when_it_agrees(kb: KnowledgeBase) -> None:
+    t = kb.decider.thresholds
+    tokens = kb.notion_tokens("交了6年能领多久")
+    close = [("duration", 20.0), ("review_time", 19.5)]
+    assert kb.decider.decide(tokens, close).reason == "margin"
+    sure = Opinion("duration", t.agreement)
+    assert kb.decider.decide(tokens, close, sure).entry_id == "duration"
+    unsure = Opinion("duration", t.agreement - 0.01)
+    assert kb.decider.decide(tokens, close, unsure).reason == "margin"
+    # Agreement settles a close call; it does not make up for what the entry does not cover.
+    uncovered = kb.notion_tokens("住房补贴去哪申请")
+    assert kb.decider.decide(uncovered, [("housing_fund_pointer", 30.0)], Opinion("housing_fund_pointer", 1.0)).abstained
+
+
+def test_a_sure_second_opinion_for_another_entry_offers_both_readings(kb: KnowledgeBase) -> None:
+    t = kb.decider.thresholds
+    tokens = kb.notion_tokens("交了6年能领多久")
+    clear = [("duration", 20.0), ("review_time", 10.0)]
+    assert kb.decider.decide(tokens, clear, Opinion("review_time", t.disagreement - 0.01)).entry_id == "duration"
+    split = kb.decider.decide(tokens, clear, Opinion("review_time", t.disagreement))
+    assert split.abstained and split.reason == "disagree"
+    assert suggested_topics(split.reason, split.candidates, t.min_score) == ["duration", "review_time"]
+    # An entry the ranking did not put first three is no reading of this question.
+    assert kb.decider.decide(tokens, clear, Opinion("benefit_amount", 1.0)).entry_id == "duration"
+
+
+def test_the_second_opinion_reads_the_entries_own_questions(kb: KnowledgeBase) -> None:
+    # Trained on titles, sample questions and keywords: each title is its own entry's (nearly always).
+    own = [kb.second_opinion.opinion(entry.title) for entry in kb.entries]
+    right = sum(o is not None and o.entry_id == entry.id for o, entry in zip(own, kb.entries, strict=True))
+    assert right >= 0.95 * len(kb.entries)
+    assert kb.second_opinion.opinion("") is None
+    marks = kb.second_opinion.opinion("？？")  # a question mark is in every entry: no opinion to speak of
+    assert marks is not None and marks.probability < kb.decider.thresholds.agreement
