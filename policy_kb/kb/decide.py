@@ -56,8 +56,10 @@ FILLER_WORDS = _word_list("filler")
 # Not added where the question already says it that way ("能领多久": score and margin decide).
 ASPECTS = (
     # "前几个月的没领" names a time, it does not ask how long.
-    ("多久", re.compile(r"(?<![前这那近头后])(几个月|多少个月|几天)(?![的前以里])|多久|多长时间|多长|多少天")),
-    ("多少钱", re.compile(r"多少钱|多少元|(领|拿|发|给)多少")),
+    # They are matched on the question's tokens, joined: a stop word (个) is gone by then.
+    ("多久", re.compile(r"(?<![前这那近头后])(几个?月|多少个?月|几天)(?![的前以里])|多久|多长时间|多长|多少天")),
+    # "领多少个月" asks how long, not how much.
+    ("多少钱", re.compile(r"多少钱|多少元|(领|拿|发|给)多少(?!个月|个?月|天|年|次)")),
 )
 # "我3月份被辞退的，现在还能申请吗": a time the person left and "is it still possible now" ask
 # about the window for applying after leaving, though no word of the question says so. The
@@ -85,7 +87,11 @@ def without_leaving(text: str) -> str | None:
 
 # A request to look up the person's own record ("帮我查下我的失业金还剩几个月"): no entry can
 # settle a balance only the office's system holds, however well its words match one.
-_OWN_RECORD = re.compile(r"(帮|给|替)我(查|看|算)|还剩(下)?(几|多少)|剩(下)?(几|多少)|余额")
+# "剩下几个月的失业金能一次给我吗" asks about the remainder, it does not ask for it: only a question
+# that ends on the balance is a lookup ("我的失业金还剩几个月了").
+_OWN_RECORD = re.compile(
+    r"(帮|给|替)我(查|看|算)|余额|剩(下)?(几|多少)(个月|个|天|钱|块钱|元)?(的?失业保险金)?(了|呢|啊|呀)?[?？。!！]*$"
+)
 # Single characters of the generic list that make words of their own with others (年龄, 上班, 多领).
 _HEAVY = frozenset("年月天日号周时前后上下大小多少里点些一个")
 

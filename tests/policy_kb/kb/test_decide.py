@@ -157,6 +157,8 @@ def test_how_long_and_how_much_are_notions_of_the_question(kb: KnowledgeBase) ->
     assert kb.decider.aspects(kb.notion_tokens("交了6年能领多久")) == []  # said as the entries say it
     # A time named, not a length asked: "the last few months".
     assert kb.decider.aspects(kb.notion_tokens("前几个月的失业金没领，能补吗")) == []
+    # "领多少个月" asks how long, not how much.
+    assert kb.decider.aspects(kb.notion_tokens("失业金可以领多少个月")) == ["多久"]
 
 
 def test_words_of_the_question_frame_are_no_notions(kb: KnowledgeBase) -> None:
@@ -171,13 +173,20 @@ def test_how_long_steers_away_from_the_conditions_entry(kb: KnowledgeBase, on: d
     assert "多久" in decision.notions
 
 
-OWN_RECORD = ["能帮我查下我的失业金还剩几个月吗", "我的失业金还剩多少钱", "给我查一下失业金余额"]
+OWN_RECORD = ["能帮我查下我的失业金还剩几个月吗", "我的失业金还剩多少钱", "给我查一下失业金余额", "失业金还剩几个月了"]
 
 
 @pytest.mark.parametrize("question", OWN_RECORD)
 def test_a_lookup_of_the_persons_own_record_abstains(kb: KnowledgeBase, on: date, question: str) -> None:
     decision, _ = kb.decide(question, on=on)
     assert decision.entry_id is None and decision.reason == "own_record"
+
+
+def test_a_question_about_the_remainder_is_no_lookup(kb: KnowledgeBase, on: date) -> None:
+    # It asks what may be done with what is left, not how much is left: the entries may answer it.
+    decision, _ = kb.decide("剩下几个月的失业金能一次给我吗", on=on)
+    assert decision.reason != "own_record"
+    assert decision.entry_id in {None, "lump_sum_payout"}
 
 
 # When the person left + "is it still possible now": the window for applying after leaving (issue 13).
@@ -252,7 +261,8 @@ def test_the_second_opinion_settles_a_close_call_only_when_it_agrees(kb: Knowled
     assert kb.decider.decide(tokens, close, unsure).reason == "margin"
     # Agreement settles a close call; it does not make up for what the entry does not cover.
     uncovered = kb.notion_tokens("住房补贴去哪申请")
-    assert kb.decider.decide(uncovered, [("housing_fund_pointer", 30.0)], Opinion("housing_fund_pointer", 1.0)).abstained
+    fund = [("housing_fund_pointer", 30.0)]
+    assert kb.decider.decide(uncovered, fund, Opinion("housing_fund_pointer", 1.0)).abstained
 
 
 def test_a_sure_second_opinion_for_another_entry_offers_both_readings(kb: KnowledgeBase) -> None:
