@@ -151,10 +151,13 @@ class Decider:
         # jieba glues question words to their neighbours ("要开", "能批", "我领", "内要"): such a
         # word, unless a curated one ("多领"), is no notion when its light parts leave one character.
         self._light = sorted((w for w in STOP_WORDS | GENERIC_WORDS if w not in _HEAVY), key=len, reverse=True)
-        # An entry's own keywords (no other entry lists them) show what it is for (see _reverse).
+        # An entry's own keywords (no other entry lists them) show what it is for (see _reverse). A
+        # keyword jieba cuts in several words ("告社保局": 告, 经办机构) counts when the question has
+        # them all; one of its words alone ("告") says nothing of the entry.
         listed = [frozenset(text.tokens(" ".join(words))) for words in keywords]
-        counts = Counter(word for words in listed for word in words)
-        self._keywords = [frozenset(word for word in words if counts[word] == 1) for words in listed]
+        phrases = [frozenset(tuple(text.tokens(word)) for word in words) for words in keywords]
+        counts = Counter(phrase for own in phrases for phrase in own)
+        self._keywords = [frozenset(p for p in own if counts[p] == 1 and p) for own in phrases]
         # Words someone chose (the domain dictionary, synonyms, entry keywords) are notions as they are.
         self._curated = text.lexicon() | frozenset().union(*listed)
         # What each entry's answer takes for granted, in the question's normalised spelling.
@@ -209,7 +212,7 @@ class Decider:
     def _reverse(self, notions: Sequence[str], position: int) -> float:
         """Does the question ask what the entry is for: one of its keywords, or most of a sample question."""
         asked = set(notions)
-        if asked & self._keywords[position]:
+        if any(all(word in asked for word in phrase) for phrase in self._keywords[position]):
             return 1.0
         best = 0.0
         for sample in self._index.samples[position]:

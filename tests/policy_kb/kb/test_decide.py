@@ -285,3 +285,12 @@ def test_the_second_opinion_reads_the_entries_own_questions(kb: KnowledgeBase) -
     assert kb.second_opinion.opinion("") is None
     marks = kb.second_opinion.opinion("？？")  # a question mark is in every entry: no opinion to speak of
     assert marks is not None and marks.probability < kb.decider.thresholds.agreement
+
+
+def test_a_keyword_of_several_words_counts_only_whole(kb: KnowledgeBase) -> None:
+    # "告社保局" is cut 告 / 经办机构: a question with only one of them does not name the keyword.
+    phrase = ("告", "经办机构")
+    position = [entry.id for entry in kb.entries].index("appeal_review")
+    assert phrase in kb.decider._keywords[position]
+    assert kb.decider._reverse(["告", "经办机构"], position) == 1.0
+    assert kb.decider._reverse(["经办机构"], position) < 1.0
