@@ -308,7 +308,15 @@ class Decider:
         particular = bool(notions) and (figured or any(self._weight(n) >= t.telling_weight for n in notions))
         first = next(a for a in assessed if a.entry_id == ranked[0][0])
         set_aside = first.score if first.key_missing == ASSUMED else 0.0
-        agreed = opinion is not None and opinion.entry_id == best.entry_id and opinion.probability >= t.agreement
+        # The classifier never saw a word no entry uses ("新生儿怎么上户口": it reads 户口 only), so it
+        # cannot vouch for an entry on a question that has one.
+        unseen = any(n not in self._index.known_tokens for n in notions)
+        agreed = (
+            opinion is not None
+            and not unseen
+            and opinion.entry_id == best.entry_id
+            and opinion.probability >= t.agreement
+        )
         objection = self._objection(best, margin, set_aside=set_aside, particular=particular, agreed=agreed)
         if objection is not None:
             return abstain(objection, confidence, best.missing)

@@ -294,3 +294,11 @@ def test_a_keyword_of_several_words_counts_only_whole(kb: KnowledgeBase) -> None
     assert phrase in kb.decider._keywords[position]
     assert kb.decider._reverse(["告", "经办机构"], position) == 1.0
     assert kb.decider._reverse(["经办机构"], position) < 1.0
+
+
+def test_the_second_opinion_does_not_vouch_for_a_question_with_a_word_no_entry_uses(kb: KnowledgeBase) -> None:
+    # The classifier reads only words it was trained on: on "宝宝户口…" it sees 户口 alone.
+    tokens = kb.notion_tokens("宝宝户口怎么迁")
+    assert "宝宝" in kb.decider.notions(tokens) and "宝宝" not in kb._known_tokens
+    close = [("nonlocal_hukou", 20.0), ("apply_place_insured", 19.5)]
+    assert kb.decider.decide(tokens, close, Opinion("nonlocal_hukou", 1.0)).abstained
