@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import Caller, require_roles
 from api.channels.limits import limit_address
-from api.chat.owners import browser_token, require_owner
+from api.channels.web.owners import browser_token, require_owner
 from api.db import SessionDep
 from api.deps import SettingsDep, SmsDep
 from api.errors import error_body

@@ -24,8 +24,8 @@ from api.channels.outbound import (
     split_text,
     take_pending,
 )
+from api.channels.web.owners import COOKIE, check_or_bind
 from api.channels.wechat.client import AccessTokenCache, CustomerService, RecordingTransport
-from api.chat.owners import COOKIE, check_or_bind
 from api.db import make_sessionmaker, utcnow
 from api.errors import ValidationFailed
 from api.notify import OutboxProvider

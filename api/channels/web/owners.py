@@ -23,7 +23,7 @@ from fastapi import Request, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.chat.models import WebChatOwner
+from api.channels.web.models import WebChatOwner
 from api.db import utcnow
 from api.errors import ForbiddenError
 

@@ -1,3 +1,5 @@
+"""The web chat channel's routes: POST /v1/chat and the page's reads of its later messages and history."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -11,19 +13,19 @@ from starlette.concurrency import run_in_threadpool
 from api.channels.limits import limit_address, read_limited_body
 from api.channels.outbound import web_messages
 from api.channels.runtime import channels
-from api.chat.history import RETENTION, last_outbox_id, recent, record_turn
-from api.chat.owners import browser_token, check_or_bind, require_owner
-from api.chat.schemas import (
+from api.channels.web.history import RETENTION, last_outbox_id, recent, record_turn
+from api.channels.web.owners import browser_token, check_or_bind, require_owner
+from api.channels.web.schemas import (
     MIN_SENDER_CHARS,
     SENDER_TOO_SHORT,
     ChatHistory,
-    ChatMessage,
     ChatRequest,
     ChatResponse,
     HistoryMessage,
     WebOutbox,
     WebOutboxMessage,
 )
+from api.chat.schemas import ChatMessage
 from api.chat.service import converse
 from api.db import SessionDep
 from api.errors import TooManyRequests, ValidationFailed
