@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from api.answers.views import router as answers_router
-from api.channels.views import router as channels_router
+from api.channels.registry import router as channels_router
 from api.claims.views import router as claims_router
 from api.console.views import router as console_router
 from api.eligibility.views import router as eligibility_router
@@ -18,7 +18,7 @@ from api.tickets.views import router as tickets_router
 
 ROUTERS: list[APIRouter] = [
     health_router,
-    channels_router,
+    channels_router(),
     sms_reports_router,
     identity_router,
     eligibility_router,

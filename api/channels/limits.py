@@ -7,13 +7,8 @@ from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
 from fastapi import Request
 
+from api.channels.errors import BadContentLength, PayloadTooLarge, RateLimited
 from api.channels.runtime import channels
-from api.errors import AppError, TooManyRequests
-
-
-class PayloadTooLarge(AppError):
-    status_code = 413
-    code = "payload_too_large"
 
 
 async def read_limited_body(request: Request, limit: int) -> bytes:
@@ -27,15 +22,15 @@ async def read_limited_body(request: Request, limit: int) -> bytes:
         try:
             size = int(declared)
         except ValueError:
-            raise AppError("Content-Length 不是数字", code="bad_request") from None
+            raise BadContentLength() from None
         if size > limit:
-            raise PayloadTooLarge(f"内容过大（超过 {limit} 字节）")
+            raise PayloadTooLarge(limit)
     chunks: list[bytes] = []
     total = 0
     async for chunk in request.stream():
         total += len(chunk)
         if total > limit:
-            raise PayloadTooLarge(f"内容过大（超过 {limit} 字节）")
+            raise PayloadTooLarge(limit)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -90,5 +85,5 @@ async def limit_address(request: Request, route: str) -> str:
     if limiter is not None:
         refusal = await limiter.hit(f"{route}:{address}")
         if refusal is not None:
-            raise TooManyRequests(refusal)
+            raise RateLimited(refusal)
     return address
