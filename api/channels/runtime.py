@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
@@ -171,8 +171,3 @@ async def close_channels(app: FastAPI) -> None:
     runtime: ChannelRuntime | None = getattr(app.state, "channels", None)
     if runtime is not None:
         await runtime.aclose()
-
-
-def channels(request: Request) -> ChannelRuntime:
-    runtime: ChannelRuntime = request.app.state.channels
-    return runtime
