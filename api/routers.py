@@ -3,8 +3,7 @@
 from fastapi import APIRouter
 
 from api.answers.views import router as answers_router
-from api.channels.views import router as channels_router
-from api.chat.views import router as chat_router
+from api.channels.registry import router as channels_router
 from api.claims.views import router as claims_router
 from api.console.views import router as console_router
 from api.eligibility.views import router as eligibility_router
@@ -16,15 +15,12 @@ from api.regions.views import router as regions_router
 from api.rules.views import router as rules_router
 from api.staff.views import router as staff_router
 from api.tickets.views import router as tickets_router
-from api.web.views import router as web_router
 
 ROUTERS: list[APIRouter] = [
     health_router,
-    chat_router,
-    channels_router,
+    channels_router(),
     sms_reports_router,
     identity_router,
-    web_router,
     eligibility_router,
     regions_router,
     rules_router,
