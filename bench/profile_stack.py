@@ -11,9 +11,9 @@ lock stores, the action call, Sanic; the action server's actions and HTTP; the A
 then the functions with the most own time. cProfile cannot do this for Rasa: its components run
 inside a TensorFlow graph and the Sanic loop, and the profiler's overhead swamps the small calls.
 
-py-spy is not in the locks (a native binary, for this bench only): `pip install --target
-/tmp/pyspy py-spy` and pass `--py-spy /tmp/pyspy/bin/py-spy`, or have it on PATH. Needs ptrace
-of the started processes (root, or a kernel that allows it). Figures only, for docs/performance.md.
+py-spy comes with the dev environment (requirements/dev.in; .venv/bin/py-spy), or pass
+`--py-spy PATH`. Needs ptrace of the started processes (root, or a kernel that allows it).
+Figures only, for docs/performance.md.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def main() -> int:
     parser.add_argument("--turns", type=int, default=200)
     parser.add_argument("--top", type=int, default=12)
     parser.add_argument("--rate", type=int, default=250, help="samples per second")
-    parser.add_argument("--py-spy", default=shutil.which("py-spy") or "/tmp/pyspy/bin/py-spy")
+    parser.add_argument("--py-spy", default=str(Path(sys.executable).with_name("py-spy")))
     parser.add_argument("--keep", type=Path, help="also keep the raw py-spy files in this folder")
     args = parser.parse_args()
     if not Path(args.py_spy).exists():
