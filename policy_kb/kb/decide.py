@@ -161,7 +161,10 @@ class Decider:
         # Words someone chose (the domain dictionary, synonyms, entry keywords) are notions as they are.
         self._curated = text.lexicon() | frozenset().union(*listed)
         # What each entry's answer takes for granted, in the question's normalised spelling.
-        self._assumes = [tuple(text.normalize(word) for word in words) for words in assumes] or [() for _ in entry_ids]
+        # Matched on the joined tokens, as the question is (stop words gone: 人没了 → 人没).
+        self._assumes = [tuple("".join(text.tokens(word)) for word in words) for words in assumes] or [
+            () for _ in entry_ids
+        ]
 
     # -- notions ------------------------------------------------------------------------
 

@@ -186,7 +186,12 @@ def test_a_question_about_the_remainder_is_no_lookup(kb: KnowledgeBase, on: date
     # It asks what may be done with what is left, not how much is left: the entries may answer it.
     decision, _ = kb.decide("剩下几个月的失业金能一次给我吗", on=on)
     assert decision.reason != "own_record"
-    assert decision.entry_id in {None, "lump_sum_payout"}
+
+
+def test_an_assumed_situation_is_found_once_stop_words_are_gone(kb: KnowledgeBase) -> None:
+    # medical_after_benefit assumes the benefit ended ("停了"); the question's tokens have lost 了.
+    position = [entry.id for entry in kb.entries].index("medical_after_benefit")
+    assert "停" in kb.decider._assumes[position]
 
 
 # When the person left + "is it still possible now": the window for applying after leaving (issue 13).
