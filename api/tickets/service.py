@@ -14,6 +14,7 @@ from api.audit import record_audit
 from api.handoff import service as handoff
 from api.handoff.models import ConversationPause
 from api.notify import SmsProvider
+from api.policy.regions import place_named
 from api.privacy import mask_text
 from api.tickets.deadlines import compute_deadlines
 from api.tickets.enums import ACTION_LABELS, STATUS_LABELS, TicketAction, TicketStatus
@@ -21,7 +22,6 @@ from api.tickets.errors import BadStatusFilter, TicketNotFound
 from api.tickets.limits import TicketLimits
 from api.tickets.models import Ticket, TicketEvent
 from api.tickets.progress import respond_within, tell_claimant
-from api.tickets.regions import resolve_region
 from api.tickets.schemas import (
     EventRead,
     ExtensionRead,
@@ -65,7 +65,7 @@ def create_ticket(
     limits: TicketLimits,
     sms: SmsProvider | None,
 ) -> Ticket:
-    region = resolve_region(body.region)
+    region = place_named(region=body.region)
     stages = limits.for_ticket(body.category, body.urgency)
     deadlines = compute_deadlines(now, stages, day_ends=limits.working_day_ends)
     ticket = Ticket(
