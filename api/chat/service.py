@@ -23,10 +23,10 @@ from starlette.concurrency import run_in_threadpool
 
 from api.chat.rasa_client import DialogueUnavailable, RasaClient
 from api.chat.schemas import MAX_MESSAGE_CHARS, ChatMessage
-from api.handoff.gateway import held_reply
 from api.identity.handles import substitute
 from api.metrics import CHAT_FALLBACKS, CHAT_TURNS
 from api.request_id import current_request_id
+from api.tickets.handoff.gateway import held_reply
 
 log = logging.getLogger(__name__)
 

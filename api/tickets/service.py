@@ -11,14 +11,14 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from api.audit import record_audit
-from api.handoff import service as handoff
-from api.handoff.models import ConversationPause
 from api.notify import SmsProvider
 from api.policy.regions import place_named
 from api.privacy import mask_text
 from api.tickets.deadlines import compute_deadlines
 from api.tickets.enums import ACTION_LABELS, STATUS_LABELS, TicketAction, TicketStatus
 from api.tickets.errors import BadStatusFilter, TicketNotFound
+from api.tickets.handoff import service as handoff
+from api.tickets.handoff.models import ConversationPause
 from api.tickets.limits import TicketLimits
 from api.tickets.models import Ticket, TicketEvent
 from api.tickets.progress import respond_within, tell_claimant

@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.audit import record_audit
-from api.handoff.models import ConversationPause
 from api.tickets.deadlines import deadline_phrase
 from api.tickets.enums import TicketAction
+from api.tickets.handoff.models import ConversationPause
 from api.tickets.models import Ticket
 from api.tickets.transitions import transition
 
