@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
-from api.audit import record_audit
 from api.notify import SmsProvider
 from api.policy.regions import place_named
 from api.privacy import mask_text
@@ -103,23 +102,17 @@ def create_ticket(
         actor=actor,
         now=now,
         data={"owner_unit": owner_unit, "limits": limits_used, "provisional": deadlines.provisional},
-    )
-    ticket.number = ticket_number(ticket)
-    if ticket.sender:
-        handoff.pause(session, sender=ticket.sender, ticket=ticket, now=now)
-    record_audit(
-        session,
-        actor=actor,
-        action="ticket.create",
-        entity_type="ticket",
-        entity_id=ticket.id,
-        after={
-            "number": ticket.number,
+        # Read once the insert has given the ticket its id, so the audit row names the final number.
+        audit=lambda: {
+            "number": ticket_number(ticket),
             "category": ticket.category,
             "urgency": ticket.urgency,
             "owner_unit": owner_unit,
         },
     )
+    ticket.number = ticket_number(ticket)
+    if ticket.sender:
+        handoff.pause(session, sender=ticket.sender, ticket=ticket, now=now)
     if not body.acknowledged:  # the assistant's own reply already gave the number: one acknowledgement
         tell_claimant(session, ticket=ticket, kind="created", sms=sms)
     return ticket
