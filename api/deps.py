@@ -49,8 +49,7 @@ async def get_rasa(request: Request) -> RasaClient:
     return rasa
 
 
-def get_sms(request: Request) -> SmsProvider:
-    """Sync on purpose: the console's form handlers call it directly (api/console/pages_tickets.py)."""
+async def get_sms(request: Request) -> SmsProvider:
     provider: SmsProvider = request.app.state.sms
     return provider
 
