@@ -3,7 +3,7 @@
 from api.audit import models as audit_models  # noqa: F401
 from api.channels import models as channels_models  # noqa: F401
 from api.channels.sms import models as sms_models  # noqa: F401
-from api.chat import models as chat_models  # noqa: F401
+from api.channels.web import models as chat_models  # noqa: F401
 from api.claims import models as claims_models  # noqa: F401
 from api.db import Base
 from api.identity import models as identity_models  # noqa: F401

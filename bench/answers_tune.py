@@ -43,6 +43,7 @@ from policy_kb.kb import KnowledgeBase  # noqa: E402
 from policy_kb.kb.abstain import suggested_topics  # noqa: E402
 from policy_kb.kb.decide import Thresholds, question_to_decide  # noqa: E402
 from policy_kb.kb.facts import understand  # noqa: E402
+from policy_kb.kb.second_opinion import Opinion  # noqa: E402
 
 ON = date(2026, 11, 21)
 TUNE = ROOT / "data" / "kb_questions" / "tune.yaml"
@@ -93,7 +94,7 @@ def questions(path: Path = TUNE) -> list[dict[str, Any]]:
     return items
 
 
-Ranked = tuple[list[str], list[tuple[str, float]]]
+Ranked = tuple[list[str], list[tuple[str, float]], Opinion | None]
 
 
 def rank(kb: KnowledgeBase, items: list[dict[str, Any]]) -> list[Ranked]:
@@ -104,17 +105,18 @@ def rank(kb: KnowledgeBase, items: list[dict[str, Any]]) -> list[Ranked]:
         facts = understand(text, ON)  # as the answer service does with a story
         question = question_to_decide(text, facts.leaving_reason, places=facts.contribution_places)
         hits = kb.search(question, item.get("region"), 3, on=ON, include_clauses=False)
-        out.append((kb.notion_tokens(question), [(hit.entry_id, hit.score) for hit in hits]))
+        ranked = [(hit.entry_id, hit.score) for hit in hits]
+        out.append((kb.notion_tokens(question), ranked, kb.second_opinion.opinion(question)))
     return out
 
 
 def measure(kb: KnowledgeBase, items: list[dict[str, Any]], ranked: list[Ranked]) -> Figures:
     figures = Figures(len(items), 0, 0, 0, 0, 0, 0, [])
-    for item, (tokens, entries) in zip(items, ranked, strict=True):
+    for item, (tokens, entries, opinion) in zip(items, ranked, strict=True):
         allowed = labels(item)
         must_abstain = allowed == {None}
         either = None in allowed and not must_abstain
-        decision = kb.decider.decide(tokens, entries)
+        decision = kb.decider.decide(tokens, entries, opinion)
         got = decision.entry_id
         if got is None:
             offered = set(suggested_topics(decision.reason, decision.candidates, kb.decider.thresholds.min_score))

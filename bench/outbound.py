@@ -227,7 +227,7 @@ async def direct(channel: str, app: Any, recipients: list[str], pool: ThreadPool
     loop = asyncio.get_running_loop()
     half = len(recipients) // 2 or 1
     if channel == "wechat":
-        service = app.state.channels.dispatcher.customer_service
+        service = app.state.channels.dispatcher.senders["wx"].customer_service
 
         async def send(sender: str) -> None:
             outcome = await service.send_text(openid=sender.partition(":")[2], text=ANSWER)

@@ -283,6 +283,8 @@ class Figures:
     outbound: OutboundFigures | None = None
     outbound_error: str = ""
     seconds: int = 0
+    # 1-minute load average before and after the chat rows: other work on a shared machine shows here.
+    load: tuple[float, float] | None = None
 
 
 def measure(args: argparse.Namespace) -> Figures:
@@ -299,6 +301,7 @@ def measure(args: argparse.Namespace) -> Figures:
         rasa = f"http://127.0.0.1:{stack.rasa_port}"
         print("==> HTTP at 50 clients…", file=sys.stderr, flush=True)
         figures.http = locust("EligibilityUser", stack.api, 50, args.seconds, work)
+        load_before = os.getloadavg()[0]
         for users in (1, 50):
             for name, cls, host in (
                 ("bare Rasa turn (greeting, utter only)", "RasaGreetUser", rasa),
@@ -308,6 +311,7 @@ def measure(args: argparse.Namespace) -> Figures:
             ):
                 print(f"==> {name} at {users}…", file=sys.stderr, flush=True)
                 figures.chat[(name, users)] = locust(cls, host, users, args.seconds, work, rasa_token=stack.rasa_token)
+        figures.load = (load_before, os.getloadavg()[0])
         sampler.stop()
         figures.memory_rest, figures.memory_peak = sampler.at_rest, sampler.peak
     if args.claims > 0:
@@ -330,6 +334,12 @@ def render(f: Figures) -> str:
         f"trackers); locust ran {f.seconds} s per row, closed loop, on the same two cores.",
         "",
     ]
+    if f.load is not None:
+        lines[0] += (
+            f" The machine is shared with other work: load average (1 min) {f.load[0]:.2f} when the chat rows "
+            f"started, {f.load[1]:.2f} when they ended (the product and locust account for up to 2). Compare "
+            "figures of one run with each other (the ratios to bare Rasa); docs/performance.md compares runs."
+        )
     lines += [
         "| measure | figure |",
         "|---|---|",

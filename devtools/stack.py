@@ -119,7 +119,7 @@ class Stack:
     dialogue_token: str = field(default_factory=_secret)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     # One browser (cookie jar) per web sender: a conversation belongs to the browser session
-    # that started it (api/chat/owners.py), as on the chat page.
+    # that started it (api/channels/web/owners.py), as on the chat page.
     browsers: dict[str, httpx.Client] = field(default_factory=dict)
 
     @property

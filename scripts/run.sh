@@ -35,12 +35,21 @@ fi
 
 # API worker processes. The channel sweepers each worker's lifespan runs take their work through
 # database leases (pending replies, queued outbound messages), and the dialogue health probe is
-# per process, so several workers neither answer nor send anything twice. The rate limits and
-# WeChat's replay guard, though, are shared only through Redis: without REDIS_URL each worker
-# would keep its own counts in memory (limits times the workers). So: one per core with
-# REDIS_URL, one without, unless API_WORKERS says otherwise.
+# per process, so several workers neither answer nor send anything twice. The per-sender and
+# per-address rate limits and WeChat's replay guard, though, are shared only through Redis
+# (api/channels/runtime.py): without REDIS_URL each worker would keep its own counts in memory,
+# so the limits would be multiplied by the workers, and the development SMS outbox that the chat
+# page's demo code comes from would be per worker too. So: one per core with REDIS_URL, one
+# without — and API_WORKERS above 1 without REDIS_URL is refused rather than silently loosening
+# the limits. One worker is not what bounds the embedded run: a typical turn costs Rasa, which is
+# one process here, more CPU than the API (measured: docs/performance.md, bench/profile_stack.py),
+# so Rasa saturates its core first.
 if [ -n "${API_WORKERS:-}" ]; then
   api_workers=$API_WORKERS
+  if [ "$api_workers" -gt 1 ] && [ -z "${REDIS_URL:-}" ]; then
+    echo "API_WORKERS=$api_workers 需要 REDIS_URL：限流和防重放计数在 Redis 中才能被多个进程共享（不设 Redis 时只能 1 个）。" >&2
+    exit 1
+  fi
 elif [ -n "${REDIS_URL:-}" ]; then
   api_workers=$(nproc 2>/dev/null || echo 1)
 else

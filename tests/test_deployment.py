@@ -85,4 +85,16 @@ def test_embedded_run_sizes_api_workers_to_the_cores_only_with_redis() -> None:
     cores = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
     assert workers({"REDIS_URL": "redis://127.0.0.1:6379/0"}) == cores
     assert workers({}) == "1"  # in-memory limits would count per worker
-    assert workers({"API_WORKERS": "3"}) == "3"
+    assert workers({"API_WORKERS": "3", "REDIS_URL": "redis://127.0.0.1:6379/0"}) == "3"
+    assert workers({"API_WORKERS": "1"}) == "1"
+
+
+def test_embedded_run_refuses_several_api_workers_without_redis() -> None:
+    """Without Redis the rate limits and the replay guard count per process: more workers would
+    multiply the limits, so run.sh stops instead of starting them."""
+    script = (ROOT / "scripts" / "run.sh").read_text()
+    block = script[script.index('if [ -n "${API_WORKERS:-}" ]') : script.index("pids=()")]
+    result = subprocess.run(["bash", "-c", block + 'echo "$api_workers"'], capture_output=True, text=True,
+                            env={"PATH": os.environ["PATH"], "API_WORKERS": "2"})
+    assert result.returncode == 1 and not result.stdout
+    assert "REDIS_URL" in result.stderr

@@ -139,3 +139,42 @@ def test_actions_use_only_the_sdk_and_the_http_client() -> None:
 
 def test_the_library_check_sees_an_outside_import() -> None:
     assert outside_libraries("import requests\nimport json\nfrom aiohttp import web\n") == {"requests", "aiohttp"}
+
+
+# ---- channels are plug-ins above the chat gateway (docs/architecture.md, "The message path") ----
+
+CHANNEL_FOLDERS = sorted(
+    p.name for p in (ROOT / "api" / "channels").iterdir() if p.is_dir() and (p / "channel.py").exists()
+)
+
+
+def test_the_gateway_imports_no_channel() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {name}"
+        for path in modules("api/chat")
+        for line, name in imported_names(path.read_text(encoding="utf-8"), str(path))
+        if name == "api.channels" or name.startswith("api.channels.")
+    ]
+    assert not found, "the chat gateway imports a channel (channels call the gateway, never back):\n" + "\n".join(found)
+
+
+def test_the_outbound_queue_imports_no_concrete_channel() -> None:
+    assert {"web", "wechat", "sms"} <= set(CHANNEL_FOLDERS)
+    path = ROOT / "api" / "channels" / "outbound.py"
+    concrete = tuple(f"api.channels.{folder}" for folder in CHANNEL_FOLDERS)
+    found = [
+        f"line {line}: {name}"
+        for line, name in imported_names(path.read_text(encoding="utf-8"), str(path))
+        if name in concrete or name.startswith(tuple(c + "." for c in concrete))
+    ]
+    assert not found, (
+        "api/channels/outbound.py imports a channel (look it up in api/channels/registry.py):\n" + "\n".join(found)
+    )
+
+
+def test_every_channel_kind_is_registered() -> None:
+    from api.channels.registry import CHANNELS
+    from api.vocab import ChannelKind
+
+    assert sorted(p.kind for p in CHANNELS) == sorted(ChannelKind)
+    assert len(CHANNELS) == len(CHANNEL_FOLDERS), "a channel folder with a channel.py is missing from CHANNELS"

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.channels.outbound import OutboundDispatcher
 from api.channels.pending import Pending, claim_due, complete
+from api.channels.plugin import Draft
+from api.channels.registry import plugin_for
 from api.channels.sealing import QuestionSeal
-from api.channels.sms.replies import POINTER_TEMPLATE, pointer_params
 from api.channels.txn import in_transaction
 from api.chat.rasa_client import RasaClient
 from api.chat.schemas import ChatMessage
@@ -70,13 +71,11 @@ class Answerer:
 
     async def finish(self, pending: Pending, messages: list[ChatMessage]) -> bool:
         """Store the answer in the pending row (if this generation still holds it) and deliver it."""
-        if pending.channel == ChannelKind.sms:
-            # SMS carries no free text: the answer is summarised into the pointer template.
-            text = "\n".join(m.text for m in messages)
-            template: str | None = POINTER_TEMPLATE
-            params: dict[str, Any] | None = pointer_params(text)
-        else:
-            text, template, params = join(messages), None, None
+        kind = ChannelKind(pending.channel)
+        # An SMS row keeps every reply, one a line, beside the template its channel shapes them into.
+        text = "\n".join(m.text for m in messages) if kind == ChannelKind.sms else join(messages)
+        draft = plugin_for(kind).compose(Draft(text=text))
+        template, params = draft.sms_template, draft.sms_params
 
         def store(session: Session) -> bool:
             return complete(session, pending, text=text, sms_template=template, sms_params=params)

@@ -8,7 +8,7 @@ Two stores with one interface:
 - Redis (when REDIS_URL is configured): SET NX with a TTL, so every process
   sharing the Redis sees the claim at once.
 - The database otherwise: a row whose unique key makes a second insert fail,
-  committed in its own short transaction before the work starts.
+  committed in its own short transaction before the work starts (api/channels/txn.py).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.channels.enums import DedupState
 from api.channels.models import InboundMessage
+from api.channels.txn import committed
 from api.db import utcnow
 
 
@@ -95,6 +96,8 @@ class DatabaseDedup:
         self._ttl = timedelta(seconds=ttl_seconds)
 
     def _claim(self, key: str, state: str, then: Callable[[Session], None] | None = None) -> DedupRecord | None:
+        # Not through txn.committed: a lost insert race is rolled back and the same session then
+        # reads (or takes over) the winner's row, so this one commits at each of its outcomes.
         now = utcnow()
         expires = now + self._ttl
         with self._sessions() as session:
@@ -127,13 +130,14 @@ class DatabaseDedup:
             return DedupRecord(state=row.state, reply=row.reply)
 
     def _update(self, key: str, state: str, reply: str | None) -> None:
-        with self._sessions() as session:
+        def write(session: Session) -> None:
             session.execute(
                 update(InboundMessage)
                 .where(InboundMessage.key == key)
                 .values(state=state, reply=reply, updated_at=utcnow())
             )
-            session.commit()
+
+        committed(self._sessions, write)
 
     def _get(self, key: str) -> DedupRecord | None:
         with self._sessions() as session:
@@ -141,15 +145,17 @@ class DatabaseDedup:
             return None if row is None else DedupRecord(state=row.state, reply=row.reply)
 
     def _release(self, key: str) -> None:
-        with self._sessions() as session:
+        def forget(session: Session) -> None:
             session.execute(delete(InboundMessage).where(InboundMessage.key == key))
-            session.commit()
+
+        committed(self._sessions, forget)
 
     def purge_expired(self) -> int:
-        with self._sessions() as session:
+        def purge(session: Session) -> int:
             result = session.execute(delete(InboundMessage).where(InboundMessage.expires_at < utcnow()))
-            session.commit()
             return int(result.rowcount)  # type: ignore[attr-defined]
+
+        return committed(self._sessions, purge)
 
     async def claim(self, key: str, *, state: str = DedupState.processing) -> DedupRecord | None:
         return await run_in_threadpool(self._claim, key, state)

@@ -7,13 +7,9 @@ from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
 from fastapi import Request
 
-from api.channels.runtime import channels
-from api.errors import AppError, TooManyRequests
-
-
-class PayloadTooLarge(AppError):
-    status_code = 413
-    code = "payload_too_large"
+from api.channels.errors import BadContentLength, PayloadTooLarge, RateLimited
+from api.channels.runtime import ChannelRuntime
+from api.settings import Settings
 
 
 async def read_limited_body(request: Request, limit: int) -> bytes:
@@ -27,15 +23,15 @@ async def read_limited_body(request: Request, limit: int) -> bytes:
         try:
             size = int(declared)
         except ValueError:
-            raise AppError("Content-Length 不是数字", code="bad_request") from None
+            raise BadContentLength() from None
         if size > limit:
-            raise PayloadTooLarge(f"内容过大（超过 {limit} 字节）")
+            raise PayloadTooLarge(limit)
     chunks: list[bytes] = []
     total = 0
     async for chunk in request.stream():
         total += len(chunk)
         if total > limit:
-            raise PayloadTooLarge(f"内容过大（超过 {limit} 字节）")
+            raise PayloadTooLarge(limit)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -78,17 +74,18 @@ def _within(text: str, networks: tuple[IPv4Network | IPv6Network, ...]) -> bool:
     return any(address in network for network in networks)
 
 
-async def limit_address(request: Request, route: str) -> str:
+async def limit_address(request: Request, route: str, *, settings: Settings, runtime: ChannelRuntime) -> str:
     """Count one request of the client's address on an anonymous route (429 beyond the limit)
     and return the address.
 
     Per address as well as per sender: a client that changes its sender id is still counted.
+    Called in the route's body rather than as a dependency, so that what the route refuses
+    first (a 404 in production, a query that does not validate) is not counted.
     """
-    settings = request.app.state.settings
     address = client_address(request, settings.trusted_proxies)
-    limiter = channels(request).ip_limiter
+    limiter = runtime.ip_limiter
     if limiter is not None:
         refusal = await limiter.hit(f"{route}:{address}")
         if refusal is not None:
-            raise TooManyRequests(refusal)
+            raise RateLimited(refusal)
     return address

@@ -6,15 +6,17 @@ the dispatcher leaves alone until its answer has made it a queued message.
 `queue_message` writes a durable row in the caller's transaction; once that
 transaction commits, the `OutboundDispatcher` of this process delivers it
 (other processes' rows, e.g. the reminders job's, are picked up by its periodic
-sweep). Delivery by channel:
+sweep). How a row is shaped and delivered is its channel's (api/channels/registry.py):
 
-- wx:<openid>   WeChat customer-service message, only within 48 hours of the
-                user's last message and within the per-window count; otherwise
-                the row is marked undeliverable with the reason.
-- sms:<mobile>  only through an approved template (api.notify.send_sms); text
-                without a template is shortened into REPLY_POINTER. The mobile of a
-                pseudonymous sender (sms:p…) comes from api/channels/sms/senders.py.
+- wx:<openid>   WeChat customer-service message within the 48-hour window
+                (api/channels/wechat/sender.py).
+- sms:<mobile>  only through an approved template; text without a template is
+                shortened into REPLY_POINTER (api/channels/sms/replies.py, sender.py).
 - web:<id>      stored for the chat page to fetch.
+
+This module imports no channel: it looks the channel up by the sender's prefix. Only the
+dispatcher commits on its own (api/channels/txn.py); `queue_message` and `record_inbound`
+write in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,15 +34,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from api.channels.enums import OutboundStatus
+from api.channels.errors import EmptyMessage, MissingAddress, UnknownSenderPrefix
 from api.channels.models import ChannelContact, OutboundMessage
-from api.channels.sms.replies import POINTER_TEMPLATE, pointer_params
-from api.channels.sms.senders import delivery_phone
-from api.channels.wechat.client import CustomerService
+from api.channels.plugin import Claimed, Draft, OutboundSender
+from api.channels.registry import plugin_for
+from api.channels.txn import committed
 from api.db import utcnow
-from api.errors import ValidationFailed
 from api.metrics import OUTBOUND_FAILURES
-from api.notify import SmsProvider, get_template, send_sms
-from api.privacy import mask_text
 from api.vocab import ChannelKind
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,6 @@ MAX_ATTEMPTS = 5
 # requests need too (anyio's 40), and wait past the HTTP client's pool timeout, each then
 # retried 30 s later. Measured by `make bench` (bench/outbound.py): the rest queue in memory.
 MAX_IN_FLIGHT = 16
-WECHAT_CHUNK_CHARS = 600  # a customer-service text is limited to about 2,048 bytes
 STALE_SENDING = timedelta(minutes=10)
 _PENDING_KEY = "outbound_queued"
 
@@ -62,11 +61,9 @@ def channel_of(sender: str) -> tuple[ChannelKind, str]:
     try:
         kind = ChannelKind(prefix)
     except ValueError:
-        raise ValidationFailed(
-            "发送对象格式应为 web:<编号>、wx:<OpenID> 或 sms:<手机号>", fields={"sender": "格式不正确"}
-        ) from None
+        raise UnknownSenderPrefix() from None
     if not address or len(sender) > 160:
-        raise ValidationFailed("发送对象缺少编号", fields={"sender": "格式不正确"})
+        raise MissingAddress()
     return kind, address
 
 
@@ -87,22 +84,18 @@ def queue_message(
     the channel can show them (the web chat page); other channels have them in the text.
     """
     kind, _ = channel_of(sender)
-    text = text.strip()
-    if not text and not (kind == ChannelKind.sms and sms_template):
-        raise ValidationFailed("消息内容不能为空", fields={"text": "必填"})
-    if kind == ChannelKind.sms:
-        if sms_template is None:
-            sms_template, sms_params = POINTER_TEMPLATE, pointer_params(text)
-        get_template(sms_template).render(sms_params or {})  # refuse now what the provider would refuse
-    elif sms_template is not None or sms_params is not None:
-        sms_template = sms_params = None  # templates only matter for SMS
+    channel = plugin_for(kind)
+    draft = Draft(text=text.strip(), sms_template=sms_template, sms_params=sms_params)
+    _require_content(draft)
+    draft = channel.compose(draft)
+    _require_content(draft)  # a template given to a channel that sends text only does not count
     message = OutboundMessage(
         sender=sender,
         channel=kind.value,
-        text=text,
-        sms_template=sms_template,
-        sms_params=dict(sms_params) if sms_params is not None else None,
-        status=OutboundStatus.stored if kind == ChannelKind.web else OutboundStatus.queued,
+        text=draft.text,
+        sms_template=draft.sms_template,
+        sms_params=dict(draft.sms_params) if draft.sms_params is not None else None,
+        status=OutboundStatus.stored if channel.stores_only else OutboundStatus.queued,
         attempts=0,
         dedup_key=dedup_key,
         author=author,
@@ -122,9 +115,14 @@ def queue_message(
         if existing is None:
             raise
         return existing
-    if kind != ChannelKind.web:
+    if not channel.stores_only:
         session.info.setdefault(_PENDING_KEY, []).append(message.id)
     return message
+
+
+def _require_content(draft: Draft) -> None:
+    if not draft.text and not draft.sms_template:
+        raise EmptyMessage()
 
 
 def take_pending(session: Session) -> list[int]:
@@ -161,48 +159,23 @@ def record_inbound(session: Session, *, sender: str, at: datetime | None = None)
             )
 
 
-def split_text(text: str, size: int = WECHAT_CHUNK_CHARS) -> list[str]:
-    """Cut a long text into parts of at most `size` characters, at a line break where possible."""
-    parts: list[str] = []
-    while len(text) > size:
-        cut = text.rfind("\n", 0, size)
-        cut = cut if cut > size // 2 else size
-        parts.append(text[:cut].rstrip())
-        text = text[cut:].lstrip("\n")
-    if text:
-        parts.append(text)
-    return parts
-
-
-@dataclass(frozen=True)
-class _Claimed:
-    id: int
-    sender: str
-    channel: str
-    text: str
-    sms_template: str | None
-    sms_params: dict[str, Any] | None
-    attempts: int
-
-
 class OutboundDispatcher:
-    """Delivers queued rows; one row is sent by one deliverer (claimed by a conditional UPDATE)."""
+    """Delivers queued rows; one row is sent by one deliverer (claimed by a conditional UPDATE).
+
+    Each row goes to the sender of its channel (`senders`, built by api/channels/registry.py); a
+    row of a channel without one is left alone. The dispatcher is the outbound code that commits
+    on its own: claiming a row, and its outcome, are each a short transaction of their own.
+    """
 
     def __init__(
         self,
         *,
         sessions: sessionmaker[Session],
-        customer_service: CustomerService,
-        sms: SmsProvider,
-        window: timedelta,
-        max_per_window: int,
+        senders: Mapping[str, OutboundSender],
         database_url: str,
     ) -> None:
         self._sessions = sessions
-        self.customer_service = customer_service
-        self._sms = sms
-        self._window = window
-        self._max_per_window = max_per_window
+        self.senders = dict(senders)
         self.database_url = database_url
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -246,14 +219,18 @@ class OutboundDispatcher:
                 claimed = await run_in_threadpool(self._claim, message_id)
                 if claimed is None:
                     continue
-                if claimed.channel == ChannelKind.wechat:
-                    await self._deliver_wechat(claimed)
-                elif claimed.channel == ChannelKind.sms:
-                    await run_in_threadpool(self._deliver_sms, claimed)
+                sender = self.senders.get(claimed.channel)
+                if sender is not None:
+                    await sender.deliver(claimed, self)
+
+    async def aclose(self) -> None:
+        for sender in self.senders.values():
+            await sender.aclose()
 
     def _due_ids(self) -> list[int]:
         now = utcnow()
-        with self._sessions() as session:
+
+        def give_up_interrupted(session: Session) -> int:
             interrupted = session.execute(
                 update(OutboundMessage)
                 .where(
@@ -262,9 +239,11 @@ class OutboundDispatcher:
                 )
                 .values(status=OutboundStatus.failed, reason="发送中断（进程退出），未重发以免重复")
             )
-            session.commit()
-            if interrupted.rowcount:  # type: ignore[attr-defined]
-                OUTBOUND_FAILURES.labels("unknown", str(OutboundStatus.failed)).inc(interrupted.rowcount)  # type: ignore[attr-defined]
+            return int(interrupted.rowcount)  # type: ignore[attr-defined]
+
+        if interrupted := committed(self._sessions, give_up_interrupted):
+            OUTBOUND_FAILURES.labels("unknown", str(OutboundStatus.failed)).inc(interrupted)
+        with self._sessions() as session:
             stmt = (
                 select(OutboundMessage.id)
                 .where(
@@ -276,9 +255,10 @@ class OutboundDispatcher:
             )
             return list(session.scalars(stmt))
 
-    def _claim(self, message_id: int) -> _Claimed | None:
+    def _claim(self, message_id: int) -> Claimed | None:
         now = utcnow()
-        with self._sessions() as session:
+
+        def claim(session: Session) -> Claimed | None:
             # Read first: a row not yet committed (or already taken) costs no write lock.
             row = session.get(OutboundMessage, message_id)
             if row is None or row.status != OutboundStatus.queued:
@@ -290,10 +270,9 @@ class OutboundDispatcher:
                 .where(OutboundMessage.id == message_id, OutboundMessage.status == OutboundStatus.queued)
                 .values(status=OutboundStatus.sending, attempts=OutboundMessage.attempts + 1, next_attempt_at=now)
             )
-            session.commit()
             if taken.rowcount != 1:  # type: ignore[attr-defined]
                 return None
-            return _Claimed(
+            return Claimed(
                 id=row.id,
                 sender=row.sender,
                 channel=row.channel,
@@ -303,94 +282,37 @@ class OutboundDispatcher:
                 attempts=row.attempts + 1,
             )
 
-    def _finish(
+        return committed(self._sessions, claim)
+
+    # --- what a sender reports (the Delivery protocol of api/channels/plugin.py) -------------------
+    def finish(
         self, message_id: int, status: OutboundStatus, reason: str | None = None, channel: str = "unknown"
     ) -> None:
         values: dict[str, Any] = {"status": status, "reason": reason}
         if status == OutboundStatus.sent:
             values["delivered_at"] = utcnow()
-        with self._sessions() as session:
+
+        def write(session: Session) -> None:
             session.execute(update(OutboundMessage).where(OutboundMessage.id == message_id).values(**values))
-            session.commit()
+
+        committed(self._sessions, write)
         if status in (OutboundStatus.failed, OutboundStatus.undeliverable):
             OUTBOUND_FAILURES.labels(str(channel), str(status)).inc()
 
-    def _retry_later(self, claimed: _Claimed, reason: str) -> None:
+    def retry_later(self, claimed: Claimed, reason: str) -> None:
         if claimed.attempts >= MAX_ATTEMPTS:
-            self._finish(claimed.id, OutboundStatus.failed, f"重试 {MAX_ATTEMPTS} 次仍失败：{reason}", claimed.channel)
+            self.finish(claimed.id, OutboundStatus.failed, f"重试 {MAX_ATTEMPTS} 次仍失败：{reason}", claimed.channel)
             return
         delay = timedelta(seconds=30 * 2 ** (claimed.attempts - 1))
-        with self._sessions() as session:
+
+        def write(session: Session) -> None:
             session.execute(
                 update(OutboundMessage)
                 .where(OutboundMessage.id == claimed.id)
                 .values(status=OutboundStatus.queued, reason=reason, next_attempt_at=utcnow() + delay)
             )
-            session.commit()
 
-    def _wechat_window(self, sender: str, parts: int) -> str | None:
-        """None when WeChat allows `parts` more customer-service messages to `sender` now, else why not."""
-        with self._sessions() as session:
-            contact = session.get(ChannelContact, sender)
-            if contact is None or contact.last_inbound_at < utcnow() - self._window:
-                hours = int(self._window.total_seconds() // 3600)
-                return f"超出{hours}小时客服消息时限（用户{hours}小时内没有发消息）"
-            if contact.sent_in_window + parts > self._max_per_window:
-                return f"超出客服消息条数限制（每次用户留言后最多{self._max_per_window}条）"
-            return None
-
-    def _count_sent(self, sender: str) -> None:
-        with self._sessions() as session:
-            session.execute(
-                update(ChannelContact)
-                .where(ChannelContact.sender == sender)
-                .values(sent_in_window=ChannelContact.sent_in_window + 1)
-            )
-            session.commit()
-
-    async def _deliver_wechat(self, claimed: _Claimed) -> None:
-        openid = claimed.sender.partition(":")[2]
-        parts = split_text(claimed.text)
-        refusal = await run_in_threadpool(self._wechat_window, claimed.sender, len(parts))
-        if refusal is not None:
-            log.info("outbound %s to %s not deliverable: %s", claimed.id, claimed.sender, refusal)
-            await run_in_threadpool(self._finish, claimed.id, OutboundStatus.undeliverable, refusal, claimed.channel)
-            return
-        for i, part in enumerate(parts):
-            outcome = await self.customer_service.send_text(openid=openid, text=part)
-            if outcome.ok:
-                await run_in_threadpool(self._count_sent, claimed.sender)
-                continue
-            reason = outcome.reason or "发送失败"
-            if outcome.retry and i == 0:
-                await run_in_threadpool(self._retry_later, claimed, reason)
-            else:
-                status = OutboundStatus.failed if outcome.retry else OutboundStatus.undeliverable
-                if i > 0:
-                    reason = f"只发出了前 {i} 段：{reason}"
-                await run_in_threadpool(self._finish, claimed.id, status, reason, claimed.channel)
-            return
-        await run_in_threadpool(self._finish, claimed.id, OutboundStatus.sent)
-
-    def _deliver_sms(self, claimed: _Claimed) -> None:
-        try:
-            with self._sessions() as session:
-                phone = delivery_phone(session, claimed.sender)
-                if phone is None:
-                    raise ValidationFailed("找不到该短信会话对应的手机号")
-                send_sms(
-                    session,
-                    self._sms,
-                    phone=phone,
-                    template_code=claimed.sms_template or POINTER_TEMPLATE,
-                    params={k: str(v) for k, v in (claimed.sms_params or {}).items()},
-                    dedup_key=f"outbound:{claimed.id}",
-                )
-                session.commit()
-        except ValidationFailed as exc:
-            self._finish(claimed.id, OutboundStatus.undeliverable, mask_text(exc.message)[:200], claimed.channel)
-            return
-        self._finish(claimed.id, OutboundStatus.sent)
+        committed(self._sessions, write)
 
 
 _DISPATCHERS: weakref.WeakSet[OutboundDispatcher] = weakref.WeakSet()

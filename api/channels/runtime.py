@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
@@ -17,14 +17,9 @@ from starlette.concurrency import run_in_threadpool
 from api.channels.answerer import Answerer
 from api.channels.dedup import DatabaseDedup, DedupStore, RedisDedup
 from api.channels.outbound import OutboundDispatcher
+from api.channels.plugin import SenderContext
 from api.channels.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
-from api.channels.wechat.client import (
-    AccessTokenCache,
-    CustomerService,
-    HttpTransport,
-    RecordingTransport,
-    WeChatTransport,
-)
+from api.channels.registry import build_senders
 from api.channels.wechat.replay import MemoryReplayGuard, RedisReplayGuard, ReplayGuard
 from api.settings import Settings
 
@@ -39,7 +34,6 @@ class ChannelRuntime:
     settings: Settings
     dedup: DedupStore
     limiter: RateLimiter
-    transport: WeChatTransport
     dispatcher: OutboundDispatcher
     replay: ReplayGuard
     answerer: Answerer
@@ -59,8 +53,8 @@ class ChannelRuntime:
         """Until the app stops: answer pending replies left by a dead process, retry queued
         outbound messages, forget expired delivery ids.
 
-        Stopped by aclose() between two rounds when the app shuts down; the WeChat HTTP client
-        is closed then.
+        Stopped by aclose() between two rounds when the app shuts down; the senders' clients
+        (WeChat's HTTP client) are closed then.
         """
         interval = self.settings.outbound_sweep_seconds
         loop = asyncio.get_running_loop()
@@ -79,8 +73,7 @@ class ChannelRuntime:
                 except SQLAlchemyError as exc:
                     log.error("channels maintenance failed: %s", type(exc).__name__)
         finally:
-            if isinstance(self.transport, HttpTransport):
-                await self.transport.aclose()
+            await self.dispatcher.aclose()
 
     async def aclose(self, *, grace_seconds: float = SHUTDOWN_GRACE_SECONDS) -> None:
         """Stop the sweeper, let the background turns and deliveries end, then return.
@@ -138,20 +131,12 @@ def build_runtime(app: FastAPI) -> ChannelRuntime:
         dedup = DatabaseDedup(app.state.sessionmaker, ttl_seconds=settings.channel_dedup_ttl_seconds)
         limiter = MemoryRateLimiter(per_minute=settings.channel_rate_per_minute, per_day=settings.channel_rate_per_day)
         ip_limiter = MemoryRateLimiter(**per_ip)
-    transport: WeChatTransport
-    if settings.wechat_api == "live":
-        transport = HttpTransport(
-            app_id=settings.wechat_app_id, app_secret=settings.wechat_app_secret, base_url=settings.wechat_api_base
-        )
-    else:
-        transport = RecordingTransport()
-    tokens = AccessTokenCache(transport, redis=redis, prefix=prefix)
+    senders = build_senders(
+        SenderContext(settings=settings, sessions=app.state.sessionmaker, redis=redis, sms=app.state.sms)
+    )
     dispatcher = OutboundDispatcher(
         sessions=app.state.sessionmaker,
-        customer_service=CustomerService(transport, tokens),
-        sms=app.state.sms,
-        window=timedelta(hours=settings.wechat_cs_window_hours),
-        max_per_window=settings.wechat_cs_max_per_window,
+        senders=senders,
         database_url=app.state.engine.url.render_as_string(hide_password=False),
     )
     answerer = Answerer(
@@ -166,7 +151,6 @@ def build_runtime(app: FastAPI) -> ChannelRuntime:
         dedup=dedup,
         limiter=limiter,
         ip_limiter=ip_limiter,
-        transport=transport,
         dispatcher=dispatcher,
         replay=replay,
         answerer=answerer,
@@ -187,8 +171,3 @@ async def close_channels(app: FastAPI) -> None:
     runtime: ChannelRuntime | None = getattr(app.state, "channels", None)
     if runtime is not None:
         await runtime.aclose()
-
-
-def channels(request: Request) -> ChannelRuntime:
-    runtime: ChannelRuntime = request.app.state.channels
-    return runtime

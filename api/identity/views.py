@@ -13,8 +13,9 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import Caller, require_roles
+from api.channels.deps import ChannelsDep
 from api.channels.limits import limit_address
-from api.chat.owners import browser_token, require_owner
+from api.channels.web.owners import browser_token, require_owner
 from api.db import SessionDep
 from api.deps import SettingsDep, SmsDep
 from api.errors import error_body
@@ -149,11 +150,12 @@ async def dev_last_code(
     session: SessionDep,
     settings: SettingsDep,
     sms: SmsDep,
+    runtime: ChannelsDep,
     sender: Annotated[str, Query(min_length=3, max_length=160)],
 ) -> DevCodeOut:
     if settings.environment == Environment.production:
         raise DevOnly()
-    await limit_address(request, "dev")
+    await limit_address(request, "dev", settings=settings, runtime=runtime)
     token = browser_token(request)
 
     def read() -> tuple[IdentityChallenge, str] | None:

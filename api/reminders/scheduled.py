@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from api.channels.models import InboundMessage
-from api.chat import history as chat_history
+from api.channels.web import history as chat_history
 from api.db import make_sessionmaker
 from api.identity.models import IdentityChallenge, SenderBinding
 from api.notify.retry import RetryPolicy, resend_due

@@ -22,11 +22,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from . import logmask
+from . import action_results, logmask
 
 # Rasa imports this channel at start-up (credentials.yml): the one hook every way of starting it
-# shares, so its logs are masked from before the first message (bot/channels/logmask.py says why).
+# shares, so its logs are masked from before the first message (bot/channels/logmask.py says why)
+# and the action server's answers are checked on a schema compiled once (action_results.py).
 logmask.install()
+action_results.install()
 
 
 class GatewayInput(RestInput):

@@ -52,7 +52,7 @@ def abstention_reply(region_code: str, *, operator: bool = False, suggested: Seq
 # There the reply offers them as questions to tap ("您想问的是不是…"): the claimant chooses, nothing is
 # asserted. Not after off_topic, no_match, own_record (no entry is near) or key_notion / low_score
 # (the question is about something no entry covers; its nearest entries would read as nonsense).
-CLOSE_CALL_REASONS = frozenset({"margin", "narrower", "assumed", "coverage"})
+CLOSE_CALL_REASONS = frozenset({"margin", "narrower", "assumed", "coverage", "disagree"})
 MAX_SUGGESTIONS = 2
 SECOND_SHARE = 0.8  # the runner-up is offered too when it scored this share of the first
 
@@ -61,5 +61,7 @@ def suggested_topics(reason: str, candidates: Sequence[tuple[str, float]], min_s
     """The entries to offer after an abstention (best first): none unless it was a close call."""
     if reason not in CLOSE_CALL_REASONS or not candidates or candidates[0][1] < min_score:
         return []
+    if reason == "disagree":  # the two readings the decision could not choose between (decide.py)
+        return [topic for topic, _ in candidates[:MAX_SUGGESTIONS]]
     first = candidates[0][1]
     return [topic for topic, score in candidates[:MAX_SUGGESTIONS] if score >= max(min_score, first * SECOND_SHARE)]

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from policy_kb.kb.index import EntryIndex
+from policy_kb.kb.second_opinion import Opinion
 from policy_kb.kb.text import GENERIC_WORDS, STOP_WORDS, WEAK_WORDS, WORDS_PATH, TextProcessor
 
 # A figure, in digits or in words ("6年", "半年", "三个多月", "一分钱"): facts of the person, never a notion.
@@ -55,8 +56,10 @@ FILLER_WORDS = _word_list("filler")
 # Not added where the question already says it that way ("能领多久": score and margin decide).
 ASPECTS = (
     # "前几个月的没领" names a time, it does not ask how long.
-    ("多久", re.compile(r"(?<![前这那近头后])(几个月|多少个月|几天)(?![的前以里])|多久|多长时间|多长|多少天")),
-    ("多少钱", re.compile(r"多少钱|多少元|(领|拿|发|给)多少")),
+    # They are matched on the question's tokens, joined: a stop word (个) is gone by then.
+    ("多久", re.compile(r"(?<![前这那近头后])(几个?月|多少个?月|几天)(?![的前以里])|多久|多长时间|多长|多少天")),
+    # "领多少个月" asks how long, not how much.
+    ("多少钱", re.compile(r"多少钱|多少元|(领|拿|发|给)多少(?!个月|个?月|天|年|次)")),
 )
 # "我3月份被辞退的，现在还能申请吗": a time the person left and "is it still possible now" ask
 # about the window for applying after leaving, though no word of the question says so. The
@@ -84,7 +87,11 @@ def without_leaving(text: str) -> str | None:
 
 # A request to look up the person's own record ("帮我查下我的失业金还剩几个月"): no entry can
 # settle a balance only the office's system holds, however well its words match one.
-_OWN_RECORD = re.compile(r"(帮|给|替)我(查|看|算)|还剩(下)?(几|多少)|剩(下)?(几|多少)|余额")
+# "剩下几个月的失业金能一次给我吗" asks about the remainder, it does not ask for it: only a question
+# that ends on the balance is a lookup ("我的失业金还剩几个月了").
+_OWN_RECORD = re.compile(
+    r"(帮|给|替)我(查|看|算)|余额|剩(下)?(几|多少)(个月|个|天|钱|块钱|元)?(的?失业保险金)?(了|呢|啊|呀)?[?？。!！]*$"
+)
 # Single characters of the generic list that make words of their own with others (年龄, 上班, 多领).
 _HEAVY = frozenset("年月天日号周时前后上下大小多少里点些一个")
 
@@ -104,6 +111,8 @@ class Thresholds:
     key_share: float = 0.4  # a notion missing from the entry abstains when it weighs this share
     unknown_share: float = 0.35  # the same for a notion no entry knows
     telling_weight: float = 1.5  # a notion this rare tells entries apart (full coverage may then settle a close call)
+    agreement: float = 0.5  # the second opinion's posterior for its choice that settles a close call when it agrees
+    disagreement: float = 0.9  # its posterior for another of the first entries that makes the call a close one
 
 
 @dataclass(frozen=True)
@@ -111,7 +120,7 @@ class Decision:
     entry_id: str | None  # the entry that answers; None when abstaining
     confidence: float
     # "answered", or why not: off_topic, no_match, own_record, low_score, key_notion, coverage, narrower,
-    # assumed, margin
+    # assumed, margin, disagree
     reason: str
     notions: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()  # notions the best entry does not address
@@ -142,10 +151,13 @@ class Decider:
         # jieba glues question words to their neighbours ("要开", "能批", "我领", "内要"): such a
         # word, unless a curated one ("多领"), is no notion when its light parts leave one character.
         self._light = sorted((w for w in STOP_WORDS | GENERIC_WORDS if w not in _HEAVY), key=len, reverse=True)
-        # An entry's own keywords (no other entry lists them) show what it is for (see _reverse).
+        # An entry's own keywords (no other entry lists them) show what it is for (see _reverse). A
+        # keyword jieba cuts in several words ("告社保局": 告, 经办机构) counts when the question has
+        # them all; one of its words alone ("告") says nothing of the entry.
         listed = [frozenset(text.tokens(" ".join(words))) for words in keywords]
-        counts = Counter(word for words in listed for word in words)
-        self._keywords = [frozenset(word for word in words if counts[word] == 1) for words in listed]
+        phrases = [frozenset(tuple(text.tokens(word)) for word in words) for words in keywords]
+        counts = Counter(phrase for own in phrases for phrase in own)
+        self._keywords = [frozenset(p for p in own if counts[p] == 1 and p) for own in phrases]
         # Words someone chose (the domain dictionary, synonyms, entry keywords) are notions as they are.
         self._curated = text.lexicon() | frozenset().union(*listed)
         # What each entry's answer takes for granted, in the question's normalised spelling.
@@ -200,7 +212,7 @@ class Decider:
     def _reverse(self, notions: Sequence[str], position: int) -> float:
         """Does the question ask what the entry is for: one of its keywords, or most of a sample question."""
         asked = set(notions)
-        if asked & self._keywords[position]:
+        if any(all(word in asked for word in phrase) for phrase in self._keywords[position]):
             return 1.0
         best = 0.0
         for sample in self._index.samples[position]:
@@ -247,11 +259,15 @@ class Decider:
 
     # -- the decision -------------------------------------------------------------------
 
-    def decide(self, raw_tokens: Sequence[str], ranked: Sequence[tuple[str, float]]) -> Decision:
+    def decide(
+        self, raw_tokens: Sequence[str], ranked: Sequence[tuple[str, float]], opinion: Opinion | None = None
+    ) -> Decision:
         """Answer with one of the first entries of `ranked` ((entry id, score), best first) or abstain.
 
         The first three are re-ordered by score × coverage: the ranking counts words, the
-        coverage asks whether the question's notions are the entry's.
+        coverage asks whether the question's notions are the entry's. `opinion` is the
+        classifier's choice (second_opinion.py): when it names the same entry, a close call
+        (margin, or a sample question only partly asked) is settled for it.
         """
         t = self.thresholds
         candidates = tuple((entry_id, round(score, 4)) for entry_id, score in ranked[:3])
@@ -286,28 +302,58 @@ class Decider:
         score_factor = min(1.0, best.score / (2 * t.min_score))
         margin_factor = 0.8 + 0.2 * min(1.0, 4 * margin)
         confidence = best.coverage * min(1.0, 0.5 + best.reverse) * margin_factor * (0.7 + 0.3 * score_factor)
-        if best.score < t.min_score:
-            return abstain("low_score", confidence, best.missing)
-        if best.key_missing is not None:
-            return abstain("key_notion", confidence, best.missing)
-        if best.coverage < t.min_coverage:
-            return abstain("coverage", confidence, best.missing)
-        if best.reverse < t.min_reverse:
-            return abstain("narrower", confidence, best.missing)
-        # The first-ranked entry set aside for the situation it assumes still shows what the question
-        # is near: when it ranked about as high, the best remaining entry is a guess ("医保要自己交吗"
-        # is not about refunds because the benefit-period entry does not apply).
-        first = next(a for a in assessed if a.entry_id == ranked[0][0])
-        set_aside = first.score if first.key_missing == ASSUMED else 0.0
-        if best.key_missing is None and set_aside > best.score * (1 - t.min_margin):
-            return abstain("assumed", confidence, best.missing)
         # Full coverage settles a close call only when the question says something particular: a
         # rarer notion, or a figure of the person's ("交了11年，能领多久"). Words every entry has
         # ("不给我批失业金也不说为什么": 批, 失业保险金) cover anything.
-        telling = figured or any(self._weight(n) >= t.telling_weight for n in notions)
-        if margin < t.min_margin and (not notions or best.coverage < 1.0 or not telling):
-            return abstain("margin", confidence, best.missing)
+        particular = bool(notions) and (figured or any(self._weight(n) >= t.telling_weight for n in notions))
+        first = next(a for a in assessed if a.entry_id == ranked[0][0])
+        set_aside = first.score if first.key_missing == ASSUMED else 0.0
+        # The classifier never saw a word no entry uses ("新生儿怎么上户口": it reads 户口 only), so it
+        # cannot vouch for an entry on a question that has one.
+        unseen = any(n not in self._index.known_tokens for n in notions)
+        agreed = (
+            opinion is not None
+            and not unseen
+            and opinion.entry_id == best.entry_id
+            and opinion.probability >= t.agreement
+        )
+        objection = self._objection(best, margin, set_aside=set_aside, particular=particular, agreed=agreed)
+        if objection is not None:
+            return abstain(objection, confidence, best.missing)
+        # The classifier sure of another of the first entries: two readings of one question, and nothing
+        # to choose between them but a few points of score. The claimant is offered both instead.
+        other = next((a for a in assessed if opinion is not None and a.entry_id == opinion.entry_id), None)
+        if other is not None and other is not best and opinion is not None and opinion.probability >= t.disagreement:
+            pair = ((best.entry_id, round(best.score, 4)), (other.entry_id, round(other.score, 4)))
+            return Decision(None, round(confidence, 3), "disagree", tuple(notions), best.missing, pair)
         return Decision(best.entry_id, round(confidence, 3), "answered", tuple(notions), best.missing, candidates)
+
+    def _objection(
+        self, best: _Assessment, margin: float, *, set_aside: float, particular: bool, agreed: bool
+    ) -> str | None:
+        """Why `best` does not answer (an abstention reason), or None.
+
+        `set_aside`: the score of a first-ranked entry set aside for its assumed situation;
+        `particular`: the question says something particular (full coverage then settles a close
+        call); `agreed`: the second opinion chose `best` too (it then settles a close call).
+        """
+        t = self.thresholds
+        if best.score < t.min_score:
+            return "low_score"
+        if best.key_missing is not None:
+            return "key_notion"
+        if best.coverage < t.min_coverage:
+            return "coverage"
+        if best.reverse < t.min_reverse and not agreed:
+            return "narrower"
+        # The first-ranked entry set aside for the situation it assumes still shows what the question
+        # is near: when it ranked about as high, the best remaining entry is a guess ("医保要自己交吗"
+        # is not about refunds because the benefit-period entry does not apply).
+        if set_aside > best.score * (1 - t.min_margin):
+            return "assumed"
+        if margin < t.min_margin and not (particular and best.coverage >= 1.0) and not agreed:
+            return "margin"
+        return None
 
 
 ASSUMED = "(assumed situation)"  # key_missing of an entry whose situation the question does not name

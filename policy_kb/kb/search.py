@@ -26,6 +26,7 @@ from policy_kb.kb.models import Entry
 from policy_kb.kb.personal import contribution_line, contribution_months
 from policy_kb.kb.places import PlaceFinder
 from policy_kb.kb.render import RenderError, render_entry
+from policy_kb.kb.second_opinion import SecondOpinion
 from policy_kb.kb.text import GENERIC_WORDS, WEAK_WORDS, TextProcessor
 from policy_kb.regions import ResolvedRegion, resolve_region
 from policy_kb.rulebase import NATIONAL, RuleBase, load_rule_base
@@ -99,6 +100,7 @@ class KnowledgeBase:
         self._anchors = frozenset(
             word for word in (self.text.lexicon() | keywords) - GENERIC_WORDS - WEAK_WORDS if len(word) >= 2
         )
+        self.second_opinion = SecondOpinion(entries, self.text)
         self.decider = Decider(
             self._entry_index,
             [e.id for e in entries],
@@ -220,7 +222,8 @@ class KnowledgeBase:
         on = on or self._today()
         hits = self.search(query, region_code, limit=3, on=on, include_clauses=False)
         ranked = [(hit.entry_id, hit.score) for hit in hits]
-        return self.decider.decide(self.notion_tokens(query), ranked), hits
+        opinion = self.second_opinion.opinion(query)
+        return self.decider.decide(self.notion_tokens(query), ranked, opinion), hits
 
     def answer(self, query: str, region_code: str | None = None, *, on: date | None = None) -> Answer | None:
         """The best entry with a confidence in [0, 1]; None when it does not address the question."""

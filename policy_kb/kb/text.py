@@ -64,10 +64,12 @@ def _read_synonyms(path: Path) -> list[tuple[str, str]]:
         for variant in variants:
             if not isinstance(variant, str) or not variant.strip():
                 raise ValueError(f"{path.name}: bad variant in group {canonical!r}")
-            pairs.append((_basic(variant), canon))
+            pairs.append((_read_numerals(_basic(variant)), canon))
         # The canonical form maps to itself so that a variant inside it (核验 in
-        # 资格核验) is not rewritten a second time.
+        # 资格核验) is not rewritten a second time. Numerals are read before synonyms apply
+        # (一次性 is 1次性 by then), so variants are matched in that form, and the canonical too.
         pairs.append((canon, canon))
+        pairs.append((_read_numerals(canon), canon))
     pairs = list(dict(pairs).items())
     pairs.sort(key=lambda pair: len(pair[0]), reverse=True)
     return pairs

@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from api.channels.errors import PayloadTooLarge, UnknownSenderPrefix
+from api.channels.sms.errors import NoMobileForSender
+from api.channels.web.errors import NotYourConversation, SenderTooShort
+from api.channels.wechat.errors import BadMessageSignature, ReplayedRequest
 from api.claims.errors import BackpayCapExceeded, ClaimNotFound, ClaimStopped
 from api.tickets.errors import InvalidTicketTransition
 
@@ -31,6 +35,7 @@ GENERIC = frozenset(
 CONVERTED = [
     *("api/claims", "api/tickets", "api/staff", "api/identity", "api/policy", "api/notify"),
     *("api/answers", "api/kb", "api/auth.py", "api/metrics.py"),
+    *("api/channels", "api/chat"),
 ]
 
 
@@ -80,3 +85,36 @@ def test_classes_carry_code_status_and_message() -> None:
     ]
     for error, status, code, message in cases:
         assert (error.status_code, error.code, error.message) == (status, code, message)
+
+
+def test_channel_classes_keep_the_codes_and_messages_they_had() -> None:
+    """The channels' errors were inline until issue 15: the same status, code and words (contracts.md)."""
+    cases = [
+        (PayloadTooLarge(16_384), 413, "payload_too_large", "内容过大（超过 16384 字节）", {}),
+        (
+            UnknownSenderPrefix(),
+            422,
+            "validation_error",
+            "发送对象格式应为 web:<编号>、wx:<OpenID> 或 sms:<手机号>",
+            {"sender": "格式不正确"},
+        ),
+        (NoMobileForSender(), 422, "validation_error", "找不到该短信会话对应的手机号", {}),
+        (BadMessageSignature(), 403, "bad_signature", "消息签名校验失败", {}),
+        (ReplayedRequest(), 403, "replayed_request", "请求参数被重复使用，已拒绝（防重放）", {}),
+        (
+            NotYourConversation(),
+            403,
+            "chat_session_mismatch",
+            "该会话属于另一个浏览器，请刷新页面开始新的会话。",
+            {},
+        ),
+        (
+            SenderTooShort(),
+            422,
+            "validation_error",
+            "会话标识太短（至少16个字符），请刷新网页后重试",
+            {"sender": "会话标识太短（至少16个字符），请刷新网页后重试"},
+        ),
+    ]
+    for error, status, code, message, fields in cases:
+        assert (error.status_code, error.code, error.message, error.fields) == (status, code, message, fields)

@@ -34,10 +34,11 @@ def test_tune_split_keeps_its_wrong_confident_rate() -> None:
 
     Measured 7/309 (2.3%) when the split was broadened; 18/441 (4.1%, accuracy 0.840) after the
     125 questions of 2026-12-03, written before tuning on them (0.750 / 8.8% on those alone
-    before any change). The goal is 2%; this guard holds the level reached.
+    before any change); 10/456 (2.2%, accuracy 0.909) with the classifier's second opinion, and
+    12/456 (0.906) after 525 more sample questions. The goal is 2%; this guard holds the level reached.
     """
     kb = tune.KnowledgeBase.load()
     items = tune.questions()
     figures = tune.measure(kb, items, tune.rank(kb, items))
-    assert figures.wrong_rate <= 0.045, figures.failures
-    assert figures.accuracy >= 0.83
+    assert figures.wrong_rate <= 0.035, figures.failures
+    assert figures.accuracy >= 0.88

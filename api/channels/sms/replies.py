@@ -8,7 +8,9 @@ limit) followed by the template's fixed pointer to the WeChat account and 12333.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from api.channels.plugin import Draft
 from api.notify.templates import get_template
 
 POINTER_TEMPLATE = "REPLY_POINTER"
@@ -50,3 +52,13 @@ def shorten_summary(text: str) -> str:
 def pointer_params(text: str) -> dict[str, str]:
     """Template variables of REPLY_POINTER for a free-text reply."""
     return {"summary": shorten_summary(text)}
+
+
+def compose(draft: Draft) -> Draft:
+    """How a message is queued for SMS: through its template, or free text shortened into
+    REPLY_POINTER. The template is rendered now, so what the provider would refuse is refused
+    when the message is queued rather than when it is sent."""
+    if draft.sms_template is None:
+        draft = replace(draft, sms_template=POINTER_TEMPLATE, sms_params=pointer_params(draft.text))
+    get_template(draft.sms_template or POINTER_TEMPLATE).render(draft.sms_params or {})
+    return draft

@@ -4,30 +4,43 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from pydantic import ValidationError
 
+from api.channels.deps import ChannelsDep
 from api.channels.limits import read_limited_body
-from api.channels.runtime import channels
 from api.channels.sms.aliyun import ACK, ITEMS, MAX_ITEMS, SmsUp
+from api.channels.sms.errors import BadSmsJson, MalformedSms, NotAPushArray
 from api.channels.sms.service import accept_sms, answer_sms_logged
-from api.errors import AppError, ValidationFailed, validation_fields
+from api.deps import SessionmakerDep, SettingsDep
+from api.errors import validation_fields
 from api.notify.push import check_batch_size, check_push_token
-from api.settings import Settings
 
 router = APIRouter(prefix="/channels/sms", tags=["渠道"])
 log = logging.getLogger(__name__)
 
 
-@router.post("/aliyun/{token}", summary="阿里云上行短信推送（HTTP 批量推送模式）")
-async def aliyun_push(token: str, request: Request, background: BackgroundTasks) -> dict[str, object]:
-    settings: Settings = request.app.state.settings
+async def pushed_by_aliyun(token: str, settings: SettingsDep) -> None:
+    """Aliyun's push carries no signature: the secret last path segment is its proof (aliyun.py)."""
     check_push_token(token, settings.sms_push_token)
+
+
+@router.post(
+    "/aliyun/{token}",
+    summary="阿里云上行短信推送（HTTP 批量推送模式）",
+    dependencies=[Depends(pushed_by_aliyun)],
+)
+async def aliyun_push(
+    request: Request,
+    background: BackgroundTasks,
+    settings: SettingsDep,
+    runtime: ChannelsDep,
+    sessions: SessionmakerDep,
+) -> dict[str, object]:
     body = await read_limited_body(request, settings.sms_max_body_bytes)
     messages = parse_push(body)
-    runtime = channels(request)
     for message in messages:
-        pending = await accept_sms(message, runtime=runtime, sessions=request.app.state.sessionmaker)
+        pending = await accept_sms(message, runtime=runtime, sessions=sessions)
         if pending is None:
             continue  # a re-push of a message already taken (or rate limited): acknowledged only
         # Answered after the acknowledgement has been sent (Aliyun wants the answer at once); the
@@ -44,8 +57,8 @@ def parse_push(body: bytes) -> list[SmsUp]:
         items = ITEMS.validate_json(body)
     except ValidationError as exc:
         if any(e.get("type") == "json_invalid" for e in exc.errors()):
-            raise AppError("不是有效的 JSON", code="bad_message") from None
-        raise ValidationFailed("上行短信推送应为 JSON 数组（每条一个对象）", fields={"body": "格式不正确"}) from None
+            raise BadSmsJson() from None
+        raise NotAPushArray() from None
     check_batch_size(len(items), MAX_ITEMS)
     messages: list[SmsUp] = []
     errors: list[ValidationError] = []
@@ -58,5 +71,5 @@ def parse_push(body: bytes) -> list[SmsUp]:
         log.warning("sms push: %d of %d messages malformed and skipped", len(errors), len(items))
     if not messages and errors:
         fields = validation_fields(list(errors[0].errors()))
-        raise ValidationFailed("上行短信格式不正确", fields=fields)
+        raise MalformedSms(fields)
     return messages

@@ -23,12 +23,14 @@ from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException
 from wechatpy.replies import TextReply
 
-from api.errors import AppError, ForbiddenError
-
-
-class BadWeChatMessage(AppError):
-    status_code = 400
-    code = "bad_message"
+from api.channels.wechat.errors import (
+    BadMessageSignature,
+    BadSignature,
+    BadTimestamp,
+    BadWeChatMessage,
+    NotOurAccount,
+    StaleTimestamp,
+)
 
 
 def _sha1(*parts: str) -> str:
@@ -39,15 +41,15 @@ def check_timestamp(timestamp: str, *, now: float, tolerance: int) -> None:
     try:
         sent_at = int(timestamp)
     except ValueError:
-        raise ForbiddenError("时间戳无效", code="bad_timestamp") from None
+        raise BadTimestamp() from None
     if abs(now - sent_at) > tolerance:
-        raise ForbiddenError("请求时间戳过期或超前，已拒绝（防重放）", code="stale_timestamp")
+        raise StaleTimestamp()
 
 
 def check_signature(*, token: str, signature: str, timestamp: str, nonce: str) -> None:
     expected = _sha1(token, timestamp, nonce)
     if not hmac.compare_digest(expected.encode(), signature.encode()):
-        raise ForbiddenError("签名校验失败", code="bad_signature")
+        raise BadSignature()
 
 
 def _field(xml: str, name: str) -> str:
@@ -67,11 +69,11 @@ def decrypt(xml: str, *, crypto: WeChatCrypto, msg_signature: str, timestamp: st
     encrypted = _field(xml, "Encrypt")
     expected = _sha1(crypto.token, timestamp, nonce, encrypted)
     if not hmac.compare_digest(expected.encode(), msg_signature.encode()):
-        raise ForbiddenError("消息签名校验失败", code="bad_signature")
+        raise BadMessageSignature()
     try:
         plain: str = PrpCrypto(crypto.key).decrypt(encrypted, crypto.app_id)
     except InvalidAppIdException:
-        raise ForbiddenError("消息不是发给本公众号的", code="bad_app_id") from None
+        raise NotOurAccount() from None
     except (ValueError, binascii.Error, struct.error, IndexError, TypeError, UnicodeDecodeError):
         raise BadWeChatMessage("密文无法解密") from None
     return plain

@@ -6,7 +6,7 @@ Create Date: 2026-12-03
 
 - web_chat_turns: sender, author (claimant | assistant), text (the claimant's with ID numbers,
   mobile numbers and codes masked), quick_replies, created_at; read newest-first per sender,
-  purged by age (api/chat/history.py).
+  purged by age (api/channels/web/history.py).
 """
 
 from collections.abc import Sequence

@@ -67,14 +67,15 @@ def test_not_sure_says_so_without_a_citation(client: TestClient, auth_headers: d
 
 
 def test_a_close_call_offers_the_near_questions_to_tap(client: TestClient, auth_headers: dict[str, str]) -> None:
-    # A narrower entry far ahead, but no sample question of it is mirrored: not sure, yet offered.
-    body = _answer(client, auth_headers, message="工资高的人失业金是不是也多", region="天津")
+    # A narrower entry ahead, but no sample question of it is mirrored: not sure, yet offered.
+    body = _answer(client, auth_headers, message="领失业金的时候搬去外省了咋办", region="天津")
     assert body["abstained"] is True and body["reason"] == "narrower" and body["citations"] == []
-    assert body["suggestions"][0] == {"topic": "amount_by_salary", "title": "以前工资高、交得多，失业金能多领吗"}
-    assert "您想问的是不是：\n· 以前工资高、交得多，失业金能多领吗" in body["reply"]
+    title = "领失业金期间迁往外地，失业金和医保跟着转吗"
+    assert body["suggestions"][0] == {"topic": "transfer_with_benefit", "title": title}
+    assert f"您想问的是不是：\n· {title}" in body["reply"]
     # Tapped, the title is answered by that entry.
     tapped = _answer(client, auth_headers, message=body["suggestions"][0]["title"], region="天津")
-    assert tapped["abstained"] is False and tapped["topic"] == "amount_by_salary"
+    assert tapped["abstained"] is False and tapped["topic"] == "transfer_with_benefit"
     # Nothing near: nothing offered.
     assert _answer(client, auth_headers, message="今天天气怎么样")["suggestions"] == []
 

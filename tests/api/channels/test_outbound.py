@@ -21,11 +21,12 @@ from api.channels.outbound import (
     OutboundDispatcher,
     queue_message,
     record_inbound,
-    split_text,
     take_pending,
 )
+from api.channels.sms.sender import SmsSender
+from api.channels.web.owners import COOKIE, check_or_bind
 from api.channels.wechat.client import AccessTokenCache, CustomerService, RecordingTransport
-from api.chat.owners import COOKIE, check_or_bind
+from api.channels.wechat.sender import WeChatSender, split_text
 from api.db import make_sessionmaker, utcnow
 from api.errors import ValidationFailed
 from api.notify import OutboxProvider
@@ -41,12 +42,16 @@ def dispatcher_for(
     engine: Engine, transport: RecordingTransport | None = None, *, max_per_window: int = 20
 ) -> OutboundDispatcher:
     transport = transport or RecordingTransport()
-    return OutboundDispatcher(
-        sessions=make_sessionmaker(engine),
+    sessions = make_sessionmaker(engine)
+    wechat = WeChatSender(
+        sessions=sessions,
         customer_service=CustomerService(transport, AccessTokenCache(transport, redis=None, prefix="t:")),
-        sms=OutboxProvider(),
         window=timedelta(hours=48),
         max_per_window=max_per_window,
+    )
+    return OutboundDispatcher(
+        sessions=sessions,
+        senders={"wx": wechat, "sms": SmsSender(sessions=sessions, provider=OutboxProvider())},
         database_url=engine.url.render_as_string(hide_password=False),
     )
 
@@ -223,7 +228,7 @@ def test_committed_rows_are_delivered_by_the_running_app(channel_client: Callabl
     """What a ticket or reminder queues in its own transaction goes out once that commits."""
     sender = wx()
     with channel_client() as client:
-        transport = client.app.state.channels.transport  # type: ignore[attr-defined]
+        transport = client.app.state.channels.dispatcher.senders["wx"].transport  # type: ignore[attr-defined]
         sessions = client.app.state.sessionmaker  # type: ignore[attr-defined]
         with sessions() as session:
             record_inbound(session, sender=sender)
@@ -250,7 +255,7 @@ def test_the_app_sweeps_rows_it_was_not_told_about(channel_client: Callable[...,
     """A row queued by another process (no after-commit wake here) is picked up by the periodic sweep."""
     sender = wx()
     with channel_client(outbound_sweep_seconds=0.2) as client:
-        transport = client.app.state.channels.transport  # type: ignore[attr-defined]
+        transport = client.app.state.channels.dispatcher.senders["wx"].transport  # type: ignore[attr-defined]
         with make_sessionmaker(engine)() as session:
             record_inbound(session, sender=sender)
             message_id = queue_message(session, sender=sender, text="提醒：请按时办理按月申领。").id

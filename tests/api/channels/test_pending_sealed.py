@@ -44,7 +44,7 @@ def test_a_wechat_question_past_the_passive_window(channel_client: Callable[...,
     question = f"我的身份证号{ID_NUMBER}手机{mobile}验证码{CODE}"
     xml = text_xml(openid=openid, content=question, msg_id=new_msg_id())
     with FakeRasa(delay=2.0) as rasa, channel_client(rasa_url=rasa.url, wechat_passive_reply_seconds=0.5) as client:
-        transport = client.app.state.channels.transport  # type: ignore[attr-defined]
+        transport = client.app.state.channels.dispatcher.senders["wx"].transport  # type: ignore[attr-defined]
         assert isinstance(transport, RecordingTransport)
         assert post_wechat(client, xml, signed_query(openid=openid)).text == "success"
         [raw] = wait_for(lambda: pending_texts(engine, f"wx:{openid}"), 2.0)  # still being answered

@@ -69,7 +69,7 @@ def test_the_sweep_answers_a_wechat_message_its_process_never_answered(
     openid = f"oLeft{uuid.uuid4().hex[:22]}"
     pending = left_behind(engine, f"wx:{openid}", "失业金怎么申领")
     with FakeRasa() as rasa, channel_client(rasa_url=rasa.url, outbound_sweep_seconds=0.2) as client:
-        transport = client.app.state.channels.transport  # type: ignore[attr-defined]
+        transport = client.app.state.channels.dispatcher.senders["wx"].transport  # type: ignore[attr-defined]
         assert isinstance(transport, RecordingTransport)
 
         def mine() -> list[dict[str, Any]]:
@@ -112,7 +112,7 @@ def test_a_question_with_an_id_number_is_kept_sealed_and_still_answered_with_its
         raw = conn.execute(text("SELECT text FROM outbound_messages WHERE id = :id"), {"id": pending.id}).scalar_one()
     assert id_number not in raw and phone not in raw and "进度" not in raw
     with FakeRasa() as rasa, channel_client(rasa_url=rasa.url, outbound_sweep_seconds=0.2) as client:
-        transport = client.app.state.channels.transport  # type: ignore[attr-defined]
+        transport = client.app.state.channels.dispatcher.senders["wx"].transport  # type: ignore[attr-defined]
         assert wait_until(lambda: status(engine, pending) == OutboundStatus.sent, 30)  # a busy machine
         [seen] = rasa.calls_for(f"wx:{openid}")
         [sent] = [m["text"]["content"] for m in transport.sent if m["touser"] == openid]

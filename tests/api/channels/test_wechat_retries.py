@@ -79,7 +79,7 @@ def test_slow_engine_falls_back_to_customer_service_within_five_seconds(
     sender = f"wx:{openid}"
     xml = text_xml(openid=openid, content="我被辞退了能领多久", msg_id=msg_id)
     with FakeRasa(delay=4.8) as rasa, channel_client(rasa_url=rasa.url, **dedup_backend) as client:
-        transport = client.app.state.channels.transport  # type: ignore[attr-defined]
+        transport = client.app.state.channels.dispatcher.senders["wx"].transport  # type: ignore[attr-defined]
         assert isinstance(transport, RecordingTransport)
         started = time.monotonic()
         first = post_wechat(client, xml, signed_query(openid=openid))
@@ -106,7 +106,7 @@ def test_a_long_answer_continues_by_customer_service(channel_client: Callable[..
     openid = new_openid()
     question = "请问" * 450  # the fake engine repeats it: a 904-character answer
     with FakeRasa() as rasa, channel_client(rasa_url=rasa.url) as client:
-        transport = client.app.state.channels.transport  # type: ignore[attr-defined]
+        transport = client.app.state.channels.dispatcher.senders["wx"].transport  # type: ignore[attr-defined]
         response = post_wechat(client, text_xml(openid=openid, content=question), signed_query(openid=openid))
         first = content(response.text)
         assert first is not None and len(first) <= 600

@@ -11,8 +11,10 @@ from datetime import date
 import pytest
 
 from policy_kb.kb import KnowledgeBase
+from policy_kb.kb.abstain import suggested_topics
 from policy_kb.kb.decide import clip_question, question_to_decide, with_situation
 from policy_kb.kb.facts import understand
+from policy_kb.kb.second_opinion import Opinion
 
 MUST_ANSWER = [
     ("失业金一个月能拿多少钱", "benefit_amount"),
@@ -155,6 +157,8 @@ def test_how_long_and_how_much_are_notions_of_the_question(kb: KnowledgeBase) ->
     assert kb.decider.aspects(kb.notion_tokens("交了6年能领多久")) == []  # said as the entries say it
     # A time named, not a length asked: "the last few months".
     assert kb.decider.aspects(kb.notion_tokens("前几个月的失业金没领，能补吗")) == []
+    # "领多少个月" asks how long, not how much.
+    assert kb.decider.aspects(kb.notion_tokens("失业金可以领多少个月")) == ["多久"]
 
 
 def test_words_of_the_question_frame_are_no_notions(kb: KnowledgeBase) -> None:
@@ -169,13 +173,20 @@ def test_how_long_steers_away_from_the_conditions_entry(kb: KnowledgeBase, on: d
     assert "多久" in decision.notions
 
 
-OWN_RECORD = ["能帮我查下我的失业金还剩几个月吗", "我的失业金还剩多少钱", "给我查一下失业金余额"]
+OWN_RECORD = ["能帮我查下我的失业金还剩几个月吗", "我的失业金还剩多少钱", "给我查一下失业金余额", "失业金还剩几个月了"]
 
 
 @pytest.mark.parametrize("question", OWN_RECORD)
 def test_a_lookup_of_the_persons_own_record_abstains(kb: KnowledgeBase, on: date, question: str) -> None:
     decision, _ = kb.decide(question, on=on)
     assert decision.entry_id is None and decision.reason == "own_record"
+
+
+def test_a_question_about_the_remainder_is_no_lookup(kb: KnowledgeBase, on: date) -> None:
+    # It asks what may be done with what is left, not how much is left: the entries may answer it.
+    decision, _ = kb.decide("剩下几个月的失业金能一次给我吗", on=on)
+    assert decision.reason != "own_record"
+    assert decision.entry_id in {None, "lump_sum_payout"}
 
 
 # When the person left + "is it still possible now": the window for applying after leaving (issue 13).
@@ -237,3 +248,57 @@ def test_an_entry_set_aside_for_its_situation_leaves_no_guess_behind(kb: Knowled
     decision, _ = kb.decide("医保要自己交吗", None, on=on)
     assert decision.candidates[0][0] == "medical_insurance"
     assert decision.abstained and decision.reason == "assumed", decision
+
+
+def test_the_second_opinion_settles_a_close_call_only_when_it_agrees(kb: KnowledgeBase) -> None:
+    t = kb.decider.thresholds
+    tokens = kb.notion_tokens("交了6年能领多久")
+    close = [("duration", 20.0), ("review_time", 19.5)]
+    assert kb.decider.decide(tokens, close).reason == "margin"
+    sure = Opinion("duration", t.agreement)
+    assert kb.decider.decide(tokens, close, sure).entry_id == "duration"
+    unsure = Opinion("duration", t.agreement - 0.01)
+    assert kb.decider.decide(tokens, close, unsure).reason == "margin"
+    # Agreement settles a close call; it does not make up for what the entry does not cover.
+    uncovered = kb.notion_tokens("住房补贴去哪申请")
+    fund = [("housing_fund_pointer", 30.0)]
+    assert kb.decider.decide(uncovered, fund, Opinion("housing_fund_pointer", 1.0)).abstained
+
+
+def test_a_sure_second_opinion_for_another_entry_offers_both_readings(kb: KnowledgeBase) -> None:
+    t = kb.decider.thresholds
+    tokens = kb.notion_tokens("交了6年能领多久")
+    clear = [("duration", 20.0), ("review_time", 10.0)]
+    assert kb.decider.decide(tokens, clear, Opinion("review_time", t.disagreement - 0.01)).entry_id == "duration"
+    split = kb.decider.decide(tokens, clear, Opinion("review_time", t.disagreement))
+    assert split.abstained and split.reason == "disagree"
+    assert suggested_topics(split.reason, split.candidates, t.min_score) == ["duration", "review_time"]
+    # An entry the ranking did not put first three is no reading of this question.
+    assert kb.decider.decide(tokens, clear, Opinion("benefit_amount", 1.0)).entry_id == "duration"
+
+
+def test_the_second_opinion_reads_the_entries_own_questions(kb: KnowledgeBase) -> None:
+    # Trained on titles, sample questions and keywords: each title is its own entry's (nearly always).
+    own = [kb.second_opinion.opinion(entry.title) for entry in kb.entries]
+    right = sum(o is not None and o.entry_id == entry.id for o, entry in zip(own, kb.entries, strict=True))
+    assert right >= 0.95 * len(kb.entries)
+    assert kb.second_opinion.opinion("") is None
+    marks = kb.second_opinion.opinion("？？")  # a question mark is in every entry: no opinion to speak of
+    assert marks is not None and marks.probability < kb.decider.thresholds.agreement
+
+
+def test_a_keyword_of_several_words_counts_only_whole(kb: KnowledgeBase) -> None:
+    # "告社保局" is cut 告 / 经办机构: a question with only one of them does not name the keyword.
+    phrase = ("告", "经办机构")
+    position = [entry.id for entry in kb.entries].index("appeal_review")
+    assert phrase in kb.decider._keywords[position]
+    assert kb.decider._reverse(["告", "经办机构"], position) == 1.0
+    assert kb.decider._reverse(["经办机构"], position) < 1.0
+
+
+def test_the_second_opinion_does_not_vouch_for_a_question_with_a_word_no_entry_uses(kb: KnowledgeBase) -> None:
+    # The classifier reads only words it was trained on: on "宝宝户口…" it sees 户口 alone.
+    tokens = kb.notion_tokens("宝宝户口怎么迁")
+    assert "宝宝" in kb.decider.notions(tokens) and "宝宝" not in kb._known_tokens
+    close = [("nonlocal_hukou", 20.0), ("apply_place_insured", 19.5)]
+    assert kb.decider.decide(tokens, close, Opinion("nonlocal_hukou", 1.0)).abstained

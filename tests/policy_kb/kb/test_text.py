@@ -32,6 +32,11 @@ def test_synonyms_map_to_one_form(text: TextProcessor) -> None:
     assert text.tokens("资格核验") == ["资格核验"]
 
 
+def test_synonyms_with_numerals_match_after_the_numerals_are_read(text: TextProcessor) -> None:
+    # 一次 reads as 1次 before synonyms apply; the variant 一次全 must still be found.
+    assert text.normalize("能不能把失业金一次全取出来") == text.normalize("能不能把失业金一次性取出来")
+
+
 def test_domain_words_stay_whole(text: TextProcessor) -> None:
     tokens = text.tokens("稳岗返还和减员不离岗以及按月申领、代缴、补发")
     for word in ("稳岗返还", "减员不离岗", "按月申领", "代缴", "补发"):

@@ -1,3 +1,5 @@
+"""The web chat channel's routes: POST /v1/chat and the page's reads of its later messages and history."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -8,27 +10,28 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from api.channels.deps import ChannelsDep
+from api.channels.errors import RateLimited
 from api.channels.limits import limit_address, read_limited_body
 from api.channels.outbound import web_messages
-from api.channels.runtime import channels
-from api.chat.history import RETENTION, last_outbox_id, recent, record_turn
-from api.chat.owners import browser_token, check_or_bind, require_owner
-from api.chat.schemas import (
+from api.channels.txn import committed
+from api.channels.web.errors import SenderTooShort
+from api.channels.web.history import RETENTION, last_outbox_id, recent, record_turn
+from api.channels.web.owners import browser_token, check_or_bind, require_owner
+from api.channels.web.schemas import (
     MIN_SENDER_CHARS,
-    SENDER_TOO_SHORT,
     ChatHistory,
-    ChatMessage,
     ChatRequest,
     ChatResponse,
     HistoryMessage,
     WebOutbox,
     WebOutboxMessage,
 )
+from api.chat.schemas import ChatMessage
 from api.chat.service import converse
 from api.db import SessionDep
-from api.errors import TooManyRequests, ValidationFailed
+from api.deps import RasaDep, SessionmakerDep, SettingsDep
 from api.identity.handles import masked_for_display, network_origin
-from api.settings import Settings
 
 router = APIRouter(tags=["对话"])
 
@@ -45,16 +48,19 @@ def _own(sessions: sessionmaker[Session], sender: str, token: str | None, text: 
     """Bind or check the conversation's owner; return the claimant's bubble as the history keeps it.
 
     The masking is decided now, before the turn: answering a code closes its challenge."""
-    with sessions() as session:
+
+    def own(session: Session) -> str:
         check_or_bind(session, sender=sender, token=token)
-        session.commit()
         return masked_for_display(session, sender=sender, text=text.strip())
+
+    return committed(sessions, own)
 
 
 def _remember(sessions: sessionmaker[Session], sender: str, shown: str, replies: list[ChatMessage]) -> None:
-    with sessions() as session:
+    def remember(session: Session) -> None:
         record_turn(session, sender=sender, shown=shown, replies=replies)
-        session.commit()
+
+    committed(sessions, remember)
 
 
 @router.post(
@@ -68,9 +74,10 @@ def _remember(sessions: sessionmaker[Session], sender: str, shown: str, replies:
         429: {"description": "发送过于频繁"},
     },
 )
-async def chat(request: Request) -> ChatResponse:
-    settings: Settings = request.app.state.settings
-    address = await limit_address(request, "chat")
+async def chat(
+    request: Request, settings: SettingsDep, sessions: SessionmakerDep, rasa: RasaDep, runtime: ChannelsDep
+) -> ChatResponse:
+    address = await limit_address(request, "chat", settings=settings, runtime=runtime)
     # The body is read with a cap before parsing, so an oversized upload is refused unread.
     raw = await read_limited_body(request, MAX_BODY_BYTES)
     try:
@@ -78,13 +85,12 @@ async def chat(request: Request) -> ChatResponse:
     except ValidationError as exc:
         raise RequestValidationError(exc.errors()) from None
     sender = f"web:{body.sender}"
-    sessions = request.app.state.sessionmaker
     shown = await run_in_threadpool(_own, sessions, sender, browser_token(request), body.message)
-    refusal = await channels(request).limiter.hit(sender)
+    refusal = await runtime.limiter.hit(sender)
     if refusal is not None:
-        raise TooManyRequests(refusal)
+        raise RateLimited(refusal)
     messages = await converse(
-        request.app.state.rasa,
+        rasa,
         sender=sender,
         text=body.message,
         channel="web",
@@ -98,12 +104,14 @@ async def chat(request: Request) -> ChatResponse:
 
 async def page_sender(
     request: Request,
+    settings: SettingsDep,
+    runtime: ChannelsDep,
     sender: Annotated[str, Query(min_length=1, max_length=128, description="与 POST /v1/chat 相同的会话标识")],
 ) -> str:
     """The conversation a page's read names (`web:<sender>`), after the per-address read limit."""
-    await limit_address(request, "read")
+    await limit_address(request, "read", settings=settings, runtime=runtime)
     if len(sender) < MIN_SENDER_CHARS:
-        raise ValidationFailed(SENDER_TOO_SHORT, fields={"sender": SENDER_TOO_SHORT})
+        raise SenderTooShort()
     return f"web:{sender}"
 
 

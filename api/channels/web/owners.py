@@ -23,17 +23,12 @@ from fastapi import Request, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.chat.models import WebChatOwner
+from api.channels.web.errors import NotYourConversation, NotYourConversationToRead
+from api.channels.web.models import WebChatOwner
 from api.db import utcnow
-from api.errors import ForbiddenError
 
 COOKIE = "ua_chat"
 COOKIE_MAX_AGE = 30 * 86_400  # as long as the page keeps its sender id (localStorage)
-NOT_YOURS = "该会话属于另一个浏览器，请刷新页面开始新的会话。"
-
-
-class NotYourConversation(ForbiddenError):
-    code = "chat_session_mismatch"
 
 
 def _hash(token: str) -> str:
@@ -74,11 +69,11 @@ def check_or_bind(session: Session, *, sender: str, token: str | None) -> None:
             if row is None:
                 raise
     if token is None or not hmac.compare_digest(row.token_hash, _hash(token)):
-        raise NotYourConversation(NOT_YOURS)
+        raise NotYourConversation()
 
 
 def require_owner(session: Session, *, sender: str, token: str | None) -> None:
     """Reads of a conversation answer only the browser that owns it."""
     row = session.get(WebChatOwner, sender)
     if row is None or token is None or not hmac.compare_digest(row.token_hash, _hash(token)):
-        raise NotYourConversation("只能在发起会话的浏览器中查看该会话。")
+        raise NotYourConversationToRead()

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.chat.owners import give_cookie
+from api.channels.web.owners import give_cookie
 from api.chat.schemas import MAX_MESSAGE_CHARS
 from api.deps import SettingsDep
 from api.settings import Environment
@@ -27,7 +27,7 @@ async def index() -> RedirectResponse:
 
 @router.get("/chat")
 async def chat_page(request: Request, settings: SettingsDep) -> HTMLResponse:
-    # The browser's session cookie: its conversations answer only it (api/chat/owners.py).
+    # The browser's session cookie: its conversations answer only it (api/channels/web/owners.py).
     response = HTMLResponse(CHAT_PAGE)
     give_cookie(request, response, secure=settings.environment == Environment.production)
     return response

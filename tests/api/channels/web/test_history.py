@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from api.channels.outbound import queue_message
-from api.chat import history
-from api.chat.models import WebChatTurn
+from api.channels.web import history
+from api.channels.web.models import WebChatTurn
 from api.db import make_sessionmaker, utcnow
 from api.identity.enums import ChallengeStatus
 from api.identity.models import IdentityChallenge

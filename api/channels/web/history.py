@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from api.channels.models import OutboundMessage
-from api.chat.models import WebChatTurn
+from api.channels.web.models import WebChatTurn
 from api.chat.schemas import ChatMessage
 from api.db import utcnow
 from api.privacy import mask_text

@@ -1,4 +1,4 @@
-"""Which browser session a web chat sender belongs to (api/chat/owners.py), and what it showed (api/chat/history.py)."""
+"""The web chat's records: which browser a sender belongs to (owners.py), what the page showed (history.py)."""
 
 from __future__ import annotations
 

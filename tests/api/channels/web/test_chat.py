@@ -10,8 +10,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.chat.owners import COOKIE
-from api.chat.schemas import SENDER_CHARACTERS, SENDER_TOO_SHORT
+from api.channels.web.owners import COOKIE
+from api.channels.web.schemas import SENDER_CHARACTERS, SENDER_TOO_SHORT
 from api.chat.service import EMPTY_REPLY, TOO_LONG_REPLY, UNAVAILABLE_REPLY
 from devtools.fake_rasa import FakeRasa
 
