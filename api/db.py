@@ -6,15 +6,16 @@ returns and rolls back on any error, so a failed request writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+from starlette.concurrency import run_in_threadpool
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -105,3 +106,25 @@ def get_session(request: Request) -> Iterator[Session]:
 # scope="function": the commit runs when the route returns and BEFORE the response is sent, so a
 # failed commit becomes the error response (e.g. 503) instead of a 201 for a record never stored.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+# Work that commits on its own, outside the request's session: the one way to do it. Services
+# write in the caller's transaction and never commit. What must be visible to every process at
+# once, before the reply goes back (a delivery id claimed, a pending reply written, the state of
+# an outbound row, the handles of a chat message), runs through `committed` (from a worker
+# thread) or `in_transaction` (from async code): its own session, committed, rolled back if it
+# raises.
+T = TypeVar("T")
+
+
+def committed(sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:
+    """Run `work` in its own session and commit it (rolled back if it raises)."""
+    with sessions() as session:
+        result = work(session)
+        session.commit()
+        return result
+
+
+async def in_transaction(sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:
+    """`committed`, in the thread pool."""
+    return await run_in_threadpool(committed, sessions, work)

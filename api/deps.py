@@ -4,7 +4,7 @@ A route names what it needs (`settings: SettingsDep`) instead of reading `reques
 so the types are checked and a test can override one dependency. The getters are async on
 purpose: a sync dependency costs a thread-pool hop on every request (api/auth.py measured it).
 Domain objects built at start-up keep their own aliases beside their loaders
-(`RuleBaseDep` in api/eligibility/deps.py, `KnowledgeBaseDep` in api/kb/deps.py,
+(`RuleBaseDep` in api/policy/deps.py, `KnowledgeBaseDep` in api/kb/deps.py,
 `Limits` in api/tickets/deps.py, `SessionDep` in api/db.py).
 """
 
@@ -49,8 +49,7 @@ async def get_rasa(request: Request) -> RasaClient:
     return rasa
 
 
-def get_sms(request: Request) -> SmsProvider:
-    """Sync on purpose: the console's form handlers call it directly (api/console/pages_tickets.py)."""
+async def get_sms(request: Request) -> SmsProvider:
     provider: SmsProvider = request.app.state.sms
     return provider
 

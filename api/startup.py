@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI
 
 from api.channels.runtime import close_channels, setup_channels
-from api.eligibility.deps import load_rule_base_on_startup
 from api.kb.deps import load_knowledge_base_on_startup
+from api.policy.deps import load_rule_base_on_startup
 from api.staff.sessions import install_staff_resolver
 from api.tickets.deps import install_ticket_limits
 

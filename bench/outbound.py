@@ -12,7 +12,7 @@ passive reply arrives as a customer-service (客服) message.
    answers and staff replies). Beside each, in the same run: the same client sending straight
    to the stand-in, with no database (the ceiling the delivery path is held against).
 2. Missed passive reply. The API (uvicorn, started like the e2e tests' stack) with WECHAT_API=live
-   against the WeChat stand-in, and bench/fake_rasa.py answering after --delay seconds, past
+   against the WeChat stand-in, and devtools/fake_rasa.py answering after --delay seconds, past
    WeChat's 5 s window: each signed message gets "success" once its pending reply is written, and
    the answer follows by customer service. Measured: from the message's POST, and from the
    "success", to the customer-service message reaching the stand-in; at --conversations
@@ -55,8 +55,8 @@ from api.main import create_app  # noqa: E402
 from api.migrate import upgrade  # noqa: E402
 from api.notify.templates import TEMPLATES  # noqa: E402
 from api.settings import DEV_WECHAT_AES_KEY, DEV_WECHAT_TOKEN, Settings  # noqa: E402
-from bench.fake_rasa import FakeRasa  # noqa: E402
 from bench.wechat import APP_ID, signed, wait_for  # noqa: E402
+from devtools.fake_rasa import FakeRasa  # noqa: E402
 from devtools.stack import Stack  # noqa: E402
 from tests.fakes import sms_standins, wechat_standin  # noqa: E402
 

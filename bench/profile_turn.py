@@ -4,7 +4,7 @@
 
 In-process, no Rasa: the app (create_app, its lifespan, a fresh SQLite file, migrated and
 seeded) is driven through httpx's ASGI transport. A turn is what the API does for one of
-bench/chat_turn.py's messages: POST /v1/chat (the gateway, against bench/fake_rasa.py standing
+bench/chat_turn.py's messages: POST /v1/chat (the gateway, against devtools/fake_rasa.py standing
 in for Rasa and the action server's /health), then the call the action server would make for
 that message: POST /v1/answers for a question, GET /v1/identity/senders/… for "我要签到",
 nothing for small talk. Every thread is profiled (sync routes and dependencies run in the
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.chat_turn import MESSAGES  # noqa: E402
-from bench.fake_rasa import DEV_RASA_TOKEN  # noqa: E402
+from devtools.fake_rasa import DEV_RASA_TOKEN  # noqa: E402
 
 SMALL_TALK = {"你好", "谢谢"}
 DIALOGUE_TOKEN = "dev-dialogue-token"
@@ -106,7 +106,7 @@ def _fake_rasa() -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "bench.fake_rasa", str(port)], cwd=ROOT, stdout=subprocess.PIPE)
+    proc = subprocess.Popen([sys.executable, "-m", "devtools.fake_rasa", str(port)], cwd=ROOT, stdout=subprocess.PIPE)
     try:
         assert proc.stdout is not None
         proc.stdout.readline()  # "fake Rasa on …": listening

@@ -177,7 +177,7 @@ def main() -> None:
         }
         try:
             subprocess.run([PYTHON, "-m", "api", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
-            processes.append(subprocess.Popen([PYTHON, "-m", "bench.fake_rasa", str(rasa_port)], cwd=ROOT, env=env))
+            processes.append(subprocess.Popen([PYTHON, "-m", "devtools.fake_rasa", str(rasa_port)], cwd=ROOT, env=env))
             wait_for(f"http://127.0.0.1:{rasa_port}/health")
             with api_server(env, port=args.port, timeout=30) as (url, api):
                 backend = "Redis" if args.redis else "database"

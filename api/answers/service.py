@@ -19,8 +19,8 @@ from datetime import date
 from api.answers.errors import EmptyQuestion
 from api.answers.schemas import AnswerOut, Audience, Candidate, Computed, Suggestion
 from api.kb.schemas import RegionRef
-from api.regions.errors import EmptyRegion, UnknownRegion
-from policy_kb import ResolvedRegion, RuleBase, UnknownRegionError, resolve_region
+from api.policy.regions import given_region
+from policy_kb import ResolvedRegion, RuleBase
 from policy_kb.kb import KnowledgeBase
 from policy_kb.kb.abstain import abstention_reply, suggested_topics
 from policy_kb.kb.decide import question_to_decide
@@ -99,14 +99,7 @@ def _note(resolved: ResolvedRegion | None) -> str:
 
 def _region(*, kb: KnowledgeBase, message: str, region: str | None, audience: Audience) -> ResolvedRegion | None:
     """The region the answer follows; an unknown `region` is a 422 (the caller may retry without it)."""
-    given: ResolvedRegion | None = None
-    if region is not None:
-        if not region.strip():
-            raise EmptyRegion()
-        try:
-            given = resolve_region(region.strip())
-        except UnknownRegionError as exc:
-            raise UnknownRegion(exc) from exc
+    given = given_region(region=region)
     if audience == "operator" and given is not None:
         return given  # the operator chose the caller's region; a place in the story does not override it
     return kb.region_for(message, region.strip() if region else None)

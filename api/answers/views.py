@@ -8,9 +8,9 @@ from fastapi.responses import Response
 from api.answers import service
 from api.answers.schemas import AnswerIn, AnswerOut
 from api.auth import IntegrationOrStaff
-from api.eligibility.deps import RuleBaseDep
 from api.kb.deps import KnowledgeBaseDep
 from api.metrics import ABSTENTIONS, ANSWERS
+from api.policy.deps import RuleBaseDep
 from policy_kb.clock import today_in_china
 
 router = APIRouter(tags=["政策问答"])

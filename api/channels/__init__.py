@@ -20,7 +20,8 @@ Shared by every channel:
             the passive window, every SMS) is first a pending outbound row, answered by the
             process that took it or, if that one dies, by any process's sweep after a lease.
 - dedup, ratelimit, limits: Redis when configured, else the database / process memory.
-- txn       the one way channel code commits on its own; services write in the caller's session.
+- Code that commits on its own does it through api.db.committed / in_transaction; services write
+  in the caller's session.
 
 Every message goes through api.chat.service.converse; api/chat imports no channel.
 """

@@ -22,10 +22,10 @@ from api.channels.pending import Pending, claim_due, complete
 from api.channels.plugin import Draft
 from api.channels.registry import plugin_for
 from api.channels.sealing import QuestionSeal
-from api.channels.txn import in_transaction
 from api.chat.rasa_client import RasaClient
 from api.chat.schemas import ChatMessage
 from api.chat.service import converse
+from api.db import in_transaction
 from api.vocab import ChannelKind
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ Two stores with one interface:
 - Redis (when REDIS_URL is configured): SET NX with a TTL, so every process
   sharing the Redis sees the claim at once.
 - The database otherwise: a row whose unique key makes a second insert fail,
-  committed in its own short transaction before the work starts (api/channels/txn.py).
+  committed in its own short transaction before the work starts (api/db.py).
 """
 
 from __future__ import annotations
@@ -28,8 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.channels.enums import DedupState
 from api.channels.models import InboundMessage
-from api.channels.txn import committed
-from api.db import utcnow
+from api.db import committed, utcnow
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ class DatabaseDedup:
         self._ttl = timedelta(seconds=ttl_seconds)
 
     def _claim(self, key: str, state: str, then: Callable[[Session], None] | None = None) -> DedupRecord | None:
-        # Not through txn.committed: a lost insert race is rolled back and the same session then
+        # Not through api.db.committed: a lost insert race is rolled back and the same session then
         # reads (or takes over) the winner's row, so this one commits at each of its outcomes.
         now = utcnow()
         expires = now + self._ttl

@@ -15,7 +15,7 @@ sweep). How a row is shaped and delivered is its channel's (api/channels/registr
 - web:<id>      stored for the chat page to fetch.
 
 This module imports no channel: it looks the channel up by the sender's prefix. Only the
-dispatcher commits on its own (api/channels/txn.py); `queue_message` and `record_inbound`
+dispatcher commits on its own (api/db.py); `queue_message` and `record_inbound`
 write in the caller's transaction.
 """
 
@@ -38,8 +38,7 @@ from api.channels.errors import EmptyMessage, MissingAddress, UnknownSenderPrefi
 from api.channels.models import ChannelContact, OutboundMessage
 from api.channels.plugin import Claimed, Draft, OutboundSender
 from api.channels.registry import plugin_for
-from api.channels.txn import committed
-from api.db import utcnow
+from api.db import committed, utcnow
 from api.metrics import OUTBOUND_FAILURES
 from api.vocab import ChannelKind
 

@@ -23,10 +23,11 @@ from starlette.concurrency import run_in_threadpool
 
 from api.chat.rasa_client import DialogueUnavailable, RasaClient
 from api.chat.schemas import MAX_MESSAGE_CHARS, ChatMessage
-from api.handoff.gateway import held_reply
+from api.db import committed
 from api.identity.handles import substitute
 from api.metrics import CHAT_FALLBACKS, CHAT_TURNS
 from api.request_id import current_request_id
+from api.tickets.handoff.gateway import held_reply
 
 log = logging.getLogger(__name__)
 
@@ -125,10 +126,10 @@ async def _prepare(
         held = held_reply(sessions, sender=sender, text=text)
         if held is not None:
             return held, ""
-        with sessions() as session:
-            replaced, changed = substitute(session, secret_key=secret_key, sender=sender, text=text, origin=origin)
-            if changed:
-                session.commit()
-            return None, replaced
+        replaced, _ = committed(
+            sessions,
+            lambda session: substitute(session, secret_key=secret_key, sender=sender, text=text, origin=origin),
+        )
+        return None, replaced
 
     return await run_in_threadpool(run)

@@ -29,9 +29,9 @@ from api.claims.identity import id_hash, masked_id, normalize_id_number, normali
 from api.claims.models import Claim, Claimant
 from api.claims.schemas import ClaimantOut, ClaimCreate, ClaimOut
 from api.notify import SmsProvider, send_sms
+from api.policy.regions import resolve_region
 from api.privacy import mask_phone
-from api.regions.errors import UnknownRegion
-from policy_kb import RuleBase, UnknownRegionError, resolve_region
+from policy_kb import RuleBase
 from policy_kb.benefits.ledger import last_day, month_index, month_text
 from policy_kb.schemas import RegionOut
 
@@ -99,7 +99,7 @@ def find_claims_by_name(*, session: Session, name: str, limit: int = 20) -> list
 
 
 def region_out(claim: Claim, rule_base: RuleBase) -> RegionOut:
-    resolved = resolve_region(claim.region_matched_code, rule_base.region_codes)
+    resolved = resolve_region(region=claim.region_matched_code, rule_base=rule_base)
     return RegionOut(
         code=claim.region_code,
         name=rule_base.layer(claim.region_code).name,
@@ -183,10 +183,7 @@ def register_claim(
     sends nothing; the same key with different details is a 409 naming the existing claim.
     """
     conf = config or default_config()
-    try:
-        region = resolve_region(data.region, rule_base.region_codes)
-    except UnknownRegionError as exc:
-        raise UnknownRegion(exc) from None
+    region = resolve_region(region=data.region, rule_base=rule_base)
     start = month_index(data.start_month)
     cap = rule_base.get(region.code, "duration.max_months", last_day(start))
     if cap is not None and data.benefit_months > cap.value:

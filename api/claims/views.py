@@ -34,7 +34,7 @@ from api.claims.schemas import (
 )
 from api.db import SessionDep
 from api.deps import SettingsDep, SmsDep
-from api.eligibility.deps import RuleBaseDep
+from api.policy.deps import RuleBaseDep
 from policy_kb.clock import today_in_china
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])

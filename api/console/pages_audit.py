@@ -25,6 +25,7 @@ from api.audit.models import AuditEvent
 from api.console.actors import action_label, actor_label, staff_names
 from api.console.web import AUDIT_PAGE_ROLES, ConsoleRoute, form_date, page_user, render
 from api.db import SessionDep
+from api.deps import SettingsDep
 from api.staff.models import StaffAccount
 from policy_kb.clock import CHINA_TZ, now_in_china
 
@@ -119,6 +120,7 @@ def _rows(session: Session, events: list[AuditEvent], systems: dict[str, str]) -
 def audit_page(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     actor: Annotated[str, Query(max_length=120)] = "",
     entity_type: Annotated[str, Query(max_length=40)] = "",
     entity_id: Annotated[str, Query(max_length=64)] = "",
@@ -146,7 +148,7 @@ def audit_page(
         ctx,
         "audit.html",
         f=flt,
-        rows=_rows(session, events, request.app.state.settings.integration_names),
+        rows=_rows(session, events, settings.integration_names),
         total=total,
         page=page,
         pages=pages,
@@ -161,6 +163,7 @@ def audit_page(
 def audit_csv(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     actor: Annotated[str, Query(max_length=120)] = "",
     entity_type: Annotated[str, Query(max_length=40)] = "",
     entity_id: Annotated[str, Query(max_length=64)] = "",
@@ -187,7 +190,7 @@ def audit_csv(
             "变更后",
         ]
     )
-    for r in _rows(session, events, request.app.state.settings.integration_names):
+    for r in _rows(session, events, settings.integration_names):
         keys = (
             "id",
             "at",

@@ -22,12 +22,16 @@ from api.claims.access import caller_verification, mask_name
 from api.console import payments
 from api.console.web import CLAIM_PAGE_ROLES, ConsoleRoute, back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
+from api.deps import SettingsDep
 from api.errors import AppError, NotFoundError
+from api.policy.deps import RuleBaseDep
 from api.privacy import mask_text
+from api.settings import Settings
 from api.staff.models import CallerVerification
 from api.staff.sessions import StaffContext
 from api.tickets import search
 from api.tickets import service as ticket_service
+from policy_kb import RuleBase
 from policy_kb.clock import china_date, today_in_china
 
 router = APIRouter(route_class=ConsoleRoute)
@@ -89,13 +93,11 @@ def status_label(status: Any) -> str:
     return "正常领取"
 
 
-def _current_status(claims: Any, request: Request, session: Session, claim_id: int, today: date) -> Any:
+def _current_status(
+    claims: Any, session: Session, claim_id: int, today: date, *, rule_base: RuleBase, settings: Settings
+) -> Any:
     return claims.get_status(
-        session=session,
-        claim_id=claim_id,
-        as_of=today,
-        rule_base=request.app.state.rule_base,
-        config=claims.config_from(request.app.state.settings),
+        session=session, claim_id=claim_id, as_of=today, rule_base=rule_base, config=claims.config_from(settings)
     )
 
 
@@ -117,21 +119,26 @@ def _find(claims: Any, session: Session, q: str) -> tuple[str, list[Any]]:
 
 
 @router.get("/claims")
-def lookup(request: Request, session: SessionDep, q: Annotated[str, Query(max_length=64)] = "") -> Response:
+def lookup(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    rule_base: RuleBaseDep,
+    q: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
     ctx = page_user(request, *ROLES)
     claims = _claims()
     q = q.strip().replace(" ", "").replace("\u3000", "")
     rows: list[dict[str, Any]] = []
     kind, more = "", False
     if claims is not None and q:
-        rule_base = request.app.state.rule_base
         kind, found = _find(claims, session, q)
         more = len(found) > NAME_LIMIT
         found = found[:NAME_LIMIT]
         today = today_in_china()
         for claim in found:
             out = claims.claim_out(claim, rule_base)
-            current = _current_status(claims, request, session, claim.id, today)
+            current = _current_status(claims, session, claim.id, today, rule_base=rule_base, settings=settings)
             rows.append(
                 {
                     "id": out.id,
@@ -166,12 +173,13 @@ def lookup(request: Request, session: SessionDep, q: Annotated[str, Query(max_le
 
 
 @router.get("/claims/{claim_id}")
-def claim_page(claim_id: int, request: Request, session: SessionDep) -> Response:
+def claim_page(
+    claim_id: int, request: Request, session: SessionDep, settings: SettingsDep, rule_base: RuleBaseDep
+) -> Response:
     ctx = page_user(request, *ROLES)
     claims = _claims()
     if claims is None:
         return render(request, ctx, "claims.html", available=False, q="", kind="", rows=[], claim=None)
-    rule_base = request.app.state.rule_base
     row = _claim_or_404(claims, session, claim_id)
     out = claims.claim_out(row, rule_base)
     now = utcnow()
@@ -180,12 +188,13 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> Response
     months: list[dict[str, str]] = []
     if verification is not None:
         today = china_date(now)
-        status = _current_status(claims, request, session, claim_id, today).model_dump(mode="json")
+        current = _current_status(claims, session, claim_id, today, rule_base=rule_base, settings=settings)
+        status = current.model_dump(mode="json")
         status["label"] = status_label(status)
         backpay = status.get("backpay")
         months = payments.history(status)
         amount = payments.amount_basis(rule_base, row.region_code, today)
-    secret = request.app.state.settings.secret_key
+    secret = settings.secret_key
     related, _ = ticket_service.list_queue(
         session,
         statuses=None,

@@ -9,20 +9,23 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from api.audit import record_audit
 from api.console.actors import actor_label, staff_names
 from api.console.web import ConsoleRoute, back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
-from api.deps import get_sms
+from api.deps import SettingsDep, SmsDep
 from api.errors import AppError, ValidationFailed, validation_fields
 from api.fields import CONTROL_MESSAGE, has_controls
+from api.notify import SmsProvider
 from api.privacy import mask_text
 from api.staff.sessions import StaffContext
 from api.tickets import actions, search, service
 from api.tickets.actions import Actor
-from api.tickets.deps import HANDLE_ROLES, READ_ROLES, get_limits
+from api.tickets.deps import HANDLE_ROLES, READ_ROLES, Limits
 from api.tickets.enums import Category, Satisfaction, TicketStatus
+from api.tickets.limits import TicketLimits
 from api.tickets.models import Ticket
 from api.tickets.schemas import MAX_TRANSCRIPT_CHARS, TicketCreate
 
@@ -38,6 +41,7 @@ def _actor(ctx: StaffContext) -> Actor:
 def queue(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     status: Annotated[str | None, Query(max_length=200)] = None,
     overdue: Annotated[str | None, Query(max_length=8)] = None,
     category: Annotated[str | None, Query(max_length=40)] = None,
@@ -50,7 +54,7 @@ def queue(
     only_overdue = True if overdue == "1" else None
     cat = category if category in Category.__members__ else None
     page = max(page, 1)
-    found = search.parse(session, q, secret_key=request.app.state.settings.secret_key) if q.strip() else None
+    found = search.parse(session, q, secret_key=settings.secret_key) if q.strip() else None
     tickets, total = service.list_queue(
         session,
         statuses=statuses,
@@ -108,6 +112,8 @@ def queue_news(request: Request, session: SessionDep, since: Annotated[int, Quer
 def create(
     request: Request,
     session: SessionDep,
+    limits: Limits,
+    sms: SmsDep,
     csrf: Annotated[str, Form(max_length=100)] = "",
     category: Annotated[str, Form(max_length=40)] = "",
     urgency: Annotated[str, Form(max_length=20)] = "normal",
@@ -138,8 +144,8 @@ def create(
             actor=ctx.caller.actor,
             owner_unit=ctx.unit,
             now=utcnow(),
-            limits=get_limits(request),
-            sms=get_sms(request),
+            limits=limits,
+            sms=sms,
         )
     except ValidationError as exc:
         fields = validation_fields(list(exc.errors()))
@@ -151,7 +157,9 @@ def create(
 
 
 @router.get("/tickets/{ref}")
-def detail(ref: Annotated[str, Path(max_length=40)], request: Request, session: SessionDep) -> Response:
+def detail(
+    ref: Annotated[str, Path(max_length=40)], request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
     ctx = page_user(request, *READ_ROLES)
     ticket = service.get_ticket(session, ref=ref)
     view = service.to_detail(session, ticket, now=utcnow())
@@ -168,9 +176,7 @@ def detail(ref: Annotated[str, Path(max_length=40)], request: Request, session: 
         is_supervisor=is_supervisor,
         satisfactions=list(Satisfaction),
         own_extension=ticket.extension_requested_by == ctx.caller.actor,
-        actor_labels={
-            e.actor: actor_label(e.actor, names, request.app.state.settings.integration_names) for e in view.events
-        },
+        actor_labels={e.actor: actor_label(e.actor, names, settings.integration_names) for e in view.events},
     )
 
 
@@ -187,11 +193,19 @@ def _catch_up(session: SessionDep, *, ticket: Ticket, actor: Actor, now: datetim
 
 
 def _run(
-    request: Request, session: SessionDep, ctx: StaffContext, ticket_id: int, action: str, form: dict[str, str]
+    request: Request,
+    session: Session,
+    ctx: StaffContext,
+    ticket_id: int,
+    action: str,
+    form: dict[str, str],
+    *,
+    limits: TicketLimits,
+    sms: SmsProvider,
 ) -> str:
     """Perform one action from the ticket page; returns the message to show."""
     ticket = service.get_ticket(session, ref=ticket_id, lock=True)
-    actor, now, limits, sms = _actor(ctx), utcnow(), get_limits(request), get_sms(request)
+    actor, now = _actor(ctx), utcnow()
     note = form.get("note", "").strip() or None
     if action == "accept":
         actions.accept(session, ticket=ticket, actor=actor, now=now)
@@ -274,6 +288,8 @@ def act(
     action: Annotated[str, Path(max_length=40)],
     request: Request,
     session: SessionDep,
+    limits: Limits,
+    sms: SmsDep,
     csrf: Annotated[str, Form(max_length=100)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
     answer: Annotated[str, Form(max_length=4000)] = "",
@@ -299,7 +315,7 @@ def act(
     if any(has_controls(value) for value in form.values()):  # as the JSON routes refuse (api/fields.py)
         return back(f"/console/tickets/{ticket_id}", f"填写的内容{CONTROL_MESSAGE}", error=True)
     try:
-        message = _run(request, session, ctx, ticket_id, action, form)
+        message = _run(request, session, ctx, ticket_id, action, form, limits=limits, sms=sms)
     except AppError as exc:
         session.rollback()
         return back(f"/console/tickets/{ticket_id}", exc.message, error=True)

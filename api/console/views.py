@@ -14,6 +14,7 @@ from api.channels.limits import client_address
 from api.console import pages_audit, pages_claims, pages_conversation, pages_dashboard, pages_tickets
 from api.console.web import ASSIST_ROLES, HERE, ConsoleRoute, check_csrf, page_user, render
 from api.db import SessionDep
+from api.deps import SettingsDep
 from api.errors import AppError, NotFoundError
 from api.staff import service as staff_service
 from api.staff.seed import refused_passwords
@@ -52,6 +53,7 @@ def login_page(request: Request, next: Annotated[str | None, Query(max_length=30
 def login(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     username: Annotated[str, Form(max_length=64)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=300)] = "",
@@ -61,8 +63,8 @@ def login(
             session,
             username=username.strip(),
             password=password,
-            address=client_address(request, request.app.state.settings.trusted_proxies),
-            refused_passwords=refused_passwords(request.app.state.settings),
+            address=client_address(request, settings.trusted_proxies),
+            refused_passwords=refused_passwords(settings),
         )
     except AppError as exc:
         # The failed attempt's audit row is kept: the session commits when the page returns.

@@ -22,8 +22,8 @@ from api.kb.schemas import (
     SuggestionSource,
     SuggestionsOut,
 )
-from api.regions.errors import EmptyRegion, UnknownRegion
-from policy_kb import ResolvedRegion, RuleBase, UnknownRegionError, resolve_region
+from api.policy.regions import given_region
+from policy_kb import ResolvedRegion, RuleBase
 from policy_kb.kb import Hit, KnowledgeBase
 
 
@@ -83,13 +83,7 @@ def _question(text: str, *, field: str) -> str:
 
 def _region_used(*, kb: KnowledgeBase, text: str, region: str | None) -> RegionRef:
     """The region the answer follows (a place named in the text wins); an unknown `region` is a 422."""
-    if region is not None:
-        if not region.strip():
-            raise EmptyRegion()
-        try:
-            resolve_region(region)
-        except UnknownRegionError as exc:
-            raise UnknownRegion(exc) from exc
+    given_region(region=region)  # only to refuse a blank or unknown one; the text may name another place
     used: ResolvedRegion | None = kb.region_for(text, region)
     return RegionRef.of(used)
 

@@ -10,11 +10,11 @@ from api.auth import IntegrationOrStaff
 from api.claims.access import authorize
 from api.db import SessionDep
 from api.deps import SettingsDep
-from api.eligibility.deps import RuleBaseDep
 from api.fields import MAX_REGION_CHARS
 from api.kb import service
 from api.kb.deps import KnowledgeBaseDep
 from api.kb.schemas import KbSearchOut, SuggestionsIn, SuggestionsOut
+from api.policy.deps import RuleBaseDep
 from policy_kb.clock import today_in_china
 
 router = APIRouter(tags=["政策问答"])

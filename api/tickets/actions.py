@@ -13,8 +13,6 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from api.auth import Caller
-from api.handoff import rating
-from api.handoff import service as handoff
 from api.notify import SmsProvider
 from api.privacy import mask_text
 from api.staff.duties import ensure_not_own_request
@@ -29,6 +27,8 @@ from api.tickets.errors import (
     NotSent,
     SameUnit,
 )
+from api.tickets.handoff import rating
+from api.tickets.handoff import service as handoff
 from api.tickets.limits import TicketLimits
 from api.tickets.models import Ticket
 from api.tickets.progress import Kind, interim_text, tell_claimant

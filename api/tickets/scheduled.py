@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.audit import record_audit
 from api.tickets.enums import TicketAction, TicketStatus
 from api.tickets.limits import TicketLimits
 from api.tickets.models import Ticket
@@ -42,14 +41,7 @@ def mark_overdue(session: Session, *, now: datetime) -> int:
             now=now,
             note=f"超过{STAGE_LABELS[stage]}时限",
             data={"stage": stage, "due_at": ticket.due_at.isoformat()},
-        )
-        record_audit(
-            session,
-            actor=SYSTEM_ACTOR,
-            action="ticket.mark_overdue",
-            entity_type="ticket",
-            entity_id=ticket.id,
-            after={"stage": stage},
+            audit={"stage": stage},
         )
         marked += 1
     return marked

@@ -10,18 +10,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
-from api.audit import record_audit
-from api.handoff import service as handoff
-from api.handoff.models import ConversationPause
 from api.notify import SmsProvider
+from api.policy.regions import place_named
 from api.privacy import mask_text
 from api.tickets.deadlines import compute_deadlines
 from api.tickets.enums import ACTION_LABELS, STATUS_LABELS, TicketAction, TicketStatus
 from api.tickets.errors import BadStatusFilter, TicketNotFound
+from api.tickets.handoff import service as handoff
+from api.tickets.handoff.models import ConversationPause
 from api.tickets.limits import TicketLimits
 from api.tickets.models import Ticket, TicketEvent
 from api.tickets.progress import respond_within, tell_claimant
-from api.tickets.regions import resolve_region
 from api.tickets.schemas import (
     EventRead,
     ExtensionRead,
@@ -65,7 +64,7 @@ def create_ticket(
     limits: TicketLimits,
     sms: SmsProvider | None,
 ) -> Ticket:
-    region = resolve_region(body.region)
+    region = place_named(region=body.region)
     stages = limits.for_ticket(body.category, body.urgency)
     deadlines = compute_deadlines(now, stages, day_ends=limits.working_day_ends)
     ticket = Ticket(
@@ -103,23 +102,17 @@ def create_ticket(
         actor=actor,
         now=now,
         data={"owner_unit": owner_unit, "limits": limits_used, "provisional": deadlines.provisional},
-    )
-    ticket.number = ticket_number(ticket)
-    if ticket.sender:
-        handoff.pause(session, sender=ticket.sender, ticket=ticket, now=now)
-    record_audit(
-        session,
-        actor=actor,
-        action="ticket.create",
-        entity_type="ticket",
-        entity_id=ticket.id,
-        after={
-            "number": ticket.number,
+        # Read once the insert has given the ticket its id, so the audit row names the final number.
+        audit=lambda: {
+            "number": ticket_number(ticket),
             "category": ticket.category,
             "urgency": ticket.urgency,
             "owner_unit": owner_unit,
         },
     )
+    ticket.number = ticket_number(ticket)
+    if ticket.sender:
+        handoff.pause(session, sender=ticket.sender, ticket=ticket, now=now)
     if not body.acknowledged:  # the assistant's own reply already gave the number: one acknowledgement
         tell_claimant(session, ticket=ticket, kind="created", sms=sms)
     return ticket

@@ -2,7 +2,8 @@
 
 Every change to a ticket goes through `transition()`, which refuses what the table
 does not allow (409, in Chinese) and appends the event row (who, when, from, to, note);
-a staff action also passes `audit`, and the audit row is written with the event
+a step the audit trail keeps (every staff action, creating a ticket, marking it overdue, handing
+its conversation back) also passes `audit`, and the audit row is written with the event
 (api.audit.record_transition, the helper claims and back-pay use too).
 Actions that record something without changing the status (催办, 延期, 备注, …)
 map a status to itself.
@@ -10,6 +11,7 @@ map a status to itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -107,13 +109,19 @@ def transition(
     now: datetime,
     note: str | None = None,
     data: dict[str, Any] | None = None,
-    audit: dict[str, Any] | None = None,
+    audit: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
+    audit_before: dict[str, Any] | None = None,
+    audit_action: str | None = None,
 ) -> TicketEvent:
     """Move `ticket` by `action` (or refuse with 409) and append the event row.
 
     `audit` (what the audit row adds after the status; ``{}`` for nothing more) also writes the
     audit row `ticket.<action>`; None for what only the ticket's own history keeps (a claimant's
-    message, scheduled marks). Callers that change deadlines call `check()` first, change them, then this.
+    message, a 催办). A callable is read once the ticket is stored, for what the insert decides (a
+    new ticket's number comes from its id). `audit_before` adds to the row's before the same way;
+    `audit_action` keeps a row older than this helper under its own name (``handoff.release``), the
+    one the stored trail and the console's labels use. Callers that change deadlines call `check()`
+    first, change them, then this.
     """
     current = TicketStatus(ticket.status) if ticket.status else None
     target = check(ticket, action)
@@ -138,10 +146,10 @@ def transition(
         session,
         event=event,
         actor=actor,
-        action=f"ticket.{action.value}",
+        action=audit_action or f"ticket.{action.value}",
         entity_type="ticket",
         entity_id=ticket.id,
-        before={"status": current.value if current else None},
-        after={"status": target.value, **audit},
+        before={"status": current.value if current else None, **(audit_before or {})},
+        after={"status": target.value, **(audit() if callable(audit) else audit)},
     )
     return event

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench.fake_rasa import FakeRasa
+from devtools.fake_rasa import FakeRasa
 
 
 @pytest.fixture
 def rasa() -> Iterator[FakeRasa]:
-    """A stand-in for Rasa's gateway channel on a free loopback port (see bench/fake_rasa.py)."""
+    """A stand-in for Rasa's gateway channel on a free loopback port (see devtools/fake_rasa.py)."""
     with FakeRasa() as fake:
         yield fake

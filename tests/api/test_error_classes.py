@@ -33,8 +33,8 @@ GENERIC = frozenset(
     }
 )
 CONVERTED = [
-    *("api/claims", "api/tickets", "api/staff", "api/identity", "api/regions", "api/notify"),
-    *("api/answers", "api/kb", "api/eligibility", "api/auth.py", "api/metrics.py"),
+    *("api/claims", "api/tickets", "api/staff", "api/identity", "api/policy", "api/notify"),
+    *("api/answers", "api/kb", "api/auth.py", "api/metrics.py"),
     *("api/channels", "api/chat"),
 ]
 

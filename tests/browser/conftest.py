@@ -18,7 +18,7 @@ import pytest
 from api.db import make_engine, make_sessionmaker
 from api.migrate import upgrade
 from api.staff.seed import seed_staff
-from bench.fake_rasa import FakeRasa
+from devtools.fake_rasa import FakeRasa
 from devtools.stack import api_server
 from tests.conftest import REQUIRE_SERVICES, make_settings
 

@@ -1,6 +1,6 @@
 """The chat page on a phone (390×844) in headless Chromium.
 
-The assistant is a stand-in that echoes "已收到：<message>" (bench/fake_rasa.py), so typing a
+The assistant is a stand-in that echoes "已收到：<message>" (devtools/fake_rasa.py), so typing a
 text the real bot says (a question with choices, a request for the ID number) makes the page
 receive that text from the gateway, as it would from the bot.
 """

@@ -1,6 +1,6 @@
 """The human hand-off round trip in headless Chromium: the chat page and the console side by side.
 
-The assistant is a stand-in (bench/fake_rasa.py answers "已收到：<message>"), so a bubble with
+The assistant is a stand-in (devtools/fake_rasa.py answers "已收到：<message>"), so a bubble with
 "已收到：" shows that a message reached the assistant and not the paused hand-off. The ticket is
 filed through the API as the action server files it (actions/handoff.py, acknowledged=true).
 """

@@ -2,7 +2,7 @@
 
 WeChat gets "success" when the dialogue engine misses the 5 s passive window, and the Aliyun SMS
 push is acknowledged at once; in both cases the answer comes later. Here the dialogue engine (a
-stand-in, bench/fake_rasa.py) takes longer than the passive window, the API process is
+stand-in, devtools/fake_rasa.py) takes longer than the passive window, the API process is
 killed right after the acknowledgement, and started again on the same database. The reply must
 then reach the user exactly once: one WeChat customer-service message at the WeChat stand-in
 (tests/fakes/wechat_standin.py), one SMS in the outbox.
@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 from api.settings import DEV_SMS_PUSH_TOKEN
-from bench.fake_rasa import FakeRasa
+from devtools.fake_rasa import FakeRasa
 from devtools.stack import Stack
 from tests.fakes import wechat_standin
 from tests.fakes.wechat_standin import WeChatStandIn

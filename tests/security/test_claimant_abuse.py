@@ -6,7 +6,7 @@
    answered any sender by id, a one-character sender was accepted, and limits were per
    sender only, so changing the sender id escaped them.
 
-The stand-in engine (bench/fake_rasa.py) records what the gateway hands it; each identity
+The stand-in engine (devtools/fake_rasa.py) records what the gateway hands it; each identity
 call below is what the bot's action makes of that text (actions/identity.py).
 """
 
@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 from api.claims.identity import check_digit
 from api.db import utcnow
 from api.identity.models import SenderBinding
-from bench.fake_rasa import FakeRasa
+from devtools.fake_rasa import FakeRasa
 
 pytestmark = pytest.mark.security
 

@@ -10,7 +10,7 @@ from api.channels.plugin import Claimed, Delivery, SenderContext
 from api.channels.sms.errors import NoMobileForSender
 from api.channels.sms.replies import POINTER_TEMPLATE
 from api.channels.sms.senders import delivery_phone
-from api.channels.txn import committed
+from api.db import committed
 from api.errors import ValidationFailed
 from api.notify import SmsProvider, send_sms
 from api.privacy import mask_text

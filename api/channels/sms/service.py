@@ -18,7 +18,7 @@ from api.channels.pending import Pending, add_pending
 from api.channels.runtime import ChannelRuntime
 from api.channels.sms.aliyun import SmsUp
 from api.channels.sms.senders import pseudonym, remember
-from api.channels.txn import in_transaction
+from api.db import in_transaction
 
 log = logging.getLogger(__name__)
 

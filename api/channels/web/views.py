@@ -14,7 +14,6 @@ from api.channels.deps import ChannelsDep
 from api.channels.errors import RateLimited
 from api.channels.limits import limit_address, read_limited_body
 from api.channels.outbound import web_messages
-from api.channels.txn import committed
 from api.channels.web.errors import SenderTooShort
 from api.channels.web.history import RETENTION, last_outbox_id, recent, record_turn
 from api.channels.web.owners import browser_token, check_or_bind, require_owner
@@ -29,7 +28,7 @@ from api.channels.web.schemas import (
 )
 from api.chat.schemas import ChatMessage
 from api.chat.service import converse
-from api.db import SessionDep
+from api.db import SessionDep, committed
 from api.deps import RasaDep, SessionmakerDep, SettingsDep
 from api.identity.handles import masked_for_display, network_origin
 

@@ -17,7 +17,6 @@ from starlette.concurrency import run_in_threadpool
 from api.channels.enums import OutboundStatus
 from api.channels.models import ChannelContact
 from api.channels.plugin import Claimed, Delivery, SenderContext
-from api.channels.txn import committed
 from api.channels.wechat.client import (
     AccessTokenCache,
     CustomerService,
@@ -25,7 +24,7 @@ from api.channels.wechat.client import (
     RecordingTransport,
     WeChatTransport,
 )
-from api.db import utcnow
+from api.db import committed, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -27,12 +27,12 @@ from api.channels.enums import DedupState
 from api.channels.outbound import queue_message, record_inbound, take_pending
 from api.channels.pending import Pending, add_pending
 from api.channels.runtime import ChannelRuntime
-from api.channels.txn import in_transaction
 from api.channels.wechat.protocol import Inbound
 from api.channels.wechat.sender import split_text
 from api.chat.rasa_client import RasaClient
 from api.chat.schemas import ChatMessage
 from api.chat.service import converse
+from api.db import in_transaction
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

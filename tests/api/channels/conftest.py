@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from api.settings import DEV_WECHAT_TOKEN
-from bench.fake_rasa import FakeRasa
+from devtools.fake_rasa import FakeRasa
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 T0 = 1773104400  # the recorded payloads' timestamp: 2026-03-10 09:00 +08:00

@@ -13,7 +13,7 @@ import time_machine
 from api.channels.sms.senders import pseudonym
 from api.identity.handles import HANDLE
 from api.settings import DEV_SECRET, DEV_SMS_PUSH_TOKEN
-from bench.fake_rasa import FakeRasa
+from devtools.fake_rasa import FakeRasa
 from tests.api.channels.conftest import T0, fixture_query, fixture_text, post_wechat
 
 ID_NUMBER, PHONE = "120101198001011234", "13800001234"

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from api.channels.enums import OutboundStatus
 from api.channels.sealing import PREFIX
 from api.channels.wechat.client import RecordingTransport
-from bench.fake_rasa import FakeRasa
+from devtools.fake_rasa import FakeRasa
 from tests.api.channels.conftest import new_msg_id, new_openid, post_wechat, signed_query, text_xml
 from tests.api.channels.test_sms import PUSH_URL, new_phone, push_of, sms_sender, sms_to
 

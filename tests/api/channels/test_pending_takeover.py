@@ -24,7 +24,7 @@ from api.channels.wechat.client import RecordingTransport
 from api.db import make_sessionmaker
 from api.notify.models import SmsMessage
 from api.settings import DEV_SECRET
-from bench.fake_rasa import FakeRasa
+from devtools.fake_rasa import FakeRasa
 
 EXPIRED = timedelta(seconds=-1)  # written by a process that died: its lease is over
 

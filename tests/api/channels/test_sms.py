@@ -17,7 +17,7 @@ from api.channels.sms.senders import pseudonym
 from api.notify.models import SmsMessage
 from api.notify.templates import SIGN, TEMPLATES
 from api.settings import DEV_SECRET, DEV_SMS_PUSH_TOKEN
-from bench.fake_rasa import FakeRasa
+from devtools.fake_rasa import FakeRasa
 from tests.api.channels.conftest import fixture_text
 
 PUSH_URL = f"/channels/sms/aliyun/{DEV_SMS_PUSH_TOKEN}"

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.channels.models import OutboundMessage
 from api.channels.wechat.client import RecordingTransport
-from bench.fake_rasa import FakeRasa
+from devtools.fake_rasa import FakeRasa
 from tests.api.channels.conftest import new_msg_id, new_openid, post_wechat, signed_query, text_xml
 
 

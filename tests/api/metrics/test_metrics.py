@@ -18,7 +18,7 @@ from api.metrics import REGISTRY
 from api.privacy import install_log_masking, mask_text
 from api.request_id import accept_or_new, new_request_id
 from api.settings import DEV_METRICS_TOKEN, SettingsError, load_settings
-from bench.fake_rasa import FakeRasa
+from devtools.fake_rasa import FakeRasa
 from tests.production import PRODUCTION
 
 METRICS_AUTH = {"Authorization": f"Bearer {DEV_METRICS_TOKEN}"}

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from api.channels.web.owners import COOKIE
 from api.channels.web.schemas import SENDER_CHARACTERS, SENDER_TOO_SHORT
 from api.chat.service import EMPTY_REPLY, TOO_LONG_REPLY, UNAVAILABLE_REPLY
-from bench.fake_rasa import FakeRasa
+from devtools.fake_rasa import FakeRasa
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from api.channels.web.models import WebChatTurn
 from api.db import make_sessionmaker, utcnow
 from api.identity.enums import ChallengeStatus
 from api.identity.models import IdentityChallenge
-from bench.fake_rasa import FakeRasa
+from devtools.fake_rasa import FakeRasa
 
 ID_NUMBER = "120101198001011234"  # valid check digit
 MOBILE = "13912345678"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from api.eligibility.service import resolve
-from api.rules.schemas import RuleOut, RulesInForce
+from api.policy.regions import resolve_region
+from api.policy.schemas import RuleOut, RulesInForce
 from policy_kb import RuleBase
 
 
 def rules_in_force(*, rule_base: RuleBase, region: str, on: date) -> RulesInForce:
-    resolved = resolve(rule_base=rule_base, region=region)
+    resolved = resolve_region(region=region, rule_base=rule_base)
     rules = [RuleOut.model_validate(v.as_dict()) for v in rule_base.rules_in_force(resolved.code, on)]
     return RulesInForce(
         region={

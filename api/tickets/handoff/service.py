@@ -14,10 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.audit import record_audit
-from api.handoff.models import ConversationPause
 from api.tickets.deadlines import deadline_phrase
 from api.tickets.enums import TicketAction
+from api.tickets.handoff.models import ConversationPause
 from api.tickets.models import Ticket
 from api.tickets.transitions import transition
 
@@ -91,7 +90,6 @@ def release(session: Session, *, ticket: Ticket, actor: str, now: datetime, note
     for row in pauses:
         row.released_at = now
         row.released_by = actor
-    senders = [row.sender for row in pauses]
     transition(
         session,
         ticket,
@@ -100,14 +98,8 @@ def release(session: Session, *, ticket: Ticket, actor: str, now: datetime, note
         now=now,
         note=note,
         data={"count": len(pauses)},
-    )
-    record_audit(
-        session,
-        actor=actor,
-        action="handoff.release",
-        entity_type="ticket",
-        entity_id=ticket.id,
-        before={"paused": len(senders)},
-        after={"paused": 0},
+        audit={"paused": 0},
+        audit_before={"paused": len(pauses)},
+        audit_action="handoff.release",
     )
     return len(pauses)

@@ -14,7 +14,7 @@ from api.audit.models import AuditEvent
 from api.channels.models import OutboundMessage
 from api.chat.rasa_client import RasaClient
 from api.chat.service import UNAVAILABLE_REPLY, converse
-from api.handoff.service import is_paused
+from api.tickets.handoff.service import is_paused
 from api.tickets.models import TicketEvent
 from tests.api.staff.fixtures import TICKET, login
 from tests.api.tickets.helpers import new_ticket

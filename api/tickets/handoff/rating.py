@@ -16,8 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.handoff.models import ConversationRating
 from api.tickets.enums import Satisfaction, TicketAction
+from api.tickets.handoff.models import ConversationRating
 from api.tickets.models import Ticket
 from api.tickets.transitions import transition
 

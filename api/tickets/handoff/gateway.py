@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.db import utcnow
-from api.handoff.rating import rating_reply
-from api.handoff.service import paused_reply, record_message
+from api.tickets.handoff.rating import rating_reply
+from api.tickets.handoff.service import paused_reply, record_message
 
 
 def held_reply(sessions: sessionmaker[Session], *, sender: str, text: str) -> str | None:

@@ -10,7 +10,7 @@ It answers POST /webhooks/gateway/webhook with one text ("已收到：<message>"
 GET /status like a loaded model and GET /health like a running action server.
 Like the real one it wants the shared secret (RASA_TOKEN, `token=`): a bearer token
 on the webhook, `?token=` on the HTTP API; without it, 401.
-Run alone: python -m bench.fake_rasa [port] [delay] (the secret from RASA_TOKEN).
+Run alone: python -m devtools.fake_rasa [port] [delay] (the secret from RASA_TOKEN).
 """
 
 from __future__ import annotations

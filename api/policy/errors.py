@@ -1,4 +1,5 @@
-"""Region errors, the same wherever a region is accepted (contracts.md: an unknown name is a 422)."""
+"""Policy errors (rendered by api/errors.py): the same wherever a region is accepted
+(contracts.md: an unknown name is a 422)."""
 
 from __future__ import annotations
 
@@ -18,3 +19,10 @@ class EmptyRegion(ValidationFailed):
 
     def __init__(self) -> None:
         super().__init__("地区不能为空", fields={"region": "请填写地区代码或名称，或不传此参数"})
+
+
+class IncoherentRequest(ValidationFailed):
+    """`errors`: field path → Chinese reason, from policy_kb.request_field_errors."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("请求中的日期或数字相互矛盾：" + "；".join(errors.values()), fields=errors)

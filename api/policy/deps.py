@@ -1,4 +1,5 @@
-"""The rule base, loaded once at start-up and shared by the eligibility, regions and rules routes."""
+"""The rule base, loaded once at start-up and shared by the eligibility, regions and rules routes
+(and by the other domains that read policy: answers, kb, claims)."""
 
 from __future__ import annotations
 

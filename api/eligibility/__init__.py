@@ -1,1 +1,0 @@
-"""Eligibility service: applies the policy_kb rule base to one request (contracts.md)."""

@@ -1,1 +1,0 @@
-"""Regions with rule sets of their own (GET /v1/regions)."""

@@ -1,1 +1,0 @@
-"""The rules in force for a region on a date, with citations (GET /v1/rules/{region})."""

@@ -1,1 +1,0 @@
-from tests.api.staff.fixtures import make_staff, staff_client  # noqa: F401
