@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.staff.models import StaffAccount
 from api.tickets.enums import ACTION_LABELS, CHANNEL_LABELS
+from api.vocab import ChannelKind
 
 SYSTEM_LABELS = {"scheduler": "定时任务", "seed": "初始化"}
 # The audited actions by their code; ticket.<action> reads as the ticket step (api/tickets/enums.py).
@@ -67,6 +68,9 @@ def actor_label(actor: str, names: dict[str, str] | None = None, systems: dict[s
         return f"{who}（令牌 {name.removeprefix('token-')}…）"
     if kind == "claimant":
         channel = name.partition(":")[0]
+        # Identity records the sender's prefix ("wx"), tickets the channel's name ("wechat").
+        if channel in ChannelKind._value2member_map_:
+            channel = ChannelKind(channel).channel.value
         return f"诉求人（{CHANNEL_LABELS.get(channel, channel)}）" if channel else "诉求人"
     if kind == "system":
         return f"系统（{SYSTEM_LABELS.get(name, name)}）"

@@ -57,6 +57,8 @@ def test_actor_labels() -> None:
     assert actor_label("staff:op1", {"op1": "王芳"}) == "王芳（op1）"
     assert actor_label("staff:gone") == "工作人员 gone"
     assert actor_label("claimant:wechat:o123") == "诉求人（微信）"
+    assert actor_label("claimant:wx") == "诉求人（微信）"  # as identity records it: the sender's prefix
+    assert actor_label("claimant:web") == "诉求人（网页）"
     assert actor_label("system:scheduler") == "系统（定时任务）"
     assert actor_label("odd") == "odd"
     assert action_label("ticket.accept") == "工单签收" and action_label("console.claim_view") == "查看待遇记录"
