@@ -52,7 +52,7 @@ def abstention_reply(region_code: str, *, operator: bool = False, suggested: Seq
 # There the reply offers them as questions to tap ("您想问的是不是…"): the claimant chooses, nothing is
 # asserted. Not after off_topic, no_match, own_record (no entry is near) or key_notion / low_score
 # (the question is about something no entry covers; its nearest entries would read as nonsense).
-CLOSE_CALL_REASONS = frozenset({"margin", "narrower", "assumed", "coverage", "disagree"})
+CLOSE_CALL_REASONS = frozenset({"margin", "narrower", "assumed", "coverage", "partial", "disagree"})
 MAX_SUGGESTIONS = 2
 SECOND_SHARE = 0.8  # the runner-up is offered too when it scored this share of the first
 

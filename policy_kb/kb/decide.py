@@ -21,7 +21,9 @@ The best entry answers when, on the tuning split only (data/kb_questions/tune.ya
 - one of its sample questions is mostly covered by the question (`min_reverse`):
   an entry for a narrower case ("快退休了…领完还能继续领吗") does not answer a
   broader question that shares one word with it ("领完失业金还能再领吗");
-- it leads the runner-up by `min_margin`, unless it covers the question fully.
+- it leads the runner-up by `min_margin`, unless it covers the question fully;
+- a notion it never mentions (`partial_share` of the weight or more) is passed over only
+  when the second opinion (second_opinion.py) picks the same entry.
 Otherwise it abstains, saying why; no citation is attached to a guess.
 """
 
@@ -101,7 +103,7 @@ class Thresholds:
     """Tuned with bench/answers_tune.py on the tuning split only."""
 
     min_score: float = 9.0
-    min_coverage: float = 0.6
+    min_coverage: float = 0.5
     min_reverse: float = 0.5
     min_margin: float = 0.15
     unknown_weight: float = 2.0
@@ -113,6 +115,10 @@ class Thresholds:
     telling_weight: float = 1.5  # a notion this rare tells entries apart (full coverage may then settle a close call)
     agreement: float = 0.5  # the second opinion's posterior for its choice that settles a close call when it agrees
     disagreement: float = 0.9  # its posterior for another of the first entries that makes the call a close one
+    # An entry that leaves this share of the question's weight unaddressed answers only when the
+    # second opinion picks it too with `partial_agreement`.
+    partial_share: float = 0.1
+    partial_agreement: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,7 @@ class Decision:
     entry_id: str | None  # the entry that answers; None when abstaining
     confidence: float
     # "answered", or why not: off_topic, no_match, own_record, low_score, key_notion, coverage, narrower,
-    # assumed, margin, disagree
+    # assumed, margin, partial, disagree
     reason: str
     notions: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()  # notions the best entry does not address
@@ -258,7 +264,10 @@ class Decider:
         ]
         missing_keys = heavy_missing + foreign
         key_missing = missing_keys[0] if missing_keys else None
-        return _Assessment(entry_id, score, coverage, self._reverse(notions, position), missing, key_missing)
+        missing_share = sum(w for w, c in zip(weights, credits, strict=True) if c == 0) / total
+        return _Assessment(
+            entry_id, score, coverage, self._reverse(notions, position), missing, key_missing, missing_share
+        )
 
     # -- the decision -------------------------------------------------------------------
 
@@ -320,7 +329,15 @@ class Decider:
             and opinion.entry_id == best.entry_id
             and opinion.probability >= t.agreement
         )
-        objection = self._objection(best, margin, set_aside=set_aside, particular=particular, agreed=agreed)
+        # A notion of the question the entry never mentions ("失业了出国旅游签证会被拒吗": 签证) may be
+        # a detail or what the question is about; words alone cannot tell. The entry answers when
+        # the second opinion, reading the whole question, picks it too.
+        seconded = (
+            opinion is not None and opinion.entry_id == best.entry_id and opinion.probability >= t.partial_agreement
+        )
+        objection = self._objection(
+            best, margin, set_aside=set_aside, particular=particular, agreed=agreed, seconded=seconded
+        )
         if objection is not None:
             return abstain(objection, confidence, best.missing)
         # The classifier sure of another of the first entries: two readings of one question, and nothing
@@ -332,13 +349,14 @@ class Decider:
         return Decision(best.entry_id, round(confidence, 3), "answered", tuple(notions), best.missing, candidates)
 
     def _objection(
-        self, best: _Assessment, margin: float, *, set_aside: float, particular: bool, agreed: bool
+        self, best: _Assessment, margin: float, *, set_aside: float, particular: bool, agreed: bool, seconded: bool
     ) -> str | None:
         """Why `best` does not answer (an abstention reason), or None.
 
         `set_aside`: the score of a first-ranked entry set aside for its assumed situation;
         `particular`: the question says something particular (full coverage then settles a close
-        call); `agreed`: the second opinion chose `best` too (it then settles a close call).
+        call); `agreed`: the second opinion chose `best` too (it then settles a close call);
+        `seconded`: it chose `best` with less certainty (enough to pass over an unaddressed detail).
         """
         t = self.thresholds
         if best.score < t.min_score:
@@ -356,6 +374,8 @@ class Decider:
             return "assumed"
         if margin < t.min_margin and not (particular and best.coverage >= 1.0) and not agreed:
             return "margin"
+        if best.missing_share >= t.partial_share and not seconded:
+            return "partial"
         return None
 
 
@@ -370,6 +390,7 @@ class _Assessment:
     reverse: float
     missing: tuple[str, ...]
     key_missing: str | None
+    missing_share: float = 0.0  # the share of the question's weight in notions the entry never mentions
 
     @property
     def adjusted(self) -> float:

@@ -26,7 +26,7 @@ from policy_kb.kb.models import Entry
 from policy_kb.kb.personal import contribution_line, contribution_months
 from policy_kb.kb.places import PlaceFinder
 from policy_kb.kb.render import RenderError, render_entry
-from policy_kb.kb.second_opinion import SecondOpinion
+from policy_kb.kb.second_opinion import Opinion, SecondOpinion
 from policy_kb.kb.text import GENERIC_WORDS, WEAK_WORDS, TextProcessor
 from policy_kb.regions import ResolvedRegion, resolve_region
 from policy_kb.rulebase import NATIONAL, RuleBase, load_rule_base
@@ -222,8 +222,16 @@ class KnowledgeBase:
         on = on or self._today()
         hits = self.search(query, region_code, limit=3, on=on, include_clauses=False)
         ranked = [(hit.entry_id, hit.score) for hit in hits]
-        opinion = self.second_opinion.opinion(query)
-        return self.decider.decide(self.notion_tokens(query), ranked, opinion), hits
+        return self.decider.decide(self.notion_tokens(query), ranked, self.opinion(query)), hits
+
+    def opinion(self, query: str) -> Opinion | None:
+        """The second opinion on `query`, read as the decision reads it.
+
+        A question about the window after leaving ("我两个月前被裁了，现在申请会不会过期") is its
+        notion (申领期限) to the decision; the classifier, reading 被裁, would hear a layoff question.
+        """
+        window = without_leaving(self.text.basic(query))
+        return self.second_opinion.opinion(query if window is None else f"{window} {WINDOW_NOTION}")
 
     def answer(self, query: str, region_code: str | None = None, *, on: date | None = None) -> Answer | None:
         """The best entry with a confidence in [0, 1]; None when it does not address the question."""

@@ -35,10 +35,20 @@ def test_tune_split_keeps_its_wrong_confident_rate() -> None:
     Measured 7/309 (2.3%) when the split was broadened; 18/441 (4.1%, accuracy 0.840) after the
     125 questions of 2026-12-03, written before tuning on them (0.750 / 8.8% on those alone
     before any change); 10/456 (2.2%, accuracy 0.909) with the classifier's second opinion, and
-    12/456 (0.906) after 525 more sample questions. The goal is 2%; this guard holds the level reached.
+    12/456 (0.906) after 525 more sample questions; 22/501 (4.4%) once 45 near-domain questions to
+    abstain on were added (2026-12-04), 17/501 (3.4%, 0.904) with the rule that an entry leaving a
+    notion unaddressed needs the second opinion. The goal is 2%; this guard holds the level reached.
     """
     kb = tune.KnowledgeBase.load()
     items = tune.questions()
     figures = tune.measure(kb, items, tune.rank(kb, items))
     assert figures.wrong_rate <= 0.035, figures.failures
     assert figures.accuracy >= 0.88
+
+
+@pytest.mark.parametrize("flag", ["--failures", "--grid"])
+def test_a_validation_split_shows_its_figures_only(monkeypatch: pytest.MonkeyPatch, flag: str) -> None:
+    monkeypatch.setattr("sys.argv", ["answers_tune.py", flag, "--questions", "data/kb_questions/dev2.yaml"])
+    with pytest.raises(SystemExit) as refused:
+        tune.main()
+    assert refused.value.code == 2

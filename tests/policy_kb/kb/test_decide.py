@@ -307,3 +307,29 @@ def test_the_second_opinion_does_not_vouch_for_a_question_with_a_word_no_entry_u
     assert "宝宝" in kb.decider.notions(tokens) and "宝宝" not in kb._known_tokens
     close = [("nonlocal_hukou", 20.0), ("apply_place_insured", 19.5)]
     assert kb.decider.decide(tokens, close, Opinion("nonlocal_hukou", 1.0)).abstained
+
+
+def test_a_notion_the_entry_never_mentions_passes_only_with_the_second_opinion(kb: KnowledgeBase) -> None:
+    # 签证 is no word of the emigration entry: the question may be about visas, not about leaving the country.
+    t = kb.decider.thresholds
+    tokens = kb.notion_tokens("失业了出国旅游签证会被拒吗")
+    clear = [("emigration_stop", 40.0), ("reapply", 20.0)]
+    alone = kb.decider.decide(tokens, clear)
+    assert alone.abstained and alone.reason == "partial" and "签证" in alone.missing
+    assert suggested_topics(alone.reason, alone.candidates, t.min_score) == ["emigration_stop"]
+    unsure = Opinion("emigration_stop", t.partial_agreement - 0.01)
+    assert kb.decider.decide(tokens, clear, unsure).reason == "partial"
+    seconded = Opinion("emigration_stop", t.partial_agreement)
+    assert kb.decider.decide(tokens, clear, seconded).entry_id == "emigration_stop"
+    # A question the entry addresses word for word needs no second opinion.
+    assert kb.decider.decide(kb.notion_tokens("出国定居了失业金还能领吗"), clear).entry_id == "emigration_stop"
+
+
+def test_the_second_opinion_reads_a_question_about_the_window_as_the_decision_does(kb: KnowledgeBase) -> None:
+    # 被裁 would make it a layoff question; the decision reads "left two months ago, too late now?" as 申领期限.
+    question = "我两个月前被裁了，现在申请会不会过期"
+    raw = kb.second_opinion.opinion(question)
+    assert raw is not None and raw.probability < kb.decider.thresholds.partial_agreement
+    opinion = kb.opinion(question)
+    assert opinion is not None and opinion.entry_id == "sixty_day_window"
+    assert opinion.probability >= kb.decider.thresholds.agreement
