@@ -199,10 +199,20 @@ def _prepare(text: str) -> str:
 # -- money, phones, ID numbers ---------------------------------------------------------
 
 _AMOUNT = re.compile(
-    r"(?:大概|大约|约|差不多|将近)?[¥￥]?\s*(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|千|百)?(?P<more>多)?\s*"
+    r"(?:大概|大约|约|差不多|将近)?[¥￥]?\s*(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|千|百)?(?P<tail>(?<=[万千])\d(?![\d.]))?(?P<more>多)?\s*"
     r"(?P<unit>元钱|元|块钱|块|rmb|人民币)|[¥￥]\s*(?P<num2>\d+(?:\.\d+)?)"
 )
 _MULT = {"万": 10000, "千": 1000, "百": 100}
+
+
+def _value(num: str, mult: str | None, tail: str | None) -> Decimal:
+    """ "6千5" is 6500 and "1万2" 12000: a digit after the unit counts in the unit below it."""
+    value = Decimal(num)
+    if mult:
+        value = value * _MULT[mult] + (Decimal(tail) * _MULT[mult] / 10 if tail else 0)
+    return _whole(value)
+
+
 # Digits that are an identifier, never a quantity: ID numbers, mobiles, codes, 12333, long runs.
 # Masked ones too ("1101**********123X", "138****5678"), and the gateway's handles (idref_…, letters only).
 _IDENTIFIER = re.compile(
@@ -214,7 +224,7 @@ _IDENTIFIER = re.compile(
 # A bare figure after a money word: "工资4500", "每个月1800", "月薪6千".
 _AMOUNT_CONTEXT = re.compile(
     r"(?:工资|月薪|薪水|薪资|底薪|收入|基数|每月|每个月|一个月|补偿金?|赔偿金?|领了|拿了|发了|到账|扣了)"
-    r"(?:是|有|才|就|大概|大约|差不多|只有|只|共|一共)?\s*(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|千|k|K)?(?P<more>多)?"
+    r"(?:是|有|才|就|大概|大约|差不多|只有|只|共|一共)?\s*(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|千|k|K)?(?P<tail>(?<=[万千])\d(?![\d.]))?(?P<more>多)?"
     r"(?![\d年月个号日天岁%.])"
 )
 
@@ -227,10 +237,8 @@ def _whole(value: Decimal) -> Decimal:
 def _amounts(text: _Text) -> list[Amount]:
     found: list[Amount] = []
     for match in list(_AMOUNT_CONTEXT.finditer(text.s)):
-        value = Decimal(match.group("num"))
         mult = (match.group("mult") or "").replace("k", "千").replace("K", "千")
-        if mult:
-            value = _whole(value * _MULT[mult])
+        value = _value(match.group("num"), mult, match.group("tail"))
         if value < 100:
             continue  # "每月2" is not money
         found.append(Amount(text=match.group(0).strip(), yuan=value, approximate=bool(match.group("more"))))
@@ -239,12 +247,9 @@ def _amounts(text: _Text) -> list[Amount]:
     for match in list(_AMOUNT.finditer(text.s)):
         raw = match.group("num") or match.group("num2")
         try:
-            value = Decimal(raw)
+            value = _value(raw, match.group("mult"), match.group("tail"))
         except InvalidOperation:
             continue
-        mult = match.group("mult")
-        if mult:
-            value = _whole(value * _MULT[mult])
         approx = bool(match.group("more")) or match.group(0).startswith(("大概", "大约", "约", "差不多", "将近"))
         found.append(Amount(text=match.group(0).strip(), yuan=value, approximate=approx))
         text.take(match)
@@ -291,7 +296,21 @@ _BIRTH_YEAR = re.compile(
 )
 # "交了10年的社保", "上了15年的班": a duration before 的, not a birth year.
 _DURATION_VERB = re.compile(r"(?:交|缴|干|上|做|工作|参保|待|领|满|够)了?\s*$")
-_AGE = re.compile(r"(?P<age>\d{2})\s*(?:周岁|岁)")
+# "58岁", and "我今年五十五了" (an age said without 岁: this year + a figure + 了).
+_AGE = re.compile(
+    r"(?P<age>\d{2})\s*(?:周岁|岁)|今年\s*(?:都|已经|才)?\s*(?P<age2>\d{2}|[一二三四五六七八]十[一二三四五六七八九]?)\s*了"
+)
+_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def _read_tens(figure: str) -> int:
+    """ "55" or "五十五" (read_numbers leaves a figure without a unit as it is)."""
+    if figure.isdigit():
+        return int(figure)
+    tens, _, units = figure.partition("十")
+    return _DIGIT[tens] * 10 + (_DIGIT[units] if units else 0)
+
+
 _MALE = re.compile(r"(?:^|[我是本人性别为:：，,\s])男(?!朋友|友|孩|儿|生宿舍)|男(?:性|的|职工|同志|工人|士)")
 _FEMALE = re.compile(
     r"(?:^|[我是本人性别为:：，,\s])女(?!朋友|友|孩|儿|婿|士们)|女(?:性|的|职工|同志|工人|干部|士)|妇女"
@@ -331,7 +350,7 @@ def _age(text: _Text) -> int | None:
     match = _AGE.search(text.s)
     if match is None:
         return None
-    age = int(match.group("age"))
+    age = _read_tens(match.group("age") or match.group("age2"))
     if not 14 <= age <= 80:
         return None
     text.take(match)
@@ -438,8 +457,23 @@ def _expand(numbers: list[tuple[int, str]]) -> Iterator[tuple[int, bool]]:
 _RANGE_JOINERS = ("到", "至", "-", "~", "—", "－")
 
 
-def _months(text: _Text, today: date, dated: list[tuple[int, int, date]] | None = None) -> list[str]:
-    """Months named, in text order; `dated` adds the months of the dates found ("9月20号到11月5号")."""
+@dataclass(frozen=True)
+class _Span:
+    """A range of months as said ("2019年3月到2023年8月"), its ends included."""
+
+    first: str
+    last: str
+    start: int
+    end: int
+
+
+def _months(
+    text: _Text, today: date, dated: list[tuple[int, int, date]] | None = None, spans: list[_Span] | None = None
+) -> list[str]:
+    """Months named, in text order; `dated` adds the months of the dates found ("9月20号到11月5号").
+
+    `spans`, when given, receives each range of months said with its ends.
+    """
     mentions: list[tuple[int, int, list[str]]] = [(a, b, [month_str(day)]) for a, b, day in dated or []]
     for match in list(_MONTH_LIST.finditer(text.s)):
         rel, raw_year = match.group("rel"), match.group("year")
@@ -488,11 +522,14 @@ def _months(text: _Text, today: date, dated: list[tuple[int, int, date]] | None 
         text.take(match)
     mentions.sort()
     found: list[str] = []
+    previous_start = 0
     previous_end: int | None = None
     for start, end, months in mentions:
         between = text.s[previous_end:start].strip() if previous_end is not None else None
         if between in _RANGE_JOINERS and found and months:
             # "去年11月到今年2月": every month of the span, the ends included.
+            if spans is not None:
+                spans.append(_Span(found[-1], months[0], previous_start, end))
             step = parse_month(found[-1])
             last = parse_month(months[0])
             while step < last:
@@ -501,7 +538,31 @@ def _months(text: _Text, today: date, dated: list[tuple[int, int, date]] | None 
             found.extend(months[1:])
         else:
             found.extend(months)
-        previous_end = end
+        previous_start, previous_end = start, end
+    return found
+
+
+# "2019年3月到2023年8月在公司交的社保": a range of months said with paying, not with the benefit.
+_SPAN_PAID = re.compile(r"交|缴|参保|上班|工作|干了|干的|做了|做的|打工")
+_SPAN_NOT_PAID = re.compile(r"领|失业金|失业保险金|发|补|没交|断|停|核验|申领|待业|在家|找工作|没工作|没上班")
+
+
+def _span_contributions(spans: list[_Span], original: str) -> list[_Found]:
+    """The ranges of months a clause says were paid for, as contribution periods."""
+    found: list[_Found] = []
+    for span in spans:
+        left = max((m.end() for m in _CLAUSE_END.finditer(original, 0, span.start)), default=0)
+        right = next((m.start() for m in _CLAUSE_END.finditer(original, span.end)), len(original))
+        clause = original[left:right]
+        if not _SPAN_PAID.search(clause) or _SPAN_NOT_PAID.search(clause):
+            continue
+        first, last = parse_month(span.first), parse_month(span.last)
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        if not 0 < months <= _MAX_CONTRIBUTION:
+            continue
+        said = original[span.start : span.end].strip()
+        duration = Duration(text=said, months=months, least=months, most=months, kind="contribution")
+        found.append(_Found(duration, _place(clause), total=False, part=False, separate=True))
     return found
 
 
@@ -596,10 +657,19 @@ def _clause_before(s: str, start: int) -> str:
     return head[breaks[-1].end() :] if breaks else head
 
 
+# Paying again after a break: "断了半年又交了8个月" — the 8 months are contributions, though the
+# clause also says 断.
+_RESUMED_WORD = re.compile(r"(?:又|再|接着|继续|重新)(?:交|缴|参保|上班|上了|工作|干了)")
+
+
 def _kind(before: str, after: str) -> DurationKind:
     if _RECEIVING_WORD.search(before) or re.match(r"\s*的?(?:失业金|失业保险金)", after):
         return "receiving"
-    if _UNEMPLOYED_WORD.search(before) or re.match(r"\s*(?:没|了没|未)(?:工作|上班|就业|交)", after):
+    resumed = list(_RESUMED_WORD.finditer(before))
+    unemployed = list(_UNEMPLOYED_WORD.finditer(before))
+    if resumed and (not unemployed or resumed[-1].start() > unemployed[-1].start()):
+        return "contribution"
+    if unemployed or re.match(r"\s*(?:没|了没|未)(?:工作|上班|就业|交)", after):
         return "unemployed"
     if _CONTRIBUTION_WORD.search(before) or re.match(r"\s*的?(?:社保|失业保险|失业险|保险|工龄)", after):
         return "contribution"
@@ -922,8 +992,9 @@ def understand(text: str, today: date, known: Mapping[str, Any] | None = None) -
     age = _age(work)
     dates = _dates(work, today)
     # Months ("2026年3月", "25年10月") before durations, so a year-month is never read as "25年".
-    months = _months(work, today, dates)
-    found = _durations(work, original)
+    spans: list[_Span] = []
+    months = _months(work, today, dates, spans)
+    found = _span_contributions(spans, original) + _durations(work, original)
     contribution = _contribution(found)
     sex = _sex(original)
     stated: dict[str, Any] = {

@@ -179,6 +179,9 @@ def test_a_stated_total_is_not_added_to_its_parts() -> None:
         ("交了5年，能领18个月吗", ["contribution", "benefit"]),
         ("已经领了4个月失业金", ["receiving"]),
         ("断缴两个月了", ["unemployed"]),
+        # Paying again after the break: the last figure is contributions, though the clause says 断.
+        ("交了差不多三年，断了半年又交了8个月", ["contribution", "unemployed", "contribution"]),
+        ("失业了在家待了半年又上班了", ["unemployed"]),
     ],
 )
 def test_what_each_duration_is_about(text: str, kinds: list[str]) -> None:
@@ -211,6 +214,10 @@ def test_no_contribution_where_there_is_none(text: str) -> None:
         ("月薪6千多", [Decimal(6000)]),
         ("¥1920", [Decimal(1920)]),
         ("三千五百元", [Decimal(3500)]),
+        # A digit after the unit counts in the unit below it.
+        ("我月工资6千5，失业金能拿多少", [Decimal(6500)]),
+        ("工资1万2", [Decimal(12000)]),
+        ("补偿金1万2千元", [Decimal(12000)]),
     ],
 )
 def test_amounts(text: str, yuan: list[Decimal]) -> None:
@@ -265,6 +272,35 @@ def test_someone_elses_facts_are_marked() -> None:
 def test_age() -> None:
     facts = understand("今年57岁了，交了20年", FEB)
     assert facts.age == 57 and facts.contribution_months == 240
+
+
+@pytest.mark.parametrize(("text", "age"), [("我今年五十五了，女工人", 55), ("我今年58了", 58), ("今年都50多了", None)])
+def test_an_age_said_without_sui(text: str, age: int | None) -> None:
+    assert understand(text, FEB).age == age
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("我2019年3月到2023年8月在公司交的社保", 54),
+        ("我2021年5月-2024年4月在单位工作", 36),
+        ("去年11月到今年2月的失业金都没领，能补吗", None),  # the benefit's months, not contributions
+        ("去年3月到6月一直在找工作", None),
+    ],
+)
+def test_a_range_of_months_paid_for_is_a_contribution_period(text: str, months: int | None) -> None:
+    assert understand(text, FEB).contribution_months == months
+
+
+def test_a_range_of_months_and_a_period_elsewhere_are_added() -> None:
+    facts = understand("2020年1月到2022年12月在沈阳上班交社保，后来在大连又交了1年", FEB)
+    assert [(p.place, p.months) for p in facts.contribution_periods] == [("沈阳", 36), ("大连", 12)]
+    assert facts.contribution_months == 48 and facts.contribution_summed
+
+
+def test_a_period_resumed_after_a_break_is_added() -> None:
+    facts = understand("交了差不多三年，断了半年又交了8个月", FEB)
+    assert facts.contribution_months == 44 and facts.contribution_summed
 
 
 # -- employment type and leaving reason ------------------------------------------------------------
