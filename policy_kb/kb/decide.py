@@ -43,7 +43,10 @@ from policy_kb.kb.text import GENERIC_WORDS, STOP_WORDS, WEAK_WORDS, WORDS_PATH,
 # A figure, in digits or in words ("6年", "半年", "三个多月", "一分钱"): facts of the person, never a notion.
 # A figure in words needs its unit: "几" or "一" alone is a question word, not a fact.
 _UNITS = r"(年|月|月份|个月|日|号|天|岁|周岁|次|元|块|块钱|分钱)"
-_FIGURE = re.compile(rf"^[\d.]+(个)?多?{_UNITS}?$|^\d|^[一二两三四五六七八九十百千半]+(个)?多?{_UNITS}$")
+# A number in words with no unit ("我今年五十五了": read_numbers reads only figures with a unit) is one too.
+_FIGURE = re.compile(
+    rf"^[\d.]+(个)?多?{_UNITS}?$|^\d|^[一二两三四五六七八九十百千半]+(个)?多?{_UNITS}$|^[一二两三四五六七八九]?十[一二三四五六七八九]?$"
+)
 
 
 def _word_list(name: str) -> frozenset[str]:

@@ -333,3 +333,9 @@ def test_the_second_opinion_reads_a_question_about_the_window_as_the_decision_do
     opinion = kb.opinion(question)
     assert opinion is not None and opinion.entry_id == "sixty_day_window"
     assert opinion.probability >= kb.decider.thresholds.agreement
+
+
+def test_a_number_in_words_is_a_fact_not_a_notion(kb: KnowledgeBase) -> None:
+    # read_numbers leaves "五十五" as it is when no unit follows ("我今年五十五了").
+    notions = kb.decider.notions(kb.notion_tokens("我今年五十五了，快退休了"))
+    assert "五十五" not in notions and "退休" in notions
