@@ -240,7 +240,9 @@ class Decider:
             best = max(best, covered / sum(weights))
         return best
 
-    def _assess(self, notions: Sequence[str], entry_id: str, score: float, asked: str) -> _Assessment:
+    def _assess(
+        self, notions: Sequence[str], entry_id: str, score: float, asked: str, situation: frozenset[str] = frozenset()
+    ) -> _Assessment:
         position = self._position[entry_id]
         assumed = self._assumes[position]
         if assumed and not any(word in asked for word in assumed):
@@ -248,7 +250,7 @@ class Decider:
             return _Assessment(entry_id, score, 0.0, 0.0, tuple(notions), ASSUMED)
         if not notions:
             return _Assessment(entry_id, score, 1.0, 1.0, (), None)
-        weights = [self._weight(n) for n in notions]
+        weights = [self._weight(n) * (self.thresholds.weak_factor if n in situation else 1.0) for n in notions]
         credits = [self._credit(n, position) for n in notions]
         coverage = sum(w * c for w, c in zip(weights, credits, strict=True)) / sum(weights)
         missing = tuple(n for n, c in zip(notions, credits, strict=True) if c == 0)
@@ -267,7 +269,10 @@ class Decider:
         ]
         missing_keys = heavy_missing + foreign
         key_missing = missing_keys[0] if missing_keys else None
-        missing_share = sum(w for w, c in zip(weights, credits, strict=True) if c == 0) / total
+        # The asker's situation unaddressed is no sign the question is about something else.
+        missing_share = (
+            sum(w for n, w, c in zip(notions, weights, credits, strict=True) if c == 0 and n not in situation) / total
+        )
         return _Assessment(
             entry_id, score, coverage, self._reverse(notions, position), missing, key_missing, missing_share
         )
@@ -286,7 +291,11 @@ class Decider:
         """
         t = self.thresholds
         candidates = tuple((entry_id, round(score, 4)) for entry_id, score in ranked[:3])
-        notions = self.notions(raw_tokens) + self.aspects(raw_tokens)
+        aspects = self.aspects(raw_tokens)
+        notions = self.notions(raw_tokens) + aspects
+        # "被辞退了能领几个月" asks how long; being dismissed is the asker's situation, which the
+        # duration entry need not name. With an aspect asked, words of leaving weigh as weak ones.
+        situation = frozenset(n for n in notions if aspects and re.search(_LEAVING, n))
         meaningful = [token for token in raw_tokens if token not in GENERIC_WORDS]
 
         def abstain(reason: str, confidence: float = 0.0, missing: Sequence[str] = ()) -> Decision:
@@ -305,7 +314,7 @@ class Decider:
             return abstain("off_topic")  # "今天天气怎么样", "好的"
         assessed = sorted(
             (
-                self._assess(notions, entry_id, score, "".join(raw_tokens))
+                self._assess(notions, entry_id, score, "".join(raw_tokens), situation)
                 for entry_id, score in ranked[:3]
                 if score > 0
             ),

@@ -339,3 +339,14 @@ def test_a_number_in_words_is_a_fact_not_a_notion(kb: KnowledgeBase) -> None:
     # read_numbers leaves "五十五" as it is when no unit follows ("我今年五十五了").
     notions = kb.decider.notions(kb.notion_tokens("我今年五十五了，快退休了"))
     assert "五十五" not in notions and "退休" in notions
+
+
+def test_the_way_one_left_is_the_situation_when_the_question_asks_how_long(kb: KnowledgeBase) -> None:
+    # 辞退 is why the person asks; "能领几个月" is what: the duration entry need not name dismissal.
+    tokens = kb.notion_tokens("交了4年社保，被辞退了能领几个月")
+    ranked = [("economic_compensation", 57.0), ("duration", 55.0)]
+    decision = kb.decider.decide(tokens, ranked)
+    assert decision.entry_id == "duration", decision
+    # Without a question of how long or how much, leaving is what the question is about.
+    plain = kb.decider.decide(kb.notion_tokens("被辞退了能领失业金吗"), [("duration", 40.0)])
+    assert plain.entry_id != "duration"
