@@ -97,6 +97,9 @@ def without_leaving(text: str) -> str | None:
 _OWN_RECORD = re.compile(
     r"(帮|给|替)我(查|看|算)|余额|剩(下)?(几|多少)(个月|个|天|钱|块钱|元)?(的?失业保险金)?(了|呢|啊|呀)?[?？。!！]*$"
 )
+# How a figure is hedged ("11年多一点", "3000左右"): part of the person's fact, never a notion.
+_HEDGES = frozenset({"多一点", "多点", "左右", "出头", "不到", "以上", "以下", "上下", "来", "多些"})
+_FIGURE_UNITS = frozenset({"年", "月", "个月", "天", "岁", "元", "块", "次"})
 # Single characters of the generic list that make words of their own with others (年龄, 上班, 多领).
 _HEAVY = frozenset("年月天日号周时前后上下大小多少里点些一个")
 
@@ -180,8 +183,13 @@ class Decider:
     def notions(self, tokens: Sequence[str]) -> list[str]:
         """The words of the question that say what it is about (raw tokens, places already removed)."""
         out: list[str] = []
+        previous = ""
         for token in tokens:
+            after_figure = bool(_FIGURE.match(previous)) or previous in _FIGURE_UNITS
+            previous = token
             if len(token) < 2 or token in self._ignored or _FIGURE.match(token):
+                continue
+            if after_figure and token in _HEDGES:  # "交了11年多一点": part of the figure
                 continue
             if token not in self._curated and len(self._without_light(token)) < 2:
                 continue

@@ -579,7 +579,9 @@ _DURATION = re.compile(
 _HEDGE = re.compile(r"大概|大约|差不多|估计|好像|可能|应该是|记不清|左右|吧")
 _BELOW = ("将近", "接近", "不到", "不满", "没满", "未满", "快")
 _ABOUT = ("大概", "大约", "差不多", "约")
-_CONTRIBUTION_WORD = re.compile(r"交|缴|参保|社保|失业险|失业保险|工作|上班|干了|做了|打工|上了|干过|做过|待了")
+_CONTRIBUTION_WORD = re.compile(
+    r"交|缴|参保|社保|失业险|失业保险|工作|上班|干了|做了|打工|上了|干过|做过|待了|做满|干满|做够|干够"
+)
 _UNEMPLOYED_WORD = re.compile(r"离职|辞职|失业了|没工作|待业|辞退|没上班|在家|下岗|离开|断(?!断|续)|停")
 _RECEIVING_WORD = re.compile(r"领了|领取了|已经领|拿了|发了|领过|拿过|已领")
 _BENEFIT_WORD = re.compile(r"领|拿|发放|补发|延长|续发")

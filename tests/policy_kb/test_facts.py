@@ -182,6 +182,7 @@ def test_a_stated_total_is_not_added_to_its_parts() -> None:
         # Paying again after the break: the last figure is contributions, though the clause says 断.
         ("交了差不多三年，断了半年又交了8个月", ["contribution", "unemployed", "contribution"]),
         ("失业了在家待了半年又上班了", ["unemployed"]),
+        ("做满3年可以领取几个月的失业金", ["contribution"]),
     ],
 )
 def test_what_each_duration_is_about(text: str, kinds: list[str]) -> None:

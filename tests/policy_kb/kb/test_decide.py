@@ -350,3 +350,15 @@ def test_the_way_one_left_is_the_situation_when_the_question_asks_how_long(kb: K
     # Without a question of how long or how much, leaving is what the question is about.
     plain = kb.decider.decide(kb.notion_tokens("被辞退了能领失业金吗"), [("duration", 40.0)])
     assert plain.entry_id != "duration"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("我交了11年多一点，能领多久", "duration"),  # 多一点 hedges the figure: no notion of its own
+        ("我上个月被辞退，月薪6千5，失业金一个月能领多少", "benefit_amount"),  # 月薪 is 工资
+    ],
+)
+def test_the_words_of_a_persons_figures_are_no_notions(kb: KnowledgeBase, on: date, question: str, entry: str) -> None:
+    decision, _ = kb.decide(question, None, on=on)
+    assert decision.entry_id == entry, decision
