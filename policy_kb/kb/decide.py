@@ -66,6 +66,7 @@ ASPECTS = (
     # "领多少个月" asks how long, not how much.
     ("多少钱", re.compile(r"多少钱|多少元|(领|拿|发|给)多少(?!个月|个?月|天|年|次)")),
 )
+_ASPECT_NAMES = frozenset(name for name, _ in ASPECTS)
 # "我3月份被辞退的，现在还能申请吗": a time the person left and "is it still possible now" ask
 # about the window for applying after leaving, though no word of the question says so. The
 # pattern stands for that notion, spelled as the entries spell it (申领期限); the words of leaving
@@ -223,7 +224,10 @@ class Decider:
         if notion in vocabulary:
             return 1.0
         t = self.thresholds
-        if any(len(word) >= 2 and (word in notion or notion in word) for word in vocabulary):
+        # An aspect is matched whole: "多少个月" shares 多少 with 多少钱 and asks the opposite.
+        if notion not in _ASPECT_NAMES and any(
+            len(word) >= 2 and (word in notion or notion in word) for word in vocabulary
+        ):
             return t.partial_credit
         if notion in self._index.answer_vocabulary[position]:
             return t.answer_credit
@@ -337,7 +341,9 @@ class Decider:
         # Full coverage settles a close call only when the question says something particular: a
         # rarer notion, or a figure of the person's ("交了11年，能领多久"). Words every entry has
         # ("不给我批失业金也不说为什么": 批, 失业保险金) cover anything.
-        particular = bool(notions) and (figured or any(self._weight(n) >= t.telling_weight for n in notions))
+        particular = bool(notions) and (
+            (figured and bool(aspects)) or any(self._weight(n) >= t.telling_weight for n in notions)
+        )
         first = next(a for a in assessed if a.entry_id == ranked[0][0])
         set_aside = first.score if first.key_missing == ASSUMED else 0.0
         # The classifier never saw a word no entry uses ("新生儿怎么上户口": it reads 户口 only), so it

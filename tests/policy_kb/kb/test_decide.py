@@ -362,3 +362,18 @@ def test_the_way_one_left_is_the_situation_when_the_question_asks_how_long(kb: K
 def test_the_words_of_a_persons_figures_are_no_notions(kb: KnowledgeBase, on: date, question: str, entry: str) -> None:
     decision, _ = kb.decide(question, None, on=on)
     assert decision.entry_id == entry, decision
+
+
+def test_an_aspect_is_matched_whole(kb: KnowledgeBase) -> None:
+    # The duration entry speaks of "多少个月": it shares 多少 with 多少钱, and answers the other question.
+    position = [entry.id for entry in kb.entries].index("duration")
+    assert kb.decider._credit("多少钱", position) == 0.0
+    assert kb.decider.decide(kb.notion_tokens("交了6年能领多少钱"), [("duration", 40.0)]).entry_id is None
+
+
+def test_a_figure_settles_a_close_call_only_for_what_it_determines(kb: KnowledgeBase) -> None:
+    # "断了三个月" is a figure, but the question asks neither how long nor how much: three entries
+    # within a point of each other stay a close call.
+    tokens = kb.notion_tokens("社保断了三个月还能领失业金吗")
+    close = [("pension_contribution_gap", 24.5), ("duration", 24.3), ("eligibility", 24.3)]
+    assert kb.decider.decide(tokens, close).reason == "margin"
