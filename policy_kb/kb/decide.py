@@ -207,6 +207,12 @@ class Decider:
             if pattern.search(text) and aspect in self._index.known_tokens and aspect not in tokens
         ]
 
+    @staticmethod
+    def asks_quantity(tokens: Sequence[str]) -> bool:
+        """Whether the question asks how long or how much (in any words: "多久", "几个月", "多少钱")."""
+        text = "".join(tokens)
+        return any(pattern.search(text) for _, pattern in ASPECTS)
+
     def _without_light(self, word: str) -> str:
         for light in self._light:
             word = word.replace(light, "")
@@ -342,7 +348,7 @@ class Decider:
         # rarer notion, or a figure of the person's ("交了11年，能领多久"). Words every entry has
         # ("不给我批失业金也不说为什么": 批, 失业保险金) cover anything.
         particular = bool(notions) and (
-            (figured and bool(aspects)) or any(self._weight(n) >= t.telling_weight for n in notions)
+            (figured and self.asks_quantity(raw_tokens)) or any(self._weight(n) >= t.telling_weight for n in notions)
         )
         first = next(a for a in assessed if a.entry_id == ranked[0][0])
         set_aside = first.score if first.key_missing == ASSUMED else 0.0

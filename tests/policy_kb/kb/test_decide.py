@@ -97,12 +97,15 @@ def test_fillers_and_figures_are_not_notions(kb: KnowledgeBase) -> None:
 
 def test_full_coverage_by_words_every_entry_has_does_not_settle_a_close_call(kb: KnowledgeBase) -> None:
     # Three close entries that all cover the question's one notion, 失业保险金 (every entry has it):
-    # the first of them is a guess. A figure of the person's makes the question particular.
+    # the first of them is a guess. A figure of the person's makes the question particular only for
+    # what the figure determines: how long or how much ("交了3年能领多久").
     close = [("review_refusal_reason", 30.0), ("appeal_review", 29.0), ("amount_standard_basis", 28.0)]
     vague = kb.decider.decide(kb.notion_tokens("不给我批失业金也不说为什么"), close)
     assert vague.abstained and vague.reason == "margin"
-    particular = kb.decider.decide(kb.notion_tokens("交了3年不给我批失业金也不说为什么"), close)
-    assert particular.entry_id == "review_refusal_reason"
+    story = kb.decider.decide(kb.notion_tokens("交了3年不给我批失业金也不说为什么"), close)
+    assert story.abstained and story.reason == "margin"
+    lengths = [("duration", 30.0), ("review_time", 29.0)]
+    assert kb.decider.decide(kb.notion_tokens("交了3年失业金能领几个月"), lengths).entry_id == "duration"
 
 
 def test_figures_in_words_are_facts_but_question_words_are_not_figures(kb: KnowledgeBase) -> None:
