@@ -112,7 +112,7 @@ class Thresholds:
     min_score: float = 9.0
     min_coverage: float = 0.5
     min_reverse: float = 0.5
-    min_margin: float = 0.15
+    min_margin: float = 0.2
     unknown_weight: float = 2.0
     answer_credit: float = 0.5  # a notion only the entry's answer text mentions
     partial_credit: float = 0.7  # a notion inside a longer word of the entry, or the reverse
@@ -121,7 +121,7 @@ class Thresholds:
     unknown_share: float = 0.35  # the same for a notion no entry knows
     telling_weight: float = 1.5  # a notion this rare tells entries apart (full coverage may then settle a close call)
     agreement: float = 0.5  # the second opinion's posterior for its choice that settles a close call when it agrees
-    disagreement: float = 0.9  # its posterior for another of the first entries that makes the call a close one
+    disagreement: float = 0.7  # its posterior for another of the first entries that makes the call a close one
     # An entry that leaves this share of the question's weight unaddressed answers only when the
     # second opinion picks it too with `partial_agreement`.
     partial_share: float = 0.1
