@@ -207,7 +207,7 @@ def main() -> None:
     if args.grid:
         grid(kb, items, ranked)
     figures = measure(kb, items, ranked)
-    show(figures, f"tune split, thresholds {Thresholds.__name__}={kb.decider.thresholds}")
+    show(figures, f"{args.questions.name}, thresholds {Thresholds.__name__}={kb.decider.thresholds}")
     if args.failures:
         for question, expected, got, detail in figures.failures:
             print(f"  {question!r}: expected {expected}, got {got} ({detail})")
