@@ -28,6 +28,7 @@ from api.tickets.enums import Category, Satisfaction, TicketStatus
 from api.tickets.limits import TicketLimits
 from api.tickets.models import Ticket
 from api.tickets.schemas import MAX_TRANSCRIPT_CHARS, TicketCreate
+from api.vocab import Channel
 
 router = APIRouter(route_class=ConsoleRoute)
 PAGE_SIZE = 50
@@ -130,7 +131,7 @@ def create(
             {
                 "category": category,
                 "urgency": urgency,
-                "channel": "phone",
+                "channel": Channel.hotline,
                 "region": region,
                 "summary": summary,
                 "transcript": transcript or None,
