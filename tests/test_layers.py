@@ -178,3 +178,63 @@ def test_every_channel_kind_is_registered() -> None:
 
     assert sorted(p.kind for p in CHANNELS) == sorted(ChannelKind)
     assert len(CHANNELS) == len(CHANNEL_FOLDERS), "a channel folder with a channel.py is missing from CHANNELS"
+
+
+# ---- console pages call services only (docs/architecture.md, "Layers") -------------------------
+
+
+def imported_objects(source: str, filename: str = "<source>") -> Iterator[tuple[int, str]]:
+    """(line, "module.name") of every name imported with ``from module import name`` (absolute only)."""
+    for node in ast.walk(ast.parse(source, filename=filename)):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for alias in node.names:
+                yield node.lineno, f"{node.module}.{alias.name}"
+
+
+def console_reaches_past_services(source: str, filename: str = "<source>") -> list[str]:
+    """What in a console module reaches storage itself: an ORM models module (api.<domain>.models,
+    also as ``from api.<domain> import models``) or the audit writer (record_audit, record_transition)."""
+    found = []
+    names = [*imported_names(source, filename), *imported_objects(source, filename)]
+    for line, name in sorted(set(names)):
+        parts = name.split(".")
+        if parts[0] == "api" and ("models" in parts[1:] or parts[-1] in ("record_audit", "record_transition")):
+            found.append(f"line {line}: {name}")
+    return found
+
+
+def test_console_pages_call_services_only() -> None:
+    found = [
+        f"{path.relative_to(ROOT)} {v}"
+        for path in modules("api/console")
+        for v in console_reaches_past_services(path.read_text(encoding="utf-8"), str(path))
+    ]
+    assert not found, (
+        "a console page reads models or writes the audit trail itself (call the domain's service):\n"
+        + "\n".join(found)
+    )
+
+
+def test_the_console_check_sees_models_and_audit_writes() -> None:
+    source = """
+from api.tickets.models import Ticket
+from api.audit import record_audit
+from api.claims import models
+import api.staff.models
+from api.audit.service import record_transition
+
+def later():
+    from api.channels.models import OutboundMessage
+from api.tickets import service
+from api.audit.search import AuditFilter
+"""
+    assert [v.split(": ", 1)[1] for v in console_reaches_past_services(source)] == [
+        "api.tickets.models",
+        "api.tickets.models.Ticket",
+        "api.audit.record_audit",
+        "api.claims.models",
+        "api.staff.models",
+        "api.audit.service.record_transition",
+        "api.channels.models",
+        "api.channels.models.OutboundMessage",
+    ]
