@@ -172,6 +172,21 @@ def test_the_outbound_queue_imports_no_concrete_channel() -> None:
     )
 
 
+def test_only_the_registry_imports_a_channel() -> None:
+    """What every channel shares (the runtime, dedup, limits, pending replies …) knows no channel:
+    a channel's own settings and run-time state live in its folder, built by its plug-in."""
+    concrete = tuple(f"api.channels.{folder}" for folder in CHANNEL_FOLDERS)
+    shared = [p for p in sorted((ROOT / "api" / "channels").glob("*.py")) if p.name != "registry.py"]
+    assert any(p.name == "runtime.py" for p in shared)
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {name}"
+        for path in shared
+        for line, name in imported_names(path.read_text(encoding="utf-8"), str(path))
+        if name in concrete or name.startswith(tuple(c + "." for c in concrete))
+    ]
+    assert not found, "a shared channels module imports a channel (add it to the plug-in instead):\n" + "\n".join(found)
+
+
 def test_every_channel_kind_is_registered() -> None:
     from api.channels.registry import CHANNELS
     from api.vocab import ChannelKind
@@ -210,8 +225,7 @@ def test_console_pages_call_services_only() -> None:
         for v in console_reaches_past_services(path.read_text(encoding="utf-8"), str(path))
     ]
     assert not found, (
-        "a console page reads models or writes the audit trail itself (call the domain's service):\n"
-        + "\n".join(found)
+        "a console page reads models or writes the audit trail itself (call the domain's service):\n" + "\n".join(found)
     )
 
 
