@@ -5,25 +5,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import compose
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-BINARY = Path(compose.__file__).parent / "docker-compose"
-SECRETS = {
-    "POSTGRES_PASSWORD": "x",
-    "INTEGRATION_TOKENS": "x",
-    "SECRET_KEY": "x",
-    "ACTIONS_API_TOKEN": "x",
-    "RASA_TOKEN": "x",
-    "ACTION_SERVER_TOKEN": "x",
-    "METRICS_TOKEN": "x",
-    "REDIS_PASSWORD": "pw-1",
-}
+from tests.test_deployment import BINARY, ROOT
+from tests.test_deployment import SECRETS as REQUIRED_SECRETS
+
+# The Redis password is read back from the resolved URLs below, so it is not the placeholder "x".
+SECRETS = {**REQUIRED_SECRETS, "REDIS_PASSWORD": "pw-1"}
 
 
 @pytest.fixture(scope="module")
