@@ -187,6 +187,20 @@ def test_only_the_registry_imports_a_channel() -> None:
     assert not found, "a shared channels module imports a channel (add it to the plug-in instead):\n" + "\n".join(found)
 
 
+def test_channel_settings_sit_below_everything_in_api() -> None:
+    """api/settings.py takes a channel's settings section (e.g. wechat/settings.py) as a base class,
+    so that section imports nothing from api: settings stay importable before anything else."""
+    sections = sorted((ROOT / "api" / "channels").glob("*/settings.py"))
+    assert [p.parent.name for p in sections] == ["wechat"]
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {name}"
+        for path in sections
+        for line, name in imported_names(path.read_text(encoding="utf-8"), str(path))
+        if name.split(".")[0] == "api"
+    ]
+    assert not found, "a channel's settings section imports from api:\n" + "\n".join(found)
+
+
 def test_every_channel_kind_is_registered() -> None:
     from api.channels.registry import CHANNELS
     from api.vocab import ChannelKind

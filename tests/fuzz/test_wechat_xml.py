@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from wechatpy.crypto import WeChatCrypto
 
 from api.channels.models import ChannelContact, InboundMessage, OutboundMessage
+from api.channels.wechat.settings import DEV_WECHAT_AES_KEY, DEV_WECHAT_TOKEN
 from api.main import create_app
-from api.settings import DEV_WECHAT_AES_KEY, DEV_WECHAT_TOKEN
 from tests.conftest import make_settings
 from tests.security.channels import wechat_query
 

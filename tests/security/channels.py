@@ -16,7 +16,8 @@ import httpx
 import xmltodict
 
 from api.channels.sms.senders import pseudonym
-from api.settings import DEV_SECRET, DEV_SMS_PUSH_TOKEN, DEV_WECHAT_TOKEN
+from api.channels.wechat.settings import DEV_WECHAT_TOKEN
+from api.settings import DEV_SECRET, DEV_SMS_PUSH_TOKEN
 from devtools.stack import Stack
 
 AUTH = {"Authorization": "Bearer dev-token"}
