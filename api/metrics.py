@@ -46,19 +46,25 @@ REQUEST_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
     registry=REGISTRY,
 )
-CHAT_TURNS = Counter("chat_turns_total", "Messages that reached the chat gateway, by channel.", ["channel"],
-                     registry=REGISTRY)
+CHAT_TURNS = Counter(
+    "chat_turns_total", "Messages that reached the chat gateway, by channel.", ["channel"], registry=REGISTRY
+)
 CHAT_FALLBACKS = Counter(
     "chat_fallbacks_total",
     "Turns answered by the gateway itself: engine unavailable, or an empty (silent) answer.",
     ["channel", "reason"],
     registry=REGISTRY,
 )
-ABSTENTIONS = Counter("answers_abstained_total", "POST /v1/answers that abstained (not sure: 12333, 转人工).",
-                      registry=REGISTRY)
+ABSTENTIONS = Counter(
+    "answers_abstained_total", "POST /v1/answers that abstained (not sure: 12333, 转人工).", registry=REGISTRY
+)
 ANSWERS = Counter("answers_total", "POST /v1/answers answered (abstained or not).", registry=REGISTRY)
-HANDOFFS = Counter("handoffs_total", "Tickets created from a conversation (the conversation goes to people).",
-                   ["channel"], registry=REGISTRY)
+HANDOFFS = Counter(
+    "handoffs_total",
+    "Tickets created from a conversation (the conversation goes to people).",
+    ["channel"],
+    registry=REGISTRY,
+)
 OUTBOUND_FAILURES = Counter(
     "outbound_delivery_failures_total",
     "Outbound messages that ended failed or undeliverable, by channel and status.",

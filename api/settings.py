@@ -14,6 +14,8 @@ from typing import Annotated
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from api.channels.wechat.settings import WeChatSettings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_TOKEN = "dev-token"
 # The dialogue engine's secrets (development only; production refuses them).
@@ -21,9 +23,6 @@ DEV_DIALOGUE_TOKEN = "dev-dialogue-token"
 DEV_RASA_TOKEN = "dev-rasa-token"
 DEV_ACTION_SERVER_TOKEN = "dev-action-server-token"
 DEV_SECRET = "dev-secret-change-me"
-DEV_WECHAT_TOKEN = "dev-wechat-token"
-DEV_WECHAT_SECRET = "dev-wechat-secret"
-DEV_WECHAT_AES_KEY = "ZGV2LXdlY2hhdC1lbmNvZGluZy1hZXMta2V5LTAwMDE"
 DEV_SMS_PUSH_TOKEN = "dev-sms-push-token"
 DEV_METRICS_TOKEN = "dev-metrics-token"
 
@@ -38,7 +37,7 @@ class SettingsError(RuntimeError):
     """A setting is bad or unreachable; the message is one line naming it."""
 
 
-class Settings(BaseSettings):
+class Settings(BaseSettings, WeChatSettings):
     model_config = SettingsConfigDict(env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore")
 
     environment: Environment = Environment.development
@@ -97,23 +96,7 @@ class Settings(BaseSettings):
     ticket_limits_path: str | None = None
 
     # --- Channels and identity (api/channels/, api/identity/) ---
-    # WeChat Official Account (公众号) server configuration: the Token, AppID, AppSecret and
-    # EncodingAESKey entered in the 公众平台 console. Development values only work locally.
-    wechat_token: str = DEV_WECHAT_TOKEN
-    wechat_app_id: str = "wxdev00000000000000"
-    wechat_app_secret: str = DEV_WECHAT_SECRET
-    wechat_encoding_aes_key: str = DEV_WECHAT_AES_KEY
-    # record: outbound WeChat calls are only recorded (development); live: api.weixin.qq.com.
-    wechat_api: str = "record"
-    wechat_api_base: str = "https://api.weixin.qq.com"
-    # WeChat waits 5 s for an answer; past this the reply goes through the customer-service API.
-    wechat_passive_reply_seconds: float = 4.0
-    # Requests whose timestamp is further than this from our clock are refused (replays).
-    wechat_timestamp_tolerance_seconds: int = 300
-    wechat_max_body_bytes: int = 16_384
-    # Customer-service messages: allowed within 48 h of the user's last message, a few per window.
-    wechat_cs_window_hours: int = 48
-    wechat_cs_max_per_window: int = 20
+    # WeChat's settings (WECHAT_*) are the base class WeChatSettings, in its folder.
     # Aliyun SMS up-message (上行) HTTP push: the secret path segment configured in the console.
     sms_push_token: str = DEV_SMS_PUSH_TOKEN
     sms_max_body_bytes: int = 65_536
@@ -261,20 +244,6 @@ class Settings(BaseSettings):
                         raise ValueError(f"{name} 在生产环境必须设置为至少 24 个字符的随机值（不能使用开发默认值）")
         return self
 
-    @field_validator("wechat_encoding_aes_key")
-    @classmethod
-    def _aes_key_shape(cls, value: str) -> str:
-        import base64
-        import binascii
-
-        try:
-            ok = len(value) == 43 and len(base64.b64decode(value + "=")) == 32
-        except (binascii.Error, ValueError):
-            ok = False
-        if not ok:
-            raise ValueError("必须是公众平台生成的 43 位 EncodingAESKey")
-        return value
-
     @field_validator("sms_provider")
     @classmethod
     def _sms_provider_name(cls, value: str) -> str:
@@ -308,29 +277,15 @@ class Settings(BaseSettings):
             raise ValueError("PENDING_REPLY_LEASE_SECONDS 必须大于 RASA_TIMEOUT_SECONDS（否则一条消息可能被回答两次）")
         return self
 
-    @field_validator("wechat_api")
-    @classmethod
-    def _wechat_api_mode(cls, value: str) -> str:
-        if value not in ("record", "live"):
-            raise ValueError("只能是 record（只记录）或 live（调用微信接口）")
-        return value
-
     @model_validator(mode="after")
     def _no_dev_channel_secrets_in_production(self) -> Settings:
         if self.environment == Environment.production:
-            dev_values = {
-                "WECHAT_TOKEN": (self.wechat_token, DEV_WECHAT_TOKEN),
-                "WECHAT_APP_SECRET": (self.wechat_app_secret, DEV_WECHAT_SECRET),
-                "WECHAT_ENCODING_AES_KEY": (self.wechat_encoding_aes_key, DEV_WECHAT_AES_KEY),
-                "SMS_PUSH_TOKEN": (self.sms_push_token, DEV_SMS_PUSH_TOKEN),
-            }
-            for name, (value, dev) in dev_values.items():
-                if value == dev:
-                    raise ValueError(f"{name} 在生产环境必须设置（不能使用开发默认值）")
+            if (refusal := self.production_refusal()) is not None:  # WeChat's (WeChatSettings)
+                raise ValueError(refusal)
+            if self.sms_push_token == DEV_SMS_PUSH_TOKEN:
+                raise ValueError("SMS_PUSH_TOKEN 在生产环境必须设置（不能使用开发默认值）")
             if len(self.sms_push_token) < 24:
                 raise ValueError("SMS_PUSH_TOKEN 在生产环境必须是至少 24 个字符的随机值")
-            if self.wechat_api != "live":
-                raise ValueError("WECHAT_API 在生产环境必须是 live")
             if self.sms_provider == "outbox":
                 raise ValueError("SMS_PROVIDER 在生产环境必须是 aliyun 或 tencent（outbox 不发送短信）")
             if self.sms_report_token == DEV_SMS_PUSH_TOKEN or len(self.sms_report_token) < 24:

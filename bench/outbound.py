@@ -50,11 +50,12 @@ sys.path.insert(0, str(ROOT))
 
 from api.channels.models import OutboundMessage  # noqa: E402
 from api.channels.outbound import MAX_IN_FLIGHT, queue_message, record_inbound, take_pending  # noqa: E402
+from api.channels.wechat.settings import DEV_WECHAT_AES_KEY, DEV_WECHAT_TOKEN  # noqa: E402
 from api.db import make_engine  # noqa: E402
 from api.main import create_app  # noqa: E402
 from api.migrate import upgrade  # noqa: E402
 from api.notify.templates import TEMPLATES  # noqa: E402
-from api.settings import DEV_WECHAT_AES_KEY, DEV_WECHAT_TOKEN, Settings  # noqa: E402
+from api.settings import Settings  # noqa: E402
 from bench.wechat import APP_ID, signed, wait_for  # noqa: E402
 from devtools.fake_rasa import FakeRasa  # noqa: E402
 from devtools.stack import Stack  # noqa: E402

@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 from wechatpy.crypto import WeChatCrypto
 
-from api.settings import DEV_WECHAT_AES_KEY, DEV_WECHAT_TOKEN
+from api.channels.wechat.settings import DEV_WECHAT_AES_KEY, DEV_WECHAT_TOKEN
 from devtools.stack import api_server
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,14 +12,27 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BINARY = Path(compose.__file__).parent / "docker-compose"
-SECRETS = {"POSTGRES_PASSWORD": "x", "INTEGRATION_TOKENS": "x", "SECRET_KEY": "x", "ACTIONS_API_TOKEN": "x",
-           "RASA_TOKEN": "x", "ACTION_SERVER_TOKEN": "x", "METRICS_TOKEN": "x", "REDIS_PASSWORD": "x"}
+SECRETS = {
+    "POSTGRES_PASSWORD": "x",
+    "INTEGRATION_TOKENS": "x",
+    "SECRET_KEY": "x",
+    "ACTIONS_API_TOKEN": "x",
+    "RASA_TOKEN": "x",
+    "ACTION_SERVER_TOKEN": "x",
+    "METRICS_TOKEN": "x",
+    "REDIS_PASSWORD": "x",
+}
 
 
 def _config(path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     # The wrapper script always exits 0; the binary inside the package reports errors.
-    return subprocess.run([str(BINARY), "-f", str(path), "config", "-q"], capture_output=True, text=True,
-                          env={**os.environ, **env}, cwd=ROOT)
+    return subprocess.run(
+        [str(BINARY), "-f", str(path), "config", "-q"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=ROOT,
+    )
 
 
 def test_compose_file_is_valid() -> None:
@@ -29,8 +42,9 @@ def test_compose_file_is_valid() -> None:
 
 def test_compose_requires_production_secrets() -> None:
     env = {k: "" for k in SECRETS} | {"PATH": os.environ["PATH"]}
-    result = subprocess.run([str(BINARY), "-f", "docker-compose.yml", "config", "-q"], capture_output=True,
-                            text=True, env=env, cwd=ROOT)
+    result = subprocess.run(
+        [str(BINARY), "-f", "docker-compose.yml", "config", "-q"], capture_output=True, text=True, env=env, cwd=ROOT
+    )
     assert result.returncode != 0
     assert "set " in result.stderr
 
@@ -78,8 +92,13 @@ def test_embedded_run_sizes_api_workers_to_the_cores_only_with_redis() -> None:
 
     def workers(env: dict[str, str]) -> str:
         block = script[script.index('if [ -n "${API_WORKERS:-}" ]') : script.index("pids=()")]
-        result = subprocess.run(["bash", "-c", block + 'echo "$api_workers"'], capture_output=True, text=True,
-                                env={"PATH": os.environ["PATH"], **env}, check=True)
+        result = subprocess.run(
+            ["bash", "-c", block + 'echo "$api_workers"'],
+            capture_output=True,
+            text=True,
+            env={"PATH": os.environ["PATH"], **env},
+            check=True,
+        )
         return result.stdout.strip()
 
     cores = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
@@ -94,7 +113,11 @@ def test_embedded_run_refuses_several_api_workers_without_redis() -> None:
     multiply the limits, so run.sh stops instead of starting them."""
     script = (ROOT / "scripts" / "run.sh").read_text()
     block = script[script.index('if [ -n "${API_WORKERS:-}" ]') : script.index("pids=()")]
-    result = subprocess.run(["bash", "-c", block + 'echo "$api_workers"'], capture_output=True, text=True,
-                            env={"PATH": os.environ["PATH"], "API_WORKERS": "2"})
+    result = subprocess.run(
+        ["bash", "-c", block + 'echo "$api_workers"'],
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"], "API_WORKERS": "2"},
+    )
     assert result.returncode == 1 and not result.stdout
     assert "REDIS_URL" in result.stderr

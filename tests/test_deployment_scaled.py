@@ -5,23 +5,27 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import compose
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-BINARY = Path(compose.__file__).parent / "docker-compose"
-SECRETS = {"POSTGRES_PASSWORD": "x", "INTEGRATION_TOKENS": "x", "SECRET_KEY": "x", "ACTIONS_API_TOKEN": "x",
-           "RASA_TOKEN": "x", "ACTION_SERVER_TOKEN": "x", "METRICS_TOKEN": "x", "REDIS_PASSWORD": "pw-1"}
+from tests.test_deployment import BINARY, ROOT
+from tests.test_deployment import SECRETS as REQUIRED_SECRETS
+
+# The Redis password is read back from the resolved URLs below, so it is not the placeholder "x".
+SECRETS = {**REQUIRED_SECRETS, "REDIS_PASSWORD": "pw-1"}
 
 
 @pytest.fixture(scope="module")
 def services() -> dict[str, Any]:
-    result = subprocess.run([str(BINARY), "-f", "docker-compose.yml", "config", "--format", "json"],
-                            capture_output=True, text=True, env={**os.environ, **SECRETS}, cwd=ROOT)
+    result = subprocess.run(
+        [str(BINARY), "-f", "docker-compose.yml", "config", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **SECRETS},
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr
     spec: dict[str, Any] = json.loads(result.stdout)["services"]
     return spec
@@ -54,8 +58,9 @@ def test_redis_requires_the_password_everyone_logs_in_with(services: dict[str, A
     for name in ("api", "worker", "migrate"):
         assert urlparse(services[name]["environment"]["REDIS_URL"]).password == SECRETS["REDIS_PASSWORD"], name
     env = {k: v for k, v in SECRETS.items() if k != "REDIS_PASSWORD"} | {"PATH": os.environ["PATH"]}
-    missing = subprocess.run([str(BINARY), "-f", "docker-compose.yml", "config", "-q"], capture_output=True,
-                             text=True, env=env, cwd=ROOT)
+    missing = subprocess.run(
+        [str(BINARY), "-f", "docker-compose.yml", "config", "-q"], capture_output=True, text=True, env=env, cwd=ROOT
+    )
     assert missing.returncode != 0 and "REDIS_PASSWORD" in missing.stderr
 
 
@@ -82,7 +87,6 @@ def test_migrations_run_once_before_the_api_and_the_worker(services: dict[str, A
     for name in ("api", "worker"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     # Neither the image's start command nor a service's command migrates on its own.
-    cmd = next(line for line in (ROOT / "docker" / "api.Dockerfile").read_text().splitlines()
-               if line.startswith("CMD"))
+    cmd = next(line for line in (ROOT / "docker" / "api.Dockerfile").read_text().splitlines() if line.startswith("CMD"))
     assert "migrate" not in cmd and "uvicorn" in cmd
     assert all("migrate" not in " ".join(s.get("command") or []) for n, s in services.items() if n != "migrate")

@@ -172,9 +172,97 @@ def test_the_outbound_queue_imports_no_concrete_channel() -> None:
     )
 
 
+def test_only_the_registry_imports_a_channel() -> None:
+    """What every channel shares (the runtime, dedup, limits, pending replies …) knows no channel:
+    a channel's own settings and run-time state live in its folder, built by its plug-in."""
+    concrete = tuple(f"api.channels.{folder}" for folder in CHANNEL_FOLDERS)
+    shared = [p for p in sorted((ROOT / "api" / "channels").glob("*.py")) if p.name != "registry.py"]
+    assert any(p.name == "runtime.py" for p in shared)
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {name}"
+        for path in shared
+        for line, name in imported_names(path.read_text(encoding="utf-8"), str(path))
+        if name in concrete or name.startswith(tuple(c + "." for c in concrete))
+    ]
+    assert not found, "a shared channels module imports a channel (add it to the plug-in instead):\n" + "\n".join(found)
+
+
+def test_channel_settings_sit_below_everything_in_api() -> None:
+    """api/settings.py takes a channel's settings section (e.g. wechat/settings.py) as a base class,
+    so that section imports nothing from api: settings stay importable before anything else."""
+    sections = sorted((ROOT / "api" / "channels").glob("*/settings.py"))
+    assert [p.parent.name for p in sections] == ["wechat"]
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {name}"
+        for path in sections
+        for line, name in imported_names(path.read_text(encoding="utf-8"), str(path))
+        if name.split(".")[0] == "api"
+    ]
+    assert not found, "a channel's settings section imports from api:\n" + "\n".join(found)
+
+
 def test_every_channel_kind_is_registered() -> None:
     from api.channels.registry import CHANNELS
     from api.vocab import ChannelKind
 
     assert sorted(p.kind for p in CHANNELS) == sorted(ChannelKind)
     assert len(CHANNELS) == len(CHANNEL_FOLDERS), "a channel folder with a channel.py is missing from CHANNELS"
+
+
+# ---- console pages call services only (docs/architecture.md, "Layers") -------------------------
+
+
+def imported_objects(source: str, filename: str = "<source>") -> Iterator[tuple[int, str]]:
+    """(line, "module.name") of every name imported with ``from module import name`` (absolute only)."""
+    for node in ast.walk(ast.parse(source, filename=filename)):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for alias in node.names:
+                yield node.lineno, f"{node.module}.{alias.name}"
+
+
+def console_reaches_past_services(source: str, filename: str = "<source>") -> list[str]:
+    """What in a console module reaches storage itself: an ORM models module (api.<domain>.models,
+    also as ``from api.<domain> import models``) or the audit writer (record_audit, record_transition)."""
+    found = []
+    names = [*imported_names(source, filename), *imported_objects(source, filename)]
+    for line, name in sorted(set(names)):
+        parts = name.split(".")
+        if parts[0] == "api" and ("models" in parts[1:] or parts[-1] in ("record_audit", "record_transition")):
+            found.append(f"line {line}: {name}")
+    return found
+
+
+def test_console_pages_call_services_only() -> None:
+    found = [
+        f"{path.relative_to(ROOT)} {v}"
+        for path in modules("api/console")
+        for v in console_reaches_past_services(path.read_text(encoding="utf-8"), str(path))
+    ]
+    assert not found, (
+        "a console page reads models or writes the audit trail itself (call the domain's service):\n" + "\n".join(found)
+    )
+
+
+def test_the_console_check_sees_models_and_audit_writes() -> None:
+    source = """
+from api.tickets.models import Ticket
+from api.audit import record_audit
+from api.claims import models
+import api.staff.models
+from api.audit.service import record_transition
+
+def later():
+    from api.channels.models import OutboundMessage
+from api.tickets import service
+from api.audit.search import AuditFilter
+"""
+    assert [v.split(": ", 1)[1] for v in console_reaches_past_services(source)] == [
+        "api.tickets.models",
+        "api.tickets.models.Ticket",
+        "api.audit.record_audit",
+        "api.claims.models",
+        "api.staff.models",
+        "api.audit.service.record_transition",
+        "api.channels.models",
+        "api.channels.models.OutboundMessage",
+    ]

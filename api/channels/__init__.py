@@ -19,7 +19,9 @@ Shared by every channel:
 - pending, answerer: an answer still to come when the message is acknowledged (WeChat past
             the passive window, every SMS) is first a pending outbound row, answered by the
             process that took it or, if that one dies, by any process's sweep after a lease.
-- dedup, ratelimit, limits: Redis when configured, else the database / process memory.
+- dedup, ratelimit, limits: Redis when configured, else the database / process memory. A
+            database claim joins the caller's transaction (DatabaseDedup.claim_in, a savepoint
+            so a lost race leaves it usable); WeChat claims and records the contact in one.
 - Code that commits on its own does it through api.db.committed / in_transaction; services write
   in the caller's session.
 

@@ -7,15 +7,15 @@ a retry finds the key with the state and, once known, the reply of the first.
 Two stores with one interface:
 - Redis (when REDIS_URL is configured): SET NX with a TTL, so every process
   sharing the Redis sees the claim at once.
-- The database otherwise: a row whose unique key makes a second insert fail,
-  committed in its own short transaction before the work starts (api/db.py).
+- The database otherwise: a row whose unique key makes a second insert fail, written in
+  the caller's transaction (`DatabaseDedup.claim_in`), or through `api.db.committed` in a
+  short one of its own before the work starts (the async interface).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
@@ -28,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.channels.enums import DedupState
 from api.channels.models import InboundMessage
-from api.db import committed, utcnow
+from api.db import committed, in_transaction, utcnow
 
 
 @dataclass(frozen=True)
@@ -88,45 +88,54 @@ class RedisDedup:
 
 
 class DatabaseDedup:
-    """Each operation runs in its own committed transaction (visible to every process at once)."""
+    """Claims as rows of channel_inbound, written in the caller's transaction.
+
+    `claim_in` joins a session the caller commits (WeChat claims and records the sender's
+    contact in one transaction); the async interface runs each operation through
+    `api.db.committed`, so a claim is visible to every process before the work starts.
+    """
 
     def __init__(self, sessions: sessionmaker[Session], *, ttl_seconds: int) -> None:
         self._sessions = sessions
         self._ttl = timedelta(seconds=ttl_seconds)
 
-    def _claim(self, key: str, state: str, then: Callable[[Session], None] | None = None) -> DedupRecord | None:
-        # Not through api.db.committed: a lost insert race is rolled back and the same session then
-        # reads (or takes over) the winner's row, so this one commits at each of its outcomes.
+    def claim_in(self, session: Session, key: str, *, state: str = DedupState.processing) -> DedupRecord | None:
+        """Claim `key` in `session`'s transaction: None when this caller is the first, else what is known.
+
+        The insert runs in a savepoint: when another transaction holds the key, the unique index
+        refuses it (on PostgreSQL after waiting for that transaction to end), only the savepoint is
+        rolled back, and the caller's transaction goes on to read the winner's row.
+        """
         now = utcnow()
         expires = now + self._ttl
-        with self._sessions() as session:
-            try:
+        try:
+            with session.begin_nested():
                 session.add(InboundMessage(key=key, state=state, created_at=now, updated_at=now, expires_at=expires))
-                session.flush()
-                if then is not None:
-                    then(session)
-                session.commit()
-                return None
-            except IntegrityError:
-                session.rollback()
-            row = session.scalar(select(InboundMessage).where(InboundMessage.key == key))
-            if row is None:  # deleted meanwhile (expired and purged): claim again
-                return self._claim(key, state, then)
-            if row.expires_at < now:
-                # An old delivery id seen again after its TTL: a new delivery (ids are reused rarely).
-                claimed = session.execute(
-                    update(InboundMessage)
-                    .where(InboundMessage.id == row.id, InboundMessage.expires_at == row.expires_at)
-                    .values(state=state, reply=None, updated_at=now, expires_at=expires)
-                )
-                if claimed.rowcount == 1:  # type: ignore[attr-defined]
-                    if then is not None:
-                        then(session)
-                    session.commit()
-                    return None
-                session.commit()
-                return self._get(key)
+            return None
+        except IntegrityError:
+            pass
+        row = session.scalar(select(InboundMessage).where(InboundMessage.key == key))
+        if row is None:  # deleted meanwhile (expired and purged): claim again
+            return self.claim_in(session, key, state=state)
+        if row.expires_at >= now:
             return DedupRecord(state=row.state, reply=row.reply)
+        # An old delivery id seen again after its TTL: a new delivery (ids are reused rarely).
+        taken = session.execute(
+            update(InboundMessage)
+            .where(InboundMessage.id == row.id, InboundMessage.expires_at == row.expires_at)
+            .values(state=state, reply=None, updated_at=now, expires_at=expires)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount == 1:  # type: ignore[attr-defined]
+            return None
+        # Another delivery took it over first: what it wrote.
+        session.expire(row)
+        return self._record(session, key)
+
+    @staticmethod
+    def _record(session: Session, key: str) -> DedupRecord | None:
+        row = session.scalar(select(InboundMessage).where(InboundMessage.key == key))
+        return None if row is None else DedupRecord(state=row.state, reply=row.reply)
 
     def _update(self, key: str, state: str, reply: str | None) -> None:
         def write(session: Session) -> None:
@@ -139,9 +148,7 @@ class DatabaseDedup:
         committed(self._sessions, write)
 
     def _get(self, key: str) -> DedupRecord | None:
-        with self._sessions() as session:
-            row = session.scalar(select(InboundMessage).where(InboundMessage.key == key))
-            return None if row is None else DedupRecord(state=row.state, reply=row.reply)
+        return committed(self._sessions, lambda session: self._record(session, key))
 
     def _release(self, key: str) -> None:
         def forget(session: Session) -> None:
@@ -157,11 +164,7 @@ class DatabaseDedup:
         return committed(self._sessions, purge)
 
     async def claim(self, key: str, *, state: str = DedupState.processing) -> DedupRecord | None:
-        return await run_in_threadpool(self._claim, key, state)
-
-    async def claim_then(self, key: str, then: Callable[[Session], None]) -> DedupRecord | None:
-        """claim(), and when this caller wins, run `then` in the same transaction (one commit)."""
-        return await run_in_threadpool(self._claim, key, DedupState.processing, then)
+        return await in_transaction(self._sessions, lambda session: self.claim_in(session, key, state=state))
 
     async def update(self, key: str, *, state: str, reply: str | None = None) -> None:
         await run_in_threadpool(self._update, key, state, reply)

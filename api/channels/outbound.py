@@ -140,6 +140,18 @@ def web_messages(session: Session, *, sender: str, after_id: int = 0, limit: int
     return list(session.scalars(stmt))
 
 
+def sent_to(session: Session, *, sender: str, limit: int) -> list[OutboundMessage]:
+    """The newest `limit` messages for `sender`, newest first. An "answering" row still holds the
+    claimant's question until its answer replaces it: not a message sent, so not listed."""
+    stmt = (
+        select(OutboundMessage)
+        .where(OutboundMessage.sender == sender, OutboundMessage.status != OutboundStatus.answering)
+        .order_by(OutboundMessage.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
 def record_inbound(session: Session, *, sender: str, at: datetime | None = None) -> None:
     """The sender just wrote to us: a new customer-service window opens (WeChat's 48 hours)."""
     at = at or utcnow()

@@ -1,5 +1,5 @@
 """What a channel plugs in above the gateway: its inbound routes, how its outbound messages are
-shaped when queued, and the sender that delivers them.
+shaped when queued, the sender that delivers them, and what it keeps while the app runs.
 
 Each channel folder (api/channels/web, wechat, sms) defines one `ChannelPlugin` in its
 `channel.py`; api/channels/registry.py lists them, one line each. The outbound queue
@@ -72,7 +72,7 @@ class OutboundSender(Protocol):
 
 @dataclass(frozen=True)
 class SenderContext:
-    """What the lifespan built that a channel's sender may need."""
+    """What the lifespan built that a channel's sender (or its run-time state) may need."""
 
     settings: Settings
     sessions: sessionmaker[Session]
@@ -89,6 +89,9 @@ class ChannelPlugin:
     compose: Callable[[Draft], Draft] = free_text
     # None: nothing is sent; the messages are stored for the channel to fetch (the web chat page).
     sender: Callable[[SenderContext], OutboundSender] | None = None
+    # What the channel keeps while the app runs (WeChat's replay guard), built once at start-up
+    # and held by the shared ChannelRuntime for the channel's own routes (ChannelRuntime.state_of).
+    state: Callable[[SenderContext], object] | None = None
 
     @property
     def stores_only(self) -> bool:

@@ -35,3 +35,8 @@ def router() -> APIRouter:
 def build_senders(context: SenderContext) -> dict[str, OutboundSender]:
     """The sender of every channel that sends, by the ChannelKind value the outbound rows store."""
     return {plugin.kind.value: plugin.sender(context) for plugin in CHANNELS if plugin.sender is not None}
+
+
+def build_states(context: SenderContext) -> dict[ChannelKind, object]:
+    """What each channel keeps while the app runs, for the channels that keep something."""
+    return {plugin.kind: plugin.state(context) for plugin in CHANNELS if plugin.state is not None}

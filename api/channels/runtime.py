@@ -7,7 +7,7 @@ import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI
 from redis.asyncio import Redis
@@ -19,11 +19,12 @@ from api.channels.dedup import DatabaseDedup, DedupStore, RedisDedup
 from api.channels.outbound import OutboundDispatcher
 from api.channels.plugin import SenderContext
 from api.channels.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
-from api.channels.registry import build_senders
-from api.channels.wechat.replay import MemoryReplayGuard, RedisReplayGuard, ReplayGuard
+from api.channels.registry import build_senders, build_states
 from api.settings import Settings
+from api.vocab import ChannelKind
 
 log = logging.getLogger(__name__)
+S = TypeVar("S")
 PURGE_SECONDS = 3600
 # How long shutdown waits for turns and deliveries in flight (a Rasa turn times out sooner).
 SHUTDOWN_GRACE_SECONDS = 15.0
@@ -35,12 +36,20 @@ class ChannelRuntime:
     dedup: DedupStore
     limiter: RateLimiter
     dispatcher: OutboundDispatcher
-    replay: ReplayGuard
     answerer: Answerer
     # Per client address on the anonymous web routes (keys "chat:<ip>", "read:<ip>", "dev:<ip>").
     ip_limiter: RateLimiter | None = None
+    # What each channel keeps while the app runs, built by its plug-in (registry.build_states).
+    states: dict[ChannelKind, object] = field(default_factory=dict)
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def state_of(self, kind: ChannelKind, expected: type[S]) -> S:
+        """The run-time state the channel `kind` built at start-up (its plug-in's `state`)."""
+        state = self.states[kind]
+        if not isinstance(state, expected):
+            raise TypeError(f"channel {kind.value} keeps a {type(state).__name__}, not a {expected.__name__}")
+        return state
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
         """Run work that outlives the request (kept referenced until it ends; failures logged)."""
@@ -116,24 +125,19 @@ def build_runtime(app: FastAPI) -> ChannelRuntime:
     dedup: DedupStore
     limiter: RateLimiter
     ip_limiter: RateLimiter
-    replay: ReplayGuard
     per_ip = {"per_minute": settings.channel_rate_per_ip_per_minute, "per_day": settings.channel_rate_per_ip_per_day}
-    replay_ttl = 2 * settings.wechat_timestamp_tolerance_seconds
     if redis is not None:
         dedup = RedisDedup(redis, prefix=prefix, ttl_seconds=settings.channel_dedup_ttl_seconds)
         limiter = RedisRateLimiter(
             redis, prefix=prefix, per_minute=settings.channel_rate_per_minute, per_day=settings.channel_rate_per_day
         )
         ip_limiter = RedisRateLimiter(redis, prefix=f"{prefix}ip-", **per_ip)
-        replay = RedisReplayGuard(redis, prefix=prefix, ttl_seconds=replay_ttl)
     else:
-        replay = MemoryReplayGuard(ttl_seconds=replay_ttl)
         dedup = DatabaseDedup(app.state.sessionmaker, ttl_seconds=settings.channel_dedup_ttl_seconds)
         limiter = MemoryRateLimiter(per_minute=settings.channel_rate_per_minute, per_day=settings.channel_rate_per_day)
         ip_limiter = MemoryRateLimiter(**per_ip)
-    senders = build_senders(
-        SenderContext(settings=settings, sessions=app.state.sessionmaker, redis=redis, sms=app.state.sms)
-    )
+    context = SenderContext(settings=settings, sessions=app.state.sessionmaker, redis=redis, sms=app.state.sms)
+    senders = build_senders(context)
     dispatcher = OutboundDispatcher(
         sessions=app.state.sessionmaker,
         senders=senders,
@@ -152,8 +156,8 @@ def build_runtime(app: FastAPI) -> ChannelRuntime:
         limiter=limiter,
         ip_limiter=ip_limiter,
         dispatcher=dispatcher,
-        replay=replay,
         answerer=answerer,
+        states=build_states(context),
     )
 
 

@@ -26,6 +26,7 @@ from api.auth import Caller, CallerDep
 from api.claims.errors import CallerNotVerified, ClaimantNotVerified, MaskedReadsOnly, NotThisConversation
 from api.db import SessionDep, utcnow
 from api.identity.service import current_binding
+from api.privacy import mask_text
 from api.staff.models import CallerVerification
 from api.staff.sessions import staff_context
 
@@ -58,6 +59,54 @@ def caller_verification(
             CallerVerification.verified_at >= now - timedelta(minutes=VERIFIED_MINUTES),
         )
         .order_by(CallerVerification.id.desc())
+    )
+
+
+def record_caller_verification(
+    session: Session, *, staff_session_id: int, claim_id: int, method: str, actor: str, now: datetime
+) -> CallerVerification:
+    """The operator records how the caller proved to be the claimant (audited); it lasts VERIFIED_MINUTES."""
+    row = CallerVerification(session_id=staff_session_id, claim_id=claim_id, verified_at=now, method=method)
+    session.add(row)
+    session.flush()
+    record_audit(
+        session,
+        actor=actor,
+        action="console.caller_verified",
+        entity_type="claim",
+        entity_id=claim_id,
+        after={"method": method, "session_id": staff_session_id},
+    )
+    return row
+
+
+def record_console_view(
+    session: Session, *, actor: str, claim_id: int, verification: CallerVerification | None
+) -> None:
+    """A staff member opened the claim's console page (masked, or in full after a verification)."""
+    record_audit(
+        session,
+        actor=actor,
+        action="console.claim_view",
+        entity_type="claim",
+        entity_id=claim_id,
+        after={
+            "verified_at": verification.verified_at.isoformat() if verification else None,
+            "masked": verification is None,
+        },
+    )
+
+
+def record_console_lookup(session: Session, *, actor: str, query: str, by: str, found: int) -> None:
+    """A staff member searched claims (`by`: what the query was taken for); the query is masked in the
+    trail as on the page: a name as 张*, an ID or mobile number as everywhere (api/privacy.py)."""
+    record_audit(
+        session,
+        actor=actor,
+        action="console.claim_lookup",
+        entity_type="claim",
+        entity_id="-",
+        after={"query": mask_name(query) if by == "name" else mask_text(query), "by": by or None, "found": found},
     )
 
 

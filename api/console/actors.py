@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.staff.models import StaffAccount
+from api.staff import service as staff_service
 from api.tickets.enums import ACTION_LABELS, CHANNEL_LABELS
 from api.vocab import ChannelKind
 
@@ -46,12 +45,7 @@ AUDIT_ACTIONS = {
 def staff_names(session: Session, actors: Iterable[str]) -> dict[str, str]:
     """Display names of the staff accounts among `actors`, by username."""
     usernames = {a.partition(":")[2] for a in actors if a.startswith("staff:")}
-    if not usernames:
-        return {}
-    rows = session.execute(
-        select(StaffAccount.username, StaffAccount.display_name).where(StaffAccount.username.in_(usernames))
-    )
-    return {u: d for u, d in rows}
+    return staff_service.display_names(session, usernames=usernames)
 
 
 def actor_label(actor: str, names: dict[str, str] | None = None, systems: dict[str, str] | None = None) -> str:

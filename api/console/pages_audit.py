@@ -1,8 +1,8 @@
 """The audit-log page for the auditor and the supervisor: filter, page through, export as CSV.
 
-Filters: the actor (its beginning, e.g. "staff:" for every staff member), the object
-(entity_type, entity_id) and a date range in Beijing time. Reading and exporting the
-trail are audit events themselves.
+Filters: the actor (its beginning, e.g. "staff:" for every staff member, or a staff member's
+name), the object (entity_type, entity_id) and a date range in Beijing time. Reading and
+exporting the trail are audit events themselves (api/audit/search.py writes them).
 """
 
 from __future__ import annotations
@@ -10,61 +10,25 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from api.audit import record_audit
-from api.audit.models import AuditEvent
+from api.audit import search as audit_search
+from api.audit.search import AuditFilter, AuditRead
 from api.console.actors import action_label, actor_label, staff_names
 from api.console.web import AUDIT_PAGE_ROLES, ConsoleRoute, form_date, page_user, render
 from api.db import SessionDep
 from api.deps import SettingsDep
-from api.staff.models import StaffAccount
+from api.staff import service as staff_service
 from policy_kb.clock import CHINA_TZ, now_in_china
 
 router = APIRouter(route_class=ConsoleRoute)
 PAGE_SIZE = 50
 EXPORT_LIMIT = 10_000
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    actor: str = ""
-    entity_type: str = ""
-    entity_id: str = ""
-    date_from: date | None = None
-    date_to: date | None = None
-
-    def apply(self, stmt: Select[Any]) -> Select[Any]:
-        if self.actor:
-            stmt = stmt.where(AuditEvent.actor.startswith(self.actor, autoescape=True))
-        if self.entity_type:
-            stmt = stmt.where(AuditEvent.entity_type == self.entity_type)
-        if self.entity_id:
-            stmt = stmt.where(AuditEvent.entity_id == self.entity_id)
-        if self.date_from:
-            stmt = stmt.where(AuditEvent.at >= datetime.combine(self.date_from, time(), CHINA_TZ))
-        if self.date_to:
-            stmt = stmt.where(AuditEvent.at < datetime.combine(self.date_to + timedelta(days=1), time(), CHINA_TZ))
-        return stmt
-
-    def query(self) -> dict[str, str]:
-        """The filter as URL parameters (the empty ones left out)."""
-        out = {
-            "actor": self.actor,
-            "entity_type": self.entity_type,
-            "entity_id": self.entity_id,
-            "date_from": self.date_from.isoformat() if self.date_from else "",
-            "date_to": self.date_to.isoformat() if self.date_to else "",
-        }
-        return {k: v for k, v in out.items() if v}
 
 
 def _filter(actor: str, entity_type: str, entity_id: str, date_from_text: str, date_to_text: str) -> AuditFilter:
@@ -82,9 +46,7 @@ def _actor_prefix(session: Session, text: str) -> str:
     member's name or username as the page shows them ("王芳", "op1"), which becomes "staff:<username>"."""
     if not text or ":" in text:
         return text
-    username = session.scalar(
-        select(StaffAccount.username).where((StaffAccount.display_name == text) | (StaffAccount.username == text))
-    )
+    username = staff_service.username_named(session, name=text)
     return text if username is None else f"staff:{username}"
 
 
@@ -97,7 +59,7 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def _rows(session: Session, events: list[AuditEvent], systems: dict[str, str]) -> list[dict[str, str]]:
+def _rows(session: Session, events: list[AuditRead], systems: dict[str, str]) -> list[dict[str, str]]:
     names = staff_names(session, (e.actor for e in events))
     return [
         {
@@ -130,18 +92,8 @@ def audit_page(
 ) -> Response:
     ctx = page_user(request, *AUDIT_PAGE_ROLES)
     flt = _filter(_actor_prefix(session, actor.strip()), entity_type, entity_id, date_from_text, date_to_text)
-    total = session.scalar(flt.apply(select(func.count()).select_from(AuditEvent))) or 0
-    stmt = flt.apply(select(AuditEvent)).order_by(AuditEvent.id.desc()).offset((page - 1) * PAGE_SIZE)
-    events = list(session.scalars(stmt.limit(PAGE_SIZE)))
+    total, events = audit_search.read_page(session, flt=flt, page=page, page_size=PAGE_SIZE, actor=ctx.caller.actor)
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    record_audit(
-        session,
-        actor=ctx.caller.actor,
-        action="console.audit_view",
-        entity_type="audit",
-        entity_id="-",
-        after={**flt.query(), "page": page},
-    )
     query = flt.query()
     return render(
         request,
@@ -173,7 +125,7 @@ def audit_csv(
     """The filtered trail as CSV, newest first, at most EXPORT_LIMIT rows; UTF-8 with BOM for Excel."""
     ctx = page_user(request, *AUDIT_PAGE_ROLES)
     flt = _filter(_actor_prefix(session, actor.strip()), entity_type, entity_id, date_from_text, date_to_text)
-    events = list(session.scalars(flt.apply(select(AuditEvent)).order_by(AuditEvent.id.desc()).limit(EXPORT_LIMIT)))
+    events = audit_search.export(session, flt=flt, limit=EXPORT_LIMIT, actor=ctx.caller.actor)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -204,14 +156,6 @@ def audit_csv(
             "after",
         )
         writer.writerow([_cell(r[k]) for k in keys])
-    record_audit(
-        session,
-        actor=ctx.caller.actor,
-        action="console.audit_export",
-        entity_type="audit",
-        entity_id="-",
-        after={**flt.query(), "rows": len(events)},
-    )
     stamp = now_in_china().strftime("%Y%m%d-%H%M")
     return Response(
         "\ufeff" + out.getvalue(),

@@ -10,25 +10,22 @@ functions (api/claims/access.py).
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from api.audit import record_audit
-from api.claims.access import caller_verification, mask_name
+from api.claims import access
+from api.claims.access import mask_name
 from api.console import payments
 from api.console.web import CLAIM_PAGE_ROLES, ConsoleRoute, back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
 from api.deps import SettingsDep
 from api.errors import AppError, NotFoundError
 from api.policy.deps import RuleBaseDep
-from api.privacy import mask_text
 from api.settings import Settings
-from api.staff.models import CallerVerification
-from api.staff.sessions import StaffContext
 from api.tickets import search
 from api.tickets import service as ticket_service
 from policy_kb import RuleBase
@@ -72,10 +69,6 @@ def _claim_or_404(claims: Any, session: Session, claim_id: int) -> Any:
     if not 0 < claim_id <= 2**31 - 1:
         raise NotFoundError("没有这个待遇记录")
     return claims.get_claim(session=session, claim_id=claim_id)
-
-
-def _verified(session: Session, ctx: StaffContext, claim_id: int, now: datetime) -> CallerVerification | None:
-    return caller_verification(session, staff_session_id=ctx.session_id, claim_id=claim_id, now=now)
 
 
 def status_label(status: Any) -> str:
@@ -149,15 +142,8 @@ def lookup(
                     "status": status_label(current),
                 }
             )
-        record_audit(
-            session,
-            actor=ctx.caller.actor,
-            action="console.claim_lookup",
-            entity_type="claim",
-            entity_id="-",
-            # A name is masked in the trail as on the page (张*, 张**).
-            after={"query": mask_name(q) if kind == "name" else mask_text(q), "by": kind or None, "found": len(rows)},
-        )
+        # A name is masked in the trail as on the page (张*, 张**).
+        access.record_console_lookup(session, actor=ctx.caller.actor, query=q, by=kind, found=len(rows))
     return render(
         request,
         ctx,
@@ -183,7 +169,7 @@ def claim_page(
     row = _claim_or_404(claims, session, claim_id)
     out = claims.claim_out(row, rule_base)
     now = utcnow()
-    verification = _verified(session, ctx, claim_id, now)
+    verification = access.caller_verification(session, staff_session_id=ctx.session_id, claim_id=claim_id, now=now)
     status = backpay = amount = None
     months: list[dict[str, str]] = []
     if verification is not None:
@@ -204,17 +190,7 @@ def claim_page(
         search=search.of_claim(row.id, row.claimant.phone, secret_key=secret),
     )
     # Every staff read of a claim is audited, the masked one too (as over JSON, api/claims/access.py).
-    record_audit(
-        session,
-        actor=ctx.caller.actor,
-        action="console.claim_view",
-        entity_type="claim",
-        entity_id=claim_id,
-        after={
-            "verified_at": verification.verified_at.isoformat() if verification else None,
-            "masked": verification is None,
-        },
-    )
+    access.record_console_view(session, actor=ctx.caller.actor, claim_id=claim_id, verification=verification)
     claim = out.model_dump(mode="json")
     if verification is None:
         claim["claimant"]["name"] = mask_name(out.claimant.name)
@@ -257,15 +233,7 @@ def verify(
     method = method.strip()
     if len(method) < 2:
         return back(f"/console/claims/{claim_id}", f"请填写核实方式（如：{VERIFY_METHOD}）", error=True)
-    row = CallerVerification(session_id=ctx.session_id, claim_id=claim_id, verified_at=utcnow(), method=method)
-    session.add(row)
-    session.flush()
-    record_audit(
-        session,
-        actor=ctx.caller.actor,
-        action="console.caller_verified",
-        entity_type="claim",
-        entity_id=claim_id,
-        after={"method": method, "session_id": ctx.session_id},
+    access.record_caller_verification(
+        session, staff_session_id=ctx.session_id, claim_id=claim_id, method=method, actor=ctx.caller.actor, now=utcnow()
     )
     return back(f"/console/claims/{claim_id}", "已记录身份核实，可查看待遇详情")

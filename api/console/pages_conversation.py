@@ -4,7 +4,7 @@ The live exchange with the assistant is kept by the dialogue engine, not here; w
 holds for a sender is: the transcript saved when the conversation became a ticket, what the
 claimant wrote while it waited for staff (claimant_message events) and every message sent to them
 (the outbound queue: answers, interim replies, notices). The page puts those in time order and
-links to each ticket of the conversation and to the claim, and back.
+links to each ticket of the conversation and to the claim, and back (api/tickets/conversation.py reads it).
 """
 
 from __future__ import annotations
@@ -14,17 +14,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
-from api.audit import record_audit
-from api.channels.models import OutboundMessage
 from api.console.web import ConsoleRoute, page_user, render
 from api.db import SessionDep, utcnow
 from api.privacy import mask_text
-from api.tickets import search, service
+from api.tickets.conversation import Conversation, read_conversation
 from api.tickets.deps import READ_ROLES
-from api.tickets.enums import TicketAction
-from api.tickets.models import Ticket, TicketEvent
 
 router = APIRouter(route_class=ConsoleRoute)
 LIMIT = 200
@@ -43,9 +38,9 @@ def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _lines(session: SessionDep, tickets: list[Ticket], sender: str) -> list[dict[str, Any]]:
+def _lines(conv: Conversation) -> list[dict[str, Any]]:
     lines: list[dict[str, Any]] = []
-    for t in tickets:
+    for t in conv.tickets:
         for line in t.transcript:
             lines.append(
                 {
@@ -56,14 +51,8 @@ def _lines(session: SessionDep, tickets: list[Ticket], sender: str) -> list[dict
                     "how": "转人工前的对话",
                 }
             )
-    ids = [t.id for t in tickets]
-    by_id = {t.id: t for t in tickets}
-    waiting = session.scalars(
-        select(TicketEvent)
-        .where(TicketEvent.ticket_id.in_(ids), TicketEvent.action == TicketAction.claimant_message.value)
-        .limit(LIMIT)
-    )
-    for e in waiting:
+    by_id = {t.id: t for t in conv.tickets}
+    for e in conv.waiting:
         lines.append(
             {
                 "at": e.at,
@@ -73,14 +62,7 @@ def _lines(session: SessionDep, tickets: list[Ticket], sender: str) -> list[dict
                 "how": "等待人工时留言",
             }
         )
-    # An "answering" row still holds the claimant's question until its answer replaces it: not a message sent.
-    sent = session.scalars(
-        select(OutboundMessage)
-        .where(OutboundMessage.sender == sender, OutboundMessage.status != "answering")
-        .order_by(OutboundMessage.id.desc())
-        .limit(LIMIT)
-    )
-    for m in sent:
+    for m in conv.sent:
         lines.append(
             {
                 "at": m.created_at,
@@ -96,28 +78,15 @@ def _lines(session: SessionDep, tickets: list[Ticket], sender: str) -> list[dict
 @router.get("/tickets/{ref}/conversation")
 def conversation(ref: Annotated[str, Path(max_length=40)], request: Request, session: SessionDep) -> Response:
     ctx = page_user(request, *READ_ROLES)
-    ticket = service.get_ticket(session, ref=ref)
-    tickets = [ticket]
-    if ticket.sender:
-        tickets, _ = service.list_queue(
-            session, statuses=None, overdue=None, now=utcnow(), limit=50, search=search.of_sender(ticket.sender)
-        )
-        tickets = sorted(tickets, key=lambda t: t.id)
-    record_audit(
-        session,
-        actor=ctx.caller.actor,
-        action="console.conversation_view",
-        entity_type="ticket",
-        entity_id=ticket.id,
-        after={"tickets": [t.id for t in tickets]},
-    )
+    conv = read_conversation(session, ref=ref, actor=ctx.caller.actor, now=utcnow(), limit=LIMIT)
+    ticket, tickets = conv.ticket, conv.tickets
     return render(
         request,
         ctx,
         "conversation.html",
         ticket=ticket,
         tickets=tickets,
-        lines=_lines(session, tickets, ticket.sender or ""),
+        lines=_lines(conv),
         sender=mask_text(ticket.sender) if ticket.sender else None,
         claim_ids=sorted({t.claim_id for t in tickets if t.claim_id}),
         role_labels_map=ROLE_LABELS,

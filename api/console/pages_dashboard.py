@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -22,37 +22,19 @@ from api.db import SessionDep, utcnow
 from api.errors import ValidationFailed
 from api.tickets.deps import READ_ROLES
 from api.tickets.enums import CATEGORY_LABELS, STATUS_LABELS
-from api.tickets.models import Ticket
 from api.tickets.schemas import TicketStats
-from api.tickets.stats import Pending, assignees, daily_counts, pending_counts, ticket_stats
-from policy_kb.clock import CHINA_TZ, now_in_china, today_in_china
+from api.tickets.stats import Pending, assignees, daily_counts, pending_counts, ticket_filter, ticket_stats
+from policy_kb.clock import now_in_china, today_in_china
 
 router = APIRouter(route_class=ConsoleRoute)
 REGIONS = dict(REGION_CHOICES)
 
 
-def _region_condition(code: str) -> ColumnElement[bool]:
-    """Tickets of the division `code` and of the divisions inside it (120000: 12xxxx; 371500: 3715xx)."""
-    if code.isdecimal() and code.endswith("0000"):
-        return Ticket.region_code.startswith(code[:2])
-    if code.isdecimal() and code.endswith("00"):
-        return Ticket.region_code.startswith(code[:4])
-    return Ticket.region_code == code
-
-
 def _conditions(
     date_from: date | None, date_to: date | None, region: str, operator: int | None = None
 ) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    if operator is not None:
-        where.append(Ticket.assignee_staff_id == operator)
-    if date_from:
-        where.append(Ticket.created_at >= datetime.combine(date_from, time(), CHINA_TZ))
-    if date_to:
-        where.append(Ticket.created_at < datetime.combine(date_to + timedelta(days=1), time(), CHINA_TZ))
-    if region in REGIONS and region:
-        where.append(_region_condition(region))
-    return where
+    region_code = region if region in REGIONS else ""
+    return ticket_filter(date_from=date_from, date_to=date_to, region_code=region_code, assignee_staff_id=operator)
 
 
 TREND_DAYS = 31  # the trend's default span, ending today

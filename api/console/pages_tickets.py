@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -11,7 +10,6 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from api.audit import record_audit
 from api.console.actors import actor_label, staff_names
 from api.console.web import ConsoleRoute, back, check_csrf, page_user, render
 from api.db import SessionDep, utcnow
@@ -19,15 +17,14 @@ from api.deps import SettingsDep, SmsDep
 from api.errors import AppError, ValidationFailed, validation_fields
 from api.fields import CONTROL_MESSAGE, has_controls
 from api.notify import SmsProvider
-from api.privacy import mask_text
 from api.staff.sessions import StaffContext
 from api.tickets import actions, search, service
 from api.tickets.actions import Actor
 from api.tickets.deps import HANDLE_ROLES, READ_ROLES, Limits
-from api.tickets.enums import Category, Satisfaction, TicketStatus
+from api.tickets.enums import Category, Satisfaction, TicketAction, TicketStatus
 from api.tickets.limits import TicketLimits
-from api.tickets.models import Ticket
 from api.tickets.schemas import MAX_TRANSCRIPT_CHARS, TicketCreate
+from api.vocab import Channel
 
 router = APIRouter(route_class=ConsoleRoute)
 PAGE_SIZE = 50
@@ -67,15 +64,7 @@ def queue(
     )
     paused = service.paused_ticket_ids(session, [t.id for t in tickets])
     if found is not None:
-        # What was searched is in the trail like a claim lookup, the mobile masked.
-        record_audit(
-            session,
-            actor=ctx.caller.actor,
-            action="console.ticket_search",
-            entity_type="ticket",
-            entity_id="-",
-            after={"by": found.kind or None, "query": found.shown or mask_text(q.strip()), "found": total},
-        )
+        search.record_search(session, actor=ctx.caller.actor, found=found, q=q, total=total)
     filters = {"status": status or "", "category": cat or "", "q": q.strip(), "overdue": "1" if overdue == "1" else ""}
     return render(
         request,
@@ -130,7 +119,7 @@ def create(
             {
                 "category": category,
                 "urgency": urgency,
-                "channel": "phone",
+                "channel": Channel.hotline,
                 "region": region,
                 "summary": summary,
                 "transcript": transcript or None,
@@ -180,16 +169,7 @@ def detail(
     )
 
 
-def _catch_up(session: SessionDep, *, ticket: Ticket, actor: Actor, now: datetime) -> list[str]:
-    """签收 and 开始办理 where the ticket has not had them yet; what was done, for the message."""
-    done = []
-    if ticket.status == TicketStatus.received:
-        actions.accept(session, ticket=ticket, actor=actor, now=now)
-        done.append("已签收")
-    if ticket.status in (TicketStatus.accepted, TicketStatus.reopened):
-        actions.start(session, ticket=ticket, actor=actor, now=now)
-        done.append("已开始办理")
-    return done
+CAUGHT_UP = {TicketAction.accept: "已签收", TicketAction.start: "已开始办理"}
 
 
 def _run(
@@ -223,7 +203,7 @@ def _run(
             raise ValidationFailed("请填写答复内容", fields={"answer": "必填"})
         # An answer given at once (a question settled on the call) signs for and starts the ticket
         # first: one form, and still each step its own event with its own time.
-        steps = _catch_up(session, ticket=ticket, actor=actor, now=now)
+        steps = [CAUGHT_UP[a] for a in actions.catch_up(session, ticket=ticket, actor=actor, now=now)]
         actions.resolve(session, ticket=ticket, actor=actor, answer=answer, now=now, sms=sms)
         return "、".join([*steps, "已答复诉求人"])
     if action == "interim":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -66,6 +67,24 @@ def find_account(session: Session, *, username: str) -> StaffAccount | None:
 
 def list_accounts(session: Session) -> list[StaffAccount]:
     return list(session.scalars(select(StaffAccount).order_by(StaffAccount.id)))
+
+
+def username_named(session: Session, *, name: str) -> str | None:
+    """The username of the account whose display name or username is `name` (as pages show staff)."""
+    return session.scalar(
+        select(StaffAccount.username).where((StaffAccount.display_name == name) | (StaffAccount.username == name))
+    )
+
+
+def display_names(session: Session, *, usernames: Iterable[str]) -> dict[str, str]:
+    """Display names of the accounts among `usernames`, by username."""
+    wanted = set(usernames)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(StaffAccount.username, StaffAccount.display_name).where(StaffAccount.username.in_(wanted))
+    )
+    return {u: d for u, d in rows}
 
 
 def _check_password(password: str) -> None:

@@ -17,7 +17,7 @@ from api.notify import SmsProvider
 from api.privacy import mask_text
 from api.staff.duties import ensure_not_own_request
 from api.tickets.deadlines import compute_deadlines, deadline_after, extend
-from api.tickets.enums import Satisfaction, TicketAction
+from api.tickets.enums import Satisfaction, TicketAction, TicketStatus
 from api.tickets.errors import (
     ExtensionPending,
     NoChannel,
@@ -80,6 +80,19 @@ def start(session: Session, *, ticket: Ticket, actor: Actor, now: datetime) -> T
         ticket.assignee_name = actor.display_name or actor.caller.name
     transition(session, ticket, action=TicketAction.start, actor=actor.name, now=now, audit={})
     return ticket
+
+
+def catch_up(session: Session, *, ticket: Ticket, actor: Actor, now: datetime) -> list[TicketAction]:
+    """签收 and 开始办理 where the ticket has not had them yet (an answer given at once, on the call):
+    each still its own event with its own time. What was done, in order."""
+    done = []
+    if ticket.status == TicketStatus.received:
+        accept(session, ticket=ticket, actor=actor, now=now)
+        done.append(TicketAction.accept)
+    if ticket.status in (TicketStatus.accepted, TicketStatus.reopened):
+        start(session, ticket=ticket, actor=actor, now=now)
+        done.append(TicketAction.start)
+    return done
 
 
 def resolve(

@@ -62,7 +62,7 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 URGENCY_LABELS: dict[str, str] = {"normal": "一般", "urgent": "紧急"}
 CHANNEL_LABELS: dict[str, str] = {
-    "phone": "12333热线",
+    "hotline": "12333热线",
     "web": "网页",
     "wechat": "微信",
     "sms": "短信",

@@ -63,7 +63,7 @@ class TicketRead(BaseModel):
     number: str
     category: str
     urgency: str
-    channel: str
+    channel: TicketChannel  # written as the ticket routes spell it ("phone" for the hotline)
     region: Region
     claim_id: int | None
     sender: str | None

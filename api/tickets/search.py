@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
+from api.audit import record_audit
 from api.channels.sms.senders import pseudonym
 from api.claims.identity import normalize_phone
 from api.claims.models import Claim, Claimant
-from api.privacy import mask_phone
+from api.privacy import mask_phone, mask_text
 from api.tickets.models import Ticket
 
 _NUMBER = re.compile(r"^GD[0-9]{1,14}$")
@@ -56,6 +57,18 @@ def parse(session: Session, q: str, *, secret_key: str) -> QueueSearch:
     if _DIGITS.match(text):  # the digits an operator reads off a message: "尾号 000123"
         return QueueSearch("number", text, Ticket.number.like(f"%{_escaped(text)}%", escape="\\"))
     return QueueSearch("", "", false())
+
+
+def record_search(session: Session, *, actor: str, found: QueueSearch, q: str, total: int) -> None:
+    """A staff member's queue search is in the trail like a claim lookup, a mobile masked."""
+    record_audit(
+        session,
+        actor=actor,
+        action="console.ticket_search",
+        entity_type="ticket",
+        entity_id="-",
+        after={"by": found.kind or None, "query": found.shown or mask_text(q.strip()), "found": total},
+    )
 
 
 def of_claim(claim_id: int, phone: str, *, secret_key: str) -> ColumnElement[bool]:

@@ -29,6 +29,7 @@ from api.tickets.schemas import (
     TicketRead,
 )
 from api.tickets.transitions import allowed_actions, transition
+from api.vocab import Channel
 from policy_kb.clock import CHINA_TZ
 from policy_kb.schemas import Region
 
@@ -247,7 +248,7 @@ def to_read(ticket: Ticket, *, now: datetime, paused: bool) -> TicketRead:
         number=ticket.number,
         category=ticket.category,
         urgency=ticket.urgency,
-        channel=ticket.channel,
+        channel=Channel(ticket.channel),
         region=Region(code=ticket.region_code, name=ticket.region_name),
         claim_id=ticket.claim_id,
         sender=mask_text(ticket.sender) if ticket.sender else None,

@@ -32,6 +32,32 @@ def _sum(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def _in_region(code: str) -> ColumnElement[bool]:
+    """Tickets of the division `code` and of the divisions inside it (120000: 12xxxx; 371500: 3715xx)."""
+    if code.isdecimal() and code.endswith("0000"):
+        return Ticket.region_code.startswith(code[:2])
+    if code.isdecimal() and code.endswith("00"):
+        return Ticket.region_code.startswith(code[:4])
+    return Ticket.region_code == code
+
+
+def ticket_filter(
+    *, date_from: date | None, date_to: date | None, region_code: str = "", assignee_staff_id: int | None = None
+) -> list[ColumnElement[bool]]:
+    """The `where` of the functions below: received (Beijing time) from `date_from` to `date_to`
+    inclusive, in the division `region_code` (and those inside it), signed for by the staff member."""
+    where: list[ColumnElement[bool]] = []
+    if assignee_staff_id is not None:
+        where.append(Ticket.assignee_staff_id == assignee_staff_id)
+    if date_from:
+        where.append(Ticket.created_at >= datetime.combine(date_from, time(), CHINA_TZ))
+    if date_to:
+        where.append(Ticket.created_at < datetime.combine(date_to + timedelta(days=1), time(), CHINA_TZ))
+    if region_code:
+        where.append(_in_region(region_code))
+    return where
+
+
 def ticket_stats(session: Session, *, now: datetime, where: Sequence[ColumnElement[bool]] = ()) -> TicketStats:
     """The rates and counts over all tickets, or those matching every condition in `where`."""
     accepted = Ticket.first_accepted_at.is_not(None)

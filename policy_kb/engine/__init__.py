@@ -92,9 +92,7 @@ def evaluate(
         status=status,
         benefit_months=None if status in ("ineligible", "stopped") else months,
         review=review,
-        statutory_retirement=StatutoryRetirementOut(
-            month=ret.month, age=ret.age, pre_reform_month=ret.pre_reform_month
-        )
+        statutory_retirement=StatutoryRetirementOut(month=ret.month, age=ret.age, pre_reform_month=ret.pre_reform_month)
         if ret
         else None,
         reasons=ctx.reasons,

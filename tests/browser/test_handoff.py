@@ -143,9 +143,7 @@ def test_hand_off_round_trip_with_the_claimants_rating(browser: Any, live_server
     console.context.close()
 
 
-def test_operator_follow_up_without_a_rating_does_not_thank_for_one(
-    browser: Any, live_server: dict[str, Any]
-) -> None:
+def test_operator_follow_up_without_a_rating_does_not_thank_for_one(browser: Any, live_server: dict[str, Any]) -> None:
     base = live_server["base"]
     context = browser.new_context(viewport={"width": 390, "height": 780}, locale="zh-CN", base_url=base)
     chat = context.new_page()

@@ -41,9 +41,23 @@ class PrivateRedis:
         assert REDIS_SERVER
         with open(self.workdir / "redis.log", "ab") as log:
             self.proc = subprocess.Popen(
-                [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                 "--dir", str(self.workdir), "--dbfilename", "dump.rdb"],
-                stdout=log, stderr=subprocess.STDOUT,
+                [
+                    REDIS_SERVER,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(self.workdir),
+                    "--dbfilename",
+                    "dump.rdb",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

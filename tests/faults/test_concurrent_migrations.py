@@ -17,6 +17,7 @@ from tests.security.private_db import empty_postgres_schema, postgres_base, sche
 
 pytestmark = pytest.mark.faults
 
+
 @pytest.fixture
 def empty_schema_url() -> Iterator[str]:
     base = postgres_base()
@@ -26,8 +27,16 @@ def empty_schema_url() -> Iterator[str]:
 
 def test_replicas_migrating_at_once_all_succeed(empty_schema_url: str) -> None:
     env = {**os.environ, "DATABASE_URL": empty_schema_url, "ENVIRONMENT": "test", "REDIS_URL": ""}
-    procs = [subprocess.Popen([sys.executable, "-m", "api", "migrate"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "api", "migrate"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(3)
+    ]
     outputs = [(p.wait(120), p.stdout.read().decode(errors="replace") if p.stdout else "") for p in procs]
     for p in procs:
         if p.stdout:

@@ -41,8 +41,14 @@ class Upstreams:
 def _send(up: Upstreams, redis_url: str | None) -> list[dict[str, Any]]:
     async def go() -> list[dict[str, Any]]:
         redis = Redis.from_url(redis_url) if redis_url else None
-        client = RasaClient("http://rasa.test", token="t", timeout=5, transport=httpx.MockTransport(up.handler),
-                            tracker_store=redis, action_server_url=ACTIONS)
+        client = RasaClient(
+            "http://rasa.test",
+            token="t",
+            timeout=5,
+            transport=httpx.MockTransport(up.handler),
+            tracker_store=redis,
+            action_server_url=ACTIONS,
+        )
         try:
             return await client.send(sender="web:g", text="你好")
         finally:

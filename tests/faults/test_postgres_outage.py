@@ -40,15 +40,16 @@ def _assert_unavailable(response: httpx.Response) -> None:
 def _incomplete_tickets(pg: ProxiedPostgres) -> list[str]:
     """Tickets missing part of what creating one writes (final number, its first event, its audit row)."""
     with pg.admin.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT t.id, t.number,"
-            " (SELECT count(*) FROM ticket_events e WHERE e.ticket_id = t.id),"
-            " (SELECT count(*) FROM audit_events a WHERE a.entity_type = 'ticket'"
-            "    AND a.entity_id = CAST(t.id AS VARCHAR) AND a.action = 'ticket.create')"
-            " FROM tickets t"
-        )).all()
-    return [f"ticket {i} {n}: events={e} audit={a}" for i, n, e, a in rows
-            if n.startswith("tmp-") or e < 1 or a != 1]
+        rows = conn.execute(
+            text(
+                "SELECT t.id, t.number,"
+                " (SELECT count(*) FROM ticket_events e WHERE e.ticket_id = t.id),"
+                " (SELECT count(*) FROM audit_events a WHERE a.entity_type = 'ticket'"
+                "    AND a.entity_id = CAST(t.id AS VARCHAR) AND a.action = 'ticket.create')"
+                " FROM tickets t"
+            )
+        ).all()
+    return [f"ticket {i} {n}: events={e} audit={a}" for i, n, e, a in rows if n.startswith("tmp-") or e < 1 or a != 1]
 
 
 def _stored_summaries(pg: ProxiedPostgres) -> set[str]:

@@ -100,8 +100,12 @@ def test_hostile_text_in_every_json_field_is_a_chinese_4xx(fuzzed: Fuzzed, opera
     method = operation.method.upper()
     headers, cookies = fuzzed.caller(method, operation.path)
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
     @given(case=operation.as_strategy())
     def run(case: Any) -> None:
         kwargs = case.as_transport_kwargs(base_url="http://testserver", headers=headers)
@@ -119,8 +123,12 @@ def test_hostile_text_in_every_json_field_is_a_chinese_4xx(fuzzed: Fuzzed, opera
                 content = raw.replace(mark, hostile)
                 started = time.monotonic()
                 response = fuzzed.client.request(
-                    **{**kwargs, "content": content,
-                       "headers": {**kwargs["headers"], "Content-Type": "application/json"}})
+                    **{
+                        **kwargs,
+                        "content": content,
+                        "headers": {**kwargs["headers"], "Content-Type": "application/json"},
+                    }
+                )
                 _assert_refused(response, kind, started, f"{method} {operation.path} {target}")
                 if kind != "one-megabyte":  # a 1 MB field may also be refused as too long or too large
                     assert response.status_code == 422, (kind, response.status_code, response.text[:200])

@@ -33,7 +33,8 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 NOT_JSON = ("/console", "/docs", "/redoc", "/openapi.json", "/channels/wechat")
 SCHEMA = schemathesis.openapi.from_dict(create_app().openapi())
 OPERATIONS = [
-    op for op in (result.ok() for result in SCHEMA.get_all_operations())
+    op
+    for op in (result.ok() for result in SCHEMA.get_all_operations())
     if not op.path.startswith(NOT_JSON) and op.path not in ("/", "/chat", "/healthz", "/readyz")  # no input
 ]
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
@@ -80,8 +81,12 @@ def test_no_server_error_and_responses_match_the_document(fuzzed: Fuzzed, operat
     key = f"{method} {operation.path}"
     headers, cookies = fuzzed.caller(method, operation.path)
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
     @given(case=operation.as_strategy())
     def run(case: Any) -> None:
         CASES[key] = CASES.get(key, 0) + 1

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from wechatpy.crypto import WeChatCrypto
 
 from api.channels.models import ChannelContact, InboundMessage, OutboundMessage
+from api.channels.wechat.settings import DEV_WECHAT_AES_KEY, DEV_WECHAT_TOKEN
 from api.main import create_app
-from api.settings import DEV_WECHAT_AES_KEY, DEV_WECHAT_TOKEN
 from tests.conftest import make_settings
 from tests.security.channels import wechat_query
 
@@ -36,8 +36,22 @@ APP_ID = "wxdev00000000000000"
 TRIED: dict[str, int] = {"plain": 0, "encrypted": 0, "entity": 0}
 STATUSES: dict[int, int] = {}
 
-FIELDS = ["ToUserName", "FromUserName", "CreateTime", "MsgType", "Content", "MsgId", "Event", "EventKey",
-          "Recognition", "MediaId", "PicUrl", "Encrypt", "xml", "Location_X"]
+FIELDS = [
+    "ToUserName",
+    "FromUserName",
+    "CreateTime",
+    "MsgType",
+    "Content",
+    "MsgId",
+    "Event",
+    "EventKey",
+    "Recognition",
+    "MediaId",
+    "PicUrl",
+    "Encrypt",
+    "xml",
+    "Location_X",
+]
 MSG_TYPES = ["text", "voice", "event", "image", "location", "link", "video", "shortvideo", "file", "", "TEXT"]
 EVENTS = ["subscribe", "unsubscribe", "CLICK", "VIEW", "LOCATION", "SCAN", ""]
 
@@ -60,10 +74,13 @@ def wechat_xml(draw: st.DrawFn) -> str:
     parts = []
     if draw(st.booleans()):  # well-formed enough to get past the parser: odd values deeper in
         ident = st.from_regex(r"[A-Za-z0-9_-]{1,64}", fullmatch=True)
-        parts += [f"<ToUserName>{draw(ident)}</ToUserName>", f"<FromUserName>{draw(ident)}</FromUserName>",
-                  f"<MsgType>{draw(st.sampled_from(MSG_TYPES[:-2]))}</MsgType>",
-                  f"<Event>{draw(st.sampled_from(EVENTS))}</Event>",
-                  f"<CreateTime>{draw(st.integers(-(10**12), 10**30))}</CreateTime>"]
+        parts += [
+            f"<ToUserName>{draw(ident)}</ToUserName>",
+            f"<FromUserName>{draw(ident)}</FromUserName>",
+            f"<MsgType>{draw(st.sampled_from(MSG_TYPES[:-2]))}</MsgType>",
+            f"<Event>{draw(st.sampled_from(EVENTS))}</Event>",
+            f"<CreateTime>{draw(st.integers(-(10**12), 10**30))}</CreateTime>",
+        ]
     for name in draw(st.lists(st.sampled_from(FIELDS), max_size=10)):
         value = draw(_values())
         if draw(st.booleans()):
@@ -97,14 +114,17 @@ class Endpoint:
 
     def counts(self) -> tuple[int, int, int]:
         with Session(self.engine) as s:
-            return tuple(s.scalar(select(func.count()).select_from(m)) or 0  # type: ignore[return-value]
-                         for m in (InboundMessage, ChannelContact, OutboundMessage))
+            return tuple(
+                s.scalar(select(func.count()).select_from(m)) or 0  # type: ignore[return-value]
+                for m in (InboundMessage, ChannelContact, OutboundMessage)
+            )
 
     def post(self, body: str | bytes, *, encrypted: bool = False) -> Any:
         query = wechat_query("oFuzz")
         if encrypted:
-            envelope = self.crypto.encrypt_message(body if isinstance(body, str) else body.decode("utf-8", "replace"),
-                                                   query["nonce"], query["timestamp"])
+            envelope = self.crypto.encrypt_message(
+                body if isinstance(body, str) else body.decode("utf-8", "replace"), query["nonce"], query["timestamp"]
+            )
             data = xmltodict.parse(envelope)["xml"]
             query |= {"encrypt_type": "aes", "msg_signature": data["MsgSignature"]}
             body = f"<xml><ToUserName>gh_a</ToUserName><Encrypt>{data['Encrypt']}</Encrypt></xml>"
@@ -123,8 +143,11 @@ class Endpoint:
 
 @pytest.fixture(scope="module")
 def endpoint(private_db_url: str) -> Iterator[Endpoint]:
-    app = create_app(make_settings(private_db_url, outbound_sweep_seconds=0, channel_rate_per_minute=100_000,
-                                   channel_rate_per_day=1_000_000))
+    app = create_app(
+        make_settings(
+            private_db_url, outbound_sweep_seconds=0, channel_rate_per_minute=100_000, channel_rate_per_day=1_000_000
+        )
+    )
     with TestClient(app) as client:
         yield Endpoint(client, app.state.engine)
 

@@ -16,7 +16,8 @@ import httpx
 import xmltodict
 
 from api.channels.sms.senders import pseudonym
-from api.settings import DEV_SECRET, DEV_SMS_PUSH_TOKEN, DEV_WECHAT_TOKEN
+from api.channels.wechat.settings import DEV_WECHAT_TOKEN
+from api.settings import DEV_SECRET, DEV_SMS_PUSH_TOKEN
 from devtools.stack import Stack
 
 AUTH = {"Authorization": "Bearer dev-token"}
@@ -38,8 +39,12 @@ class Claimant:
 
 
 def create_claim(stack: Stack, who: Claimant) -> Claimant:
-    body = {"claimant": {"name": who.name, "id_number": who.id_number, "phone": who.phone},
-            "region": who.region, "start_month": "2026-01", "benefit_months": 12}
+    body = {
+        "claimant": {"name": who.name, "id_number": who.id_number, "phone": who.phone},
+        "region": who.region,
+        "start_month": "2026-01",
+        "benefit_months": 12,
+    }
     r = httpx.post(f"{stack.api}/v1/claims", json=body, headers=AUTH, timeout=30)
     assert r.status_code == 201, r.text
     return Claimant(who.name, who.id_number, who.phone, who.region, int(r.json()["id"]))
@@ -67,10 +72,12 @@ def wechat_query(openid: str, *, timestamp: int | None = None, nonce: str | None
 
 def wechat_text_xml(openid: str, text: str, msg_id: int | None = None) -> str:
     msg_id = msg_id if msg_id is not None else random.randrange(10**16, 10**17)
-    return (f"<xml><ToUserName><![CDATA[gh_3f2c8a1b9d7e]]></ToUserName>"
-            f"<FromUserName><![CDATA[{openid}]]></FromUserName><CreateTime>{int(time.time())}</CreateTime>"
-            f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{text}]]></Content>"
-            f"<MsgId>{msg_id}</MsgId></xml>")
+    return (
+        f"<xml><ToUserName><![CDATA[gh_3f2c8a1b9d7e]]></ToUserName>"
+        f"<FromUserName><![CDATA[{openid}]]></FromUserName><CreateTime>{int(time.time())}</CreateTime>"
+        f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{text}]]></Content>"
+        f"<MsgId>{msg_id}</MsgId></xml>"
+    )
 
 
 def wechat_post(stack: Stack, body: str | bytes, query: dict[str, str], timeout: float = 30) -> httpx.Response:
@@ -103,8 +110,16 @@ def sms_sender(phone: str) -> str:
 def sms(stack: Stack, phone: str, text: str) -> list[str]:
     """An up-message through the Aliyun push; the replies are the SMS queued to that phone."""
     before = outbound_ids(stack, sms_sender(phone))
-    body = [{"phone_number": phone, "send_time": time.strftime("%Y-%m-%d %H:%M:%S"), "content": text,
-             "sign_name": "失业保险服务", "dest_code": "1234", "sequence_id": random.randrange(10**9)}]
+    body = [
+        {
+            "phone_number": phone,
+            "send_time": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "content": text,
+            "sign_name": "失业保险服务",
+            "dest_code": "1234",
+            "sequence_id": random.randrange(10**9),
+        }
+    ]
     r = httpx.post(f"{stack.api}/channels/sms/aliyun/{DEV_SMS_PUSH_TOKEN}", json=body, timeout=60)
     assert r.status_code == 200 and r.json()["code"] == 0, r.text
     deadline = time.monotonic() + 30

@@ -40,8 +40,11 @@ def _person() -> dict[str, str]:
     # 1,000 serials alone collided (the same ID number, region and month is the same claim).
     u = uuid.uuid4().int
     birth = f"{1960 + u % 40}{1 + u // 40 % 12:02d}{1 + u // 480 % 28:02d}"
-    return {"id_number": id_number(prefix="110101", birth=birth, serial=u // 13_440 % 1000),
-            "phone": phone(uuid.uuid4().int % 10**8), "name": "周九"}
+    return {
+        "id_number": id_number(prefix="110101", birth=birth, serial=u // 13_440 % 1000),
+        "phone": phone(uuid.uuid4().int % 10**8),
+        "name": "周九",
+    }
 
 
 def _count(engine: Engine, query: Any) -> int:
@@ -64,10 +67,13 @@ def test_ten_concurrent_identical_claims_create_one(committed_client: TestClient
     assert len(ids) == 1, ids
     claim_id = ids.pop()
     phone_number = body["claimant"]["phone"]
-    claims = (select(func.count()).select_from(Claim).join(Claimant).where(Claimant.phone == phone_number))
+    claims = select(func.count()).select_from(Claim).join(Claimant).where(Claimant.phone == phone_number)
     assert _count(engine, claims) == 1
-    audits = (select(func.count()).select_from(AuditEvent)
-              .where(AuditEvent.action == "claim.create", AuditEvent.entity_id == str(claim_id)))
+    audits = (
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "claim.create", AuditEvent.entity_id == str(claim_id))
+    )
     assert _count(engine, audits) == 1
     sent = select(func.count()).select_from(SmsMessage).where(SmsMessage.phone == phone_number)
     assert _count(engine, sent) == 1  # the review result went out once
@@ -80,8 +86,10 @@ def test_a_repeat_answers_with_the_claim_and_a_different_repeat_is_a_409(committ
     again = committed_client.post("/v1/claims", json=body, headers=AUTH)
     assert again.status_code == 200 and again.json() == first.json()
     # The same place named another way (a district of Chongqing) is the same entitlement.
-    assert committed_client.post("/v1/claims", json={**body, "region": "重庆"}, headers=AUTH).json()["id"] == \
-        first.json()["id"]
+    assert (
+        committed_client.post("/v1/claims", json={**body, "region": "重庆"}, headers=AUTH).json()["id"]
+        == first.json()["id"]
+    )
     other = committed_client.post("/v1/claims", json={**body, "benefit_months": 6}, headers=AUTH)
     assert other.status_code == 409, other.text
     assert other.json()["error"]["code"] == "claim_exists"
@@ -90,10 +98,12 @@ def test_a_repeat_answers_with_the_claim_and_a_different_repeat_is_a_409(committ
     assert later.status_code == 201 and later.json()["id"] != first.json()["id"]
 
 
-@pytest.mark.parametrize("name", ["张\u0000三", "张三\u202e", "\u202e三张", "张\u2066三", "张\x07三", "张\n三",
-                                  "张\u200f三", "张\x9b三"])
-def test_control_and_bidi_characters_in_a_name_are_refused(committed_client: TestClient, engine: Engine,
-                                                             name: str) -> None:
+@pytest.mark.parametrize(
+    "name", ["张\u0000三", "张三\u202e", "\u202e三张", "张\u2066三", "张\x07三", "张\n三", "张\u200f三", "张\x9b三"]
+)
+def test_control_and_bidi_characters_in_a_name_are_refused(
+    committed_client: TestClient, engine: Engine, name: str
+) -> None:
     person = _person()
     body = claim_body("120000", "2026-01", 12, **{**person, "name": name})
     r = committed_client.post("/v1/claims", json=body, headers=AUTH)
@@ -107,13 +117,22 @@ def test_control_and_bidi_characters_in_a_name_are_refused(committed_client: Tes
     ("path", "body"),
     [
         ("/v1/tickets", {"category": "help", "channel": "phone", "region": "500000", "summary": "查询\u202e进度"}),
-        ("/v1/tickets", {"category": "help", "channel": "phone", "region": "500000", "summary": "查询进度",
-                         "transcript": [{"role": "claimant", "text": "你好\u0000"}]}),
+        (
+            "/v1/tickets",
+            {
+                "category": "help",
+                "channel": "phone",
+                "region": "500000",
+                "summary": "查询进度",
+                "transcript": [{"role": "claimant", "text": "你好\u0000"}],
+            },
+        ),
         ("/v1/operator/suggestions", {"text": "审核\u202e要几天"}),
     ],
 )
-def test_control_characters_in_stored_free_text_are_refused(committed_client: TestClient, path: str,
-                                                              body: dict[str, Any]) -> None:
+def test_control_characters_in_stored_free_text_are_refused(
+    committed_client: TestClient, path: str, body: dict[str, Any]
+) -> None:
     r = committed_client.post(path, json=body, headers=AUTH)
     assert r.status_code == 422, r.text
     assert CJK.search(r.json()["error"]["message"])
@@ -127,9 +146,22 @@ def test_benefit_months_must_be_an_integer(committed_client: TestClient, months:
     assert "benefit_months" in r.json()["error"]["fields"]
 
 
-@pytest.mark.parametrize("at", [0, 1, 1_773_100_800, 1.5e9, True, "1970-01-01T08:00:00+08:00",
-                                "2026-03-10T09:00:00", "2026-03-10", "9999-12-31T00:00:00+08:00", "0",
-                                "2026-03-10T09:00:00+08:00" + " " * 100])
+@pytest.mark.parametrize(
+    "at",
+    [
+        0,
+        1,
+        1_773_100_800,
+        1.5e9,
+        True,
+        "1970-01-01T08:00:00+08:00",
+        "2026-03-10T09:00:00",
+        "2026-03-10",
+        "9999-12-31T00:00:00+08:00",
+        "0",
+        "2026-03-10T09:00:00+08:00" + " " * 100,
+    ],
+)
 def test_a_checkin_time_must_be_an_iso_time_with_offset_in_range(committed_client: TestClient, at: Any) -> None:
     r = committed_client.post("/v1/claims", json=claim_body("120000", "2026-01", 12, **_person()), headers=AUTH)
     assert r.status_code == 201, r.text
@@ -148,13 +180,22 @@ def _claims_before_the_constraint(url: str) -> None:
         command.upgrade(config, head)
     engine = make_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO claimants (id, name, id_hash, id_masked, phone, created_at) "
-                          "VALUES (1, '甲', 'h1', '1101**********0001', '13800000001', CURRENT_TIMESTAMP)"))
+        conn.execute(
+            text(
+                "INSERT INTO claimants (id, name, id_hash, id_masked, phone, created_at) "
+                "VALUES (1, '甲', 'h1', '1101**********0001', '13800000001', CURRENT_TIMESTAMP)"
+            )
+        )
         for claim_id, start in ((1, "2026-01"), (2, "2026-01"), (3, "2026-01"), (4, "2026-02")):
-            conn.execute(text(
-                "INSERT INTO claims (id, claimant_id, region_code, region_matched_code, start_month, benefit_months,"
-                " status, created_at, created_by, updated_at) VALUES (:id, 1, '120000', '120000', :start, 12,"
-                " 'active', CURRENT_TIMESTAMP, 'test', CURRENT_TIMESTAMP)"), {"id": claim_id, "start": start})
+            conn.execute(
+                text(
+                    "INSERT INTO claims (id, claimant_id, region_code, region_matched_code, start_month,"
+                    " benefit_months, status, created_at, created_by, updated_at)"
+                    " VALUES (:id, 1, '120000', '120000', :start, 12,"
+                    " 'active', CURRENT_TIMESTAMP, 'test', CURRENT_TIMESTAMP)"
+                ),
+                {"id": claim_id, "start": start},
+            )
     engine.dispose()
 
 

@@ -45,9 +45,7 @@ def _offer_other_id(say: Callable[[str, str], list[str]], sender: str, other: Cl
     return replies
 
 
-def test_web_and_wechat_senders_get_nothing_of_another_claim(
-    product: Stack, claims: tuple[Claimant, Claimant]
-) -> None:
+def test_web_and_wechat_senders_get_nothing_of_another_claim(product: Stack, claims: tuple[Claimant, Claimant]) -> None:
     _, b = claims
     for channel, talk, sender in (
         ("web", lambda s, t: web(product, s, t), f"iso-{uuid.uuid4().hex}"),
@@ -80,8 +78,12 @@ def test_identity_service_never_binds_a_sender_to_someone_elses_claim(
     a, _ = claims
     b = create_claim(product, new_claimant("王五常", "210000", "210102"))  # its own hourly code budget
     for sender in (sms_sender(a.phone), f"web:iso-{uuid.uuid4().hex}", f"wx:oIso{uuid.uuid4().hex[:20]}"):
-        r = httpx.post(f"{product.api}/v1/identity/challenges", json={"sender": sender, "id_number": b.id_number},
-                       headers=AUTH, timeout=30)
+        r = httpx.post(
+            f"{product.api}/v1/identity/challenges",
+            json={"sender": sender, "id_number": b.id_number},
+            headers=AUTH,
+            timeout=30,
+        )
         assert r.status_code == 201, r.text  # a code to B's mobile, never "verified"
         assert r.json()["phone_masked"] is None
         assert b.phone not in r.text and b.name not in r.text

@@ -70,8 +70,11 @@ TICKET = '{"category":"help","channel":"phone","region":"500000","summary":"查�
         ("/v1/tickets", b'{"category":"help","channel":"phone","region":"\\ud800x","summary":"abc"}'),
         ("/v1/operator/suggestions", b'{"text":"\xe5\xa4\xb1\xe4\xb8\x9a\xe9\x87\x91","region":"\\ud800x"}'),
         ("/v1/eligibility/evaluate", b'{"region":"\\ud800x","application_date":"2026-03-02"}'),
-        ("/v1/claims", b'{"claimant":{"name":"\\ud800x","id_number":"1","phone":"1"},"region":"1","start_month":"1",'
-                       b'"benefit_months":1}'),
+        (
+            "/v1/claims",
+            b'{"claimant":{"name":"\\ud800x","id_number":"1","phone":"1"},"region":"1","start_month":"1",'
+            b'"benefit_months":1}',
+        ),
     ],
 )
 def test_lone_surrogates_are_a_chinese_422(app_client: TestClient, path: str, body: bytes) -> None:
@@ -83,8 +86,9 @@ def test_lone_surrogates_are_a_chinese_422(app_client: TestClient, path: str, bo
 def test_lone_surrogate_in_roles_is_a_chinese_422(app_client: TestClient) -> None:
     _supervisor(app_client)
     staff_id = app_client.get("/v1/staff").json()[0]["id"]
-    response = app_client.put(f"/v1/staff/{staff_id}/roles", content=b'{"roles":["\\ud800x"]}',
-                              headers={"Content-Type": "application/json"})
+    response = app_client.put(
+        f"/v1/staff/{staff_id}/roles", content=b'{"roles":["\\ud800x"]}', headers={"Content-Type": "application/json"}
+    )
     assert _chinese_error(response, 422)["fields"] == {"roles.0": "含有无法识别的字符（不成对的代理字符）"}
     app_client.cookies.clear()
 
@@ -92,8 +96,14 @@ def test_lone_surrogate_in_roles_is_a_chinese_422(app_client: TestClient) -> Non
 def test_invalid_utf8_in_json_form_and_query_is_a_chinese_422(app_client: TestClient) -> None:
     app_client.cookies.clear()
     _chinese_error(app_client.post("/v1/operator/suggestions", content=b'{"text":"\xff\xfe"}', headers=JSON), 422)
-    _chinese_error(app_client.post("/console/login", content=b"username=%ff%fe&password=x",
-                                   headers={"Content-Type": "application/x-www-form-urlencoded"}), 422)
+    _chinese_error(
+        app_client.post(
+            "/console/login",
+            content=b"username=%ff%fe&password=x",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+        422,
+    )
     _chinese_error(app_client.get("/v1/kb/search?q=%ED%A0%80", headers=DEV_AUTH), 422)
 
 
@@ -118,8 +128,10 @@ class _Server:
 
 
 def _request(body: bytes) -> bytes:
-    return (b"POST /v1/operator/suggestions HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer dev-token\r\n"
-            b"Content-Type: application/json\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    return (
+        b"POST /v1/operator/suggestions HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer dev-token\r\n"
+        b"Content-Type: application/json\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+    )
 
 
 def _responses(sock: socket.socket, count: int) -> list[tuple[int, bytes]]:
@@ -131,8 +143,8 @@ def _responses(sock: socket.socket, count: int) -> list[tuple[int, bytes]]:
             head = data[:head_end].decode("latin-1")
             length = int(re.search(r"(?im)^content-length:\s*(\d+)", head).group(1))  # type: ignore[union-attr]
             if len(data) >= head_end + 4 + length:
-                out.append((int(head.split()[1]), data[head_end + 4: head_end + 4 + length]))
-                data = data[head_end + 4 + length:]
+                out.append((int(head.split()[1]), data[head_end + 4 : head_end + 4 + length]))
+                data = data[head_end + 4 + length :]
                 continue
         chunk = sock.recv(65536)
         if not chunk:
@@ -143,8 +155,12 @@ def _responses(sock: socket.socket, count: int) -> list[tuple[int, bytes]]:
 
 def test_a_hostile_request_does_not_drop_the_next_one_on_the_same_connection(private_db_url: str) -> None:
     good = json.dumps({"text": "重庆失业金审核要几天", "region": "500000"}, ensure_ascii=False).encode()
-    hostile = [b'{"text":"abc","region":"\\ud800x"}', b'{"text":"\\ud800x"}', b'{"text":"\xff"}',
-               b'{"text":"abc","region":"' + b"x" * 1_000_000 + b'"}']
+    hostile = [
+        b'{"text":"abc","region":"\\ud800x"}',
+        b'{"text":"\\ud800x"}',
+        b'{"text":"\xff"}',
+        b'{"text":"abc","region":"' + b"x" * 1_000_000 + b'"}',
+    ]
     with _Server(private_db_url) as server, socket.create_connection(("127.0.0.1", server.port)) as sock:
         for bad in hostile:  # pipelined: the bad request and a good one in one write
             sock.sendall(_request(bad) + _request(good))
@@ -162,8 +178,9 @@ def test_a_hostile_request_does_not_drop_the_next_one_on_the_same_connection(pri
 def test_a_huge_region_is_a_fast_4xx(app_client: TestClient, size: int) -> None:
     app_client.cookies.clear()
     started = time.monotonic()
-    response = app_client.post("/v1/operator/suggestions", json={"text": "审核要几天", "region": "沈" * size},
-                               headers=DEV_AUTH)
+    response = app_client.post(
+        "/v1/operator/suggestions", json={"text": "审核要几天", "region": "沈" * size}, headers=DEV_AUTH
+    )
     assert 400 <= response.status_code < 500, response.status_code
     assert time.monotonic() - started < 1.0
     assert len(response.content) < 2000  # the region is not echoed back
@@ -206,22 +223,35 @@ def test_region_resolution_is_linear_in_its_length() -> None:
 def test_framework_errors_are_chinese(app_client: TestClient) -> None:
     app_client.cookies.clear()
     too_many = "&".join(f"f{i}=1" for i in range(1200))  # over Starlette's 1000-field limit
-    _chinese_error(app_client.post("/console/login", content=too_many.encode(),
-                                   headers={"Content-Type": "application/x-www-form-urlencoded"}), 400)
+    _chinese_error(
+        app_client.post(
+            "/console/login", content=too_many.encode(), headers={"Content-Type": "application/x-www-form-urlencoded"}
+        ),
+        400,
+    )
     parts = b"--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--\r\n"  # a part with no name
-    _chinese_error(app_client.post("/console/login", content=parts,
-                                   headers={"Content-Type": "multipart/form-data; boundary=b"}), 400)
+    _chinese_error(
+        app_client.post("/console/login", content=parts, headers={"Content-Type": "multipart/form-data; boundary=b"}),
+        400,
+    )
     big = b"x" * (1024 * 1024 + 1)
-    _chinese_error(app_client.post("/console/login", content=big,
-                                   headers={"Content-Type": "application/x-www-form-urlencoded"}), 413)
+    _chinese_error(
+        app_client.post("/console/login", content=big, headers={"Content-Type": "application/x-www-form-urlencoded"}),
+        413,
+    )
     _chinese_error(app_client.post("/v1/operator/suggestions", content=b'{"text":', headers=JSON), 422)
 
 
 def test_framework_english_details_are_translated() -> None:
     from api.errors import http_message
 
-    for detail in ("There was an error parsing the body", "Field exceeded maximum size of 1024KB.",
-                   "Part exceeded maximum size of 1024KB.", "Too many fields. Maximum number of fields is 1000.",
-                   "Too many files. Maximum number of files is 1000.", "Something else entirely"):
+    for detail in (
+        "There was an error parsing the body",
+        "Field exceeded maximum size of 1024KB.",
+        "Part exceeded maximum size of 1024KB.",
+        "Too many fields. Maximum number of fields is 1000.",
+        "Too many files. Maximum number of files is 1000.",
+        "Something else entirely",
+    ):
         assert CJK.search(http_message(400, detail)), detail
     assert http_message(403, "页面已过期，请刷新后重试") == "页面已过期，请刷新后重试"

@@ -46,15 +46,42 @@ def _full_run(stack: Stack) -> list[str]:
         ("GET", f"/v1/identity/senders/sms:{a.phone}", None),
         ("POST", "/v1/identity/challenges", {"sender": f"sms:{stranger_phone}", "id_number": b.id_number}),
         ("POST", "/v1/identity/challenges", {"sender": f"sms:{stranger_phone}", "id_number": stranger_id}),
-        ("POST", "/v1/tickets", {"category": "help", "channel": "phone", "region": "120000",
-                                 "summary": f"来电人{stranger_phone}，身份证{stranger_id}，要求回电"}),
-        ("POST", "/v1/operator/suggestions",
-         {"text": f"来电人身份证{a.id_number}手机{a.phone}问停发", "region": "120000"}),
+        (
+            "POST",
+            "/v1/tickets",
+            {
+                "category": "help",
+                "channel": "phone",
+                "region": "120000",
+                "summary": f"来电人{stranger_phone}，身份证{stranger_id}，要求回电",
+            },
+        ),
+        (
+            "POST",
+            "/v1/operator/suggestions",
+            {"text": f"来电人身份证{a.id_number}手机{a.phone}问停发", "region": "120000"},
+        ),
         ("GET", f"/v1/kb/search?q={a.id_number}{a.phone}", None),
-        ("POST", "/v1/claims", {"claimant": {"name": "坏号", "id_number": a.id_number[:-1] + "0", "phone": a.phone},
-                                "region": "120000", "start_month": "2026-01", "benefit_months": 12}),
-        ("POST", "/v1/claims", {"claimant": {"name": "重复", "id_number": a.id_number, "phone": stranger_phone},
-                                "region": "120000", "start_month": "2026-01", "benefit_months": 12}),
+        (
+            "POST",
+            "/v1/claims",
+            {
+                "claimant": {"name": "坏号", "id_number": a.id_number[:-1] + "0", "phone": a.phone},
+                "region": "120000",
+                "start_month": "2026-01",
+                "benefit_months": 12,
+            },
+        ),
+        (
+            "POST",
+            "/v1/claims",
+            {
+                "claimant": {"name": "重复", "id_number": a.id_number, "phone": stranger_phone},
+                "region": "120000",
+                "start_month": "2026-01",
+                "benefit_months": 12,
+            },
+        ),
         ("GET", f"/v1/claims/{a.claim_id}", None),
     ]
     for method, path, body in calls:

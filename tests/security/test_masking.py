@@ -60,7 +60,7 @@ def test_log_records_keep_their_argument_shape_for_formatters(caplog: pytest.Log
         logger.info("code %d for %s", 5, 13865734807)
     access, mapping, number = caplog.records
     assert AccessFormatter("%(client_addr)s %(request_line)s %(status_code)s").format(access) == (
-        '127.0.0.1:1 GET /v1/identity/senders/sms:138****4807 HTTP/1.1 200 OK'
+        "127.0.0.1:1 GET /v1/identity/senders/sms:138****4807 HTTP/1.1 200 OK"
     )
     assert mapping.getMessage() == "status of {'id': '1201**********487X'}"
     assert number.getMessage() == "code 5 for 138****4807"

@@ -251,8 +251,6 @@ def test_operator_may_still_start_an_identity_challenge(
 # --- settings -----------------------------------------------------------------------------------
 
 
-
-
 def test_production_with_the_engines_secrets_set_starts() -> None:
     assert load_settings(**PRODUCTION).rasa_token == "r" * 40
 

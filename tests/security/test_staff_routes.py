@@ -51,8 +51,16 @@ def _staff(client: TestClient) -> list[Identity]:
         assert r.status_code == 200, r.text
         cookie = r.cookies[COOKIE_NAME]
         token = URLSafeTimedSerializer(secret, salt=SESSION_SALT).loads(cookie)
-        out.append(Identity(username, {}, {COOKIE_NAME: cookie}, False, frozenset(roles),
-                            csrf=csrf_token(secret=secret, token=token)))
+        out.append(
+            Identity(
+                username,
+                {},
+                {COOKIE_NAME: cookie},
+                False,
+                frozenset(roles),
+                csrf=csrf_token(secret=secret, token=token),
+            )
+        )
         client.cookies.clear()
     return out
 
@@ -65,8 +73,9 @@ def _call(client: TestClient, route: Route, who: Identity | None) -> Response:
     if route.method == "GET":
         return client.request("GET", path, headers=headers, follow_redirects=False)
     if route.console:  # a form post with the session's CSRF token, so only the role can refuse it
-        return client.request(route.method, path, headers=headers, data={"csrf": who.csrf if who else ""},
-                              follow_redirects=False)
+        return client.request(
+            route.method, path, headers=headers, data={"csrf": who.csrf if who else ""}, follow_redirects=False
+        )
     if who is not None and who.csrf:  # the JSON API's CSRF header, as the console's pages send it
         headers = {**headers, "X-CSRF-Token": who.csrf}
     return client.request(route.method, path, headers=headers, json={}, follow_redirects=False)
@@ -87,8 +96,9 @@ def test_routes_are_found_and_every_private_route_has_a_guard(app_client: TestCl
 
 
 def test_anonymous_and_forged_callers_are_refused_everywhere_private(app_client: TestClient) -> None:
-    forged = Identity("forged", {"Authorization": "Bearer not-a-token"}, {COOKIE_NAME: "forged.cookie"}, False,
-                      frozenset())
+    forged = Identity(
+        "forged", {"Authorization": "Bearer not-a-token"}, {COOKIE_NAME: "forged.cookie"}, False, frozenset()
+    )
     failures = []
     for route in app_routes(app_client.app):  # type: ignore[arg-type]
         if is_public(route.method, route.path):
@@ -111,10 +121,11 @@ def _next_check_refused(route: Route, r: Response, who: Identity) -> bool:
 
 
 def test_wrong_roles_get_403_and_right_roles_get_past_the_guard(app_client: TestClient) -> None:
-    identities = [Identity("integration", {"Authorization": "Bearer dev-token"}, {}, True, frozenset()),
-                  Identity("dialogue", {"Authorization": "Bearer dev-dialogue-token"}, {}, False, frozenset(),
-                           dialogue=True),
-                  *_staff(app_client)]
+    identities = [
+        Identity("integration", {"Authorization": "Bearer dev-token"}, {}, True, frozenset()),
+        Identity("dialogue", {"Authorization": "Bearer dev-dialogue-token"}, {}, False, frozenset(), dialogue=True),
+        *_staff(app_client),
+    ]
     failures, refused = [], 0
     for route in app_routes(app_client.app):  # type: ignore[arg-type]
         if is_public(route.method, route.path) or not route.guards:

@@ -27,8 +27,10 @@ PHONE = "13865734807"
 SPELLINGS = {
     "plain": (f"身份证{ID}，电话{PHONE}", [ID, PHONE]),
     "grouped": ("身份证 120103 19650517 487X，电话 138-6573-4807", ["19650517", "6573-4807"]),
-    "full-width": ("电话１３８６５７３４８０７，身份证１２０１０３１９６５０５１７４８７Ｘ",
-                   ["６５７３", "１９６５０５１７"]),
+    "full-width": (
+        "电话１３８６５７３４８０７，身份证１２０１０３１９６５０５１７４８７Ｘ",
+        ["６５７３", "１９６５０５１７"],
+    ),
     "with +86": (f"电话+86 138 6573 4807 或 86{PHONE}", ["6573 4807", "8613865734807"]),
 }
 
@@ -51,17 +53,26 @@ def test_a_ticket_written_over_json_is_stored_and_shown_masked(
     staff_client: TestClient, make_staff: Callable[..., object], session: Session, spelling: str
 ) -> None:
     text = SPELLINGS[spelling][0]
-    body = {"category": "help", "channel": "web", "region": "重庆", "summary": f"来电人报{text}",
-            "transcript": [{"role": "claimant", "text": text}, {"role": "bot", "text": "已转人工"}]}
+    body = {
+        "category": "help",
+        "channel": "web",
+        "region": "重庆",
+        "summary": f"来电人报{text}",
+        "transcript": [{"role": "claimant", "text": text}, {"role": "bot", "text": "已转人工"}],
+    }
     r = staff_client.post("/v1/tickets", json=body, headers=DEV_AUTH)
     assert r.status_code == 201, r.text
     ticket_id = r.json()["id"]
     make_staff("mask_op", "operator", unit="12333热线服务中心")
     login(staff_client, "mask_op")
     staff_headers = {"X-CSRF-Token": staff_client.cookies.get("staff_csrf") or ""}
-    for action, payload in (("accept", {}), ("start", {}), ("notes", {"note": f"回拨{text}"}),
-                            ("extension", {"working_days": 3, "reason": f"需核实{text}"}),
-                            ("resolve", {"answer": f"已核实{text}的记录"})):
+    for action, payload in (
+        ("accept", {}),
+        ("start", {}),
+        ("notes", {"note": f"回拨{text}"}),
+        ("extension", {"working_days": 3, "reason": f"需核实{text}"}),
+        ("resolve", {"answer": f"已核实{text}的记录"}),
+    ):
         done = staff_client.post(f"/v1/tickets/{ticket_id}/{action}", json=payload, headers=staff_headers)
         assert done.status_code == 200, (action, done.text)
     assert _clear(_stored_text(session, ticket_id), spelling) == []
@@ -78,13 +89,26 @@ def test_a_ticket_written_in_the_console_is_stored_masked(
     make_staff("mask_op2", "operator")
     csrf = console_login(staff_client, "mask_op2")
     text = SPELLINGS["plain"][0]
-    r = staff_client.post("/console/tickets", follow_redirects=False, data={
-        "csrf": csrf, "category": "help", "urgency": "normal", "region": "天津",
-        "summary": f"来电人报{text}", "transcript": f"来电人：{text}"})
+    r = staff_client.post(
+        "/console/tickets",
+        follow_redirects=False,
+        data={
+            "csrf": csrf,
+            "category": "help",
+            "urgency": "normal",
+            "region": "天津",
+            "summary": f"来电人报{text}",
+            "transcript": f"来电人：{text}",
+        },
+    )
     assert r.status_code == 303, r.text
     ticket_id = int(r.headers["location"].split("?")[0].rsplit("/", 1)[1])
-    for action, form in (("accept", {}), ("note", {"note": f"回拨{PHONE}"}), ("start", {}),
-                         ("resolve", {"answer": f"已核实身份证{ID}"})):
+    for action, form in (
+        ("accept", {}),
+        ("note", {"note": f"回拨{PHONE}"}),
+        ("start", {}),
+        ("resolve", {"answer": f"已核实身份证{ID}"}),
+    ):
         page = staff_client.post(f"/console/tickets/{ticket_id}/do/{action}", data={"csrf": csrf, **form})
         assert 'class="flash error"' not in page.text, (action, page.text[:500])
     assert _clear(_stored_text(session, ticket_id), "plain") == []

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from api.channels.plugin import ChannelPlugin
 from api.channels.wechat.sender import build_sender
+from api.channels.wechat.state import build_state
 from api.vocab import ChannelKind
 
 
@@ -15,4 +16,4 @@ def routes() -> APIRouter:
     return router
 
 
-WECHAT = ChannelPlugin(kind=ChannelKind.wechat, routes=routes, sender=build_sender)
+WECHAT = ChannelPlugin(kind=ChannelKind.wechat, routes=routes, sender=build_sender, state=build_state)

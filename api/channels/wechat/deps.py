@@ -22,8 +22,10 @@ from api.channels.deps import ChannelsDep
 from api.channels.limits import read_limited_body
 from api.channels.wechat import protocol
 from api.channels.wechat.errors import BadWeChatMessage, ReplayedRequest
+from api.channels.wechat.state import WeChatState
 from api.deps import SettingsDep
 from api.settings import Settings
+from api.vocab import ChannelKind
 
 
 def wechat_crypto(settings: Settings) -> WeChatCrypto:
@@ -87,7 +89,8 @@ async def authentic_message(
         # In plain mode the body is not signed: a captured (timestamp, nonce, signature) must not
         # carry another body. The same body again is a retry and goes on to de-duplication.
         digest = hashlib.sha256(body).hexdigest()[:32]
-        if not await runtime.replay.first_use(f"{query.timestamp}:{query.nonce}", digest):
+        replay = runtime.state_of(ChannelKind.wechat, WeChatState).replay
+        if not await replay.first_use(f"{query.timestamp}:{query.nonce}", digest):
             raise ReplayedRequest()
     return AuthenticMessage(xml=xml, query=query, encrypted=encrypted)
 

@@ -97,7 +97,16 @@ class WeChatHandler:
             record_inbound(session, sender=inbound.sender)
 
         if isinstance(dedup, DatabaseDedup):
-            return await dedup.claim_then(inbound.dedup_key, remember)  # one transaction
+            # The claim joins this transaction: the sender's contact is recorded with it, or neither.
+            database = dedup
+
+            def claim_and_remember(session: Session) -> DedupRecord | None:
+                record = database.claim_in(session, inbound.dedup_key)
+                if record is None:
+                    remember(session)
+                return record
+
+            return await self._db(claim_and_remember)
         record = await dedup.claim(inbound.dedup_key)
         if record is None:
             await self._db(remember)

@@ -22,7 +22,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from api.settings import DEV_WECHAT_TOKEN
+from api.channels.wechat.settings import DEV_WECHAT_TOKEN
 from devtools.fake_rasa import FakeRasa
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import time_machine
 from redis.asyncio import Redis
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from api.channels.dedup import DatabaseDedup, DedupRecord, DedupStore, RedisDedup, wait_for_outcome
+from api.channels.models import ChannelContact, InboundMessage
+from api.channels.outbound import record_inbound
 from api.channels.ratelimit import RATE_LIMITED_DAY_REPLY, RATE_LIMITED_REPLY, MemoryRateLimiter, RedisRateLimiter
 from api.channels.wechat.client import AccessTokenCache, RecordingTransport
 from api.db import make_sessionmaker
@@ -176,3 +181,63 @@ def test_database_purges_expired_ids(engine: Engine) -> None:
         assert await store.get(key) is None
 
     asyncio.run(test())
+
+
+# ---- the database store joins the caller's transaction -----------------------------------------------
+
+
+def test_a_database_claim_is_part_of_the_callers_transaction(engine: Engine) -> None:
+    sessions = make_sessionmaker(engine)
+    store = DatabaseDedup(sessions, ttl_seconds=60)
+    key, sender = f"wx:msg:{uuid.uuid4().int % 10**17}", f"wx:{uuid.uuid4().hex}"
+    with sessions() as session:
+        assert store.claim_in(session, key) is None
+        session.rollback()  # the caller's work failed: the claim goes with it
+    assert asyncio.run(store.get(key)) is None
+    with sessions() as session:
+        assert store.claim_in(session, key) is None
+        record_inbound(session, sender=sender)
+        session.commit()  # claim and contact, together
+    with sessions() as session:
+        assert session.get(ChannelContact, sender) is not None
+    assert asyncio.run(store.claim(key)) == DedupRecord(state="processing")
+
+
+def test_a_lost_claim_leaves_the_callers_transaction_usable(engine: Engine) -> None:
+    """The duplicate insert fails in a savepoint: on PostgreSQL the caller's transaction is not aborted."""
+    sessions = make_sessionmaker(engine)
+    store = DatabaseDedup(sessions, ttl_seconds=60)
+    key, sender = f"sms:aliyun:{uuid.uuid4().int % 10**12}", f"wx:{uuid.uuid4().hex}"
+    assert asyncio.run(store.claim(key)) is None
+    with sessions() as session:
+        record_inbound(session, sender=sender)
+        assert store.claim_in(session, key) == DedupRecord(state="processing")
+        assert store.claim_in(session, key) == DedupRecord(state="processing")
+        session.commit()
+    with sessions() as session:
+        assert session.get(ChannelContact, sender) is not None
+        assert session.scalar(select(func.count()).where(InboundMessage.key == key)) == 1
+
+
+def test_concurrent_claims_in_callers_transactions_write_one_row(engine: Engine) -> None:
+    """Deliveries of one id at once, each claiming in its own open transaction: one wins, each loser
+    waits for the winner's commit (PostgreSQL) or the write lock (SQLite) and reads the winner's row."""
+    sessions = make_sessionmaker(engine)
+    store = DatabaseDedup(sessions, ttl_seconds=60)
+    key = f"wx:msg:{uuid.uuid4().int % 10**17}"
+    start = threading.Barrier(6)
+
+    def deliver(_: int) -> DedupRecord | None:
+        start.wait()
+        with sessions() as session:
+            record = store.claim_in(session, key)
+            time.sleep(0.05)  # the winner holds its transaction open a little
+            session.commit()
+            return record
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(deliver, range(6)))
+    assert sum(r is None for r in results) == 1
+    assert all(r == DedupRecord(state="processing") for r in results if r is not None)
+    with sessions() as session:
+        assert session.scalar(select(func.count()).where(InboundMessage.key == key)) == 1

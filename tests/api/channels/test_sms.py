@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -81,6 +83,25 @@ def test_repushed_sequence_id_is_answered_once(
         answers = [client.post(PUSH_URL, json=push) for _ in range(3)]
     assert [a.json() for a in answers] == [ACK, ACK, ACK]
     assert len(fake_rasa.calls_for(sms_sender(phone))) == 1
+    assert len(sms_to(engine, phone)) == 1
+
+
+def test_simultaneous_repushes_are_answered_once(
+    channel_client: Callable[..., Any], engine: Engine, dedup_backend: dict[str, Any]
+) -> None:
+    phone = new_phone()
+    push = push_of("aliyun_up.json", phone_number=phone, sequence_id=random.randrange(10**12))
+    start = threading.Barrier(4)
+
+    def deliver(client: Any) -> Any:
+        start.wait()
+        return client.post(PUSH_URL, json=push)
+
+    with FakeRasa(delay=0.2) as rasa, channel_client(rasa_url=rasa.url, **dedup_backend) as client:
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(deliver, [client] * 4))
+        assert [a.json() for a in answers] == [ACK] * 4
+        assert len(rasa.calls_for(sms_sender(phone))) == 1
     assert len(sms_to(engine, phone)) == 1
 
 

@@ -14,7 +14,7 @@ from wechatpy.crypto import WeChatCrypto
 
 from api.channels.models import ChannelContact, InboundMessage
 from api.channels.wechat.service import UNSUPPORTED, WELCOME
-from api.settings import DEV_WECHAT_AES_KEY, DEV_WECHAT_TOKEN
+from api.channels.wechat.settings import DEV_WECHAT_AES_KEY, DEV_WECHAT_TOKEN
 from devtools.fake_rasa import FakeRasa
 from tests.api.channels.conftest import (
     T0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from api.channels.models import OutboundMessage
+from api.channels.models import InboundMessage, OutboundMessage
 from api.channels.wechat.client import RecordingTransport
 from devtools.fake_rasa import FakeRasa
 from tests.api.channels.conftest import new_msg_id, new_openid, post_wechat, signed_query, text_xml
@@ -69,6 +70,33 @@ def test_concurrent_retries_while_the_first_is_processing(
         assert [r.status_code for r in replies] == [200, 200, 200]
         assert {content(r.text) for r in replies} == {"已收到：审核要几天"}
         assert rasa.calls_for(f"wx:{openid}") == ["审核要几天"]
+
+
+def test_simultaneous_deliveries_of_one_message_create_one_record(
+    channel_client: Callable[..., Any], dedup_backend: dict[str, Any], engine: Engine
+) -> None:
+    """WeChat's retries arriving together (no first delivery ahead of them): one claim, one engine
+    call, one answer, one delivery row; the others answer with the first one's reply."""
+    openid, msg_id = new_openid(), new_msg_id()
+    xml = text_xml(openid=openid, content="怎么办理失业登记", msg_id=msg_id)
+    start = threading.Barrier(4)
+
+    def deliver(client: Any) -> Any:
+        query = signed_query(openid=openid)
+        start.wait()
+        return post_wechat(client, xml, query)
+
+    with FakeRasa(delay=0.3) as rasa, channel_client(rasa_url=rasa.url, **dedup_backend) as client:
+        with ThreadPoolExecutor(4) as pool:
+            replies = list(pool.map(deliver, [client] * 4))
+        assert [r.status_code for r in replies] == [200] * 4
+        assert {content(r.text) for r in replies} == {"已收到：怎么办理失业登记"}
+        assert rasa.calls_for(f"wx:{openid}") == ["怎么办理失业登记"]
+    assert outbound_for(engine, f"wx:{openid}") == []
+    if dedup_backend["redis_url"] is None:
+        with Session(engine) as session:
+            keys = session.scalars(select(InboundMessage.key).where(InboundMessage.key == f"wx:msg:{msg_id}")).all()
+        assert keys == [f"wx:msg:{msg_id}"]
 
 
 @pytest.mark.slow

@@ -61,8 +61,10 @@ def test_latency_is_labelled_by_the_route_template(client: TestClient, auth_head
     assert client.get("/v1/claims/987654321", headers=auth_headers).status_code == 404
     client.get("/no/such/route/123456")
     text = client.get("/metrics", headers=METRICS_AUTH).text
-    assert sample("api_request_duration_seconds_count", route="/v1/claims/{claim_id}", method="GET",
-                  status="4xx") == before + 1
+    assert (
+        sample("api_request_duration_seconds_count", route="/v1/claims/{claim_id}", method="GET", status="4xx")
+        == before + 1
+    )
     assert "987654321" not in text and "123456" not in text  # never the raw path: unbounded labels
     assert 'route="unmatched"' in text
 
@@ -90,10 +92,14 @@ def test_request_id_is_echoed_logged_and_given_to_rasa(
 ) -> None:
     caplog.set_level(logging.INFO)
     with chat() as client:
-        given = client.post("/v1/chat", json={"sender": "web-r-0123456789ab", "message": "你好"},
-                            headers={"X-Request-ID": "turn-42.a_b"})
-        bad = client.post("/v1/chat", json={"sender": "web-r-0123456789ab", "message": "你好"},
-                          headers={"X-Request-ID": "x" * 65})
+        given = client.post(
+            "/v1/chat",
+            json={"sender": "web-r-0123456789ab", "message": "你好"},
+            headers={"X-Request-ID": "turn-42.a_b"},
+        )
+        bad = client.post(
+            "/v1/chat", json={"sender": "web-r-0123456789ab", "message": "你好"}, headers={"X-Request-ID": "x" * 65}
+        )
         none = client.get("/healthz")
     assert given.headers["x-request-id"] == "turn-42.a_b"
     assert NEW_ID.fullmatch(bad.headers["x-request-id"])
@@ -105,8 +111,16 @@ def test_request_id_is_echoed_logged_and_given_to_rasa(
 
 @pytest.mark.parametrize(
     ("given", "kept"),
-    [("abc-DEF_1.2", True), ("a" * 64, True), ("a" * 65, False), ("a b", False), ("a\nb", False), ("", False),
-     ("中文", False), (None, False)],
+    [
+        ("abc-DEF_1.2", True),
+        ("a" * 64, True),
+        ("a" * 65, False),
+        ("a b", False),
+        ("a\nb", False),
+        ("", False),
+        ("中文", False),
+        (None, False),
+    ],
 )
 def test_request_ids_are_checked(given: str | None, kept: bool) -> None:
     result = accept_or_new(given)

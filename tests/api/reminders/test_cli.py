@@ -48,8 +48,11 @@ def test_health_follows_the_workers_sentinel(redis_url: str, monkeypatch: pytest
     try:
         assert main(["health"]) == 1
         # What a live worker writes (arq Worker.record_health), expiring after the interval + 1 s.
-        client.set(key, b"Nov-01 09:00:00 j_complete=0 j_failed=0 j_retried=0 j_ongoing=0 queued=0",
-                   px=(WorkerSettings.health_check_interval + 1) * 1000)
+        client.set(
+            key,
+            b"Nov-01 09:00:00 j_complete=0 j_failed=0 j_retried=0 j_ongoing=0 queued=0",
+            px=(WorkerSettings.health_check_interval + 1) * 1000,
+        )
         assert main(["health"]) == 0
     finally:
         client.delete(key)

@@ -166,7 +166,11 @@ def test_every_channel_takes_the_same_path(session: Session, connection: Connect
         rasa = RasaClient("http://127.0.0.1:9", token="unused", timeout=1)
         try:
             replies = await converse(
-                rasa, sender="sms:13700001111", text="我的事办得怎么样了", channel="sms", sessions=factory,
+                rasa,
+                sender="sms:13700001111",
+                text="我的事办得怎么样了",
+                channel="sms",
+                sessions=factory,
                 secret_key="test-secret-key",
             )
         finally:
