@@ -11,11 +11,17 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from channels import keepalive
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+
+ROOT = Path(__file__).resolve().parents[2]
+TRACKERS = ROOT / "tests" / "actions" / "trackers"
+DOMAIN = yaml.safe_load((ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))
 
 
 @dataclass
@@ -130,10 +136,23 @@ def test_sends_and_answers_as_rasa_does(server: ActionServer, extra: dict[str, A
     assert ours == theirs
     sent_theirs, sent_ours = server.seen.requests
     assert sent_ours["path"] == sent_theirs["path"]
-    assert sent_ours["body"] == sent_theirs["body"]
+    assert json.loads(sent_ours["body"]) == json.loads(sent_theirs["body"]) == body
     for header in ("authorization", "content-type"):
         assert sent_ours["headers"].get(header) == sent_theirs["headers"].get(header), header
     assert sent_ours["headers"].get("authorization")
+
+
+def test_a_tracker_and_domain_arrive_as_the_same_value(server: ActionServer) -> None:
+    """The body is written by ujson: what the action server reads is what the standard library sent."""
+    tracker = json.loads((TRACKERS / "two_policy_turns.json").read_text(encoding="utf-8"))
+    tracker["events"] = tracker.get("events") or []
+    tracker["events"].append({"event": "slot", "timestamp": 1764843845.123456, "name": "x", "value": "a/b\u2028"})
+    body = {"next_action": "action_answer_question", "tracker": tracker, "domain": DOMAIN, "version": "3.6.21"}
+    calls(endpoint(server), [body], through=keepalive._original_request)
+    calls(endpoint(server), [body], through=keepalive.request)
+    theirs, ours = (json.loads(r["body"]) for r in server.seen.requests)
+    assert ours == theirs == body
+    assert server.seen.requests[1]["headers"]["content-type"] == "application/json"
 
 
 def test_basic_auth_beside_an_authorization_header_is_refused_as_by_rasa(server: ActionServer) -> None:
