@@ -14,16 +14,21 @@ from api.policy.views import router as policy_router
 from api.staff.views import router as staff_router
 from api.tickets.views import router as tickets_router
 
+# Matched in this order, router by router, on every request: the routes of a chat turn and the
+# eligibility check come first. Reaching the last router cost about 0.4 ms a request (16 routers,
+# 47 routes), so /v1/answers, called for every knowledge turn, was paying that last. No two
+# routers here match the same path (checked when this order was set, docs/performance.md), so the
+# order changes no answer, only the order of the OpenAPI document.
 ROUTERS: list[APIRouter] = [
-    health_router,
-    channels_router(),
-    sms_reports_router,
-    identity_router,
+    answers_router,  # /v1/answers: the action server, every knowledge turn
     policy_router,  # /v1/eligibility, /v1/regions, /v1/rules
+    channels_router(),  # /v1/chat and the other channels (many routes: matching them costs the most)
+    identity_router,
+    health_router,
+    sms_reports_router,
     staff_router,
     tickets_router,
     console_router,
     claims_router,
     kb_router,
-    answers_router,
 ]

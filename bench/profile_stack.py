@@ -1,6 +1,13 @@
 """Where a typical chat turn's time goes in every process: py-spy over Rasa, the action server and the API.
 
     .venv/bin/python -m bench.profile_stack [--turns 200] [--top 12] [--py-spy PATH] [--keep DIR]
+    .venv/bin/python -m bench.profile_stack --cpu [--turns 200]
+
+`--cpu` leaves py-spy out and reads each process's CPU time (user + system, from the kernel)
+before and after the same turns, for the typical messages through the gateway, straight to Rasa,
+and a greeting straight to Rasa. CPU time, unlike latency and py-spy's samples (a thread waiting
+for a core is sampled as busy), hardly moves with other work on a shared machine: it is the
+figure to compare two versions of the code by.
 
 Starts the product as `make bench` does (devtools' Stack: API on SQLite, action server, Rasa with
 in-memory trackers, rate limits lifted), warms it, then samples each of the three processes with
@@ -30,11 +37,15 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
+import httpx
+import psutil
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.chat_turn import MESSAGES, percentile  # noqa: E402
 from bench.run_all import product, warm_up  # noqa: E402
+from devtools.stack import Stack  # noqa: E402
 
 # Stage of a turn → a pattern matched against a sample's frames (the first stage that matches any
 # frame of the stack, in this order, takes the sample). Names are py-spy's "function (file:line)".
@@ -69,6 +80,8 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         ("uvicorn, httpx, asyncio", r"uvicorn/|httpx/|httpcore/|asyncio/"),
     ],
 }
+
+GREETING = "你好"  # bench/locustfile.py's bare Rasa turn (not imported: locust patches the standard library)
 
 FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
 
@@ -124,6 +137,53 @@ def report(name: str, stacks: Counter[tuple[str, ...]], rate: int, turns: int, t
     return "\n".join(lines)
 
 
+def cpu_seconds(pid: int) -> float:
+    proc = psutil.Process(pid)
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        times = p.cpu_times()
+        total += times.user + times.system
+    return total
+
+
+def cpu_per_turn(stack: Stack, turns: int) -> int:
+    """CPU ms per turn of each process, and wall p50 / p95, for three kinds of turn, one conversation at a time."""
+    run = uuid.uuid4().hex[:8]
+    rasa = httpx.Client(base_url=stack.rasa, headers={"Authorization": f"Bearer {stack.rasa_token}"}, timeout=60)
+    api = httpx.Client(base_url=stack.api, timeout=60)
+
+    def gateway(sender: str, text: str) -> object:
+        return api.post("/v1/chat", json={"sender": sender, "message": text}).json().get("messages")
+
+    def direct(sender: str, text: str) -> object:
+        return rasa.post("/webhooks/gateway/webhook", json={"sender": f"web:{sender}", "message": text}).json()
+
+    kinds = {
+        "typical, gateway": (gateway, None),
+        "typical, straight to Rasa": (direct, None),
+        "greeting, straight to Rasa": (direct, GREETING),
+    }
+    print(f"{turns} turns a row, one conversation at a time (5 turns each); CPU ms per turn by process")
+    print(f"  {'turns':<28} {'p50':>6} {'p95':>6}  " + "  ".join(f"{name:>8}" for name in stack.procs))
+    for label, (send, fixed) in kinds.items():
+        for text in MESSAGES:
+            send(f"cpu-{run}-warm", fixed or text)
+        before = {name: cpu_seconds(proc.pid) for name, proc in stack.procs.items()}
+        latencies = []
+        for n in range(turns):
+            text = fixed or MESSAGES[n % len(MESSAGES)]
+            started = time.perf_counter()
+            if not send(f"cpu-{run}-{label[:3]}-{n // 5:04d}", text):
+                raise RuntimeError(f"empty reply to {text!r}")
+            latencies.append((time.perf_counter() - started) * 1000)
+        cpu = {name: (cpu_seconds(proc.pid) - before[name]) * 1000 / turns for name, proc in stack.procs.items()}
+        print(
+            f"  {label:<28} {percentile(latencies, 50):6.1f} {percentile(latencies, 95):6.1f}  "
+            + "  ".join(f"{ms:8.2f}" for ms in cpu.values())
+        )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--turns", type=int, default=200)
@@ -131,7 +191,12 @@ def main() -> int:
     parser.add_argument("--rate", type=int, default=250, help="samples per second")
     parser.add_argument("--py-spy", default=str(Path(sys.executable).with_name("py-spy")))
     parser.add_argument("--keep", type=Path, help="also keep the raw py-spy files in this folder")
+    parser.add_argument("--cpu", action="store_true", help="no py-spy: CPU time per turn of each process")
     args = parser.parse_args()
+    if args.cpu:
+        with tempfile.TemporaryDirectory(prefix="profile-stack-") as tmp, product(Path(tmp)) as stack:
+            warm_up(stack)
+            return cpu_per_turn(stack, args.turns)
     if not Path(args.py_spy).exists():
         print(f"py-spy not found at {args.py_spy}: see this module's docstring", file=sys.stderr)
         return 2

@@ -22,13 +22,17 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from . import action_results, logmask
+from . import action_results, event_types, keepalive, logmask
 
 # Rasa imports this channel at start-up (credentials.yml): the one hook every way of starting it
-# shares, so its logs are masked from before the first message (bot/channels/logmask.py says why)
-# and the action server's answers are checked on a schema compiled once (action_results.py).
+# shares, so its logs are masked from before the first message (bot/channels/logmask.py says why),
+# the action server's answers are checked on a schema compiled once (action_results.py), the
+# action server is called on kept connections (keepalive.py) and stored events find their class
+# in a table (event_types.py).
 logmask.install()
 action_results.install()
+keepalive.install()
+event_types.install()
 
 
 class GatewayInput(RestInput):
@@ -60,5 +64,9 @@ class GatewayInput(RestInput):
             if request.method == "POST" and not self.authorized(request):
                 return response.json({"error": "unauthorized"}, status=401)
             return None
+
+        @webhook.listener("after_server_stop")
+        async def close_action_connections(_app: Any, _loop: Any) -> None:
+            await keepalive.aclose()  # the kept connections to the action server end with this server
 
         return webhook

@@ -25,11 +25,18 @@ VALID: list[dict[str, Any]] = [
     {"events": [{"event": "active_loop", "name": None}, {"event": "followup", "name": "action_listen"}]},
     {"responses": [{"response": "utter_greet", "buttons": [{"title": "是", "payload": "/affirm"}]}]},
 ]
-INVALID: list[dict[str, Any]] = [
+INVALID: list[Any] = [
     {"events": "not a list"},
     {"events": [{"event": "slot"}]},  # a slot event needs its name
     {"events": [{"event": "no_such_event"}]},
     {"responses": ["text, not an object"]},
+    {"events": [{"event": "slot", "name": "region", "value": "天津"}, {"event": ["slot"]}]},
+    {"events": [{"event": "user", "text": 7}]},
+    {"events": [{"event": "action", "name": "action_listen", "timestamp": "now"}]},
+    {"events": [{"name": "region"}]},
+    {"events": [None]},
+    None,
+    [],
 ]
 
 
@@ -59,6 +66,31 @@ def test_refuses_what_rasa_refuses_with_the_same_message(action: RemoteAction, r
         action._validate_action_result(copy.deepcopy(result))
     assert ours.value.message.startswith(theirs.value.message + ". Failed to validate Action server response")
     assert list(ours.value.path) == list(theirs.value.path)
+
+
+def test_valid_answers_take_the_fast_check(action: RemoteAction, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What makes a valid answer cheap (so that the equivalence tests above cover both paths)."""
+    action._validate_action_result({"events": []})  # compiled
+    assert action_results._fast[RemoteAction] is not None
+
+    class FullCheck:
+        def iter_errors(self, result: Any) -> Any:
+            pytest.fail("full check used")
+
+    monkeypatch.setitem(action_results._validators, RemoteAction, FullCheck())
+    for result in VALID:
+        assert action._validate_action_result(copy.deepcopy(result)) is True
+
+
+def test_the_fast_check_needs_rasas_schema_shape() -> None:
+    schema = RemoteAction.action_response_format_spec()
+    assert action_results._FastCheck.applies_to(schema)
+    changed = copy.deepcopy(schema)
+    changed["properties"]["events"]["items"]["oneOf"].append({"properties": {"event": {"const": "slot"}}})
+    assert not action_results._FastCheck.applies_to(changed)  # a name twice: the count of matches matters
+    changed = copy.deepcopy(schema)
+    changed["required"] = ["events"]
+    assert not action_results._FastCheck.applies_to(changed)
 
 
 def test_the_schema_is_checked_once(action: RemoteAction, monkeypatch: pytest.MonkeyPatch) -> None:
