@@ -67,6 +67,14 @@ ASPECTS = (
     ("多少钱", re.compile(r"多少钱|多少元|(领|拿|发|给)多少(?!个月|个?月|天|年|次)")),
 )
 _ASPECT_NAMES = frozenset(name for name, _ in ASPECTS)
+
+
+def asked_aspects(tokens: Sequence[str]) -> list[str]:
+    """The ASPECTS the question asks about, in any words ("多久", "几个月", "多少钱")."""
+    text = "".join(tokens)
+    return [aspect for aspect, pattern in ASPECTS if pattern.search(text)]
+
+
 # "我3月份被辞退的，现在还能申请吗": a time the person left and "is it still possible now" ask
 # about the window for applying after leaving, though no word of the question says so. The
 # pattern stands for that notion, spelled as the entries spell it (申领期限); the words of leaving
@@ -99,7 +107,7 @@ _OWN_RECORD = re.compile(
     r"(帮|给|替)我(查|看|算)|余额|剩(下)?(几|多少)(个月|个|天|钱|块钱|元)?(的?失业保险金)?(了|呢|啊|呀)?[?？。!！]*$"
 )
 # How a figure is hedged ("11年多一点", "3000左右"): part of the person's fact, never a notion.
-_HEDGES = frozenset({"多一点", "多点", "左右", "出头", "不到", "以上", "以下", "上下", "来", "多些"})
+_HEDGES = frozenset({"多一点", "多点", "左右", "出头", "不到", "以上", "以下", "上下", "多些"})
 _FIGURE_UNITS = frozenset({"年", "月", "个月", "天", "岁", "元", "块", "次"})
 # Single characters of the generic list that make words of their own with others (年龄, 上班, 多领).
 _HEAVY = frozenset("年月天日号周时前后上下大小多少里点些一个")
@@ -200,18 +208,7 @@ class Decider:
 
     def aspects(self, tokens: Sequence[str]) -> list[str]:
         """The ASPECTS the question asks about in other words than the entries' (if some entry names them)."""
-        text = "".join(tokens)
-        return [
-            aspect
-            for aspect, pattern in ASPECTS
-            if pattern.search(text) and aspect in self._index.known_tokens and aspect not in tokens
-        ]
-
-    @staticmethod
-    def asks_quantity(tokens: Sequence[str]) -> bool:
-        """Whether the question asks how long or how much (in any words: "多久", "几个月", "多少钱")."""
-        text = "".join(tokens)
-        return any(pattern.search(text) for _, pattern in ASPECTS)
+        return [a for a in asked_aspects(tokens) if a in self._index.known_tokens and a not in tokens]
 
     def _without_light(self, word: str) -> str:
         for light in self._light:
@@ -348,25 +345,19 @@ class Decider:
         # rarer notion, or a figure of the person's ("交了11年，能领多久"). Words every entry has
         # ("不给我批失业金也不说为什么": 批, 失业保险金) cover anything.
         particular = bool(notions) and (
-            (figured and self.asks_quantity(raw_tokens)) or any(self._weight(n) >= t.telling_weight for n in notions)
+            (figured and bool(asked_aspects(raw_tokens))) or any(self._weight(n) >= t.telling_weight for n in notions)
         )
         first = next(a for a in assessed if a.entry_id == ranked[0][0])
         set_aside = first.score if first.key_missing == ASSUMED else 0.0
         # The classifier never saw a word no entry uses ("新生儿怎么上户口": it reads 户口 only), so it
         # cannot vouch for an entry on a question that has one.
         unseen = any(n not in self._index.known_tokens for n in notions)
-        agreed = (
-            opinion is not None
-            and not unseen
-            and opinion.entry_id == best.entry_id
-            and opinion.probability >= t.agreement
-        )
+        picked = opinion.probability if opinion is not None and opinion.entry_id == best.entry_id else 0.0
+        agreed = not unseen and picked >= t.agreement
         # A notion of the question the entry never mentions ("失业了出国旅游签证会被拒吗": 签证) may be
         # a detail or what the question is about; words alone cannot tell. The entry answers when
         # the second opinion, reading the whole question, picks it too.
-        seconded = (
-            opinion is not None and opinion.entry_id == best.entry_id and opinion.probability >= t.partial_agreement
-        )
+        seconded = picked >= t.partial_agreement
         objection = self._objection(
             best, margin, set_aside=set_aside, particular=particular, agreed=agreed, seconded=seconded
         )

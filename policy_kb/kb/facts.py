@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Literal
 
+import cn2an
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field, model_validator
 
 from policy_kb.kb.places import PlaceFinder
@@ -172,6 +173,13 @@ _CLAUSE_END = re.compile(r"[，。！？；,!?;\n]")
 _CLAUSE_BREAK = re.compile(r"[，。！？；,!?;\n]|后来|然后|之后|以后又|再后来|接着")
 
 
+def _clause_around(s: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the clause of `s` that holds [start, end)."""
+    left = max((m.end() for m in _CLAUSE_END.finditer(s, 0, start)), default=0)
+    right = next((m.start() for m in _CLAUSE_END.finditer(s, end)), len(s))
+    return left, right
+
+
 @dataclass
 class _Text:
     """The message being read; every reader blanks what it used so no one reads it twice."""
@@ -183,8 +191,7 @@ class _Text:
 
     def forward_at(self, start: int, end: int) -> bool:
         """Whether the clause around [start, end) looks ahead ("打算12月辞职", "下个月…")."""
-        left = max((m.end() for m in _CLAUSE_END.finditer(self.original, 0, start)), default=0)
-        right = next((m.start() for m in _CLAUSE_END.finditer(self.original, end)), len(self.original))
+        left, right = _clause_around(self.original, start, end)
         return bool(_FORWARD.search(self.original, left, right))
 
     def take(self, match: re.Match[str]) -> None:
@@ -300,15 +307,6 @@ _DURATION_VERB = re.compile(r"(?:交|缴|干|上|做|工作|参保|待|领|满|�
 _AGE = re.compile(
     r"(?P<age>\d{2})\s*(?:周岁|岁)|今年\s*(?:都|已经|才)?\s*(?P<age2>\d{2}|[一二三四五六七八]十[一二三四五六七八九]?)\s*了"
 )
-_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")}
-
-
-def _read_tens(figure: str) -> int:
-    """ "55" or "五十五" (read_numbers leaves a figure without a unit as it is)."""
-    if figure.isdigit():
-        return int(figure)
-    tens, _, units = figure.partition("十")
-    return _DIGIT[tens] * 10 + (_DIGIT[units] if units else 0)
 
 
 _MALE = re.compile(r"(?:^|[我是本人性别为:：，,\s])男(?!朋友|友|孩|儿|生宿舍)|男(?:性|的|职工|同志|工人|士)")
@@ -350,7 +348,8 @@ def _age(text: _Text) -> int | None:
     match = _AGE.search(text.s)
     if match is None:
         return None
-    age = _read_tens(match.group("age") or match.group("age2"))
+    # "五十五" stays in words: read_numbers reads numerals only before a unit.
+    age = int(cn2an.cn2an(match.group("age") or match.group("age2"), "smart"))
     if not 14 <= age <= 80:
         return None
     text.take(match)
@@ -551,8 +550,7 @@ def _span_contributions(spans: list[_Span], original: str) -> list[_Found]:
     """The ranges of months a clause says were paid for, as contribution periods."""
     found: list[_Found] = []
     for span in spans:
-        left = max((m.end() for m in _CLAUSE_END.finditer(original, 0, span.start)), default=0)
-        right = next((m.start() for m in _CLAUSE_END.finditer(original, span.end)), len(original))
+        left, right = _clause_around(original, span.start, span.end)
         clause = original[left:right]
         if not _SPAN_PAID.search(clause) or _SPAN_NOT_PAID.search(clause):
             continue
